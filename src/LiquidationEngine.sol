@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Owned} from "solmate/auth/Owned.sol";
+import {ILiquidatable} from "./interfaces/ILiquidatable.sol";
+import {ILiquidationEngine, LiquidationParams} from "./interfaces/ILiquidationEngine.sol";
+import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
+import {WadMath} from "./libraries/WadMath.sol";
+import {QuoteUnits} from "./libraries/QuoteUnits.sol";
+
+/// @title LiquidationEngine
+/// @notice Fixed-fee liquidation. See `ILiquidationEngine`.
+contract LiquidationEngine is ILiquidationEngine, Owned {
+    using WadMath for uint256;
+    using WadMath for int256;
+
+    /*//////////////////////////////////////////////////////////////
+                                 TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev A liquidation's inputs (read from the protocol) and its outcome (computed here).
+    struct Plan {
+        int256 equityWad;
+        uint256 maintenanceWad;
+        int256 sizeWad;
+        uint256 priceWad;
+        uint256 maintenanceFractionWad;
+        uint256 closeSizeWad; // absolute [wad base units]
+        uint256 penaltyWad;
+        uint256 keeperRewardWad;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    uint256 internal constant WAD = 1e18;
+
+    /*//////////////////////////////////////////////////////////////
+                               IMMUTABLES
+    //////////////////////////////////////////////////////////////*/
+
+    ILiquidatable internal immutable PROTOCOL;
+    /// @dev The wad value of one quote-token unit.
+    uint256 internal immutable QUOTE_UNIT_WAD;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    LiquidationParams internal _params;
+    address public insuranceFund;
+    /// @inheritdoc ILiquidationEngine
+    uint256 public totalBadDebtWad;
+    /// @inheritdoc ILiquidationEngine
+    uint256 public totalDeficitWad;
+
+    bool transient locked;
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    constructor(ILiquidatable protocol_, uint8 quoteDecimals, address owner_, LiquidationParams memory params_)
+        Owned(owner_)
+    {
+        PROTOCOL = protocol_;
+        QUOTE_UNIT_WAD = QuoteUnits.unitWad(quoteDecimals);
+        _setParams(params_);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               MODIFIERS
+    //////////////////////////////////////////////////////////////*/
+
+    modifier nonReentrant() {
+        if (locked) revert Reentrancy();
+        locked = true;
+        _;
+        locked = false;
+    }
+
+    modifier notSelf(address account) {
+        if (account == msg.sender) revert SelfLiquidation(account);
+        _;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             CONFIGURATION
+    //////////////////////////////////////////////////////////////*/
+
+    function setParams(LiquidationParams calldata params_) external onlyOwner {
+        _setParams(params_);
+    }
+
+    function setInsuranceFund(address insuranceFund_) external onlyOwner {
+        if (insuranceFund_ == address(0)) revert InvalidParams("insurance fund");
+        insuranceFund = insuranceFund_;
+    }
+
+    function _setParams(LiquidationParams memory p) internal {
+        if (p.targetHealthWad <= WAD) revert InvalidParams("target health");
+        if (p.fullCloseHealthWad >= WAD) revert InvalidParams("full-close health");
+        if (p.penaltyWad == 0 || p.penaltyWad >= WAD) revert InvalidParams("penalty");
+        if (p.keeperShareWad > WAD) revert InvalidParams("keeper share");
+        if (p.collateralDiscountWad >= WAD) revert InvalidParams("collateral discount");
+        _params = p;
+        emit ParamsSet(p);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                         POSITION LIQUIDATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ILiquidationEngine
+    /// @dev Incentive: penalty = closed notional × min(penalty fraction, maintenance fraction × health), so that closing
+    /// never lowers the health of a solvent account; the keeper gets its share, the insurance fund the rest. With
+    /// equity ≤ 0 only the keeper's share is charged (it becomes bad debt the insurance fund covers); charging the
+    /// fund's share too would only move the fund's money in a circle.
+    function liquidate(address account, uint256 marketId, uint256 maxCloseSizeWad)
+        external
+        nonReentrant
+        notSelf(account)
+        returns (int256 closedSizeWad)
+    {
+        Plan memory plan = _snapshot(account, marketId);
+        if (plan.equityWad >= plan.maintenanceWad.toInt()) {
+            revert Healthy(account, plan.equityWad, plan.maintenanceWad);
+        }
+        if (plan.sizeWad == 0) revert NoPosition(account, marketId);
+        LiquidationParams memory p = _params;
+        _plan(p, plan);
+        if (plan.closeSizeWad > maxCloseSizeWad) {
+            uint256 remainderNotionalWad = (plan.sizeWad.abs() - maxCloseSizeWad).mulWadDown(plan.priceWad);
+            if (remainderNotionalWad < p.dustNotionalWad) revert DustRemainder(remainderNotionalWad, p.dustNotionalWad);
+            plan.closeSizeWad = maxCloseSizeWad;
+            _penalty(p, plan);
+        }
+        closedSizeWad = plan.sizeWad > 0 ? -plan.closeSizeWad.toInt() : plan.closeSizeWad.toInt();
+        address fund = insuranceFund;
+        if (fund == address(0)) revert InvalidParams("insurance fund not set");
+
+        uint256 closedNotionalWad = PROTOCOL.liquidatePosition(
+            account, marketId, closedSizeWad, msg.sender, plan.keeperRewardWad, fund, plan.penaltyWad - plan.keeperRewardWad
+        );
+
+        _emitLiquidated(account, marketId, closedSizeWad, closedNotionalWad, plan);
+        _settleIfEmpty(account);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function previewLiquidation(address account, uint256 marketId)
+        external
+        view
+        returns (int256 closeSizeWad, uint256 penaltyWad, uint256 keeperRewardWad)
+    {
+        Plan memory plan = _snapshot(account, marketId);
+        if (plan.equityWad >= plan.maintenanceWad.toInt() || plan.sizeWad == 0) return (0, 0, 0);
+        _plan(_params, plan);
+        closeSizeWad = plan.sizeWad > 0 ? -plan.closeSizeWad.toInt() : plan.closeSizeWad.toInt();
+        return (closeSizeWad, plan.penaltyWad, plan.keeperRewardWad);
+    }
+
+    function _snapshot(address account, uint256 marketId) internal view returns (Plan memory plan) {
+        (plan.equityWad, plan.maintenanceWad) = PROTOCOL.marginState(account);
+        (plan.sizeWad, plan.priceWad, plan.maintenanceFractionWad) = PROTOCOL.positionState(account, marketId);
+    }
+
+    function _emitLiquidated(
+        address account,
+        uint256 marketId,
+        int256 closedSizeWad,
+        uint256 closedNotionalWad,
+        Plan memory plan
+    ) internal {
+        (int256 equityAfterWad, uint256 maintenanceAfterWad) = PROTOCOL.marginState(account);
+        emit Liquidated(
+            account,
+            marketId,
+            msg.sender,
+            closedSizeWad,
+            closedNotionalWad,
+            plan.priceWad,
+            plan.penaltyWad,
+            plan.keeperRewardWad,
+            plan.penaltyWad - plan.keeperRewardWad,
+            _healthWad(plan.equityWad, plan.maintenanceWad),
+            _healthWad(equityAfterWad, maintenanceAfterWad)
+        );
+    }
+
+    /// @dev How much to close: all of it when equity ≤ 0, health is under the full-close bound, or the rest would be
+    /// dust; otherwise the notional x that brings health to the target h*. Closing x at the oracle price leaves PnL
+    /// in equity and removes penalty q·x from it and m·x from the requirement:
+    ///   (E − q·x) = h*·(M − m·x)  ⇒  x = (h*·M − E) / (h*·m − q).
+    function _plan(LiquidationParams memory p, Plan memory plan) internal view {
+        uint256 fullSizeWad = plan.sizeWad.abs();
+        plan.closeSizeWad = fullSizeWad;
+        uint256 healthWad = _healthWad(plan.equityWad, plan.maintenanceWad);
+        if (plan.equityWad > 0 && healthWad >= p.fullCloseHealthWad) {
+            uint256 penaltyFractionWad = _penaltyFraction(p, healthWad, plan.maintenanceFractionWad);
+            uint256 numeratorWad = uint256(p.targetHealthWad).mulWadUp(plan.maintenanceWad) - uint256(plan.equityWad);
+            uint256 denominatorWad =
+                uint256(p.targetHealthWad).mulWadDown(plan.maintenanceFractionWad) - penaltyFractionWad;
+            uint256 partialSizeWad =
+                denominatorWad == 0 ? fullSizeWad : numeratorWad.divWadUp(denominatorWad).divWadUp(plan.priceWad);
+            if (partialSizeWad < fullSizeWad) {
+                uint256 remainderNotionalWad = (fullSizeWad - partialSizeWad).mulWadDown(plan.priceWad);
+                if (remainderNotionalWad >= p.dustNotionalWad) plan.closeSizeWad = partialSizeWad;
+            }
+        }
+        _penalty(p, plan);
+    }
+
+    /// @dev Penalty [wad, whole quote units, rounded down] and the keeper's part of it [rounded down].
+    function _penalty(LiquidationParams memory p, Plan memory plan) internal view {
+        uint256 closedNotionalWad = plan.closeSizeWad.mulWadUp(plan.priceWad);
+        if (plan.equityWad <= 0) {
+            plan.keeperRewardWad = QuoteUnits.roundDown(
+                closedNotionalWad.mulWadDown(p.penaltyWad).mulWadDown(p.keeperShareWad), QUOTE_UNIT_WAD
+            );
+            plan.penaltyWad = plan.keeperRewardWad;
+            return;
+        }
+        uint256 healthWad = _healthWad(plan.equityWad, plan.maintenanceWad);
+        uint256 fractionWad = _penaltyFraction(p, healthWad, plan.maintenanceFractionWad);
+        // Never more than the equity, so a solvent account is not pushed into bad debt by its own penalty.
+        uint256 penaltyWad = WadMath.min(closedNotionalWad.mulWadDown(fractionWad), uint256(plan.equityWad));
+        plan.penaltyWad = QuoteUnits.roundDown(penaltyWad, QUOTE_UNIT_WAD);
+        plan.keeperRewardWad = QuoteUnits.roundDown(plan.penaltyWad.mulWadDown(p.keeperShareWad), QUOTE_UNIT_WAD);
+    }
+
+    /// @dev min(penalty fraction, maintenance fraction × health): the largest penalty that cannot lower health.
+    function _penaltyFraction(LiquidationParams memory p, uint256 healthWad, uint256 maintenanceFractionWad)
+        internal
+        pure
+        returns (uint256)
+    {
+        return WadMath.min(p.penaltyWad, maintenanceFractionWad.mulWadDown(healthWad));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            COLLATERAL SALE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ILiquidationEngine
+    /// @dev Sale price = oracle price × max(1 − discount, haircut): the keeper's discount never exceeds what the
+    /// haircut already withheld, so the sale cannot lower the account's equity.
+    function buyCollateral(address account, uint256 collateralId, uint256 maxAmount, uint256 maxPriceWad)
+        external
+        nonReentrant
+        notSelf(account)
+        returns (uint256 amount, uint256 quotePaidWad)
+    {
+        int256 quoteWad = PROTOCOL.quoteBalance(account);
+        if (quoteWad >= 0) revert NoDebt(account, quoteWad);
+        (int256 equityWad, uint256 maintenanceWad) = PROTOCOL.marginState(account);
+        if (equityWad >= maintenanceWad.toInt()) revert Healthy(account, equityWad, maintenanceWad);
+        uint256 salePriceWad;
+        (amount, salePriceWad, quotePaidWad) = _sale(account, collateralId, uint256(-quoteWad), maxAmount);
+        if (salePriceWad > maxPriceWad) revert PriceLimit(salePriceWad, maxPriceWad);
+
+        PROTOCOL.seizeCollateral(account, collateralId, amount, msg.sender, quotePaidWad);
+        emit CollateralSold(account, collateralId, msg.sender, amount, salePriceWad, quotePaidWad);
+        _settleIfEmpty(account);
+    }
+
+    /// @dev The amount to sell [token units]: enough to repay the debt (rounded up), never more than held or than the
+    /// caller wants, and never leaving a remainder worth less than the dust minimum.
+    function _sale(address account, uint256 collateralId, uint256 debtWad, uint256 maxAmount)
+        internal
+        view
+        returns (uint256 amount, uint256 salePriceWad, uint256 quotePaidWad)
+    {
+        (uint256 balance, uint256 priceWad, uint256 haircutWad, uint8 decimals) =
+            PROTOCOL.collateralState(account, collateralId);
+        if (balance == 0) revert NoCollateral(account, collateralId);
+        salePriceWad = priceWad.mulWadUp(_max(WAD - _params.collateralDiscountWad, haircutWad));
+        uint256 unitWad = QuoteUnits.unitWad(decimals);
+        uint256 neededWholeWad = debtWad.divWadUp(salePriceWad); // [wad whole tokens]
+        amount = WadMath.min(WadMath.min((neededWholeWad + unitWad - 1) / unitWad, balance), maxAmount);
+        if (amount < balance) {
+            uint256 remainderValueWad = ((balance - amount) * unitWad).mulWadDown(priceWad);
+            if (remainderValueWad < _params.dustNotionalWad) {
+                if (maxAmount < balance) revert DustRemainder(remainderValueWad, _params.dustNotionalWad);
+                amount = balance;
+            }
+        }
+        quotePaidWad = QuoteUnits.roundUp((amount * unitWad).mulWadUp(salePriceWad), QUOTE_UNIT_WAD);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               BAD DEBT
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ILiquidationEngine
+    function settleBadDebt(address account) external nonReentrant returns (uint256 badDebtWad) {
+        return _settleBadDebt(account);
+    }
+
+    function _settleIfEmpty(address account) internal {
+        (uint256 marketMask, uint256 collateralMask) = PROTOCOL.accountMasks(account);
+        if (marketMask == 0 && collateralMask == 0 && PROTOCOL.quoteBalance(account) < 0) _settleBadDebt(account);
+    }
+
+    /// @dev Waterfall: the account's own collateral is already gone; the insurance fund pays the vault what it can,
+    /// and the rest is recorded as deficit, borne by the vault's depositors.
+    function _settleBadDebt(address account) internal returns (uint256 badDebtWad) {
+        badDebtWad = PROTOCOL.writeOffBadDebt(account);
+        uint256 paid = IInsuranceFund(insuranceFund).cover(PROTOCOL.liquidityVault(), badDebtWad / QUOTE_UNIT_WAD);
+        uint256 coveredWad = paid * QUOTE_UNIT_WAD;
+        uint256 deficitWad = badDebtWad - coveredWad;
+        totalBadDebtWad += badDebtWad;
+        totalDeficitWad += deficitWad;
+        emit BadDebtSettled(account, badDebtWad, coveredWad, deficitWad);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    function protocol() external view returns (ILiquidatable) {
+        return PROTOCOL;
+    }
+
+    function params() external view returns (LiquidationParams memory) {
+        return _params;
+    }
+
+    function _healthWad(int256 equityWad, uint256 maintenanceWad) internal pure returns (uint256) {
+        if (equityWad <= 0) return 0;
+        if (maintenanceWad == 0) return type(uint256).max;
+        return uint256(equityWad).divWadDown(maintenanceWad);
+    }
+
+    function _max(uint256 a, uint256 b) internal pure returns (uint256) {
+        return a > b ? a : b;
+    }
+}

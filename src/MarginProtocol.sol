@@ -1,0 +1,595 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {ERC20} from "solmate/tokens/ERC20.sol";
+import {SafeTransferLib} from "solmate/utils/SafeTransferLib.sol";
+import {Owned} from "solmate/auth/Owned.sol";
+import {IOracle, PriceStatus} from "./interfaces/IOracle.sol";
+import {IMarginProtocol, MarketParams, CollateralParams, Health} from "./interfaces/IMarginProtocol.sol";
+import {ILiquidatable} from "./interfaces/ILiquidatable.sol";
+import {LiquidityVault} from "./LiquidityVault.sol";
+import {WadMath} from "./libraries/WadMath.sol";
+import {QuoteUnits} from "./libraries/QuoteUnits.sol";
+
+/// @title MarginProtocol
+/// @notice Cross-margin perpetuals against a liquidity vault. See `IMarginProtocol` for the model and units.
+contract MarginProtocol is IMarginProtocol, Owned {
+    using SafeTransferLib for ERC20;
+    using WadMath for uint256;
+    using WadMath for int256;
+
+    /*//////////////////////////////////////////////////////////////
+                                 TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev One storage slot per account.
+    struct AccountState {
+        int128 quoteWad; // [wad, whole quote units]; negative is debt owed to the vault
+        uint64 marketMask; // bit i set when the position in market i is nonzero
+        uint64 collateralMask; // bit i set when the balance of collateral i is nonzero
+    }
+
+    struct Position {
+        int128 sizeWad; // [wad base units], positive is long
+        int128 openNotionalWad; // quote paid for the position, signed like the size, rounded up [wad]
+    }
+
+    struct OpenInterest {
+        uint128 longWad; // [wad base units]
+        uint128 shortWad; // [wad base units]
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    uint256 internal constant WAD = 1e18;
+    uint256 internal constant MAX_LISTINGS = 64;
+
+    /*//////////////////////////////////////////////////////////////
+                               IMMUTABLES
+    //////////////////////////////////////////////////////////////*/
+
+    ERC20 internal immutable QUOTE;
+    LiquidityVault internal immutable VAULT;
+    /// @dev The wad value of one quote-token unit (1e12 for a 6-decimal stablecoin).
+    uint256 internal immutable QUOTE_UNIT_WAD;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    address public engine;
+    /// @notice Sum of all negative quote balances: what accounts owe the vault [wad].
+    uint256 public vaultReceivable;
+
+    MarketParams[] internal markets;
+    CollateralParams[] internal collaterals;
+    mapping(uint256 marketId => OpenInterest) internal openInterests;
+    /// @notice The protocol's total balance of each collateral [token units].
+    mapping(uint256 collateralId => uint256) public collateralTotal;
+
+    mapping(address => AccountState) internal accounts;
+    mapping(address => mapping(uint256 marketId => Position)) internal positions;
+    mapping(address => mapping(uint256 collateralId => uint256)) internal balances;
+
+    bool transient locked;
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    constructor(ERC20 quote_, LiquidityVault vault_, address owner_) Owned(owner_) {
+        if (address(vault_.asset()) != address(quote_)) revert InvalidParams("vault asset is not the quote token");
+        QUOTE = quote_;
+        VAULT = vault_;
+        QUOTE_UNIT_WAD = QuoteUnits.unitWad(quote_.decimals());
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               MODIFIERS
+    //////////////////////////////////////////////////////////////*/
+
+    modifier nonReentrant() {
+        if (locked) revert Reentrancy();
+        locked = true;
+        _;
+        locked = false;
+    }
+
+    modifier onlyEngine() {
+        if (msg.sender != engine) revert NotEngine(msg.sender);
+        _;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                LISTING
+    //////////////////////////////////////////////////////////////*/
+
+    function setEngine(address engine_) external onlyOwner {
+        engine = engine_;
+        emit EngineSet(engine_);
+    }
+
+    /// @notice Lists a perpetual market. Requires maintenance < initial ≤ 1 and fee ≤ maintenance, so that a trade
+    /// that only reduces a position can never lower the account's margin surplus (equity − maintenance).
+    function listMarket(MarketParams calldata params) external onlyOwner returns (uint256 marketId) {
+        if (address(params.oracle) == address(0)) revert InvalidParams("oracle");
+        if (params.maintenanceFractionWad == 0 || params.maintenanceFractionWad >= params.initialFractionWad) {
+            revert InvalidParams("maintenance fraction");
+        }
+        if (params.initialFractionWad > WAD) revert InvalidParams("initial fraction");
+        if (params.tradeFeeWad > params.maintenanceFractionWad) revert InvalidParams("trade fee");
+        marketId = markets.length;
+        if (marketId == MAX_LISTINGS) revert TooManyListings(marketId);
+        markets.push(params);
+        emit MarketListed(marketId, params);
+    }
+
+    /// @notice Lists a collateral token. Tokens with transfer fees or hooks must not be listed; deposits are still
+    /// credited by the balance change they cause, so a fee cannot inflate a balance.
+    function listCollateral(address token, IOracle oracle, uint64 haircutWad, uint128 depositCap)
+        external
+        onlyOwner
+        returns (uint256 collateralId)
+    {
+        if (token == address(0) || token == address(QUOTE)) revert InvalidParams("token");
+        if (address(oracle) == address(0)) revert InvalidParams("oracle");
+        if (haircutWad == 0 || haircutWad >= WAD) revert InvalidParams("haircut");
+        uint8 decimals = ERC20(token).decimals();
+        QuoteUnits.unitWad(decimals); // reverts above 18 decimals
+        for (uint256 i; i < collaterals.length; ++i) {
+            if (collaterals[i].token == token) revert InvalidParams("token already listed");
+        }
+        collateralId = collaterals.length;
+        if (collateralId == MAX_LISTINGS) revert TooManyListings(collateralId);
+        CollateralParams memory params = CollateralParams(token, oracle, decimals, haircutWad, depositCap);
+        collaterals.push(params);
+        emit CollateralListed(collateralId, params);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 QUOTE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IMarginProtocol
+    function depositQuote(uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        uint256 amountWad = amount * QUOTE_UNIT_WAD;
+        QUOTE.safeTransferFrom(msg.sender, address(this), amount);
+        int256 balanceWad = _updateQuote(msg.sender, 0, amountWad.toInt());
+        emit QuoteTransferred(msg.sender, amountWad.toInt(), balanceWad);
+        // Health check: a deposit only raises equity and needs no price, so it holds whatever the oracle says.
+    }
+
+    /// @inheritdoc IMarginProtocol
+    function withdrawQuote(uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        int256 amountWad = (amount * QUOTE_UNIT_WAD).toInt();
+        int256 available = accounts[msg.sender].quoteWad;
+        if (amountWad > available) revert InsufficientQuote(uint256(amountWad), available);
+        int256 balanceWad = _updateQuote(msg.sender, 0, -amountWad);
+        QUOTE.safeTransfer(msg.sender, amount);
+        emit QuoteTransferred(msg.sender, -amountWad, balanceWad);
+        _requireInitialMargin(msg.sender);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               COLLATERAL
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IMarginProtocol
+    function depositCollateral(uint256 collateralId, uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        CollateralParams storage params = _collateral(collateralId);
+        ERC20 token = ERC20(params.token);
+        uint256 before = token.balanceOf(address(this));
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = token.balanceOf(address(this)) - before;
+        if (received != amount) revert TransferAmountMismatch(address(token), amount, received);
+        uint256 total = collateralTotal[collateralId] + received;
+        if (total > params.depositCap) revert DepositCapExceeded(collateralId, total, params.depositCap);
+        collateralTotal[collateralId] = total;
+        uint256 balance = _setCollateral(msg.sender, collateralId, balances[msg.sender][collateralId] + received);
+        emit CollateralTransferred(msg.sender, collateralId, received.toInt(), balance);
+        // Health check: a deposit only raises equity and needs no price.
+    }
+
+    /// @inheritdoc IMarginProtocol
+    function withdrawCollateral(uint256 collateralId, uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        CollateralParams storage params = _collateral(collateralId);
+        uint256 held = balances[msg.sender][collateralId];
+        if (amount > held) revert InsufficientCollateral(collateralId, amount, held);
+        collateralTotal[collateralId] -= amount;
+        uint256 balance = _setCollateral(msg.sender, collateralId, held - amount);
+        ERC20(params.token).safeTransfer(msg.sender, amount);
+        emit CollateralTransferred(msg.sender, collateralId, -amount.toInt(), balance);
+        _requireInitialMargin(msg.sender);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                TRADING
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IMarginProtocol
+    function trade(uint256 marketId, int256 sizeDeltaWad, uint256 limitPriceWad) external nonReentrant {
+        if (sizeDeltaWad == 0) revert ZeroAmount();
+        MarketParams storage params = _market(marketId);
+        (uint256 priceWad, PriceStatus status) = params.oracle.read();
+        if (sizeDeltaWad > 0 ? priceWad > limitPriceWad : priceWad < limitPriceWad) {
+            revert PriceLimitExceeded(priceWad, limitPriceWad);
+        }
+        Position memory pos = positions[msg.sender][marketId];
+        bool reducing = _isReducing(pos.sizeWad, sizeDeltaWad);
+        // Reducing risk needs no valid price: at an invalid one the loss is realized and the gain forfeited.
+        if (status != PriceStatus.Valid && (!reducing || priceWad == 0)) {
+            revert InvalidPrice(address(params.oracle), priceWad, status);
+        }
+
+        (Position memory next, int256 realizedPnlWad) = _applyFill(pos, sizeDeltaWad, priceWad);
+        if (status != PriceStatus.Valid && realizedPnlWad > 0) realizedPnlWad = 0;
+        _updateOpenInterest(marketId, params, pos.sizeWad, next.sizeWad);
+        _storePosition(msg.sender, marketId, next);
+
+        uint256 feeWad = QuoteUnits.roundUp(sizeDeltaWad.abs().mulWadUp(priceWad).mulWadUp(params.tradeFeeWad), QUOTE_UNIT_WAD);
+        int256 vaultDeltaWad = QuoteUnits.roundFloor(realizedPnlWad, QUOTE_UNIT_WAD) - feeWad.toInt();
+        int256 balanceWad = _updateQuote(msg.sender, vaultDeltaWad, 0);
+        emit PositionUpdated(
+            msg.sender,
+            marketId,
+            sizeDeltaWad,
+            next.sizeWad,
+            next.openNotionalWad,
+            priceWad,
+            realizedPnlWad,
+            feeWad,
+            balanceWad,
+            false
+        );
+
+        // Health check. Growing exposure needs initial margin. A reduction at the oracle price lowers equity by the
+        // fee and maintenance by the maintenance fraction of the closed notional; since fee ≤ maintenance fraction
+        // (enforced at listing), the margin surplus cannot fall, so the check holds by construction.
+        if (!reducing) _requireInitialMargin(msg.sender);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              LIQUIDATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ILiquidatable
+    function liquidatePosition(
+        address account,
+        uint256 marketId,
+        int256 sizeDeltaWad,
+        address keeper,
+        uint256 keeperRewardWad,
+        address insurance,
+        uint256 insuranceWad
+    ) external onlyEngine nonReentrant returns (uint256 closedNotionalWad) {
+        MarketParams storage params = _market(marketId);
+        uint256 priceWad = _validPrice(params.oracle);
+        Position memory pos = positions[account][marketId];
+        if (!_isReducing(pos.sizeWad, sizeDeltaWad)) revert NotReducing(marketId, pos.sizeWad, sizeDeltaWad);
+
+        (Position memory next, int256 realizedPnlWad) = _applyFill(pos, sizeDeltaWad, priceWad);
+        _updateOpenInterest(marketId, params, pos.sizeWad, next.sizeWad);
+        _storePosition(account, marketId, next);
+        closedNotionalWad = sizeDeltaWad.abs().mulWadUp(priceWad);
+
+        int256 penaltyWad = (keeperRewardWad + insuranceWad).toInt();
+        int256 balanceWad =
+            _updateQuote(account, QuoteUnits.roundFloor(realizedPnlWad, QUOTE_UNIT_WAD), -penaltyWad);
+        if (keeperRewardWad != 0) QUOTE.safeTransfer(keeper, QuoteUnits.toUnitsExact(keeperRewardWad, QUOTE_UNIT_WAD));
+        if (insuranceWad != 0) QUOTE.safeTransfer(insurance, QuoteUnits.toUnitsExact(insuranceWad, QUOTE_UNIT_WAD));
+
+        emit PositionUpdated(
+            account, marketId, sizeDeltaWad, next.sizeWad, next.openNotionalWad, priceWad, realizedPnlWad, 0, balanceWad, true
+        );
+        emit PenaltyCharged(account, keeper, keeperRewardWad, insurance, insuranceWad, balanceWad);
+    }
+
+    /// @inheritdoc ILiquidatable
+    function seizeCollateral(address account, uint256 collateralId, uint256 amount, address buyer, uint256 quotePaidWad)
+        external
+        onlyEngine
+        nonReentrant
+    {
+        CollateralParams storage params = _collateral(collateralId);
+        uint256 held = balances[account][collateralId];
+        if (amount == 0) revert ZeroAmount();
+        if (amount > held) revert InsufficientCollateral(collateralId, amount, held);
+        QUOTE.safeTransferFrom(buyer, address(this), QuoteUnits.toUnitsExact(quotePaidWad, QUOTE_UNIT_WAD));
+        collateralTotal[collateralId] -= amount;
+        uint256 balance = _setCollateral(account, collateralId, held - amount);
+        int256 balanceWad = _updateQuote(account, 0, quotePaidWad.toInt());
+        ERC20(params.token).safeTransfer(buyer, amount);
+        emit CollateralSeized(account, collateralId, buyer, amount, quotePaidWad, balance, balanceWad);
+    }
+
+    /// @inheritdoc ILiquidatable
+    function writeOffBadDebt(address account) external onlyEngine nonReentrant returns (uint256 badDebtWad) {
+        AccountState memory state = accounts[account];
+        if (state.marketMask != 0 || state.collateralMask != 0) revert AccountNotEmpty(account);
+        if (state.quoteWad >= 0) revert NoBadDebt(account);
+        badDebtWad = uint256(-int256(state.quoteWad));
+        // The vault forgives the debt: its receivable falls and no token moves.
+        _updateQuote(account, badDebtWad.toInt(), 0);
+        emit BadDebtWrittenOff(account, badDebtWad);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IMarginProtocol
+    function health(address account) external view returns (Health memory h) {
+        (h.equityWad, h.initialWad, h.maintenanceWad) = _margin(account, true);
+        h.healthWad = _healthWad(h.equityWad, h.maintenanceWad);
+    }
+
+    /// @inheritdoc IMarginProtocol
+    function isLiquidatable(address account) external view returns (bool) {
+        (int256 equityWad,, uint256 maintenanceWad) = _margin(account, false);
+        return equityWad < maintenanceWad.toInt();
+    }
+
+    /// @inheritdoc ILiquidatable
+    function marginState(address account) external view returns (int256 equityWad, uint256 maintenanceWad) {
+        (equityWad,, maintenanceWad) = _margin(account, false);
+    }
+
+    /// @inheritdoc ILiquidatable
+    function positionState(address account, uint256 marketId)
+        external
+        view
+        returns (int256 sizeWad, uint256 priceWad, uint256 maintenanceFractionWad)
+    {
+        MarketParams storage params = _market(marketId);
+        return (positions[account][marketId].sizeWad, _validPrice(params.oracle), params.maintenanceFractionWad);
+    }
+
+    /// @inheritdoc ILiquidatable
+    function collateralState(address account, uint256 collateralId)
+        external
+        view
+        returns (uint256 amount, uint256 priceWad, uint256 haircutWad, uint8 decimals)
+    {
+        CollateralParams storage params = _collateral(collateralId);
+        return (balances[account][collateralId], _validPrice(params.oracle), params.haircutWad, params.decimals);
+    }
+
+    /// @inheritdoc ILiquidatable
+    function quoteBalance(address account) external view returns (int256) {
+        return accounts[account].quoteWad;
+    }
+
+    /// @inheritdoc ILiquidatable
+    function accountMasks(address account) external view returns (uint256 marketMask, uint256 collateralMask) {
+        AccountState memory state = accounts[account];
+        return (state.marketMask, state.collateralMask);
+    }
+
+    /// @inheritdoc ILiquidatable
+    function liquidityVault() external view returns (address) {
+        return address(VAULT);
+    }
+
+    /// @inheritdoc IMarginProtocol
+    /// @dev Solves equity(p) = maintenance(p) for this market's price p. With size s, price p0, maintenance fraction
+    /// m, and E0, M_other the equity and the other markets' requirement at p0:
+    /// E0 + s(p − p0) = M_other + |s| p m  ⇒  p = (E0 − s p0 − M_other) / (|s| m − s).
+    function liquidationPrice(address account, uint256 marketId) external view returns (uint256) {
+        MarketParams storage params = _market(marketId);
+        int256 sizeWad = positions[account][marketId].sizeWad;
+        if (sizeWad == 0) return 0;
+        (int256 equityWad,, uint256 maintenanceWad) = _margin(account, false);
+        uint256 priceWad = _validPrice(params.oracle);
+        uint256 ownMaintenanceWad = sizeWad.abs().mulWadUp(priceWad).mulWadUp(params.maintenanceFractionWad);
+        int256 numerator =
+            equityWad - sizeWad.mulWadFloor(priceWad) - (maintenanceWad - ownMaintenanceWad).toInt();
+        int256 denominator = sizeWad.abs().mulWadUp(params.maintenanceFractionWad).toInt() - sizeWad;
+        if (denominator == 0) return 0;
+        int256 p = numerator * int256(WAD) / denominator;
+        return p > 0 ? uint256(p) : 0;
+    }
+
+    /// @inheritdoc IMarginProtocol
+    function position(address account, uint256 marketId) external view returns (int256, int256) {
+        Position memory pos = positions[account][marketId];
+        return (pos.sizeWad, pos.openNotionalWad);
+    }
+
+    /// @inheritdoc IMarginProtocol
+    function collateralBalance(address account, uint256 collateralId) external view returns (uint256) {
+        return balances[account][collateralId];
+    }
+
+    function market(uint256 marketId) external view returns (MarketParams memory) {
+        return _market(marketId);
+    }
+
+    function collateral(uint256 collateralId) external view returns (CollateralParams memory) {
+        return _collateral(collateralId);
+    }
+
+    function marketCount() external view returns (uint256) {
+        return markets.length;
+    }
+
+    function collateralCount() external view returns (uint256) {
+        return collaterals.length;
+    }
+
+    /// @inheritdoc IMarginProtocol
+    function openInterest(uint256 marketId) external view returns (uint256, uint256) {
+        OpenInterest memory oi = openInterests[marketId];
+        return (oi.longWad, oi.shortWad);
+    }
+
+    function quoteToken() external view returns (address) {
+        return address(QUOTE);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              HEALTH CHECK
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Equity and requirements at current prices, all of which must be valid.
+    /// Collateral value and PnL round down, requirements round up. `withInitial` skips the initial requirement.
+    function _margin(address account, bool withInitial)
+        internal
+        view
+        returns (int256 equityWad, uint256 initialWad, uint256 maintenanceWad)
+    {
+        AccountState memory state = accounts[account];
+        equityWad = state.quoteWad;
+        uint256 id;
+        for (uint256 mask = state.marketMask; mask != 0; (mask, id) = (mask >> 1, id + 1)) {
+            if (mask & 1 == 0) continue;
+            MarketParams storage params = markets[id];
+            Position memory pos = positions[account][id];
+            uint256 priceWad = _validPrice(params.oracle);
+            equityWad += int256(pos.sizeWad).mulWadFloor(priceWad) - pos.openNotionalWad;
+            uint256 notionalWad = int256(pos.sizeWad).abs().mulWadUp(priceWad);
+            maintenanceWad += notionalWad.mulWadUp(params.maintenanceFractionWad);
+            if (withInitial) initialWad += notionalWad.mulWadUp(params.initialFractionWad);
+        }
+        id = 0;
+        for (uint256 mask = state.collateralMask; mask != 0; (mask, id) = (mask >> 1, id + 1)) {
+            if (mask & 1 == 0) continue;
+            CollateralParams storage params = collaterals[id];
+            uint256 valueWad = (balances[account][id] * QuoteUnits.unitWad(params.decimals)).mulWadDown(
+                _validPrice(params.oracle)
+            );
+            equityWad += valueWad.mulWadDown(params.haircutWad).toInt();
+        }
+    }
+
+    function _requireInitialMargin(address account) internal view {
+        (int256 equityWad, uint256 initialWad,) = _margin(account, true);
+        if (equityWad < initialWad.toInt()) revert InitialMarginViolated(account, equityWad, initialWad);
+    }
+
+    function _healthWad(int256 equityWad, uint256 maintenanceWad) internal pure returns (uint256) {
+        if (equityWad <= 0) return 0;
+        if (maintenanceWad == 0) return type(uint256).max;
+        return uint256(equityWad).divWadDown(maintenanceWad);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            INTERNAL HELPERS
+    //////////////////////////////////////////////////////////////*/
+
+    function _validPrice(IOracle oracle) internal view returns (uint256 priceWad) {
+        PriceStatus status;
+        (priceWad, status) = oracle.read();
+        if (status != PriceStatus.Valid) revert InvalidPrice(address(oracle), priceWad, status);
+    }
+
+    /// @dev A fill that shrinks the position without flipping it.
+    function _isReducing(int256 sizeWad, int256 sizeDeltaWad) internal pure returns (bool) {
+        return sizeWad != 0 && (sizeWad > 0) != (sizeDeltaWad > 0) && sizeDeltaWad.abs() <= sizeWad.abs();
+    }
+
+    /// @dev The position after a fill at `priceWad`, and the PnL it realizes. The closed part's cost basis is removed
+    /// pro rata, keeping the remaining open notional rounded up (against the trader); a flip closes the whole position
+    /// and opens the rest at the price.
+    function _applyFill(Position memory pos, int256 sizeDeltaWad, uint256 priceWad)
+        internal
+        pure
+        returns (Position memory next, int256 realizedPnlWad)
+    {
+        int256 sizeWad = pos.sizeWad;
+        int256 newSizeWad = sizeWad + sizeDeltaWad;
+        if (sizeWad == 0 || (sizeWad > 0) == (sizeDeltaWad > 0)) {
+            // Opening or growing: pay the price, rounded against the trader.
+            next.openNotionalWad = _toInt128(pos.openNotionalWad + sizeDeltaWad.mulWadCeil(priceWad));
+        } else {
+            bool flips = newSizeWad != 0 && (newSizeWad > 0) != (sizeWad > 0);
+            int256 closedWad = flips ? -sizeWad : sizeDeltaWad;
+            int256 remainingWad = sizeWad + closedWad;
+            int256 remainingNotionalWad = int256(pos.openNotionalWad).mulDivCeil(remainingWad.abs(), sizeWad.abs());
+            realizedPnlWad = (-closedWad).mulWadFloor(priceWad) - (pos.openNotionalWad - remainingNotionalWad);
+            next.openNotionalWad = flips
+                ? _toInt128(newSizeWad.mulWadCeil(priceWad))
+                : _toInt128(remainingNotionalWad);
+        }
+        next.sizeWad = _toInt128(newSizeWad);
+    }
+
+    function _storePosition(address account, uint256 marketId, Position memory next) internal {
+        positions[account][marketId] = next;
+        AccountState storage state = accounts[account];
+        uint64 bit = uint64(1 << marketId);
+        state.marketMask = next.sizeWad != 0 ? state.marketMask | bit : state.marketMask & ~bit;
+    }
+
+    /// @dev Moves open interest from the old side/size to the new; only growth of a side is capped.
+    function _updateOpenInterest(uint256 marketId, MarketParams storage params, int256 oldSizeWad, int256 newSizeWad)
+        internal
+    {
+        OpenInterest memory oi = openInterests[marketId];
+        uint256 longWad = oi.longWad + _positivePart(newSizeWad) - _positivePart(oldSizeWad);
+        uint256 shortWad = oi.shortWad + WadMath.negativePart(newSizeWad) - WadMath.negativePart(oldSizeWad);
+        uint256 cap = params.openInterestCapWad;
+        if (longWad > oi.longWad && longWad > cap) revert OpenInterestCapExceeded(marketId, longWad, cap);
+        if (shortWad > oi.shortWad && shortWad > cap) revert OpenInterestCapExceeded(marketId, shortWad, cap);
+        openInterests[marketId] = OpenInterest(uint128(longWad), uint128(shortWad));
+    }
+
+    /// @dev Applies two changes to an account's quote balance [wad, whole units]: `vaultDeltaWad` is value exchanged
+    /// with the vault (PnL, fees, forgiven debt); `externalDeltaWad` is value the caller moves in or out of the
+    /// protocol (deposits, withdrawals, penalties, sale proceeds). Debt is the vault's receivable, so tokens move
+    /// between the protocol and the vault only by: −vaultDelta − Δreceivable.
+    function _updateQuote(address account, int256 vaultDeltaWad, int256 externalDeltaWad)
+        internal
+        returns (int256 afterWad)
+    {
+        AccountState storage state = accounts[account];
+        int256 beforeWad = state.quoteWad;
+        afterWad = beforeWad + vaultDeltaWad + externalDeltaWad;
+        state.quoteWad = _toInt128(afterWad);
+        int256 receivableDeltaWad =
+            WadMath.negativePart(afterWad).toInt() - WadMath.negativePart(beforeWad).toInt();
+        if (receivableDeltaWad != 0) {
+            uint256 receivable = uint256(vaultReceivable.toInt() + receivableDeltaWad);
+            vaultReceivable = receivable;
+            emit VaultReceivableUpdated(receivable);
+        }
+        int256 toVaultWad = -vaultDeltaWad - receivableDeltaWad;
+        if (toVaultWad > 0) {
+            QUOTE.safeTransfer(address(VAULT), QuoteUnits.toUnitsExact(uint256(toVaultWad), QUOTE_UNIT_WAD));
+        } else if (toVaultWad < 0) {
+            VAULT.draw(QuoteUnits.toUnitsExact(uint256(-toVaultWad), QUOTE_UNIT_WAD));
+        }
+    }
+
+    function _setCollateral(address account, uint256 collateralId, uint256 balance) internal returns (uint256) {
+        balances[account][collateralId] = balance;
+        AccountState storage state = accounts[account];
+        uint64 bit = uint64(1 << collateralId);
+        state.collateralMask = balance != 0 ? state.collateralMask | bit : state.collateralMask & ~bit;
+        return balance;
+    }
+
+    function _market(uint256 marketId) internal view returns (MarketParams storage) {
+        if (marketId >= markets.length) revert UnknownMarket(marketId);
+        return markets[marketId];
+    }
+
+    function _collateral(uint256 collateralId) internal view returns (CollateralParams storage) {
+        if (collateralId >= collaterals.length) revert UnknownCollateral(collateralId);
+        return collaterals[collateralId];
+    }
+
+    function _positivePart(int256 x) internal pure returns (uint256) {
+        return x > 0 ? uint256(x) : 0;
+    }
+
+    function _toInt128(int256 x) internal pure returns (int128) {
+        if (x > type(int128).max || x < type(int128).min) revert InvalidParams("int128 overflow");
+        return int128(x);
+    }
+}

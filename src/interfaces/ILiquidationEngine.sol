@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {ILiquidatable} from "./ILiquidatable.sol";
+
+/// @notice Parameters of fixed-fee liquidation [all wad fractions].
+struct LiquidationParams {
+    uint64 targetHealthWad; // a partial liquidation restores health to this (> 1)
+    uint64 fullCloseHealthWad; // below this health, positions close in full (< 1)
+    uint64 penaltyWad; // penalty per unit of closed notional, charged to the account
+    uint64 keeperShareWad; // share of the penalty paid to the keeper; the rest funds the insurance fund
+    uint64 collateralDiscountWad; // discount on the oracle price when collateral is sold to cover debt
+    uint128 dustNotionalWad; // a position left after a partial close is 0 or at least this notional [wad quote]
+}
+
+/// @title ILiquidationEngine
+/// @notice Fixed-fee liquidation of accounts below maintenance margin, reaching the protocol only through
+/// `ILiquidatable`. Positions close at the oracle price with a penalty on the closed notional, partially when a slice
+/// restores health to the target; debt left after the positions are closed is covered by selling the account's
+/// collateral to the keeper at a discount; debt left once nothing remains is written off, covered by the insurance
+/// fund, and what the fund cannot cover is recorded as deficit.
+interface ILiquidationEngine {
+    /*//////////////////////////////////////////////////////////////
+                                 ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    error Healthy(address account, int256 equityWad, uint256 maintenanceWad);
+    error NoPosition(address account, uint256 marketId);
+    error NoDebt(address account, int256 quoteWad);
+    error NoCollateral(address account, uint256 collateralId);
+    error PositionsOpen(address account, uint256 marketMask);
+    error SelfLiquidation(address account);
+    error PriceLimit(uint256 priceWad, uint256 limitWad);
+    error DustRemainder(uint256 remainder, uint256 minimum);
+    error InvalidParams(string reason);
+    error Reentrancy();
+
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    event ParamsSet(LiquidationParams params);
+    event Liquidated(
+        address indexed account,
+        uint256 indexed marketId,
+        address indexed keeper,
+        int256 closedSizeWad,
+        uint256 closedNotionalWad,
+        uint256 priceWad,
+        uint256 penaltyWad,
+        uint256 keeperRewardWad,
+        uint256 insuranceWad,
+        uint256 healthBeforeWad,
+        uint256 healthAfterWad
+    );
+    event CollateralSold(
+        address indexed account,
+        uint256 indexed collateralId,
+        address indexed keeper,
+        uint256 amount,
+        uint256 priceWad,
+        uint256 quotePaidWad
+    );
+    /// @notice Bad debt recognized at liquidation time, split into what the insurance fund covered and the deficit.
+    event BadDebtSettled(address indexed account, uint256 badDebtWad, uint256 coveredWad, uint256 deficitWad);
+
+    /*//////////////////////////////////////////////////////////////
+                               LIQUIDATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Closes up to `maxCloseSizeWad` (absolute base units) of the account's position in `marketId`: as much
+    /// as restores health to the target, or all of it when health is below the full-close bound or the remainder would
+    /// be dust. Writes off bad debt when nothing is left.
+    /// @return closedSizeWad The signed size closed (opposite sign to the position).
+    function liquidate(address account, uint256 marketId, uint256 maxCloseSizeWad)
+        external
+        returns (int256 closedSizeWad);
+
+    /// @notice Buys up to `maxAmount` [token units] of a liquidatable or indebted, position-free account's collateral
+    /// at the oracle price minus the discount, never paying more than `maxPriceWad` per whole token, and never more
+    /// quote than the account's debt unless the whole balance is taken. The caller pays in the quote asset.
+    /// @return amount Collateral bought [token units].
+    /// @return quotePaidWad Quote paid [wad].
+    function buyCollateral(address account, uint256 collateralId, uint256 maxAmount, uint256 maxPriceWad)
+        external
+        returns (uint256 amount, uint256 quotePaidWad);
+
+    /// @notice Writes off the debt of an account with no positions and no collateral, covering it from the insurance
+    /// fund and recording the rest as deficit. Called by `liquidate` and `buyCollateral` when they empty an account.
+    function settleBadDebt(address account) external returns (uint256 badDebtWad);
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    function protocol() external view returns (ILiquidatable);
+    function insuranceFund() external view returns (address);
+    function params() external view returns (LiquidationParams memory);
+
+    /// @notice Bad debt recorded in total and the part the insurance fund could not cover [wad].
+    function totalBadDebtWad() external view returns (uint256);
+    function totalDeficitWad() external view returns (uint256);
+
+    /// @notice What `liquidate` would close now, and the penalty and keeper reward it would pay [wad].
+    function previewLiquidation(address account, uint256 marketId)
+        external
+        view
+        returns (int256 closeSizeWad, uint256 penaltyWad, uint256 keeperRewardWad);
+}

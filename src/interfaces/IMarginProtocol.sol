@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IOracle, PriceStatus} from "./IOracle.sol";
+import {ILiquidatable} from "./ILiquidatable.sol";
+
+/// @notice Listing parameters of a perpetual market.
+struct MarketParams {
+    IOracle oracle; // price of one base unit in the quote asset
+    uint64 maintenanceFractionWad; // maintenance requirement per unit of |notional| [wad]
+    uint64 initialFractionWad; // initial requirement per unit of |notional| [wad], > maintenance
+    uint64 tradeFeeWad; // fee per unit of traded notional, paid to the liquidity vault [wad]
+    uint128 openInterestCapWad; // cap on the long side and on the short side, each [wad base units]
+}
+
+/// @notice Listing parameters of a collateral token.
+struct CollateralParams {
+    address token; // an ERC20 without transfer fees or hooks
+    IOracle oracle; // price of one whole token in the quote asset
+    uint8 decimals; // the token's decimals, read at listing
+    uint64 haircutWad; // fraction of the value counted as margin [wad], < 1
+    uint128 depositCap; // cap on the protocol's total balance of the token [token units]
+}
+
+/// @notice An account's margin state.
+struct Health {
+    int256 equityWad; // quote balance + haircut collateral + unrealized PnL, rounded down [wad]
+    uint256 initialWad; // initial requirement, rounded up [wad]
+    uint256 maintenanceWad; // maintenance requirement, rounded up [wad]
+    uint256 healthWad; // equity / maintenance [wad]; 0 when equity ≤ 0; type(uint256).max with no requirement
+}
+
+/// @title IMarginProtocol
+/// @notice A cross-margin perpetuals protocol. Each account holds a quote balance (negative is debt to the liquidity
+/// vault), several collateral tokens each counted at a haircut, and positions in several perpetual markets traded at
+/// the oracle price against the liquidity vault, which is every trader's counterparty.
+/// @dev Units: quote amounts are 18-decimal fixed point [wad] and always whole quote-token units (the quote token has
+/// 6 decimals, so every stored quote amount is a multiple of 1e12); sizes are base units [wad]; prices are quote per
+/// whole base unit or per whole collateral token [wad]; collateral balances are in the token's own units.
+/// Every entry point that can lower an account's health ends with that account's health check; rounding always
+/// favours the protocol.
+interface IMarginProtocol is ILiquidatable {
+    /*//////////////////////////////////////////////////////////////
+                                 ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    error NotEngine(address caller);
+    error ZeroAmount();
+    error UnknownMarket(uint256 marketId);
+    error UnknownCollateral(uint256 collateralId);
+    error TooManyListings(uint256 count);
+    error InvalidParams(string reason);
+    error InvalidPrice(address oracle, uint256 priceWad, PriceStatus status);
+    error DepositCapExceeded(uint256 collateralId, uint256 totalAfter, uint256 cap);
+    error OpenInterestCapExceeded(uint256 marketId, uint256 openInterestWad, uint256 capWad);
+    error InsufficientCollateral(uint256 collateralId, uint256 requested, uint256 balance);
+    error InsufficientQuote(uint256 requestedWad, int256 balanceWad);
+    error InitialMarginViolated(address account, int256 equityWad, uint256 initialWad);
+    error MaintenanceMarginViolated(address account, int256 equityWad, uint256 maintenanceWad);
+    error NotReducing(uint256 marketId, int256 sizeWad, int256 sizeDeltaWad);
+    error NotLiquidatable(address account);
+    error AccountNotEmpty(address account);
+    error NoBadDebt(address account);
+    error PriceLimitExceeded(uint256 priceWad, uint256 limitPriceWad);
+    error Reentrancy();
+    error TransferAmountMismatch(address token, uint256 expected, uint256 received);
+
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    event EngineSet(address indexed engine);
+    event MarketListed(uint256 indexed marketId, MarketParams params);
+    event CollateralListed(uint256 indexed collateralId, CollateralParams params);
+
+    /// @notice Quote deposited or withdrawn; `amountWad` is positive for a deposit.
+    event QuoteTransferred(address indexed account, int256 amountWad, int256 quoteBalanceWad);
+    /// @notice Collateral deposited or withdrawn; `amount` is positive for a deposit [token units].
+    event CollateralTransferred(address indexed account, uint256 indexed collateralId, int256 amount, uint256 balance);
+    /// @notice A position changed by a trade or a liquidation, with the state after it.
+    event PositionUpdated(
+        address indexed account,
+        uint256 indexed marketId,
+        int256 sizeDeltaWad,
+        int256 sizeWad,
+        int256 openNotionalWad,
+        uint256 priceWad,
+        int256 realizedPnlWad,
+        uint256 feeWad,
+        int256 quoteBalanceWad,
+        bool liquidation
+    );
+    /// @notice A liquidation penalty was charged to an account.
+    event PenaltyCharged(
+        address indexed account,
+        address indexed keeper,
+        uint256 keeperRewardWad,
+        address insurance,
+        uint256 insuranceWad,
+        int256 quoteBalanceWad
+    );
+    /// @notice Collateral was sold out of an account during its liquidation.
+    event CollateralSeized(
+        address indexed account,
+        uint256 indexed collateralId,
+        address indexed buyer,
+        uint256 amount,
+        uint256 quotePaidWad,
+        uint256 collateralBalance,
+        int256 quoteBalanceWad
+    );
+    /// @notice The negative quote balance of an emptied account was written off against the liquidity vault.
+    event BadDebtWrittenOff(address indexed account, uint256 badDebtWad);
+    /// @notice The vault's receivable (the sum of account debts) changed [wad].
+    event VaultReceivableUpdated(uint256 receivableWad);
+
+    /*//////////////////////////////////////////////////////////////
+                               ACCOUNTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Deposits quote tokens [token units, 6 decimals] to the caller's account; repays debt first.
+    /// Works whatever the oracle says.
+    function depositQuote(uint256 amount) external;
+
+    /// @notice Withdraws quote tokens [token units] up to the positive quote balance; needs initial margin after.
+    function withdrawQuote(uint256 amount) external;
+
+    /// @notice Deposits collateral [token units], credited by the balance change the transfer caused.
+    /// Works whatever the oracle says.
+    function depositCollateral(uint256 collateralId, uint256 amount) external;
+
+    /// @notice Withdraws collateral [token units]; needs valid prices and initial margin after.
+    function withdrawCollateral(uint256 collateralId, uint256 amount) external;
+
+    /*//////////////////////////////////////////////////////////////
+                                TRADING
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Trades `sizeDeltaWad` base units of a market at the oracle price plus the trade fee.
+    /// Growing or opening exposure needs a valid price and initial margin after; a trade that only reduces the
+    /// position needs neither: at an invalid (but positive) price its loss is realized and its gain forfeited.
+    /// @param limitPriceWad For a buy, the highest acceptable oracle price; for a sell, the lowest [wad]. 0 for a sell
+    /// or type(uint256).max for a buy accepts any price.
+    function trade(uint256 marketId, int256 sizeDeltaWad, uint256 limitPriceWad) external;
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Equity, requirements and health of an account at current prices; reverts on an invalid price.
+    function health(address account) external view returns (Health memory);
+
+    /// @notice True when equity is below the maintenance requirement. Reverts on an invalid price.
+    function isLiquidatable(address account) external view returns (bool);
+
+    /// @notice The market price at which the account's health reaches 1 with every other price unchanged [wad];
+    /// 0 when no positive price would do it.
+    function liquidationPrice(address account, uint256 marketId) external view returns (uint256 priceWad);
+
+    /// @notice A position: size [wad base units], and open notional (the signed quote amount paid for it) [wad].
+    function position(address account, uint256 marketId)
+        external
+        view
+        returns (int256 sizeWad, int256 openNotionalWad);
+
+    /// @notice Collateral balance [token units].
+    function collateralBalance(address account, uint256 collateralId) external view returns (uint256);
+
+    function market(uint256 marketId) external view returns (MarketParams memory);
+    function collateral(uint256 collateralId) external view returns (CollateralParams memory);
+    function marketCount() external view returns (uint256);
+    function collateralCount() external view returns (uint256);
+
+    /// @notice Open interest of a market, long and short [wad base units].
+    function openInterest(uint256 marketId) external view returns (uint256 longWad, uint256 shortWad);
+
+    /// @notice Sum of all account debts, owed to the liquidity vault [wad].
+    function vaultReceivable() external view returns (uint256);
+
+    function engine() external view returns (address);
+    function quoteToken() external view returns (address);
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @notice Why a price must not be used. `Valid` is the only usable status for anything that adds risk.
+enum PriceStatus {
+    Valid,
+    Stale, // older than the heartbeat
+    NonPositive, // zero or negative answer
+    BelowFloor, // under the configured floor: a feed stuck at its minimum (LUNA, May 2022)
+    AboveCap // over the configured cap
+}
+
+/// @title IOracle
+/// @notice The one-function price interface the margin protocol reads, one adapter per asset.
+/// @dev Adapters never revert on a bad price: they report it, and the caller decides whether the action it is
+/// guarding may proceed (adding risk, withdrawing and liquidating need `Valid`; reducing risk does not).
+interface IOracle {
+    /// @return priceWad The quote-asset price of one whole unit of the asset [wad: 1e18 = 1 quote unit].
+    ///         Zero when the answer is zero or negative.
+    /// @return status `Valid`, or the reason the price must not be used.
+    function read() external view returns (uint256 priceWad, PriceStatus status);
+}
