@@ -44,6 +44,9 @@ contract MarginProtocol is IMarginProtocol, Owned {
     //////////////////////////////////////////////////////////////*/
 
     uint256 internal constant WAD = 1e18;
+    uint256 internal constant BPS = 10_000;
+    /// @dev One basis point in wad.
+    uint256 internal constant BPS_WAD = 1e14;
     uint256 internal constant MAX_LISTINGS = 64;
 
     /*//////////////////////////////////////////////////////////////
@@ -63,8 +66,12 @@ contract MarginProtocol is IMarginProtocol, Owned {
     /// @notice Sum of all negative quote balances: what accounts owe the vault [wad].
     uint256 public vaultReceivable;
 
-    MarketParams[] internal markets;
-    CollateralParams[] internal collaterals;
+    /// @inheritdoc IMarginProtocol
+    uint256 public marketCount;
+    /// @inheritdoc IMarginProtocol
+    uint256 public collateralCount;
+    mapping(uint256 marketId => MarketParams) internal markets;
+    mapping(uint256 collateralId => CollateralParams) internal collaterals;
     mapping(uint256 marketId => OpenInterest) internal openInterests;
     /// @notice The protocol's total balance of each collateral [token units].
     mapping(uint256 collateralId => uint256) public collateralTotal;
@@ -115,14 +122,15 @@ contract MarginProtocol is IMarginProtocol, Owned {
     /// that only reduces a position can never lower the account's margin surplus (equity − maintenance).
     function listMarket(MarketParams calldata params) external onlyOwner returns (uint256 marketId) {
         if (address(params.oracle) == address(0)) revert InvalidParams("oracle");
-        if (params.maintenanceFractionWad == 0 || params.maintenanceFractionWad >= params.initialFractionWad) {
+        if (params.maintenanceFractionBps == 0 || params.maintenanceFractionBps >= params.initialFractionBps) {
             revert InvalidParams("maintenance fraction");
         }
-        if (params.initialFractionWad > WAD) revert InvalidParams("initial fraction");
-        if (params.tradeFeeWad > params.maintenanceFractionWad) revert InvalidParams("trade fee");
-        marketId = markets.length;
+        if (params.initialFractionBps > BPS) revert InvalidParams("initial fraction");
+        if (params.tradeFeeBps > params.maintenanceFractionBps) revert InvalidParams("trade fee");
+        marketId = marketCount;
         if (marketId == MAX_LISTINGS) revert TooManyListings(marketId);
-        markets.push(params);
+        markets[marketId] = params;
+        marketCount = marketId + 1;
         emit MarketListed(marketId, params);
     }
 
@@ -138,13 +146,14 @@ contract MarginProtocol is IMarginProtocol, Owned {
         if (haircutWad == 0 || haircutWad >= WAD) revert InvalidParams("haircut");
         uint8 decimals = ERC20(token).decimals();
         QuoteUnits.unitWad(decimals); // reverts above 18 decimals
-        for (uint256 i; i < collaterals.length; ++i) {
+        collateralId = collateralCount;
+        for (uint256 i; i < collateralId; ++i) {
             if (collaterals[i].token == token) revert InvalidParams("token already listed");
         }
-        collateralId = collaterals.length;
         if (collateralId == MAX_LISTINGS) revert TooManyListings(collateralId);
         CollateralParams memory params = CollateralParams(token, oracle, decimals, haircutWad, depositCap);
-        collaterals.push(params);
+        collaterals[collateralId] = params;
+        collateralCount = collateralId + 1;
         emit CollateralListed(collateralId, params);
     }
 
@@ -220,23 +229,53 @@ contract MarginProtocol is IMarginProtocol, Owned {
         if (sizeDeltaWad > 0 ? priceWad > limitPriceWad : priceWad < limitPriceWad) {
             revert PriceLimitExceeded(priceWad, limitPriceWad);
         }
-        Position memory pos = positions[msg.sender][marketId];
-        bool reducing = _isReducing(pos.sizeWad, sizeDeltaWad);
+        bool reducing = _isReducing(positions[msg.sender][marketId].sizeWad, sizeDeltaWad);
         // Reducing risk needs no valid price: at an invalid one the loss is realized and the gain forfeited.
         if (status != PriceStatus.Valid && (!reducing || priceWad == 0)) {
             revert InvalidPrice(address(params.oracle), priceWad, status);
         }
+        // A reduction at a valid price is checked against the surplus it started from.
+        bool checkReduction = reducing && status == PriceStatus.Valid;
+        int256 surplusBeforeWad = checkReduction ? _surplus(msg.sender) : int256(0);
 
+        _fill(msg.sender, marketId, params, sizeDeltaWad, priceWad, status == PriceStatus.Valid);
+
+        // Health check. Growing exposure needs initial margin. A reduction must end above maintenance or at least
+        // not lower the margin surplus: with fee ≤ maintenance fraction (enforced at listing) only the rounding of a
+        // dust-sized trade to whole quote units can fail this. A reduction at an invalid price cannot be checked; its
+        // gain is forfeited instead.
+        if (!reducing) {
+            _requireInitialMargin(msg.sender);
+        } else if (checkReduction) {
+            int256 surplusAfterWad = _surplus(msg.sender);
+            if (surplusAfterWad < 0 && surplusAfterWad < surplusBeforeWad) {
+                revert MaintenanceMarginViolated(msg.sender, surplusBeforeWad, surplusAfterWad);
+            }
+        }
+    }
+
+    /// @dev Executes a trade at `priceWad`: moves the position and open interest, settles PnL and fee with the vault.
+    function _fill(
+        address account,
+        uint256 marketId,
+        MarketParams storage params,
+        int256 sizeDeltaWad,
+        uint256 priceWad,
+        bool priceValid
+    ) internal {
+        Position memory pos = positions[account][marketId];
         (Position memory next, int256 realizedPnlWad) = _applyFill(pos, sizeDeltaWad, priceWad);
-        if (status != PriceStatus.Valid && realizedPnlWad > 0) realizedPnlWad = 0;
+        if (!priceValid && realizedPnlWad > 0) realizedPnlWad = 0;
         _updateOpenInterest(marketId, params, pos.sizeWad, next.sizeWad);
-        _storePosition(msg.sender, marketId, next);
+        _storePosition(account, marketId, next);
 
-        uint256 feeWad = QuoteUnits.roundUp(sizeDeltaWad.abs().mulWadUp(priceWad).mulWadUp(params.tradeFeeWad), QUOTE_UNIT_WAD);
+        uint256 feeWad = QuoteUnits.roundUp(
+            sizeDeltaWad.abs().mulWadUp(priceWad).mulWadUp(params.tradeFeeBps * BPS_WAD), QUOTE_UNIT_WAD
+        );
         int256 vaultDeltaWad = QuoteUnits.roundFloor(realizedPnlWad, QUOTE_UNIT_WAD) - feeWad.toInt();
-        int256 balanceWad = _updateQuote(msg.sender, vaultDeltaWad, 0);
+        int256 balanceWad = _updateQuote(account, vaultDeltaWad, 0);
         emit PositionUpdated(
-            msg.sender,
+            account,
             marketId,
             sizeDeltaWad,
             next.sizeWad,
@@ -247,11 +286,6 @@ contract MarginProtocol is IMarginProtocol, Owned {
             balanceWad,
             false
         );
-
-        // Health check. Growing exposure needs initial margin. A reduction at the oracle price lowers equity by the
-        // fee and maintenance by the maintenance fraction of the closed notional; since fee ≤ maintenance fraction
-        // (enforced at listing), the margin surplus cannot fall, so the check holds by construction.
-        if (!reducing) _requireInitialMargin(msg.sender);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -347,7 +381,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
         returns (int256 sizeWad, uint256 priceWad, uint256 maintenanceFractionWad)
     {
         MarketParams storage params = _market(marketId);
-        return (positions[account][marketId].sizeWad, _validPrice(params.oracle), params.maintenanceFractionWad);
+        return (positions[account][marketId].sizeWad, _validPrice(params.oracle), params.maintenanceFractionBps * BPS_WAD);
     }
 
     /// @inheritdoc ILiquidatable
@@ -386,10 +420,11 @@ contract MarginProtocol is IMarginProtocol, Owned {
         if (sizeWad == 0) return 0;
         (int256 equityWad,, uint256 maintenanceWad) = _margin(account, false);
         uint256 priceWad = _validPrice(params.oracle);
-        uint256 ownMaintenanceWad = sizeWad.abs().mulWadUp(priceWad).mulWadUp(params.maintenanceFractionWad);
+        uint256 maintenanceFractionWad = params.maintenanceFractionBps * BPS_WAD;
+        uint256 ownMaintenanceWad = sizeWad.abs().mulWadUp(priceWad).mulWadUp(maintenanceFractionWad);
         int256 numerator =
             equityWad - sizeWad.mulWadFloor(priceWad) - (maintenanceWad - ownMaintenanceWad).toInt();
-        int256 denominator = sizeWad.abs().mulWadUp(params.maintenanceFractionWad).toInt() - sizeWad;
+        int256 denominator = sizeWad.abs().mulWadUp(maintenanceFractionWad).toInt() - sizeWad;
         if (denominator == 0) return 0;
         int256 p = numerator * int256(WAD) / denominator;
         return p > 0 ? uint256(p) : 0;
@@ -412,14 +447,6 @@ contract MarginProtocol is IMarginProtocol, Owned {
 
     function collateral(uint256 collateralId) external view returns (CollateralParams memory) {
         return _collateral(collateralId);
-    }
-
-    function marketCount() external view returns (uint256) {
-        return markets.length;
-    }
-
-    function collateralCount() external view returns (uint256) {
-        return collaterals.length;
     }
 
     /// @inheritdoc IMarginProtocol
@@ -453,8 +480,8 @@ contract MarginProtocol is IMarginProtocol, Owned {
             uint256 priceWad = _validPrice(params.oracle);
             equityWad += int256(pos.sizeWad).mulWadFloor(priceWad) - pos.openNotionalWad;
             uint256 notionalWad = int256(pos.sizeWad).abs().mulWadUp(priceWad);
-            maintenanceWad += notionalWad.mulWadUp(params.maintenanceFractionWad);
-            if (withInitial) initialWad += notionalWad.mulWadUp(params.initialFractionWad);
+            maintenanceWad += notionalWad.mulWadUp(params.maintenanceFractionBps * BPS_WAD);
+            if (withInitial) initialWad += notionalWad.mulWadUp(params.initialFractionBps * BPS_WAD);
         }
         id = 0;
         for (uint256 mask = state.collateralMask; mask != 0; (mask, id) = (mask >> 1, id + 1)) {
@@ -470,6 +497,12 @@ contract MarginProtocol is IMarginProtocol, Owned {
     function _requireInitialMargin(address account) internal view {
         (int256 equityWad, uint256 initialWad,) = _margin(account, true);
         if (equityWad < initialWad.toInt()) revert InitialMarginViolated(account, equityWad, initialWad);
+    }
+
+    /// @dev Equity − maintenance requirement [wad].
+    function _surplus(address account) internal view returns (int256) {
+        (int256 equityWad,, uint256 maintenanceWad) = _margin(account, false);
+        return equityWad - maintenanceWad.toInt();
     }
 
     function _healthWad(int256 equityWad, uint256 maintenanceWad) internal pure returns (uint256) {
@@ -575,12 +608,12 @@ contract MarginProtocol is IMarginProtocol, Owned {
     }
 
     function _market(uint256 marketId) internal view returns (MarketParams storage) {
-        if (marketId >= markets.length) revert UnknownMarket(marketId);
+        if (marketId >= marketCount) revert UnknownMarket(marketId);
         return markets[marketId];
     }
 
     function _collateral(uint256 collateralId) internal view returns (CollateralParams storage) {
-        if (collateralId >= collaterals.length) revert UnknownCollateral(collateralId);
+        if (collateralId >= collateralCount) revert UnknownCollateral(collateralId);
         return collaterals[collateralId];
     }
 

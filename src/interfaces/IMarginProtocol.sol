@@ -4,12 +4,13 @@ pragma solidity ^0.8.24;
 import {IOracle, PriceStatus} from "./IOracle.sol";
 import {ILiquidatable} from "./ILiquidatable.sol";
 
-/// @notice Listing parameters of a perpetual market.
+/// @notice Listing parameters of a perpetual market. The oracle and the three fractions share one storage slot, so
+/// the health check reads a market in a single load; fractions are in basis points [bps: 10_000 = 100%].
 struct MarketParams {
     IOracle oracle; // price of one base unit in the quote asset
-    uint64 maintenanceFractionWad; // maintenance requirement per unit of |notional| [wad]
-    uint64 initialFractionWad; // initial requirement per unit of |notional| [wad], > maintenance
-    uint64 tradeFeeWad; // fee per unit of traded notional, paid to the liquidity vault [wad]
+    uint16 maintenanceFractionBps; // maintenance requirement per unit of |notional| [bps]
+    uint16 initialFractionBps; // initial requirement per unit of |notional| [bps], > maintenance
+    uint16 tradeFeeBps; // fee per unit of traded notional, paid to the liquidity vault [bps], ≤ maintenance
     uint128 openInterestCapWad; // cap on the long side and on the short side, each [wad base units]
 }
 
@@ -56,7 +57,7 @@ interface IMarginProtocol is ILiquidatable {
     error InsufficientCollateral(uint256 collateralId, uint256 requested, uint256 balance);
     error InsufficientQuote(uint256 requestedWad, int256 balanceWad);
     error InitialMarginViolated(address account, int256 equityWad, uint256 initialWad);
-    error MaintenanceMarginViolated(address account, int256 equityWad, uint256 maintenanceWad);
+    error MaintenanceMarginViolated(address account, int256 surplusBeforeWad, int256 surplusAfterWad);
     error NotReducing(uint256 marketId, int256 sizeWad, int256 sizeDeltaWad);
     error NotLiquidatable(address account);
     error AccountNotEmpty(address account);
@@ -137,8 +138,9 @@ interface IMarginProtocol is ILiquidatable {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Trades `sizeDeltaWad` base units of a market at the oracle price plus the trade fee.
-    /// Growing or opening exposure needs a valid price and initial margin after; a trade that only reduces the
-    /// position needs neither: at an invalid (but positive) price its loss is realized and its gain forfeited.
+    /// Growing or opening exposure needs a valid price and initial margin after. A trade that only reduces the
+    /// position must end above maintenance or with a margin surplus no lower than before; at an invalid (but
+    /// positive) price it is still allowed, realizing its loss and forfeiting its gain.
     /// @param limitPriceWad For a buy, the highest acceptable oracle price; for a sell, the lowest [wad]. 0 for a sell
     /// or type(uint256).max for a buy accepts any price.
     function trade(uint256 marketId, int256 sizeDeltaWad, uint256 limitPriceWad) external;

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Test} from "forge-std/Test.sol";
+import {SystemDeployer} from "../script/SystemDeployer.sol";
+import {TestnetToken} from "../src/demo/TestnetToken.sol";
+import {PushPriceFeed} from "../src/oracle/PushPriceFeed.sol";
+import {LiquidityVault} from "../src/LiquidityVault.sol";
+import {MarginProtocol} from "../src/MarginProtocol.sol";
+import {LiquidationEngine} from "../src/LiquidationEngine.sol";
+import {InsuranceFund} from "../src/InsuranceFund.sol";
+import {Health} from "../src/interfaces/IMarginProtocol.sol";
+
+/// @notice The demo system deployed with this contract as owner and price pusher, plus bounded-input helpers.
+abstract contract BaseTest is Test, SystemDeployer {
+    uint256 internal constant ETH_MARKET = 0;
+    uint256 internal constant BTC_MARKET = 1;
+    uint256 internal constant WETH_ID = 0;
+    uint256 internal constant WBTC_ID = 1;
+    uint256 internal constant WAD = 1e18;
+
+    TestnetToken internal usdc;
+    TestnetToken internal weth;
+    TestnetToken internal wbtc;
+    PushPriceFeed internal ethFeed;
+    PushPriceFeed internal btcFeed;
+    LiquidityVault internal vault;
+    MarginProtocol internal protocol;
+    LiquidationEngine internal engine;
+    InsuranceFund internal insurance;
+
+    address internal alice = makeAddr("alice");
+    address internal bob = makeAddr("bob");
+    address internal keeper = makeAddr("keeper");
+    address internal keeper2 = makeAddr("keeper2");
+
+    function setUp() public virtual {
+        vm.warp(1_700_000_000);
+        Deployment memory d = _deploySystem(address(this), address(this));
+        usdc = d.usdc;
+        weth = d.weth;
+        wbtc = d.wbtc;
+        ethFeed = d.ethFeed;
+        btcFeed = d.btcFeed;
+        vault = d.vault;
+        protocol = d.protocol;
+        engine = d.engine;
+        insurance = d.insuranceFund;
+        _fundKeeper(keeper);
+        _fundKeeper(keeper2);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                HELPERS
+    //////////////////////////////////////////////////////////////*/
+
+    function _fundKeeper(address who) internal {
+        usdc.mint(who, 1_000_000e6);
+        vm.prank(who);
+        usdc.approve(address(protocol), type(uint256).max);
+    }
+
+    function _depositQuote(address who, uint256 amount) internal {
+        usdc.mint(who, amount);
+        vm.startPrank(who);
+        usdc.approve(address(protocol), amount);
+        protocol.depositQuote(amount);
+        vm.stopPrank();
+    }
+
+    function _depositCollateral(address who, uint256 collateralId, uint256 amount) internal {
+        TestnetToken token = collateralId == WETH_ID ? weth : wbtc;
+        token.mint(who, amount);
+        vm.startPrank(who);
+        token.approve(address(protocol), amount);
+        protocol.depositCollateral(collateralId, amount);
+        vm.stopPrank();
+    }
+
+    function _trade(address who, uint256 marketId, int256 sizeDeltaWad) internal {
+        vm.prank(who);
+        protocol.trade(marketId, sizeDeltaWad, sizeDeltaWad > 0 ? type(uint256).max : 0);
+    }
+
+    function _setEthPrice(uint256 priceWad) internal {
+        ethFeed.push(int192(int256(priceWad)));
+    }
+
+    function _setBtcPrice(uint256 priceWad) internal {
+        btcFeed.push(int192(int256(priceWad)));
+    }
+
+    function _health(address who) internal view returns (Health memory) {
+        return protocol.health(who);
+    }
+
+    /// @dev Equity − maintenance: the margin surplus.
+    function _surplus(address who) internal view returns (int256) {
+        (int256 e, uint256 m) = protocol.marginState(who);
+        return e - int256(m);
+    }
+
+    function _liquidatable(address who) internal view returns (bool) {
+        return protocol.isLiquidatable(who);
+    }
+
+    /// @dev A long ETH position of `sizeWad` on `marginUsdc` of quote margin.
+    function _openLong(address who, uint256 marginUsdc, uint256 sizeWad) internal {
+        _depositQuote(who, marginUsdc);
+        _trade(who, ETH_MARKET, int256(sizeWad));
+    }
+}
