@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {ERC20} from "solmate/tokens/ERC20.sol";
+import {BaseTest} from "../Base.t.sol";
+import {ILiquidationEngine} from "../../src/interfaces/ILiquidationEngine.sol";
+import {IMarginProtocol} from "../../src/interfaces/IMarginProtocol.sol";
+import {InsuranceFund} from "../../src/InsuranceFund.sol";
+
+contract BadDebtTest is BaseTest {
+    event BadDebtSettled(address indexed account, uint256 badDebtWad, uint256 coveredWad, uint256 deficitWad);
+
+    function setUp() public override {
+        super.setUp();
+        _openLong(alice, 1_000e6, 2e18);
+    }
+
+    function test_liquidate_recordsBadDebtCoveredByInsurance() public {
+        _setEthPrice(1_500e18); // equity −2,003
+        uint256 fundBefore = insurance.balance();
+        uint256 vaultAssetsBefore = vault.totalAssets();
+        vm.prank(keeper);
+        engine.liquidate(alice, ETH_MARKET, type(uint256).max);
+        // loss 3,000 on 997 of quote, plus the keeper's reward (40% of 2.5% of 3,000 = 30)
+        uint256 badDebt = 2_003e18 + 30e18;
+        assertEq(engine.totalBadDebtWad(), badDebt);
+        assertEq(engine.totalDeficitWad(), 0);
+        assertEq(fundBefore - insurance.balance(), badDebt / 1e12);
+        assertEq(protocol.quoteBalance(alice), 0);
+        assertEq(protocol.vaultReceivable(), 0);
+        // The vault, the trader's counterparty, gains the whole 3,000 loss: 997 from the quote balance, the rest
+        // (with the 30 it lent for the keeper's reward) from the insurance fund.
+        assertEq(vault.totalAssets(), vaultAssetsBefore + 3_000e6);
+    }
+
+    function test_liquidate_recordsDeficitWhenFundIsShort() public {
+        InsuranceFund small = new InsuranceFund(ERC20(address(usdc)), address(engine));
+        usdc.mint(address(small), 500e6);
+        engine.setInsuranceFund(address(small));
+        _setEthPrice(1_500e18);
+        vm.expectEmit(true, false, false, true, address(engine));
+        emit BadDebtSettled(alice, 2_033e18, 500e18, 1_533e18);
+        vm.prank(keeper);
+        engine.liquidate(alice, ETH_MARKET, type(uint256).max);
+        assertEq(engine.totalDeficitWad(), 1_533e18);
+        assertEq(small.balance(), 0);
+    }
+
+    /// Property 15: the account's collateral goes first; bad debt is recognized only once nothing is left.
+    function test_waterfall_collateralBeforeInsurance() public {
+        _depositCollateral(alice, WBTC_ID, 0.01e8); // 600 of value
+        _setEthPrice(1_500e18);
+        uint256 fundBefore = insurance.balance();
+        vm.prank(keeper);
+        engine.liquidate(alice, ETH_MARKET, type(uint256).max);
+        assertEq(engine.totalBadDebtWad(), 0, "collateral still there");
+        assertEq(insurance.balance(), fundBefore, "fund untouched");
+        vm.prank(keeper);
+        engine.buyCollateral(alice, WBTC_ID, type(uint256).max, type(uint256).max);
+        assertGt(engine.totalBadDebtWad(), 0);
+        assertLt(insurance.balance(), fundBefore);
+        assertEq(protocol.quoteBalance(alice), 0);
+    }
+
+    function test_settleBadDebt_revertsWhileCollateralRemains() public {
+        _depositCollateral(alice, WBTC_ID, 0.01e8);
+        _setEthPrice(1_500e18);
+        vm.prank(keeper);
+        engine.liquidate(alice, ETH_MARKET, type(uint256).max);
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.AccountNotEmpty.selector, alice));
+        engine.settleBadDebt(alice);
+    }
+
+    function test_settleBadDebt_revertsWithoutDebt() public {
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.AccountNotEmpty.selector, alice));
+        engine.settleBadDebt(alice);
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NoBadDebt.selector, bob));
+        engine.settleBadDebt(bob);
+    }
+
+    function test_protocolHooks_onlyEngine() public {
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NotEngine.selector, address(this)));
+        protocol.writeOffBadDebt(alice);
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NotEngine.selector, address(this)));
+        protocol.liquidatePosition(alice, ETH_MARKET, -1, address(this), 0, address(this), 0);
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NotEngine.selector, address(this)));
+        protocol.seizeCollateral(alice, WETH_ID, 1, address(this), 0);
+    }
+}
