@@ -133,6 +133,8 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         if (plan.closeSizeWad > maxCloseSizeWad) {
             uint256 remainderNotionalWad = (plan.sizeWad.abs() - maxCloseSizeWad).mulWadDown(plan.priceWad);
             if (remainderNotionalWad < p.dustNotionalWad) revert DustRemainder(remainderNotionalWad, p.dustNotionalWad);
+            uint256 closeNotionalWad = maxCloseSizeWad.mulWadDown(plan.priceWad);
+            if (closeNotionalWad < p.dustNotionalWad) revert CloseTooSmall(closeNotionalWad, p.dustNotionalWad);
             plan.closeSizeWad = maxCloseSizeWad;
             _penalty(p, plan);
         }
@@ -204,6 +206,10 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
                 uint256(p.targetHealthWad).mulWadDown(plan.maintenanceFractionWad) - penaltyFractionWad;
             uint256 partialSizeWad =
                 denominatorWad == 0 ? fullSizeWad : numeratorWad.divWadUp(denominatorWad).divWadUp(plan.priceWad);
+            // Close at least the dust notional: a slice smaller than that would move health less than the rounding
+            // of its realized PnL to whole quote units.
+            uint256 minimumSizeWad = uint256(p.dustNotionalWad).divWadUp(plan.priceWad);
+            if (partialSizeWad < minimumSizeWad) partialSizeWad = minimumSizeWad;
             if (partialSizeWad < fullSizeWad) {
                 uint256 remainderNotionalWad = (fullSizeWad - partialSizeWad).mulWadDown(plan.priceWad);
                 if (remainderNotionalWad >= p.dustNotionalWad) plan.closeSizeWad = partialSizeWad;
@@ -224,8 +230,10 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         }
         uint256 healthWad = _healthWad(plan.equityWad, plan.maintenanceWad);
         uint256 fractionWad = _penaltyFraction(p, healthWad, plan.maintenanceFractionWad);
-        // Never more than the equity, so a solvent account is not pushed into bad debt by its own penalty.
+        // Never more than the equity, so a solvent account is not pushed into bad debt by its own penalty; one quote
+        // unit is held back to absorb the rounding of the requirement after the close.
         uint256 penaltyWad = WadMath.min(closedNotionalWad.mulWadDown(fractionWad), uint256(plan.equityWad));
+        penaltyWad = penaltyWad > QUOTE_UNIT_WAD ? penaltyWad - QUOTE_UNIT_WAD : 0;
         plan.penaltyWad = QuoteUnits.roundDown(penaltyWad, QUOTE_UNIT_WAD);
         plan.keeperRewardWad = QuoteUnits.roundDown(plan.penaltyWad.mulWadDown(p.keeperShareWad), QUOTE_UNIT_WAD);
     }

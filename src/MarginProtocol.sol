@@ -313,8 +313,10 @@ contract MarginProtocol is IMarginProtocol, Owned {
         closedNotionalWad = sizeDeltaWad.abs().mulWadUp(priceWad);
 
         int256 penaltyWad = (keeperRewardWad + insuranceWad).toInt();
+        // The one place where rounding favours the account: a liquidation must never lower its health, and realizing
+        // PnL rounded down could, by less than one quote unit, on a slice too small to release that much margin.
         int256 balanceWad =
-            _updateQuote(account, QuoteUnits.roundFloor(realizedPnlWad, QUOTE_UNIT_WAD), -penaltyWad);
+            _updateQuote(account, QuoteUnits.roundCeil(realizedPnlWad, QUOTE_UNIT_WAD), -penaltyWad);
         if (keeperRewardWad != 0) QUOTE.safeTransfer(keeper, QuoteUnits.toUnitsExact(keeperRewardWad, QUOTE_UNIT_WAD));
         if (insuranceWad != 0) QUOTE.safeTransfer(insurance, QuoteUnits.toUnitsExact(insuranceWad, QUOTE_UNIT_WAD));
 

@@ -32,6 +32,7 @@ interface ILiquidationEngine {
     error SelfLiquidation(address account);
     error PriceLimit(uint256 priceWad, uint256 limitWad);
     error DustRemainder(uint256 remainder, uint256 minimum);
+    error CloseTooSmall(uint256 closeNotionalWad, uint256 minimumWad);
     error InvalidParams(string reason);
     error Reentrancy();
 
@@ -69,8 +70,9 @@ interface ILiquidationEngine {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Closes up to `maxCloseSizeWad` (absolute base units) of the account's position in `marketId`: as much
-    /// as restores health to the target, or all of it when health is below the full-close bound or the remainder would
-    /// be dust. Writes off bad debt when nothing is left.
+    /// as restores health to the target (at least the dust notional), or all of it when health is below the
+    /// full-close bound or the remainder would be dust. A limit that would leave dust, or close less than the dust
+    /// notional of a larger position, reverts. Writes off bad debt when nothing is left.
     /// @return closedSizeWad The signed size closed (opposite sign to the position).
     function liquidate(address account, uint256 marketId, uint256 maxCloseSizeWad)
         external

@@ -44,4 +44,10 @@ library QuoteUnits {
         if (remainder == 0) return amountWad;
         return remainder > 0 ? amountWad - remainder : amountWad - remainder - u;
     }
+
+    /// @dev Rounds a signed wad amount toward +∞ to whole token units [wad].
+    function roundCeil(int256 amountWad, uint256 unit) internal pure returns (int256) {
+        int256 floored = roundFloor(amountWad, unit);
+        return floored == amountWad ? amountWad : floored + int256(unit);
+    }
 }

@@ -1,0 +1,166 @@
+// Units: *Wad columns are 18-decimal fixed point (quote amounts, sizes, prices,
+// fractions); `amount`, `depositCap` and `insuranceFundBalance` are raw token
+// units; blocks and timestamps are plain integers stored as bigint.
+import { index, onchainTable, primaryKey } from "ponder";
+
+export const account = onchainTable("account", (t) => ({
+  address: t.hex().primaryKey(),
+  quoteBalanceWad: t.bigint().notNull(), // negative is debt to the liquidity vault
+  createdBlock: t.bigint().notNull(),
+  updatedBlock: t.bigint().notNull(),
+}));
+
+export const collateralAsset = onchainTable(
+  "collateral_asset",
+  (t) => ({
+    id: t.bigint().primaryKey(),
+    token: t.hex().notNull(),
+    decimals: t.integer().notNull(),
+    oracle: t.hex().notNull(),
+    haircutWad: t.bigint().notNull(),
+    depositCap: t.bigint().notNull(), // [token units]
+    listedBlock: t.bigint().notNull(),
+  }),
+  (table) => ({ oracleIdx: index().on(table.oracle) }),
+);
+
+export const market = onchainTable(
+  "market",
+  (t) => ({
+    id: t.bigint().primaryKey(),
+    oracle: t.hex().notNull(),
+    maintenanceFractionWad: t.bigint().notNull(),
+    initialFractionWad: t.bigint().notNull(),
+    tradeFeeWad: t.bigint().notNull(),
+    openInterestCapWad: t.bigint().notNull(),
+    longOpenInterestWad: t.bigint().notNull(),
+    shortOpenInterestWad: t.bigint().notNull(),
+    listedBlock: t.bigint().notNull(),
+  }),
+  (table) => ({ oracleIdx: index().on(table.oracle) }),
+);
+
+export const collateralBalance = onchainTable(
+  "collateral_balance",
+  (t) => ({
+    account: t.hex().notNull(),
+    collateralId: t.bigint().notNull(),
+    amount: t.bigint().notNull(), // [token units]
+    updatedBlock: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.account, table.collateralId] }),
+    collateralIdx: index().on(table.collateralId),
+  }),
+);
+
+export const position = onchainTable(
+  "position",
+  (t) => ({
+    account: t.hex().notNull(),
+    marketId: t.bigint().notNull(),
+    sizeWad: t.bigint().notNull(), // signed, positive is long; 0 once closed (the row is kept)
+    openNotionalWad: t.bigint().notNull(),
+    updatedBlock: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.account, table.marketId] }),
+    marketIdx: index().on(table.marketId),
+  }),
+);
+
+export const price = onchainTable("price", (t) => ({
+  oracle: t.hex().primaryKey(),
+  priceWad: t.bigint().notNull(), // raw pushed answer, signed: a broken source may push ≤ 0
+  updatedAt: t.bigint().notNull(), // [unix seconds]
+  block: t.bigint().notNull(),
+}));
+
+export const accountHealth = onchainTable(
+  "account_health",
+  (t) => ({
+    account: t.hex().primaryKey(),
+    equityWad: t.bigint().notNull(),
+    initialWad: t.bigint().notNull(),
+    maintenanceWad: t.bigint().notNull(),
+    healthWad: t.bigint().notNull(), // 0 when equity ≤ 0; 2^256−1 with no requirement
+    liquidatable: t.boolean().notNull(),
+    pricesUsable: t.boolean().notNull(), // false: a needed price is missing or ≤ 0 (see src/health.ts)
+    breachBlock: t.bigint(), // first block of the current breach; null when not liquidatable
+    lastBreachBlock: t.bigint(), // first block of the latest breach, kept after it ends
+    breachEndedBlock: t.bigint(), // block at which the latest breach ended
+    block: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ healthIdx: index().on(table.healthWad) }),
+);
+
+export const liquidation = onchainTable(
+  "liquidation",
+  (t) => ({
+    id: t.text().primaryKey(), // `${txHash}-${logIndex}`
+    account: t.hex().notNull(),
+    marketId: t.bigint().notNull(),
+    keeper: t.hex().notNull(),
+    closedSizeWad: t.bigint().notNull(),
+    closedNotionalWad: t.bigint().notNull(),
+    priceWad: t.bigint().notNull(),
+    penaltyWad: t.bigint().notNull(),
+    keeperRewardWad: t.bigint().notNull(),
+    insuranceWad: t.bigint().notNull(),
+    healthBeforeWad: t.bigint().notNull(),
+    healthAfterWad: t.bigint().notNull(),
+    block: t.bigint().notNull(),
+    breachBlock: t.bigint(), // first block of the breach this liquidation acted on
+    timestamp: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ accountIdx: index().on(table.account) }),
+);
+
+export const collateralSale = onchainTable(
+  "collateral_sale",
+  (t) => ({
+    id: t.text().primaryKey(),
+    account: t.hex().notNull(),
+    collateralId: t.bigint().notNull(),
+    keeper: t.hex().notNull(),
+    amount: t.bigint().notNull(), // [token units]
+    priceWad: t.bigint().notNull(),
+    quotePaidWad: t.bigint().notNull(),
+    block: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ accountIdx: index().on(table.account) }),
+);
+
+export const badDebt = onchainTable(
+  "bad_debt",
+  (t) => ({
+    id: t.text().primaryKey(),
+    account: t.hex().notNull(),
+    badDebtWad: t.bigint().notNull(),
+    coveredWad: t.bigint().notNull(),
+    deficitWad: t.bigint().notNull(),
+    block: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ accountIdx: index().on(table.account) }),
+);
+
+export const protocolStats = onchainTable("protocol_stats", (t) => ({
+  id: t.text().primaryKey(), // the single row "global"
+  insuranceFundBalance: t.bigint().notNull(), // [quote token units]
+  totalPenaltiesWad: t.bigint().notNull(),
+  totalKeeperRewardsWad: t.bigint().notNull(),
+  totalInsuranceWad: t.bigint().notNull(),
+  totalBadDebtWad: t.bigint().notNull(),
+  totalCoveredWad: t.bigint().notNull(),
+  totalDeficitWad: t.bigint().notNull(),
+  vaultReceivableWad: t.bigint().notNull(),
+  liquidationCount: t.integer().notNull(),
+  collateralSaleCount: t.integer().notNull(),
+  updatedBlock: t.bigint().notNull(),
+}));

@@ -1,0 +1,41 @@
+// Query-string parsing for the JSON routes: strict, with a message naming the
+// bad parameter.
+import { parseUnits } from "viem";
+
+export class ParamError extends Error {
+  override name = "ParamError";
+}
+
+const DECIMAL = /^\d+(\.\d{1,18})?$/;
+
+/** A non-negative decimal ("1", "1.25") as a wad; `fallback` when absent. */
+export function parseWadParam(
+  name: string,
+  value: string | undefined,
+  fallback: bigint,
+): bigint {
+  if (value === undefined || value === "") return fallback;
+  if (!DECIMAL.test(value)) {
+    throw new ParamError(
+      `${name} must be a non-negative decimal with at most 18 fraction digits, got "${value}"`,
+    );
+  }
+  return parseUnits(value, 18);
+}
+
+/** An integer in [1, max]; `fallback` when absent. */
+export function parseLimitParam(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  max: number,
+): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > max) {
+    throw new ParamError(
+      `${name} must be an integer from 1 to ${max}, got "${value}"`,
+    );
+  }
+  return n;
+}

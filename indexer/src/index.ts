@@ -1,0 +1,314 @@
+// Event handlers. Every event that changes an account's margin recomputes that
+// account's health; a price push recomputes every account exposed to that
+// oracle.
+import { type Context, ponder } from "ponder:registry";
+import {
+  account,
+  accountHealth,
+  badDebt,
+  collateralAsset,
+  collateralBalance,
+  collateralSale,
+  liquidation,
+  market,
+  position,
+  price,
+} from "ponder:schema";
+import type { Address } from "viem";
+import { recomputeHealth } from "./accountHealth.ts";
+import { breachBlockAt, NO_BREACH } from "./breach.ts";
+import { BPS_WAD } from "./health.ts";
+import { createStats, refreshInsuranceBalance, updateStats } from "./stats.ts";
+
+type Db = Context["db"];
+
+// Listing fractions are basis points; the protocol's math uses them as wad (bps
+// × 1e14), and so do we.
+const bpsToWad = (bps: number) => BigInt(bps) * BPS_WAD;
+
+const eventId = (event: {
+  transaction: { hash: string };
+  log: { logIndex: number };
+}) => `${event.transaction.hash}-${event.log.logIndex}`;
+
+// Sets the quote balance (creating the account row on first sight); `undefined`
+// only touches the row.
+async function upsertAccount(
+  db: Db,
+  address: Address,
+  block: bigint,
+  quoteBalanceWad?: bigint,
+) {
+  await db
+    .insert(account)
+    .values({
+      address,
+      quoteBalanceWad: quoteBalanceWad ?? 0n,
+      createdBlock: block,
+      updatedBlock: block,
+    })
+    .onConflictDoUpdate(
+      quoteBalanceWad === undefined
+        ? { updatedBlock: block }
+        : { quoteBalanceWad, updatedBlock: block },
+    );
+}
+
+async function setCollateralBalance(
+  db: Db,
+  address: Address,
+  collateralId: bigint,
+  amount: bigint,
+  block: bigint,
+) {
+  await db
+    .insert(collateralBalance)
+    .values({ account: address, collateralId, amount, updatedBlock: block })
+    .onConflictDoUpdate({ amount, updatedBlock: block });
+}
+
+/*//////////////////////////////////////////////////////////////
+                              LISTINGS
+//////////////////////////////////////////////////////////////*/
+
+ponder.on("MarginProtocol:setup", async ({ context }) => {
+  await createStats(
+    context.db,
+    BigInt(context.contracts.MarginProtocol.startBlock ?? 0),
+  );
+});
+
+ponder.on("MarginProtocol:MarketListed", async ({ event, context }) => {
+  const { marketId, params } = event.args;
+  await context.db.insert(market).values({
+    id: marketId,
+    oracle: params.oracle,
+    maintenanceFractionWad: bpsToWad(params.maintenanceFractionBps),
+    initialFractionWad: bpsToWad(params.initialFractionBps),
+    tradeFeeWad: bpsToWad(params.tradeFeeBps),
+    openInterestCapWad: params.openInterestCapWad,
+    longOpenInterestWad: 0n,
+    shortOpenInterestWad: 0n,
+    listedBlock: event.block.number,
+  });
+});
+
+ponder.on("MarginProtocol:CollateralListed", async ({ event, context }) => {
+  const { collateralId, params } = event.args;
+  await context.db.insert(collateralAsset).values({
+    id: collateralId,
+    token: params.token,
+    decimals: params.decimals,
+    oracle: params.oracle,
+    haircutWad: params.haircutWad,
+    depositCap: params.depositCap,
+    listedBlock: event.block.number,
+  });
+});
+
+/*//////////////////////////////////////////////////////////////
+                              ACCOUNTS
+//////////////////////////////////////////////////////////////*/
+
+ponder.on("MarginProtocol:QuoteTransferred", async ({ event, context }) => {
+  const { account: who, quoteBalanceWad } = event.args;
+  await upsertAccount(context.db, who, event.block.number, quoteBalanceWad);
+  await recomputeHealth(context.db, { account: who }, event.block);
+});
+
+ponder.on(
+  "MarginProtocol:CollateralTransferred",
+  async ({ event, context }) => {
+    const { account: who, collateralId, balance } = event.args;
+    await upsertAccount(context.db, who, event.block.number);
+    await setCollateralBalance(
+      context.db,
+      who,
+      collateralId,
+      balance,
+      event.block.number,
+    );
+    await recomputeHealth(context.db, { account: who }, event.block);
+  },
+);
+
+ponder.on("MarginProtocol:PositionUpdated", async ({ event, context }) => {
+  const {
+    account: who,
+    marketId,
+    sizeWad,
+    openNotionalWad,
+    quoteBalanceWad,
+  } = event.args;
+  const block = event.block.number;
+  const before =
+    (await context.db.find(position, { account: who, marketId }))?.sizeWad ??
+    0n;
+  await context.db
+    .insert(position)
+    .values({
+      account: who,
+      marketId,
+      sizeWad,
+      openNotionalWad,
+      updatedBlock: block,
+    })
+    .onConflictDoUpdate({ sizeWad, openNotionalWad, updatedBlock: block });
+  // Open interest per side is the sum of long sizes and of |short sizes|, so it
+  // moves by this position's change.
+  const long = (s: bigint) => (s > 0n ? s : 0n);
+  const short = (s: bigint) => (s < 0n ? -s : 0n);
+  await context.db.update(market, { id: marketId }).set((m) => ({
+    longOpenInterestWad: m.longOpenInterestWad + long(sizeWad) - long(before),
+    shortOpenInterestWad:
+      m.shortOpenInterestWad + short(sizeWad) - short(before),
+  }));
+  await upsertAccount(context.db, who, block, quoteBalanceWad);
+  await recomputeHealth(context.db, { account: who }, event.block);
+});
+
+ponder.on("MarginProtocol:PenaltyCharged", async ({ event, context }) => {
+  const { account: who, quoteBalanceWad } = event.args;
+  await upsertAccount(context.db, who, event.block.number, quoteBalanceWad);
+  await recomputeHealth(context.db, { account: who }, event.block);
+});
+
+ponder.on("MarginProtocol:CollateralSeized", async ({ event, context }) => {
+  const {
+    account: who,
+    collateralId,
+    collateralBalance: balance,
+    quoteBalanceWad,
+  } = event.args;
+  await upsertAccount(context.db, who, event.block.number, quoteBalanceWad);
+  await setCollateralBalance(
+    context.db,
+    who,
+    collateralId,
+    balance,
+    event.block.number,
+  );
+  await recomputeHealth(context.db, { account: who }, event.block);
+});
+
+ponder.on("MarginProtocol:BadDebtWrittenOff", async ({ event, context }) => {
+  const { account: who } = event.args;
+  // writeOffBadDebt sets the (negative) quote balance to zero.
+  await upsertAccount(context.db, who, event.block.number, 0n);
+  await recomputeHealth(context.db, { account: who }, event.block);
+});
+
+ponder.on(
+  "MarginProtocol:VaultReceivableUpdated",
+  async ({ event, context }) => {
+    await updateStats(context.db, event.block.number, () => ({
+      vaultReceivableWad: event.args.receivableWad,
+    }));
+  },
+);
+
+/*//////////////////////////////////////////////////////////////
+                               PRICES
+//////////////////////////////////////////////////////////////*/
+
+ponder.on("PriceFeed:PricePushed", async ({ event, context }) => {
+  const oracle = event.log.address;
+  const row = {
+    priceWad: event.args.answerWad,
+    updatedAt: event.args.updatedAt,
+    block: event.block.number,
+  };
+  await context.db
+    .insert(price)
+    .values({ oracle, ...row })
+    .onConflictDoUpdate(row);
+  await recomputeHealth(context.db, { oracle }, event.block);
+});
+
+/*//////////////////////////////////////////////////////////////
+                             LIQUIDATION
+//////////////////////////////////////////////////////////////*/
+
+ponder.on("LiquidationEngine:Liquidated", async ({ event, context }) => {
+  const a = event.args;
+  const block = event.block.number;
+  const health =
+    (await context.db.find(accountHealth, { account: a.account })) ?? NO_BREACH;
+  await context.db.insert(liquidation).values({
+    id: eventId(event),
+    account: a.account,
+    marketId: a.marketId,
+    keeper: a.keeper,
+    closedSizeWad: a.closedSizeWad,
+    closedNotionalWad: a.closedNotionalWad,
+    priceWad: a.priceWad,
+    penaltyWad: a.penaltyWad,
+    keeperRewardWad: a.keeperRewardWad,
+    insuranceWad: a.insuranceWad,
+    healthBeforeWad: a.healthBeforeWad,
+    healthAfterWad: a.healthAfterWad,
+    block,
+    breachBlock: breachBlockAt(health, block),
+    timestamp: event.block.timestamp,
+    txHash: event.transaction.hash,
+  });
+  await updateStats(context.db, block, (s) => ({
+    totalPenaltiesWad: s.totalPenaltiesWad + a.penaltyWad,
+    totalKeeperRewardsWad: s.totalKeeperRewardsWad + a.keeperRewardWad,
+    totalInsuranceWad: s.totalInsuranceWad + a.insuranceWad,
+    liquidationCount: s.liquidationCount + 1,
+  }));
+});
+
+ponder.on("LiquidationEngine:CollateralSold", async ({ event, context }) => {
+  const a = event.args;
+  await context.db.insert(collateralSale).values({
+    id: eventId(event),
+    account: a.account,
+    collateralId: a.collateralId,
+    keeper: a.keeper,
+    amount: a.amount,
+    priceWad: a.priceWad,
+    quotePaidWad: a.quotePaidWad,
+    block: event.block.number,
+    timestamp: event.block.timestamp,
+    txHash: event.transaction.hash,
+  });
+  await updateStats(context.db, event.block.number, (s) => ({
+    collateralSaleCount: s.collateralSaleCount + 1,
+  }));
+});
+
+ponder.on("LiquidationEngine:BadDebtSettled", async ({ event, context }) => {
+  const a = event.args;
+  await context.db.insert(badDebt).values({
+    id: eventId(event),
+    account: a.account,
+    badDebtWad: a.badDebtWad,
+    coveredWad: a.coveredWad,
+    deficitWad: a.deficitWad,
+    block: event.block.number,
+    timestamp: event.block.timestamp,
+    txHash: event.transaction.hash,
+  });
+  await updateStats(context.db, event.block.number, (s) => ({
+    totalBadDebtWad: s.totalBadDebtWad + a.badDebtWad,
+    totalCoveredWad: s.totalCoveredWad + a.coveredWad,
+    totalDeficitWad: s.totalDeficitWad + a.deficitWad,
+  }));
+});
+
+/*//////////////////////////////////////////////////////////////
+                           INSURANCE FUND
+//////////////////////////////////////////////////////////////*/
+
+// The fund's balance moves by quote-token transfers into it (filtered in the
+// config) and by `cover` payouts out of it; both refresh the stored balance
+// from the chain.
+ponder.on("QuoteToken:Transfer", async ({ event, context }) => {
+  await refreshInsuranceBalance(context, event.block.number);
+});
+
+ponder.on("InsuranceFund:Covered", async ({ event, context }) => {
+  await refreshInsuranceBalance(context, event.block.number);
+});

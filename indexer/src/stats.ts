@@ -1,0 +1,56 @@
+// The protocol_stats singleton: created at setup, then patched by the handlers.
+import type { Context } from "ponder:registry";
+import { protocolStats } from "ponder:schema";
+import { iInsuranceFundAbi } from "../../abi/src/generated.ts";
+
+const STATS_ID = "global";
+
+type Db = Context["db"];
+type StatsRow = typeof protocolStats.$inferSelect;
+type StatsPatch = Partial<Omit<StatsRow, "id" | "updatedBlock">>;
+
+export async function createStats(db: Db, block: bigint): Promise<void> {
+  await db
+    .insert(protocolStats)
+    .values({
+      id: STATS_ID,
+      insuranceFundBalance: 0n,
+      totalPenaltiesWad: 0n,
+      totalKeeperRewardsWad: 0n,
+      totalInsuranceWad: 0n,
+      totalBadDebtWad: 0n,
+      totalCoveredWad: 0n,
+      totalDeficitWad: 0n,
+      vaultReceivableWad: 0n,
+      liquidationCount: 0,
+      collateralSaleCount: 0,
+      updatedBlock: block,
+    })
+    .onConflictDoNothing();
+}
+
+export async function updateStats(
+  db: Db,
+  block: bigint,
+  patch: (row: StatsRow) => StatsPatch,
+): Promise<void> {
+  await db
+    .update(protocolStats, { id: STATS_ID })
+    .set((row) => ({ ...patch(row), updatedBlock: block }));
+}
+
+// The fund's balance at the end of the event's block (the client is pinned to
+// it), so it is right whatever the start block and however the balance moved.
+export async function refreshInsuranceBalance(
+  context: Pick<Context, "db" | "client" | "contracts">,
+  block: bigint,
+): Promise<void> {
+  const balance = await context.client.readContract({
+    abi: iInsuranceFundAbi,
+    address: context.contracts.InsuranceFund.address,
+    functionName: "balance",
+  });
+  await updateStats(context.db, block, () => ({
+    insuranceFundBalance: balance,
+  }));
+}

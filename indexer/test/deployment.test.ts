@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { DeploymentError, parseDeployment } from "../src/deployment.ts";
+
+const a = (n: number) => `0x${n.toString(16).padStart(40, "0")}`;
+const valid = {
+  chainId: 31337,
+  startBlock: 12,
+  quote: a(1),
+  protocol: a(2),
+  engine: a(3),
+  vault: a(4),
+  insuranceFund: a(5),
+  weth: a(6),
+  wbtc: a(7),
+  ethFeed: a(8),
+  btcFeed: a(9),
+  feeds: [a(8), a(9)],
+};
+
+test("parseDeployment accepts the deploy script's shape", () => {
+  const d = parseDeployment(valid, "x.json");
+  assert.equal(d.startBlock, 12);
+  assert.equal(d.feeds.length, 2);
+  assert.equal(d.protocol.toLowerCase(), a(2));
+});
+
+test("parseDeployment names the bad field", () => {
+  assert.throws(
+    () => parseDeployment({ ...valid, engine: "0x12" }, "x.json"),
+    /"engine" must be an address/,
+  );
+  assert.throws(
+    () => parseDeployment({ ...valid, startBlock: -1 }, "x.json"),
+    /"startBlock"/,
+  );
+  assert.throws(
+    () => parseDeployment({ ...valid, feeds: [] }, "x.json"),
+    /"feeds"/,
+  );
+  assert.throws(
+    () => parseDeployment({ ...valid, feeds: [a(1), "nope"] }, "x.json"),
+    /feeds\[1\]/,
+  );
+  assert.throws(() => parseDeployment([], "x.json"), DeploymentError);
+});

@@ -1,0 +1,333 @@
+/**
+ * Keeper configuration: environment variables, optionally over a JSON file named by KEEPER_CONFIG_FILE
+ * (environment wins). Every field is validated at start; each bad field yields one line naming it.
+ */
+import { parseUnits, type Hex } from "viem";
+import { z } from "zod";
+import { ConfigError } from "./errors.ts";
+
+export const LOG_LEVELS = [
+  "fatal",
+  "error",
+  "warn",
+  "info",
+  "debug",
+  "trace",
+  "silent",
+] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type Config = {
+  rpcUrls: string[];
+  privateKey: Hex;
+  indexerUrl: string;
+  deploymentFile: string;
+  /** ε as given, in quote units, e.g. "0.5". */
+  minProfitQuote: string;
+  minProfitQuoteWad: bigint;
+  /** Gas price cap as given, in gwei. */
+  gasPriceCapGwei: string;
+  gasPriceCapWei: bigint;
+  pollIntervalMs: number;
+  dryRun: boolean;
+  maxIndexLagBlocks: bigint;
+  actUnprofitable: boolean;
+  logLevel: LogLevel;
+  metricsPort: number | undefined;
+  metricsEveryPasses: number;
+  indexerTimeoutMs: number;
+  receiptTimeoutMs: number;
+  chainStallAlertMs: number;
+};
+
+/** Environment variable, JSON file key (the schema key) and default of each field. */
+export const CONFIG_FIELDS = {
+  rpcUrls: { env: "RPC_URL", default: "http://127.0.0.1:8545" },
+  privateKey: { env: "KEEPER_PRIVATE_KEY", default: undefined },
+  indexerUrl: { env: "INDEXER_URL", default: "http://127.0.0.1:42069" },
+  deploymentFile: { env: "DEPLOYMENT_FILE", default: undefined },
+  minProfitQuote: { env: "MIN_PROFIT_QUOTE", default: "0" },
+  gasPriceCapGwei: { env: "GAS_PRICE_CAP_GWEI", default: "100" },
+  pollIntervalMs: { env: "POLL_INTERVAL_MS", default: "1000" },
+  dryRun: { env: "DRY_RUN", default: "false" },
+  maxIndexLagBlocks: { env: "MAX_INDEX_LAG_BLOCKS", default: "5" },
+  actUnprofitable: { env: "ACT_UNPROFITABLE", default: "false" },
+  logLevel: { env: "LOG_LEVEL", default: "info" },
+  metricsPort: { env: "METRICS_PORT", default: undefined },
+  metricsEveryPasses: { env: "METRICS_LOG_EVERY_PASSES", default: "100" },
+  indexerTimeoutMs: { env: "INDEXER_TIMEOUT_MS", default: "5000" },
+  receiptTimeoutMs: { env: "RECEIPT_TIMEOUT_MS", default: "30000" },
+  chainStallAlertMs: { env: "CHAIN_STALL_ALERT_MS", default: "60000" },
+} as const satisfies Record<
+  string,
+  { env: string; default: string | undefined }
+>;
+
+export type ConfigKey = keyof typeof CONFIG_FIELDS;
+export const CONFIG_FILE_ENV = "KEEPER_CONFIG_FILE";
+
+/*//////////////////////////////////////////////////////////////
+                          FIELD SCHEMAS
+//////////////////////////////////////////////////////////////*/
+
+const required = (expected: string) => ({
+  error: (issue: { input: unknown }) =>
+    issue.input === undefined ? `is required: ${expected}` : expected,
+});
+
+/** Env values are strings; file values may be numbers or booleans: normalise to a trimmed string. */
+const asText = (value: unknown): unknown =>
+  typeof value === "number" || typeof value === "boolean"
+    ? String(value)
+    : typeof value === "string"
+      ? value.trim()
+      : value;
+
+function integer(expected: string, minimum: number, maximum: number) {
+  return z.preprocess(
+    asText,
+    z
+      .string(required(expected))
+      .regex(/^\d+$/, { error: expected, abort: true })
+      .transform(Number)
+      .refine((n) => n >= minimum && n <= maximum, { error: expected }),
+  );
+}
+
+function decimal(expected: string, maxFractionDigits: number) {
+  const pattern = new RegExp(`^\\d+(\\.\\d{1,${maxFractionDigits}})?$`);
+  // abort: later refinements (which parse the number) must not run on a malformed value.
+  return z.preprocess(
+    asText,
+    z
+      .string(required(expected))
+      .regex(pattern, { error: expected, abort: true }),
+  );
+}
+
+function boolean(expected: string) {
+  return z.preprocess(
+    asText,
+    z
+      .string(required(expected))
+      .transform((s) => s.toLowerCase())
+      .refine((s) => ["true", "false", "1", "0", "yes", "no"].includes(s), {
+        error: expected,
+      })
+      .transform((s) => s === "true" || s === "1" || s === "yes"),
+  );
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+const rpcUrlsExpected = "expected one or more http(s) URLs, comma-separated";
+const indexerUrlExpected = "expected an http(s) URL";
+
+const configSchema = z.object({
+  rpcUrls: z.preprocess(
+    (value) =>
+      typeof value === "string"
+        ? value
+            .split(",")
+            .map((part) => part.trim())
+            .filter((part) => part.length > 0)
+        : value,
+    z
+      .array(z.string(), required(rpcUrlsExpected))
+      .min(1, { error: `is required: ${rpcUrlsExpected}` })
+      .refine((urls) => urls.every(isHttpUrl), {
+        // Never echo the URLs: they often carry an API key.
+        error: (issue) => {
+          const urls = issue.input as string[];
+          const bad = urls
+            .map((url, i) => (isHttpUrl(url) ? -1 : i + 1))
+            .filter((i) => i > 0);
+          return `${rpcUrlsExpected} (entry ${bad.join(", ")} is not one)`;
+        },
+      }),
+  ),
+  privateKey: z
+    .string(required("expected 0x followed by 64 hex characters"))
+    .regex(/^0x[0-9a-fA-F]{64}$/, {
+      error: "expected 0x followed by 64 hex characters",
+    })
+    .transform((key) => key as Hex),
+  indexerUrl: z
+    .preprocess(asText, z.string(required(indexerUrlExpected)))
+    .refine((url) => isHttpUrl(url as string), { error: indexerUrlExpected })
+    .transform((url) => (url as string).replace(/\/+$/, "")),
+  deploymentFile: z.preprocess(
+    asText,
+    z.string(required("expected the path of the deployments JSON")).min(1, {
+      error: "is required: expected the path of the deployments JSON",
+    }),
+  ),
+  minProfitQuote: decimal(
+    "expected a non-negative decimal number of quote units, e.g. 0.5",
+    18,
+  ),
+  gasPriceCapGwei: decimal(
+    "expected a positive decimal number of gwei, at most 9 decimals",
+    9,
+  ).refine((gwei) => parseUnits(gwei as string, 9) > 0n, {
+    error: "expected a positive decimal number of gwei, at most 9 decimals",
+  }),
+  pollIntervalMs: integer(
+    "expected an integer number of milliseconds between 10 and 600000",
+    10,
+    600_000,
+  ),
+  dryRun: boolean("expected true or false"),
+  maxIndexLagBlocks: integer(
+    "expected a non-negative integer number of blocks",
+    0,
+    Number.MAX_SAFE_INTEGER,
+  ),
+  actUnprofitable: boolean("expected true or false"),
+  logLevel: z.preprocess(
+    (value) => (typeof value === "string" ? value.trim().toLowerCase() : value),
+    z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(", ")}` }),
+  ),
+  metricsPort: z.union([
+    z.undefined(),
+    integer("expected a TCP port between 1 and 65535", 1, 65_535),
+  ]),
+  metricsEveryPasses: integer(
+    "expected a positive integer number of passes",
+    1,
+    Number.MAX_SAFE_INTEGER,
+  ),
+  indexerTimeoutMs: integer(
+    "expected an integer number of milliseconds between 100 and 600000",
+    100,
+    600_000,
+  ),
+  receiptTimeoutMs: integer(
+    "expected an integer number of milliseconds between 1000 and 3600000",
+    1_000,
+    3_600_000,
+  ),
+  chainStallAlertMs: integer(
+    "expected an integer number of milliseconds between 1000 and 86400000",
+    1_000,
+    86_400_000,
+  ),
+});
+
+/*//////////////////////////////////////////////////////////////
+                             LOADING
+//////////////////////////////////////////////////////////////*/
+
+export type Env = Readonly<Record<string, string | undefined>>;
+export type FileReader = (path: string) => string;
+
+/**
+ * Builds the configuration from `env` and, when KEEPER_CONFIG_FILE is set, the JSON file it names (read with
+ * `readFile`). Throws a ConfigError whose `lines` hold one `config error: FIELD: problem` line per bad field.
+ */
+export function loadConfig(env: Env, readFile: FileReader): Config {
+  const lines: string[] = [];
+  const file = readConfigFile(env, readFile, lines);
+
+  const raw: Record<string, unknown> = {};
+  const labels: Record<string, string> = {};
+  for (const [key, field] of Object.entries(CONFIG_FIELDS)) {
+    const envValue = env[field.env];
+    if (envValue !== undefined && envValue.trim() !== "") {
+      raw[key] = envValue;
+      labels[key] = field.env;
+    } else if (file && file.values[key] !== undefined) {
+      raw[key] = file.values[key];
+      labels[key] = `${key} (in ${file.path})`;
+    } else {
+      raw[key] = field.default;
+      labels[key] = field.env;
+    }
+  }
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const reported = new Set<string>();
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? "");
+      if (reported.has(key)) continue; // one line per field
+      reported.add(key);
+      lines.push(`config error: ${labels[key] ?? key}: ${issue.message}`);
+    }
+  }
+  if (lines.length > 0 || !parsed.success) throw new ConfigError(lines);
+
+  const values = parsed.data;
+  return {
+    ...values,
+    minProfitQuoteWad: parseUnits(values.minProfitQuote, 18),
+    gasPriceCapWei: parseUnits(values.gasPriceCapGwei, 9),
+    maxIndexLagBlocks: BigInt(values.maxIndexLagBlocks),
+  };
+}
+
+function readConfigFile(
+  env: Env,
+  readFile: FileReader,
+  lines: string[],
+): { path: string; values: Record<string, unknown> } | undefined {
+  const path = env[CONFIG_FILE_ENV]?.trim();
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (error) {
+    lines.push(
+      `config error: ${CONFIG_FILE_ENV}: cannot read ${path}: ${(error as Error).message}`,
+    );
+    return undefined;
+  }
+  let values: unknown;
+  try {
+    values = JSON.parse(text);
+  } catch (error) {
+    lines.push(
+      `config error: ${CONFIG_FILE_ENV}: ${path} is not valid JSON: ${(error as Error).message}`,
+    );
+    return undefined;
+  }
+  if (typeof values !== "object" || values === null || Array.isArray(values)) {
+    lines.push(
+      `config error: ${CONFIG_FILE_ENV}: ${path} must hold a JSON object`,
+    );
+    return undefined;
+  }
+  for (const key of Object.keys(values)) {
+    if (!(key in CONFIG_FIELDS)) {
+      lines.push(
+        `config error: ${key} (in ${path}): unknown field; known fields: ${Object.keys(CONFIG_FIELDS).join(", ")}`,
+      );
+    }
+  }
+  return { path, values: values as Record<string, unknown> };
+}
+
+/** The configuration as it may be logged: no private key, RPC URLs reduced to their count. */
+export function configSummary(config: Config): Record<string, unknown> {
+  return {
+    rpcCount: config.rpcUrls.length,
+    indexerUrl: config.indexerUrl,
+    deploymentFile: config.deploymentFile,
+    minProfitQuote: config.minProfitQuote,
+    gasPriceCapGwei: config.gasPriceCapGwei,
+    pollIntervalMs: config.pollIntervalMs,
+    dryRun: config.dryRun,
+    maxIndexLagBlocks: config.maxIndexLagBlocks.toString(),
+    actUnprofitable: config.actUnprofitable,
+    logLevel: config.logLevel,
+    metricsPort: config.metricsPort ?? null,
+    metricsEveryPasses: config.metricsEveryPasses,
+  };
+}

@@ -1,0 +1,149 @@
+/** Client of the indexer's HTTP API: the at-risk list and the index status. Answers are validated. */
+import { getAddress, isAddress, type Address } from "viem";
+import { z } from "zod";
+import {
+  IndexerHttpError,
+  IndexerRequestError,
+  IndexerResponseError,
+} from "./errors.ts";
+
+/** One row of `GET /accounts/at-risk`, bigints parsed. */
+export type AtRiskAccount = {
+  address: Address;
+  healthWad: bigint;
+  equityWad: bigint;
+  maintenanceWad: bigint;
+  quoteBalanceWad: bigint;
+  /** Block at which the account fell below maintenance; null if the indexer does not know. */
+  breachBlock: bigint | null;
+  /** Block of the indexed state. */
+  block: bigint;
+  marketIds: number[];
+  collateralIds: number[];
+};
+
+export type IndexStatus = { latestBlock: bigint; latestTimestamp: bigint };
+
+export interface IndexClient {
+  status(): Promise<IndexStatus>;
+  atRisk(): Promise<AtRiskAccount[]>;
+}
+
+/** A decimal integer given as a string (bigints) or a safe JSON number. */
+const integer = z
+  .union(
+    [
+      z.string().regex(/^-?\d+$/),
+      z
+        .number()
+        .int()
+        .refine((n) => Number.isSafeInteger(n)),
+    ],
+    { error: "expected an integer (decimal string or safe number)" },
+  )
+  .transform((value) => BigInt(value));
+
+const id = z.union(
+  [z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)],
+  {
+    error: "expected a non-negative integer id",
+  },
+);
+
+const atRiskRow = z.object({
+  address: z
+    .string()
+    .refine((value) => isAddress(value, { strict: false }), {
+      error: "expected an address",
+    })
+    .transform((value) => getAddress(value)),
+  healthWad: integer,
+  equityWad: integer,
+  maintenanceWad: integer,
+  quoteBalanceWad: integer,
+  breachBlock: integer
+    .nullable()
+    .optional()
+    .transform((value) => value ?? null),
+  block: integer,
+  marketIds: z.array(id),
+  collateralIds: z.array(id),
+});
+
+const statusSchema = z.object({
+  latestBlock: integer,
+  latestTimestamp: integer,
+});
+
+export type IndexClientOptions = {
+  baseUrl: string;
+  timeoutMs: number;
+  /** Injected for tests; defaults to the global fetch. */
+  fetch?: typeof fetch;
+};
+
+export const AT_RISK_PATH = "/accounts/at-risk?maxHealth=1&limit=100";
+export const STATUS_PATH = "/status/latest";
+
+export function createIndexClient(options: IndexClientOptions): IndexClient {
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+
+  async function getJson(path: string): Promise<unknown> {
+    const url = `${baseUrl}${path}`;
+    let response: Response;
+    try {
+      response = await fetchFn(url, {
+        headers: { accept: "application/json" },
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch (error) {
+      const timedOut =
+        error instanceof Error &&
+        (error.name === "TimeoutError" || error.name === "AbortError");
+      throw new IndexerRequestError(url, {
+        cause: error,
+        details: timedOut
+          ? `no answer within ${options.timeoutMs} ms`
+          : undefined,
+      });
+    }
+    if (!response.ok)
+      throw new IndexerHttpError(
+        url,
+        response.status,
+        await response.text().catch(() => ""),
+      );
+    try {
+      return await response.json();
+    } catch (error) {
+      throw new IndexerResponseError(
+        url,
+        `body is not JSON: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  function parse<T>(schema: z.ZodType<T>, body: unknown, path: string): T {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+      .join("; ");
+    throw new IndexerResponseError(`${baseUrl}${path}`, issues);
+  }
+
+  return {
+    async status() {
+      return parse(statusSchema, await getJson(STATUS_PATH), STATUS_PATH);
+    },
+    async atRisk() {
+      return parse(
+        z.array(atRiskRow),
+        await getJson(AT_RISK_PATH),
+        AT_RISK_PATH,
+      );
+    },
+  };
+}

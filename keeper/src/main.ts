@@ -1,0 +1,164 @@
+/**
+ * Keeper entry point: validate the configuration (one line per bad field, exit 2), connect, approve the quote token
+ * once, then run a pass on every new block until SIGINT or SIGTERM.
+ */
+import { readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { createClients } from "./chain.ts";
+import { configSummary, loadConfig, type Config } from "./config.ts";
+import { logDecision } from "./decisions.ts";
+import { loadDeployments, type Deployments } from "./deployments.ts";
+import { ConfigError, describeError } from "./errors.ts";
+import { createIndexClient } from "./index-client.ts";
+import { createLogger } from "./logger.ts";
+import { Metrics, serveMetrics } from "./metrics.ts";
+import { runPass } from "./pass.ts";
+import { createStrategy } from "./strategy.ts";
+import { createViemProtocolClient } from "./viem-protocol-client.ts";
+import { startWatcher } from "./watcher.ts";
+
+const EXIT_BAD_CONFIG = 2;
+const EXIT_STARTUP_FAILED = 1;
+/** How long a shutdown waits for a running pass (a transaction awaiting its receipt) [ms]. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const readText = (path: string) => readFileSync(path, "utf8");
+
+function loadOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const line of error.lines) process.stderr.write(`${line}\n`);
+    process.exit(EXIT_BAD_CONFIG);
+  }
+}
+
+async function main(): Promise<void> {
+  const config: Config = loadOrExit(() => loadConfig(process.env, readText));
+  const deployments: Deployments = loadOrExit(() =>
+    loadDeployments(config.deploymentFile, readText),
+  );
+  const logger = createLogger(config.logLevel);
+
+  const clients = createClients({
+    rpcUrls: config.rpcUrls,
+    privateKey: config.privateKey,
+    chainId: deployments.chainId,
+    pollingIntervalMs: config.pollIntervalMs,
+  });
+  const chainId = await clients.publicClient.getChainId();
+  if (chainId !== deployments.chainId) {
+    process.stderr.write(
+      `config error: RPC_URL: the node's chain id ${chainId} differs from chainId ${deployments.chainId} in ${config.deploymentFile}\n`,
+    );
+    process.exit(EXIT_BAD_CONFIG);
+  }
+
+  const chain = await createViemProtocolClient({
+    clients,
+    deployments,
+    receiptTimeoutMs: config.receiptTimeoutMs,
+    logger,
+  });
+  logger.info(
+    {
+      event: "startup",
+      address: chain.keeper,
+      chainId,
+      protocol: deployments.protocol,
+      engine: deployments.engine,
+      ...configSummary(config),
+    },
+    "keeper starting",
+  );
+
+  if (!config.dryRun) {
+    const txHash = await chain.ensureQuoteAllowance();
+    logger.info(
+      {
+        event: "quote-allowance",
+        spender: deployments.protocol,
+        txHash: txHash ?? null,
+        alreadySet: txHash === null,
+      },
+      "quote allowance to the protocol is max",
+    );
+  }
+
+  const metrics = new Metrics();
+  let server: Server | undefined;
+  if (config.metricsPort !== undefined) {
+    server = await serveMetrics(metrics, config.metricsPort);
+    logger.info(
+      { event: "metrics-server", port: config.metricsPort },
+      "serving /metrics",
+    );
+  }
+
+  const strategy = createStrategy({
+    chain,
+    config,
+    logger,
+    report: (decision) => {
+      logDecision(logger, decision);
+      metrics.recordDecision(decision);
+    },
+  });
+  const index = createIndexClient({
+    baseUrl: config.indexerUrl,
+    timeoutMs: config.indexerTimeoutMs,
+  });
+  const passDeps = {
+    index,
+    strategy,
+    metrics,
+    logger,
+    maxIndexLagBlocks: config.maxIndexLagBlocks,
+    metricsEveryPasses: config.metricsEveryPasses,
+  };
+
+  const watcher = startWatcher({
+    watch: (handlers) =>
+      clients.publicClient.watchBlockNumber({
+        ...handlers,
+        emitMissed: true,
+        poll: true,
+        pollingInterval: config.pollIntervalMs,
+      }),
+    runPass: (blockNumber) => runPass(passDeps, blockNumber),
+    logger,
+    metrics,
+    chainStallAlertMs: config.chainStallAlertMs,
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ event: "shutdown", signal }, "stopping");
+    const grace = new Promise<"timeout">((resolve) =>
+      setTimeout(() => resolve("timeout"), SHUTDOWN_GRACE_MS).unref(),
+    );
+    const ended = await Promise.race([
+      watcher.stop().then(() => "stopped" as const),
+      grace,
+    ]);
+    if (ended === "timeout")
+      logger.warn({ event: "shutdown-timeout" }, "a pass was still running");
+    server?.close();
+    logger.info({ event: "stopped", ...metrics.snapshot() }, "stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", (signal) => void shutdown(signal));
+  process.on("SIGTERM", (signal) => void shutdown(signal));
+}
+
+main().catch((error: unknown) => {
+  // Startup failed after the configuration was valid (e.g. no RPC endpoint answers): one line, exit 1.
+  const described = describeError(error);
+  process.stderr.write(
+    `startup error: ${described.message}${described.details ? ` (${described.details})` : ""}\n`,
+  );
+  process.exit(EXIT_STARTUP_FAILED);
+});

@@ -1,0 +1,137 @@
+/**
+ * Pure profit math, all bigint. Units are in the names: [wad] is 18-decimal fixed point, [wei] is the native
+ * token's smallest unit, quote amounts are valued in the protocol's quote asset.
+ * Every estimate rounds against the keeper: costs up, rewards down.
+ */
+import { WAD, mulDivDown, mulDivUp, min } from "./math.ts";
+
+const MAX_UINT256 = 2n ** 256n - 1n;
+
+/**
+ * Gas cost valued in quote [wad], rounded up:
+ * gasUnits × gasPriceWei is the cost in wei, i.e. in ETH [wad]; × ethPriceWad / 1e18 values it in quote [wad].
+ */
+export function gasCostQuoteWad(args: {
+  gasUnits: bigint;
+  gasPriceWei: bigint;
+  ethPriceWad: bigint;
+}): bigint {
+  return mulDivUp(args.gasUnits * args.gasPriceWei, args.ethPriceWad, WAD);
+}
+
+/** True when the reward pays for the gas plus the minimum profit ε, strictly: reward == gas + ε is not enough. */
+export function isProfitable(args: {
+  rewardQuoteWad: bigint;
+  gasCostQuoteWad: bigint;
+  minProfitQuoteWad: bigint;
+}): boolean {
+  return args.rewardQuoteWad > args.gasCostQuoteWad + args.minProfitQuoteWad;
+}
+
+/** Whether to act: when profitable, or always when configured to act on unprofitable liquidations. */
+export function shouldAct(args: {
+  rewardQuoteWad: bigint;
+  gasCostQuoteWad: bigint;
+  minProfitQuoteWad: bigint;
+  actUnprofitable: boolean;
+}): boolean {
+  return args.actUnprofitable || isProfitable(args);
+}
+
+/**
+ * The highest gas price [wei] at which the action is still profitable, or null when none is.
+ * Used as the ceiling for fee bumps of a stuck transaction.
+ */
+export function maxProfitableGasPriceWei(args: {
+  rewardQuoteWad: bigint;
+  minProfitQuoteWad: bigint;
+  gasUnits: bigint;
+  ethPriceWad: bigint;
+}): bigint | null {
+  // Profitable ⟺ ceil(g·p·e / 1e18) ≤ reward − ε − 1 ⟺ g·p·e ≤ (reward − ε − 1)·1e18.
+  const budgetQuoteWad = args.rewardQuoteWad - args.minProfitQuoteWad - 1n;
+  if (budgetQuoteWad < 0n) return null;
+  const weiToQuoteScaled = args.gasUnits * args.ethPriceWad; // quote [wad] per wei of gas price, × 1e18
+  if (weiToQuoteScaled === 0n) return MAX_UINT256;
+  return (budgetQuoteWad * WAD) / weiToQuoteScaled;
+}
+
+/** Gas price above the configured cap: the keeper does not act. */
+export function exceedsGasPriceCap(
+  gasPriceWei: bigint,
+  gasPriceCapWei: bigint,
+): boolean {
+  return gasPriceWei > gasPriceCapWei;
+}
+
+/** Value of `amount` collateral [token units] in quote [wad], rounded down: amount × 10^(18−decimals) × price / 1e18. */
+export function collateralValueQuoteWad(
+  amount: bigint,
+  priceWad: bigint,
+  decimals: number,
+): bigint {
+  return mulDivDown(amount, priceWad, 10n ** BigInt(decimals));
+}
+
+export type CollateralBuyEstimate = {
+  /** Collateral the engine is expected to sell [token units]: enough to cover the debt, at most the balance. */
+  amount: bigint;
+  /** Oracle value of `amount` [wad quote]. */
+  valueQuoteWad: bigint;
+  /** Estimated quote the keeper pays: value × (1 − discount), about the debt at most [wad quote]. */
+  paidQuoteWad: bigint;
+  /** The keeper's profit before gas: value − paid [wad quote]. */
+  rewardQuoteWad: bigint;
+};
+
+/**
+ * Estimates a collateral purchase from an indebted, position-free account, for the funding check and the logs (the
+ * decision uses the simulated purchase). The engine sells at the oracle price × (1 − discount), never below the
+ * haircut value (so the sale cannot lower the account's equity), and only as much as covers the debt.
+ */
+export function estimateCollateralBuy(args: {
+  balance: bigint;
+  priceWad: bigint;
+  decimals: number;
+  haircutWad: bigint;
+  collateralDiscountWad: bigint;
+  debtQuoteWad: bigint;
+}): CollateralBuyEstimate {
+  const {
+    balance,
+    priceWad,
+    decimals,
+    haircutWad,
+    collateralDiscountWad,
+    debtQuoteWad,
+  } = args;
+  const discountedFractionWad = WAD - collateralDiscountWad;
+  const payFractionWad =
+    discountedFractionWad > haircutWad ? discountedFractionWad : haircutWad;
+  const unitScale = 10n ** BigInt(decimals);
+  const salePriceWad = mulDivUp(priceWad, payFractionWad, WAD); // quote [wad] per whole token
+  // Token units whose sale value covers the debt, rounded up.
+  const amountForDebt =
+    salePriceWad === 0n
+      ? balance
+      : mulDivUp(debtQuoteWad, unitScale, salePriceWad);
+  const amount = min(balance, amountForDebt);
+  const valueQuoteWad = collateralValueQuoteWad(amount, priceWad, decimals);
+  const paidQuoteWad = mulDivUp(amount, salePriceWad, unitScale);
+  const rewardQuoteWad =
+    valueQuoteWad > paidQuoteWad ? valueQuoteWad - paidQuoteWad : 0n;
+  return { amount, valueQuoteWad, paidQuoteWad, rewardQuoteWad };
+}
+
+/** The keeper's profit from a purchase the engine reported (or simulated): oracle value − quote paid [wad quote]. */
+export function collateralBuyRewardQuoteWad(args: {
+  amount: bigint;
+  priceWad: bigint;
+  decimals: number;
+  quotePaidWad: bigint;
+}): bigint {
+  return (
+    collateralValueQuoteWad(args.amount, args.priceWad, args.decimals) -
+    args.quotePaidWad
+  );
+}

@@ -1,0 +1,195 @@
+/**
+ * Sends one engine call and waits for its receipt. A transaction not mined within the receipt timeout is replaced
+ * (same nonce) with fees raised by a fixed factor, never above the fee ceiling; every hash sent is tracked, and a
+ * receipt for any of them ends the wait.
+ */
+import {
+  TransactionReceiptNotFoundError,
+  WaitForTransactionReceiptTimeoutError,
+  encodeFunctionData,
+  type Abi,
+  type Address,
+  type Hex,
+  type TransactionReceipt,
+} from "viem";
+import type { Clients } from "./chain.ts";
+import { TransactionStuckError, walkCause } from "./errors.ts";
+import type { Logger } from "./logger.ts";
+import type {
+  EngineCall,
+  SendFees,
+  SentTransaction,
+} from "./protocol-client.ts";
+
+/** Replacement fees must rise by at least 10% to be accepted by geth-style mempools. */
+export const FEE_BUMP_NUMERATOR = 125n;
+export const FEE_BUMP_DENOMINATOR = 100n;
+export const MAX_FEE_BUMPS = 3;
+/** Gas limit = estimate × 1.25: the state may move a little between estimate and inclusion. */
+const GAS_LIMIT_NUMERATOR = 125n;
+const GAS_LIMIT_DENOMINATOR = 100n;
+
+export type SenderOptions = {
+  clients: Clients;
+  engine: Address;
+  engineAbi: Abi;
+  receiptTimeoutMs: number;
+  logger: Logger;
+};
+
+/** The next fees of a replacement, or null when they would pass the ceiling. */
+export function bumpFees(
+  fees: { maxFeePerGasWei: bigint; maxPriorityFeePerGasWei: bigint },
+  feeCeilingWei: bigint,
+): { maxFeePerGasWei: bigint; maxPriorityFeePerGasWei: bigint } | null {
+  const maxFeePerGasWei =
+    (fees.maxFeePerGasWei * FEE_BUMP_NUMERATOR) / FEE_BUMP_DENOMINATOR + 1n;
+  if (maxFeePerGasWei > feeCeilingWei) return null;
+  const bumpedPriority =
+    (fees.maxPriorityFeePerGasWei * FEE_BUMP_NUMERATOR) / FEE_BUMP_DENOMINATOR +
+    1n;
+  return {
+    maxFeePerGasWei,
+    maxPriorityFeePerGasWei:
+      bumpedPriority > maxFeePerGasWei ? maxFeePerGasWei : bumpedPriority,
+  };
+}
+
+export function createSender(options: SenderOptions) {
+  const { clients, engine, engineAbi, receiptTimeoutMs, logger } = options;
+  const { publicClient, walletClient, account, chain } = clients;
+
+  async function findReceipt(
+    hashes: readonly Hex[],
+  ): Promise<TransactionReceipt | undefined> {
+    for (const hash of hashes) {
+      try {
+        return await publicClient.getTransactionReceipt({ hash });
+      } catch (error) {
+        if (
+          !walkCause(error, (e) => e instanceof TransactionReceiptNotFoundError)
+        )
+          throw error;
+      }
+    }
+    return undefined;
+  }
+
+  function sent(receipt: TransactionReceipt, hashes: Hex[]): SentTransaction {
+    return {
+      txHash: receipt.transactionHash,
+      status: receipt.status,
+      gasUsed: receipt.gasUsed,
+      effectiveGasPriceWei: receipt.effectiveGasPrice,
+      hashes,
+    };
+  }
+
+  return async function send(
+    call: EngineCall,
+    gasUnits: bigint,
+    fees: SendFees,
+  ): Promise<SentTransaction> {
+    const data = encodeFunctionData({
+      abi: engineAbi,
+      functionName: call.functionName,
+      args: call.args,
+    });
+    const gas = (gasUnits * GAS_LIMIT_NUMERATOR) / GAS_LIMIT_DENOMINATOR;
+    let current = {
+      maxFeePerGasWei: fees.maxFeePerGasWei,
+      maxPriorityFeePerGasWei: fees.maxPriorityFeePerGasWei,
+    };
+
+    // Preparing consumes a nonce from the account's nonce manager; replacements reuse it.
+    const prepared = await walletClient.prepareTransactionRequest({
+      account,
+      chain,
+      to: engine,
+      data,
+      gas,
+      type: "eip1559",
+      maxFeePerGas: current.maxFeePerGasWei,
+      maxPriorityFeePerGas: current.maxPriorityFeePerGasWei,
+    });
+    const nonce = prepared.nonce;
+    const hashes: Hex[] = [];
+
+    for (let attempt = 0; ; attempt++) {
+      try {
+        hashes.push(
+          await walletClient.sendTransaction({
+            account,
+            chain,
+            to: engine,
+            data,
+            gas,
+            nonce,
+            type: "eip1559",
+            maxFeePerGas: current.maxFeePerGasWei,
+            maxPriorityFeePerGas: current.maxPriorityFeePerGasWei,
+          }),
+        );
+      } catch (error) {
+        if (hashes.length === 0) {
+          // Nothing of ours is in flight for this nonce as far as we know: let the manager hand it out again.
+          account.nonceManager?.reset({
+            address: account.address,
+            chainId: chain.id,
+            nonce,
+          });
+          throw error;
+        }
+        // A replacement was refused (often: the previous attempt was just mined). Look for its receipt.
+        const receipt = await findReceipt(hashes);
+        if (receipt) return sent(receipt, hashes);
+        throw new TransactionStuckError(hashes, error);
+      }
+      const hash = hashes[hashes.length - 1] as Hex;
+      try {
+        const receipt = await publicClient.waitForTransactionReceipt({
+          hash,
+          timeout: receiptTimeoutMs,
+          onReplaced: (replacement) =>
+            logger.warn(
+              {
+                event: "tx-replaced",
+                reason: replacement.reason,
+                hash,
+                replacedBy: replacement.transaction.hash,
+              },
+              "transaction replaced",
+            ),
+        });
+        return sent(receipt, hashes);
+      } catch (error) {
+        if (
+          !walkCause(
+            error,
+            (e) => e instanceof WaitForTransactionReceiptTimeoutError,
+          )
+        )
+          throw error;
+        const earlier = await findReceipt(hashes);
+        if (earlier) return sent(earlier, hashes);
+        const next =
+          attempt < MAX_FEE_BUMPS
+            ? bumpFees(current, fees.feeCeilingWei)
+            : null;
+        if (!next) throw new TransactionStuckError(hashes, error);
+        logger.warn(
+          {
+            event: "tx-fee-bump",
+            hash,
+            nonce,
+            attempt: attempt + 1,
+            maxFeePerGasWei: next.maxFeePerGasWei.toString(),
+            feeCeilingWei: fees.feeCeilingWei.toString(),
+          },
+          "transaction not mined in time: replacing with higher fees",
+        );
+        current = next;
+      }
+    }
+  };
+}

@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { Decision } from "../src/decisions.ts";
+import type {
+  AtRiskAccount,
+  IndexClient,
+  IndexStatus,
+} from "../src/index-client.ts";
+import { Metrics } from "../src/metrics.ts";
+import { runPass } from "../src/pass.ts";
+import type { Strategy } from "../src/strategy.ts";
+import { ALICE, row, silentLogger } from "./fakes.ts";
+
+function setup(status: IndexStatus | Error, rows: AtRiskAccount[] = [row()]) {
+  const processed: bigint[] = [];
+  const index: IndexClient = {
+    status: async () => {
+      if (status instanceof Error) throw status;
+      return status;
+    },
+    atRisk: async () => rows,
+  };
+  const strategy: Strategy = {
+    processAccount: async (_row, context) => {
+      processed.push(context.chainHeadBlock);
+      const decision: Decision = {
+        decision: "skip-unprofitable",
+        action: "liquidate",
+        account: ALICE,
+        blocksSinceBreach: 1n,
+      };
+      return [decision];
+    },
+  };
+  const metrics = new Metrics();
+  const deps = {
+    index,
+    strategy,
+    metrics,
+    logger: silentLogger,
+    maxIndexLagBlocks: 5n,
+    metricsEveryPasses: 10,
+  };
+  return { deps, processed, metrics };
+}
+
+describe("runPass", () => {
+  it("refuses the index when it lags more than the bound", async () => {
+    const { deps, processed, metrics } = setup({
+      latestBlock: 94n,
+      latestTimestamp: 0n,
+    });
+    const result = await runPass(deps, 100n);
+    assert.deepEqual(result, { kind: "index-stale", lagBlocks: 6n });
+    assert.equal(processed.length, 0);
+    assert.equal(metrics.indexStale, 1);
+  });
+
+  it("accepts an index exactly at the bound and processes every candidate at the chain head", async () => {
+    const { deps, processed, metrics } = setup(
+      { latestBlock: 95n, latestTimestamp: 0n },
+      [row(), row()],
+    );
+    const result = await runPass(deps, 100n);
+    assert.equal(result.kind, "done");
+    assert.deepEqual(processed, [100n, 100n]);
+    assert.equal(
+      metrics.stalledAccounts,
+      1,
+      "two unprofitable skips of one account are one stalled account",
+    );
+    assert.equal(metrics.passes, 1);
+  });
+
+  it("does nothing when the indexer fails", async () => {
+    const { deps, processed, metrics } = setup(new Error("ECONNREFUSED"));
+    assert.deepEqual(await runPass(deps, 100n), { kind: "index-unavailable" });
+    assert.equal(processed.length, 0);
+    assert.equal(metrics.indexErrors, 1);
+  });
+
+  it("keeps going when one account throws", async () => {
+    const { deps, processed } = setup(
+      { latestBlock: 100n, latestTimestamp: 0n },
+      [row(), row()],
+    );
+    let calls = 0;
+    const inner = deps.strategy.processAccount;
+    deps.strategy = {
+      processAccount: async (r, c) => {
+        if (calls++ === 0) throw new Error("unexpected");
+        return inner(r, c);
+      },
+    };
+    const result = await runPass(deps, 100n);
+    assert.equal(result.kind, "done");
+    assert.equal(processed.length, 1);
+  });
+});

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Test} from "forge-std/Test.sol";
+import {TestnetToken} from "../../src/demo/TestnetToken.sol";
+import {PushPriceFeed} from "../../src/oracle/PushPriceFeed.sol";
+import {MarginProtocol} from "../../src/MarginProtocol.sol";
+import {LiquidationEngine} from "../../src/LiquidationEngine.sol";
+import {IMarginProtocol, Health} from "../../src/interfaces/IMarginProtocol.sol";
+import {ILiquidationEngine} from "../../src/interfaces/ILiquidationEngine.sol";
+
+/// @notice Drives the system through random sequences of deposits, withdrawals, trades, price moves within bounds,
+/// and liquidations by two keepers. Every revert must be one the model explains, or the handler fails the run;
+/// per-call properties (3, 4, 5, 7, 8, 14) are asserted here, global ones in `InvariantsTest`.
+contract Handler is Test {
+    uint256 internal constant WAD = 1e18;
+
+    MarginProtocol public immutable protocol;
+    LiquidationEngine public immutable engine;
+    TestnetToken public immutable usdc;
+    TestnetToken[2] internal collateralTokens;
+    PushPriceFeed[2] internal feeds; // index = market id = collateral id (ETH, BTC)
+    address public immutable insurance;
+
+    address[3] public traders;
+    address[2] public keepers;
+
+    // Ghost state
+    uint256 public ghostLiquidations;
+    uint256 public ghostCollateralSales;
+    uint256 public ghostKeeperRewardsWad;
+    uint256 public ghostInsuranceInflowWad;
+    uint256 public ghostLastBadDebtWad;
+    mapping(bytes32 => uint256) public calls;
+
+    constructor(
+        MarginProtocol protocol_,
+        LiquidationEngine engine_,
+        TestnetToken usdc_,
+        TestnetToken weth,
+        TestnetToken wbtc,
+        PushPriceFeed ethFeed,
+        PushPriceFeed btcFeed,
+        address insurance_
+    ) {
+        protocol = protocol_;
+        engine = engine_;
+        usdc = usdc_;
+        collateralTokens = [weth, wbtc];
+        feeds = [ethFeed, btcFeed];
+        insurance = insurance_;
+        traders = [makeAddr("trader0"), makeAddr("trader1"), makeAddr("trader2")];
+        keepers = [makeAddr("keeperA"), makeAddr("keeperB")];
+        for (uint256 i; i < 2; ++i) {
+            vm.prank(keepers[i]);
+            usdc.approve(address(protocol_), type(uint256).max);
+        }
+    }
+
+    function tradersList() external view returns (address[3] memory) {
+        return traders;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                ACTIONS
+    //////////////////////////////////////////////////////////////*/
+
+    function depositQuote(uint256 actorSeed, uint256 amount) external {
+        address a = traders[actorSeed % 3];
+        amount = amount % 8 == 0 ? bound(amount, 1, 1e6) : bound(amount, 100e6, 20_000e6);
+        usdc.mint(a, amount);
+        (bool healthyBefore, bool known) = _healthy(a);
+        vm.startPrank(a);
+        usdc.approve(address(protocol), amount);
+        protocol.depositQuote(amount);
+        vm.stopPrank();
+        _assertNotWorse(a, healthyBefore, known);
+        calls["depositQuote"]++;
+    }
+
+    function withdrawQuote(uint256 actorSeed, uint256 amount) external {
+        address a = traders[actorSeed % 3];
+        int256 q = protocol.quoteBalance(a);
+        if (q < 1e12) return;
+        amount = bound(amount, 1, uint256(q) / 1e12);
+        (bool healthyBefore, bool known) = _healthy(a);
+        vm.prank(a);
+        try protocol.withdrawQuote(amount) {
+            _assertNotWorse(a, healthyBefore, known);
+            calls["withdrawQuote"]++;
+        } catch (bytes memory reason) {
+            _expectMarginRevert(reason);
+        }
+    }
+
+    function depositCollateral(uint256 actorSeed, uint256 id, uint256 amount) external {
+        address a = traders[actorSeed % 3];
+        id = id % 2;
+        TestnetToken token = collateralTokens[id];
+        uint256 room = protocol.collateral(id).depositCap - protocol.collateralTotal(id);
+        if (room == 0) return;
+        amount = bound(amount, 1, id == 0 ? 20e18 : 1e8);
+        if (amount > room) amount = room;
+        token.mint(a, amount);
+        (bool healthyBefore, bool known) = _healthy(a);
+        vm.startPrank(a);
+        token.approve(address(protocol), amount);
+        protocol.depositCollateral(id, amount);
+        vm.stopPrank();
+        _assertNotWorse(a, healthyBefore, known);
+        calls["depositCollateral"]++;
+    }
+
+    function withdrawCollateral(uint256 actorSeed, uint256 id, uint256 amount) external {
+        address a = traders[actorSeed % 3];
+        id = id % 2;
+        uint256 held = protocol.collateralBalance(a, id);
+        if (held == 0) return;
+        amount = bound(amount, 1, held);
+        (bool healthyBefore, bool known) = _healthy(a);
+        vm.prank(a);
+        try protocol.withdrawCollateral(id, amount) {
+            _assertNotWorse(a, healthyBefore, known);
+            calls["withdrawCollateral"]++;
+        } catch (bytes memory reason) {
+            _expectMarginRevert(reason);
+        }
+    }
+
+    function trade(uint256 actorSeed, uint256 marketId, int256 sizeDeltaWad) external {
+        address a = traders[actorSeed % 3];
+        marketId = marketId % 2;
+        int256 maxSizeWad = _affordableSize(a, marketId);
+        if (maxSizeWad == 0) return;
+        sizeDeltaWad = bound(sizeDeltaWad, -maxSizeWad, maxSizeWad);
+        if (sizeDeltaWad == 0) return;
+        (bool healthyBefore, bool known) = _healthy(a);
+        vm.prank(a);
+        try protocol.trade(marketId, sizeDeltaWad, sizeDeltaWad > 0 ? type(uint256).max : 0) {
+            _assertNotWorse(a, healthyBefore, known);
+            calls["trade"]++;
+        } catch (bytes memory reason) {
+            bytes4 sel = bytes4(reason);
+            if (sel == IMarginProtocol.OpenInterestCapExceeded.selector) return;
+            if (sel == IMarginProtocol.MaintenanceMarginViolated.selector) {
+                // only a reduction that would end below maintenance and below where it started
+                (, int256 beforeSurplus, int256 afterSurplus) = abi.decode(_args(reason), (address, int256, int256));
+                assertLt(afterSurplus, 0);
+                assertLt(afterSurplus, beforeSurplus);
+                return;
+            }
+            _expectMarginRevert(reason);
+        }
+    }
+
+    /// @dev Moves one price by up to ±15% and refreshes both feeds, so no price goes stale.
+    function movePrice(uint256 feedSeed, uint256 moveBps, uint256 dt) external {
+        uint256 i = feedSeed % 2;
+        vm.warp(block.timestamp + bound(dt, 0, 10 minutes));
+        uint256 price = uint256(int256(feeds[i].answerWad()));
+        moveBps = bound(moveBps, 8_500, 11_500);
+        uint256 next = price * moveBps / 10_000;
+        uint256 lo = i == 0 ? 300e18 : 6_000e18;
+        uint256 hi = i == 0 ? 30_000e18 : 600_000e18;
+        if (next < lo) next = lo;
+        if (next > hi) next = hi;
+        feeds[i].push(int192(int256(next)));
+        PushPriceFeed other = feeds[1 - i];
+        other.push(other.answerWad());
+        calls["movePrice"]++;
+    }
+
+    struct LiquidationSnap {
+        address keeper;
+        address account;
+        uint256 marketId;
+        int256 size;
+        bool liquidatable;
+        uint256 maxClose;
+        Health before;
+        int256 plannedClose;
+        uint256 reward;
+        uint256 keeperBalance;
+        uint256 fund;
+        uint256 coveredBefore;
+    }
+
+    function liquidate(uint256 keeperSeed, uint256 actorSeed, uint256 marketId, uint256 maxClose) external {
+        LiquidationSnap memory s;
+        s.keeper = keepers[keeperSeed % 2];
+        s.account = _pickLiquidatable(actorSeed);
+        s.marketId = marketId % 2;
+        (int256 first,) = protocol.position(s.account, s.marketId);
+        if (first == 0 && marketId % 5 != 0) s.marketId = 1 - s.marketId; // mostly aim at an open position
+        (s.size,) = protocol.position(s.account, s.marketId);
+        s.liquidatable = protocol.isLiquidatable(s.account);
+        s.maxClose = maxClose % 4 == 0 ? bound(maxClose, 0, _abs(s.size)) : type(uint256).max;
+        s.before = protocol.health(s.account);
+        (s.plannedClose,, s.reward) = engine.previewLiquidation(s.account, s.marketId);
+        s.keeperBalance = usdc.balanceOf(s.keeper);
+        s.fund = usdc.balanceOf(insurance);
+        s.coveredBefore = engine.totalBadDebtWad() - engine.totalDeficitWad();
+
+        vm.prank(s.keeper);
+        try engine.liquidate(s.account, s.marketId, s.maxClose) returns (int256 closed) {
+            _checkLiquidation(s, closed);
+        } catch (bytes memory reason) {
+            bytes4 sel = bytes4(reason);
+            if (sel == ILiquidationEngine.Healthy.selector) assertFalse(s.liquidatable);
+            else if (sel == ILiquidationEngine.NoPosition.selector) assertEq(s.size, 0);
+            else if (sel == ILiquidationEngine.DustRemainder.selector) assertLt(s.maxClose, _abs(s.size));
+            else if (sel == ILiquidationEngine.CloseTooSmall.selector) assertLt(s.maxClose, _abs(s.size));
+            else revert("unexplained liquidate revert");
+        }
+    }
+
+    function _checkLiquidation(LiquidationSnap memory s, int256 closed) internal {
+        // Property 3: only an unhealthy account is liquidated.
+        assertTrue(s.liquidatable, "liquidated a healthy account");
+        (int256 sizeAfter,) = protocol.position(s.account, s.marketId);
+        assertEq(sizeAfter, s.size + closed);
+        uint256 received = usdc.balanceOf(s.keeper) - s.keeperBalance;
+        // Property 8: the keeper receives exactly the computed reward (when the planned close ran).
+        if (closed == s.plannedClose) assertEq(received, s.reward / 1e12, "keeper reward");
+        ghostKeeperRewardsWad += received * 1e12;
+        // Insurance inflow, net of any bad debt it covered within the call.
+        uint256 coveredPaid = (engine.totalBadDebtWad() - engine.totalDeficitWad() - s.coveredBefore) / 1e12;
+        ghostInsuranceInflowWad += (usdc.balanceOf(insurance) + coveredPaid - s.fund) * 1e12;
+        // Property 5: a solvent account's health never falls.
+        if (s.before.equityWad > 0) {
+            assertGe(protocol.health(s.account).healthWad, s.before.healthWad, "health fell");
+        }
+        // Property 7: the remainder is zero or above the dust minimum.
+        if (sizeAfter != 0) {
+            uint256 price = uint256(int256(feeds[s.marketId].answerWad()));
+            assertGe(_abs(sizeAfter) * price / WAD + 1, engine.params().dustNotionalWad, "dust left");
+        }
+        ghostLiquidations++;
+    }
+
+    function buyCollateral(uint256 keeperSeed, uint256 actorSeed, uint256 id, uint256 maxAmount) external {
+        address k = keepers[keeperSeed % 2];
+        address a = _pickLiquidatable(actorSeed);
+        id = id % 2;
+        if (protocol.collateralBalance(a, id) == 0 && maxAmount % 5 != 0) id = 1 - id;
+        uint256 held = protocol.collateralBalance(a, id);
+        maxAmount = maxAmount % 3 == 0 ? bound(maxAmount, 0, held) : type(uint256).max;
+        int256 q = protocol.quoteBalance(a);
+        bool liquidatable = protocol.isLiquidatable(a);
+        (int256 equityBefore,) = protocol.marginState(a);
+        usdc.mint(k, 10_000_000e6);
+        vm.prank(k);
+        try engine.buyCollateral(a, id, maxAmount, type(uint256).max) returns (uint256 amount, uint256 paidWad) {
+            assertTrue(liquidatable && q < 0, "sale from a healthy or debt-free account");
+            assertLe(amount, held);
+            assertEq(collateralTokens[id].balanceOf(k), amount + _priorHoldings(k, id, amount));
+            (int256 equityAfter,) = protocol.marginState(a);
+            // Property 5 for sales: equity never falls (settled bad debt only raises it to 0).
+            assertGe(equityAfter, equityBefore, "sale lowered equity");
+            assertGt(paidWad, 0, "no zero-price sale");
+            ghostCollateralSales++;
+        } catch (bytes memory reason) {
+            bytes4 sel = bytes4(reason);
+            if (sel == ILiquidationEngine.NoDebt.selector) assertGe(q, 0);
+            else if (sel == ILiquidationEngine.Healthy.selector) assertFalse(liquidatable);
+            else if (sel == ILiquidationEngine.NoCollateral.selector) assertEq(held, 0);
+            else if (sel == ILiquidationEngine.DustRemainder.selector) assertLt(maxAmount, held);
+            else if (sel == IMarginProtocol.ZeroAmount.selector) assertEq(maxAmount, 0);
+            else revert("unexplained buyCollateral revert");
+        }
+    }
+
+    /// Property 14: an account can never liquidate itself.
+    function selfLiquidate(uint256 actorSeed, uint256 marketId) external {
+        address a = traders[actorSeed % 3];
+        vm.prank(a);
+        try engine.liquidate(a, marketId % 2, type(uint256).max) {
+            revert("self-liquidation succeeded");
+        } catch (bytes memory reason) {
+            assertEq(bytes4(reason), ILiquidationEngine.SelfLiquidation.selector);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                HELPERS
+    //////////////////////////////////////////////////////////////*/
+
+    mapping(address => mapping(uint256 => uint256)) internal keeperCollateral;
+
+    /// @dev Starting from the seeded trader, the first liquidatable one; the seeded one if none is.
+    function _pickLiquidatable(uint256 seed) internal view returns (address) {
+        for (uint256 i; i < 3; ++i) {
+            address a = traders[(seed % 3 + i) % 3];
+            if (protocol.isLiquidatable(a)) return a;
+        }
+        return traders[seed % 3];
+    }
+
+    /// @dev A size bound that mostly passes the initial-margin check: 1.2 × (equity − initial) / (price × 10.05%).
+    function _affordableSize(address a, uint256 marketId) internal view returns (int256) {
+        Health memory h = protocol.health(a);
+        int256 freeWad = h.equityWad - int256(h.initialWad);
+        if (freeWad <= 0) {
+            (int256 size,) = protocol.position(a, marketId);
+            return size >= 0 ? size : -size; // only reductions can pass
+        }
+        uint256 price = uint256(int256(feeds[marketId].answerWad()));
+        return int256(uint256(freeWad) * 12 / 10 * 1e18 / (price * 1005 / 10_000));
+    }
+
+    function _priorHoldings(address k, uint256 id, uint256 amount) internal returns (uint256 prior) {
+        prior = keeperCollateral[k][id];
+        keeperCollateral[k][id] = prior + amount;
+    }
+
+    function _healthy(address a) internal view returns (bool healthy, bool known) {
+        try protocol.marginState(a) returns (int256 e, uint256 m) {
+            return (e >= int256(m), true);
+        } catch {
+            return (false, false);
+        }
+    }
+
+    /// Property 4: no action other than a price move turns a healthy account unhealthy.
+    function _assertNotWorse(address a, bool healthyBefore, bool known) internal view {
+        if (!known || !healthyBefore) return;
+        (bool healthyAfter,) = _healthy(a);
+        assertTrue(healthyAfter, "a non-price action made a healthy account unhealthy");
+    }
+
+    /// @dev The only margin reverts the model accepts carry their own proof: equity below the requirement.
+    function _expectMarginRevert(bytes memory reason) internal pure {
+        bytes4 sel = bytes4(reason);
+        if (sel == IMarginProtocol.InitialMarginViolated.selector) {
+            (, int256 equity, uint256 initial) = abi.decode(_args(reason), (address, int256, uint256));
+            assertLt(equity, int256(initial));
+            return;
+        }
+        revert("unexplained revert");
+    }
+
+    function _args(bytes memory reason) internal pure returns (bytes memory args) {
+        args = new bytes(reason.length - 4);
+        for (uint256 i = 4; i < reason.length; ++i) {
+            args[i - 4] = reason[i];
+        }
+    }
+
+    function _abs(int256 x) internal pure returns (uint256) {
+        return x >= 0 ? uint256(x) : uint256(-x);
+    }
+}
