@@ -21,9 +21,13 @@ const deployment = loadDeployment(deploymentFile);
 const startBlock = deployment.startBlock;
 
 export default createConfig({
+  // Postgres when DATABASE_URL is set; otherwise embedded PGlite, in
+  // PGLITE_DIRECTORY when set (a fresh directory per local chain).
   database: process.env.DATABASE_URL
     ? { kind: "postgres", connectionString: process.env.DATABASE_URL }
-    : { kind: "pglite" },
+    : process.env.PGLITE_DIRECTORY
+      ? { kind: "pglite", directory: process.env.PGLITE_DIRECTORY }
+      : { kind: "pglite" },
   chains: {
     anvil: {
       id: deployment.chainId,

@@ -35,6 +35,7 @@ export type Config = {
   logLevel: LogLevel;
   metricsPort: number | undefined;
   metricsEveryPasses: number;
+  concurrency: number;
   indexerTimeoutMs: number;
   receiptTimeoutMs: number;
   chainStallAlertMs: number;
@@ -55,6 +56,7 @@ export const CONFIG_FIELDS = {
   logLevel: { env: "LOG_LEVEL", default: "info" },
   metricsPort: { env: "METRICS_PORT", default: undefined },
   metricsEveryPasses: { env: "METRICS_LOG_EVERY_PASSES", default: "100" },
+  concurrency: { env: "KEEPER_CONCURRENCY", default: "8" },
   indexerTimeoutMs: { env: "INDEXER_TIMEOUT_MS", default: "5000" },
   receiptTimeoutMs: { env: "RECEIPT_TIMEOUT_MS", default: "30000" },
   chainStallAlertMs: { env: "CHAIN_STALL_ALERT_MS", default: "60000" },
@@ -204,6 +206,11 @@ const configSchema = z.object({
     1,
     Number.MAX_SAFE_INTEGER,
   ),
+  concurrency: integer(
+    "expected an integer number of accounts worked on at once between 1 and 64",
+    1,
+    64,
+  ),
   indexerTimeoutMs: integer(
     "expected an integer number of milliseconds between 100 and 600000",
     100,
@@ -329,5 +336,6 @@ export function configSummary(config: Config): Record<string, unknown> {
     logLevel: config.logLevel,
     metricsPort: config.metricsPort ?? null,
     metricsEveryPasses: config.metricsEveryPasses,
+    concurrency: config.concurrency,
   };
 }

@@ -70,6 +70,11 @@ const atRiskRow = z.object({
   collateralIds: z.array(id),
 });
 
+/** `{ maxHealthWad, count, accounts: [...] }`: only the accounts are used. */
+const atRiskAnswer = z
+  .object({ accounts: z.array(atRiskRow) })
+  .transform((answer) => answer.accounts);
+
 const statusSchema = z.object({
   latestBlock: integer,
   latestTimestamp: integer,
@@ -139,11 +144,7 @@ export function createIndexClient(options: IndexClientOptions): IndexClient {
       return parse(statusSchema, await getJson(STATUS_PATH), STATUS_PATH);
     },
     async atRisk() {
-      return parse(
-        z.array(atRiskRow),
-        await getJson(AT_RISK_PATH),
-        AT_RISK_PATH,
-      );
+      return parse(atRiskAnswer, await getJson(AT_RISK_PATH), AT_RISK_PATH);
     },
   };
 }

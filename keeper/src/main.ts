@@ -116,6 +116,7 @@ async function main(): Promise<void> {
     logger,
     maxIndexLagBlocks: config.maxIndexLagBlocks,
     metricsEveryPasses: config.metricsEveryPasses,
+    concurrency: config.concurrency,
   };
 
   const watcher = startWatcher({

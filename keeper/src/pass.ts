@@ -1,6 +1,7 @@
 /**
  * One keeper pass at a chain head: refuse a lagging index, then work through the at-risk accounts lowest health
- * first, one at a time (each account's receipts are awaited before the next action).
+ * first, up to `concurrency` accounts at once (each account's receipts are awaited before its next action; the
+ * nonce manager orders the sends).
  */
 import type { Decision } from "./decisions.ts";
 import { describeError } from "./errors.ts";
@@ -16,6 +17,8 @@ export type PassDeps = {
   logger: Logger;
   maxIndexLagBlocks: bigint;
   metricsEveryPasses: number;
+  /** Accounts worked on at once; 1 processes them strictly in order. */
+  concurrency?: number;
 };
 
 export type PassResult =
@@ -73,23 +76,29 @@ export async function runPass(
       "pass",
     );
     const decisions: Decision[] = [];
-    for (const row of rows) {
-      // The strategy turns its own failures into decisions; this guard keeps one bad account from ending the pass.
-      try {
-        decisions.push(
-          ...(await strategy.processAccount(row, { chainHeadBlock })),
-        );
-      } catch (error) {
-        logger.error(
-          {
-            event: "account-failed",
-            account: row.address,
-            error: describeError(error),
-          },
-          "account failed",
-        );
+    let next = 0;
+    const worker = async () => {
+      while (next < rows.length) {
+        const row = rows[next++]!;
+        // The strategy turns its own failures into decisions; this guard keeps one bad account from ending the pass.
+        try {
+          decisions.push(
+            ...(await strategy.processAccount(row, { chainHeadBlock })),
+          );
+        } catch (error) {
+          logger.error(
+            {
+              event: "account-failed",
+              account: row.address,
+              error: describeError(error),
+            },
+            "account failed",
+          );
+        }
       }
-    }
+    };
+    const workers = Math.max(1, Math.min(deps.concurrency ?? 1, rows.length));
+    await Promise.all(Array.from({ length: workers }, worker));
     metrics.recordStalled(decisions);
     return { kind: "done", accounts: rows.length, decisions };
   }

@@ -45,6 +45,28 @@ function setup(status: IndexStatus | Error, rows: AtRiskAccount[] = [row()]) {
 }
 
 describe("runPass", () => {
+  it("works on at most `concurrency` accounts at once, and on every one", async () => {
+    const { deps } = setup({ latestBlock: 100n, latestTimestamp: 0n });
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let done = 0;
+    const rows = Array.from({ length: 7 }, () => row());
+    const strategy: Strategy = {
+      processAccount: async () => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight -= 1;
+        done += 1;
+        return [];
+      },
+    };
+    const index: IndexClient = { ...deps.index, atRisk: async () => rows };
+    await runPass({ ...deps, index, strategy, concurrency: 3 }, 100n);
+    assert.equal(done, 7);
+    assert.equal(maxInFlight, 3);
+  });
+
   it("refuses the index when it lags more than the bound", async () => {
     const { deps, processed, metrics } = setup({
       latestBlock: 94n,

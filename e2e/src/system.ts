@@ -1,0 +1,180 @@
+/** The whole local system: anvil, the deployed contracts, the indexer and the keeper. */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { type Address } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { testnetTokenAbi } from "../../abi/src/generated.ts";
+import { clients, send } from "./contracts.ts";
+import { ROOT, foundryBin } from "./paths.ts";
+import { freePort, run, start, stop, waitFor, type Managed } from "./processes.ts";
+
+/** anvil's default mnemonic accounts 0 (deployer, price pusher) and 1 (keeper). */
+export const DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
+export const KEEPER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d" as const;
+
+export type Deployment = {
+  chainId: number;
+  startBlock: number;
+  deployer: Address;
+  quote: Address;
+  protocol: Address;
+  engine: Address;
+  vault: Address;
+  insuranceFund: Address;
+  weth: Address;
+  wbtc: Address;
+  ethFeed: Address;
+  btcFeed: Address;
+  feeds: Address[];
+};
+
+export type SystemOptions = {
+  /** Postgres connection string; embedded PGlite when absent. */
+  databaseUrl?: string;
+  /** Seconds per block (interval mining, like a live chain). */
+  blockTimeSeconds: number;
+  logDir?: string;
+  keeperEnv?: NodeJS.ProcessEnv;
+};
+
+export type System = {
+  rpcUrl: string;
+  indexerUrl: string;
+  deployment: Deployment;
+  deploymentFile: string;
+  logDir: string;
+  anvil: Managed;
+  indexer: Managed;
+  keeper?: Managed;
+  startKeeper: (env?: NodeJS.ProcessEnv) => Promise<Managed>;
+  stop: () => Promise<void>;
+};
+
+export async function startSystem(options: SystemOptions): Promise<System> {
+  const logDir = options.logDir ?? mkdtempSync(path.join(os.tmpdir(), "liquidation-engine-"));
+  mkdirSync(logDir, { recursive: true });
+  const started: Managed[] = [];
+  let deploymentFileToRemove: string | undefined;
+  const stopAllStarted = async () => {
+    for (const m of started.reverse()) await stop(m);
+    if (deploymentFileToRemove) rmSync(deploymentFileToRemove, { force: true });
+  };
+  try {
+    // 1. anvil
+    const rpcPort = await freePort();
+    const rpcUrl = `http://127.0.0.1:${rpcPort}`;
+    const anvil = start(
+      "anvil",
+      foundryBin("anvil"),
+      ["--host", "127.0.0.1", "--port", String(rpcPort), "--block-time", String(options.blockTimeSeconds), "--accounts", "10"],
+      { cwd: ROOT, logDir },
+    );
+    started.push(anvil);
+    await waitFor("anvil", () => rpc(rpcUrl, "eth_chainId").then(() => true), { timeoutMs: 15_000, proc: anvil });
+
+    // 2. contracts
+    // forge may only write under deployments/ (fs_permissions in foundry.toml).
+    const deploymentFile = path.join(ROOT, "deployments", `local-${process.pid}-${Date.now()}.json`);
+    await run(
+      foundryBin("forge"),
+      ["script", "script/Deploy.s.sol:Deploy", "--rpc-url", rpcUrl, "--broadcast", "--slow", "--non-interactive"],
+      { cwd: ROOT, env: { DEPLOYMENT_FILE: deploymentFile, DEPLOYER_PRIVATE_KEY: DEPLOYER_KEY, FOUNDRY_PROFILE: "default" } },
+    );
+    deploymentFileToRemove = deploymentFile;
+    const deployment = JSON.parse(readFileSync(deploymentFile, "utf8")) as Deployment;
+
+    // The keeper buys collateral with its own quote: give it working capital (flash-callback takes come later).
+    await fundKeeper(rpcUrl, deployment);
+
+    // 3. indexer
+    const indexerPort = await freePort();
+    const indexerUrl = `http://127.0.0.1:${indexerPort}`;
+    const schema = `run_${Date.now()}`;
+    const indexer = start(
+      "indexer",
+      path.join(ROOT, "indexer/node_modules/.bin/ponder"),
+      ["start", "--port", String(indexerPort), "--schema", schema],
+      {
+        cwd: path.join(ROOT, "indexer"),
+        logDir,
+        env: {
+          DEPLOYMENT_FILE: deploymentFile,
+          RPC_URL: rpcUrl,
+          PONDER_TELEMETRY_DISABLED: "true",
+          PGLITE_DIRECTORY: path.join(logDir, "pglite"),
+          ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { DATABASE_URL: "" }),
+        },
+      },
+    );
+    started.push(indexer);
+    await waitFor("the indexer to be ready", () => fetch(`${indexerUrl}/ready`).then((r) => r.ok), {
+      timeoutMs: 120_000,
+      intervalMs: 500,
+      proc: indexer,
+    });
+
+    const system: System = {
+      rpcUrl,
+      indexerUrl,
+      deployment,
+      deploymentFile,
+      logDir,
+      anvil,
+      indexer,
+      startKeeper: async (env) => {
+        const keeper = start("keeper", process.execPath, ["--import", "tsx", "src/main.ts"], {
+          cwd: path.join(ROOT, "keeper"),
+          logDir,
+          env: {
+            RPC_URL: rpcUrl,
+            KEEPER_PRIVATE_KEY: KEEPER_KEY,
+            DEPLOYMENT_FILE: deploymentFile,
+            INDEXER_URL: indexerUrl,
+            MIN_PROFIT_QUOTE: "0.5",
+            POLL_INTERVAL_MS: "250",
+            MAX_INDEX_LAG_BLOCKS: "3",
+            LOG_LEVEL: "info",
+            ...options.keeperEnv,
+            ...env,
+          },
+        });
+        started.push(keeper);
+        system.keeper = keeper;
+        await waitFor("the keeper to start", async () => readFileSync(keeper.logFile, "utf8").includes('"event":"startup"'), {
+          timeoutMs: 30_000,
+          proc: keeper,
+        });
+        return keeper;
+      },
+      stop: stopAllStarted,
+    };
+    return system;
+  } catch (error) {
+    await stopAllStarted();
+    throw error;
+  }
+}
+
+async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await response.json()) as { result?: unknown; error?: unknown };
+  if (body.error) throw new Error(JSON.stringify(body.error));
+  return body.result;
+}
+
+/** Mints working capital in the quote asset to the keeper (the test token's owner is the deployer). */
+async function fundKeeper(rpcUrl: string, d: Deployment): Promise<void> {
+  const { publicClient, wallet } = clients(rpcUrl);
+  const keeper = privateKeyToAccount(KEEPER_KEY).address;
+  await send(publicClient, wallet(DEPLOYER_KEY), {
+    address: d.quote,
+    abi: testnetTokenAbi,
+    functionName: "mint",
+    args: [keeper, 5_000_000n * 10n ** 6n],
+  });
+}
