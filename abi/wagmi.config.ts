@@ -5,7 +5,9 @@ import { execSync } from "node:child_process";
 // The native forge binary installed from npm (wagmi runs `forge config --json` even with build: false).
 const forgePath = execSync(
   "bash -c 'source ../scripts/lib/foundry.sh && echo $FORGE'",
-).toString().trim();
+)
+  .toString()
+  .trim();
 
 export default defineConfig({
   out: "src/generated.ts",

@@ -59,24 +59,26 @@ abstract contract SystemDeployer {
 
         d.protocol.listCollateral(address(d.weth), d.ethFeed, 0.8e18, 20_000e18);
         d.protocol.listCollateral(address(d.wbtc), d.btcFeed, 0.75e18, 1_000e8);
-        d.protocol.listMarket(
-            MarketParams({
-                oracle: IOracle(address(d.ethFeed)),
-                maintenanceFractionBps: 500,
-                initialFractionBps: 1_000,
-                tradeFeeBps: 5,
-                openInterestCapWad: 100_000e18
-            })
-        );
-        d.protocol.listMarket(
-            MarketParams({
-                oracle: IOracle(address(d.btcFeed)),
-                maintenanceFractionBps: 500,
-                initialFractionBps: 1_000,
-                tradeFeeBps: 5,
-                openInterestCapWad: 5_000e18
-            })
-        );
+        d.protocol
+            .listMarket(
+                MarketParams({
+                    oracle: IOracle(address(d.ethFeed)),
+                    maintenanceFractionBps: 500,
+                    initialFractionBps: 1_000,
+                    tradeFeeBps: 5,
+                    openInterestCapWad: 100_000e18
+                })
+            );
+        d.protocol
+            .listMarket(
+                MarketParams({
+                    oracle: IOracle(address(d.btcFeed)),
+                    maintenanceFractionBps: 500,
+                    initialFractionBps: 1_000,
+                    tradeFeeBps: 5,
+                    openInterestCapWad: 5_000e18
+                })
+            );
 
         if (pusher == owner) {
             d.ethFeed.push(3_000e18);
@@ -89,5 +91,4 @@ abstract contract SystemDeployer {
         d.vault.deposit(5_000_000e6, owner);
         d.usdc.transfer(address(d.insuranceFund), 50_000e6);
     }
-
 }

@@ -132,7 +132,9 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         _plan(p, plan);
         if (plan.closeSizeWad > maxCloseSizeWad) {
             uint256 remainderNotionalWad = (plan.sizeWad.abs() - maxCloseSizeWad).mulWadDown(plan.priceWad);
-            if (remainderNotionalWad < p.dustNotionalWad) revert DustRemainder(remainderNotionalWad, p.dustNotionalWad);
+            if (remainderNotionalWad < p.dustNotionalWad) {
+                revert DustRemainder(remainderNotionalWad, p.dustNotionalWad);
+            }
             uint256 closeNotionalWad = maxCloseSizeWad.mulWadDown(plan.priceWad);
             if (closeNotionalWad < p.dustNotionalWad) revert CloseTooSmall(closeNotionalWad, p.dustNotionalWad);
             plan.closeSizeWad = maxCloseSizeWad;
@@ -143,7 +145,13 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         if (fund == address(0)) revert InvalidParams("insurance fund not set");
 
         uint256 closedNotionalWad = PROTOCOL.liquidatePosition(
-            account, marketId, closedSizeWad, msg.sender, plan.keeperRewardWad, fund, plan.penaltyWad - plan.keeperRewardWad
+            account,
+            marketId,
+            closedSizeWad,
+            msg.sender,
+            plan.keeperRewardWad,
+            fund,
+            plan.penaltyWad - plan.keeperRewardWad
         );
 
         _emitLiquidated(account, marketId, closedSizeWad, closedNotionalWad, plan);

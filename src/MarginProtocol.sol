@@ -315,13 +315,21 @@ contract MarginProtocol is IMarginProtocol, Owned {
         int256 penaltyWad = (keeperRewardWad + insuranceWad).toInt();
         // The one place where rounding favours the account: a liquidation must never lower its health, and realizing
         // PnL rounded down could, by less than one quote unit, on a slice too small to release that much margin.
-        int256 balanceWad =
-            _updateQuote(account, QuoteUnits.roundCeil(realizedPnlWad, QUOTE_UNIT_WAD), -penaltyWad);
+        int256 balanceWad = _updateQuote(account, QuoteUnits.roundCeil(realizedPnlWad, QUOTE_UNIT_WAD), -penaltyWad);
         if (keeperRewardWad != 0) QUOTE.safeTransfer(keeper, QuoteUnits.toUnitsExact(keeperRewardWad, QUOTE_UNIT_WAD));
         if (insuranceWad != 0) QUOTE.safeTransfer(insurance, QuoteUnits.toUnitsExact(insuranceWad, QUOTE_UNIT_WAD));
 
         emit PositionUpdated(
-            account, marketId, sizeDeltaWad, next.sizeWad, next.openNotionalWad, priceWad, realizedPnlWad, 0, balanceWad, true
+            account,
+            marketId,
+            sizeDeltaWad,
+            next.sizeWad,
+            next.openNotionalWad,
+            priceWad,
+            realizedPnlWad,
+            0,
+            balanceWad,
+            true
         );
         emit PenaltyCharged(account, keeper, keeperRewardWad, insurance, insuranceWad, balanceWad);
     }
@@ -383,7 +391,8 @@ contract MarginProtocol is IMarginProtocol, Owned {
         returns (int256 sizeWad, uint256 priceWad, uint256 maintenanceFractionWad)
     {
         MarketParams storage params = _market(marketId);
-        return (positions[account][marketId].sizeWad, _validPrice(params.oracle), params.maintenanceFractionBps * BPS_WAD);
+        return
+            (positions[account][marketId].sizeWad, _validPrice(params.oracle), params.maintenanceFractionBps * BPS_WAD);
     }
 
     /// @inheritdoc ILiquidatable
@@ -424,8 +433,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
         uint256 priceWad = _validPrice(params.oracle);
         uint256 maintenanceFractionWad = params.maintenanceFractionBps * BPS_WAD;
         uint256 ownMaintenanceWad = sizeWad.abs().mulWadUp(priceWad).mulWadUp(maintenanceFractionWad);
-        int256 numerator =
-            equityWad - sizeWad.mulWadFloor(priceWad) - (maintenanceWad - ownMaintenanceWad).toInt();
+        int256 numerator = equityWad - sizeWad.mulWadFloor(priceWad) - (maintenanceWad - ownMaintenanceWad).toInt();
         int256 denominator = sizeWad.abs().mulWadUp(maintenanceFractionWad).toInt() - sizeWad;
         if (denominator == 0) return 0;
         int256 p = numerator * int256(WAD) / denominator;
@@ -489,9 +497,8 @@ contract MarginProtocol is IMarginProtocol, Owned {
         for (uint256 mask = state.collateralMask; mask != 0; (mask, id) = (mask >> 1, id + 1)) {
             if (mask & 1 == 0) continue;
             CollateralParams storage params = collaterals[id];
-            uint256 valueWad = (balances[account][id] * QuoteUnits.unitWad(params.decimals)).mulWadDown(
-                _validPrice(params.oracle)
-            );
+            uint256 valueWad =
+                (balances[account][id] * QuoteUnits.unitWad(params.decimals)).mulWadDown(_validPrice(params.oracle));
             equityWad += valueWad.mulWadDown(params.haircutWad).toInt();
         }
     }
@@ -547,9 +554,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
             int256 remainingWad = sizeWad + closedWad;
             int256 remainingNotionalWad = int256(pos.openNotionalWad).mulDivCeil(remainingWad.abs(), sizeWad.abs());
             realizedPnlWad = (-closedWad).mulWadFloor(priceWad) - (pos.openNotionalWad - remainingNotionalWad);
-            next.openNotionalWad = flips
-                ? _toInt128(newSizeWad.mulWadCeil(priceWad))
-                : _toInt128(remainingNotionalWad);
+            next.openNotionalWad = flips ? _toInt128(newSizeWad.mulWadCeil(priceWad)) : _toInt128(remainingNotionalWad);
         }
         next.sizeWad = _toInt128(newSizeWad);
     }
@@ -586,8 +591,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
         int256 beforeWad = state.quoteWad;
         afterWad = beforeWad + vaultDeltaWad + externalDeltaWad;
         state.quoteWad = _toInt128(afterWad);
-        int256 receivableDeltaWad =
-            WadMath.negativePart(afterWad).toInt() - WadMath.negativePart(beforeWad).toInt();
+        int256 receivableDeltaWad = WadMath.negativePart(afterWad).toInt() - WadMath.negativePart(beforeWad).toInt();
         if (receivableDeltaWad != 0) {
             uint256 receivable = uint256(vaultReceivable.toInt() + receivableDeltaWad);
             vaultReceivable = receivable;

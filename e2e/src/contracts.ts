@@ -20,9 +20,17 @@ import {
 import type { Deployment } from "./system.ts";
 
 export function clients(rpcUrl: string) {
-  const publicClient = createPublicClient({ chain: foundry, transport: http(rpcUrl), pollingInterval: 100 });
+  const publicClient = createPublicClient({
+    chain: foundry,
+    transport: http(rpcUrl),
+    pollingInterval: 100,
+  });
   const wallet = (key: Hex) =>
-    createWalletClient({ chain: foundry, transport: http(rpcUrl), account: privateKeyToAccount(key) });
+    createWalletClient({
+      chain: foundry,
+      transport: http(rpcUrl),
+      account: privateKeyToAccount(key),
+    });
   return { publicClient, wallet };
 }
 
@@ -30,7 +38,8 @@ export type PublicClient = ReturnType<typeof clients>["publicClient"];
 export type WalletClient = ReturnType<ReturnType<typeof clients>["wallet"]>;
 
 export function contracts(d: Deployment, client: PublicClient) {
-  const c = <A extends readonly unknown[]>(abi: A, address: Address) => getContract({ abi, address, client });
+  const c = <A extends readonly unknown[]>(abi: A, address: Address) =>
+    getContract({ abi, address, client });
   return {
     protocol: c(iMarginProtocolAbi, d.protocol),
     engine: c(iLiquidationEngineAbi, d.engine),
@@ -47,10 +56,23 @@ export function contracts(d: Deployment, client: PublicClient) {
 export async function send(
   publicClient: PublicClient,
   wallet: WalletClient,
-  request: { address: Address; abi: readonly unknown[]; functionName: string; args?: readonly unknown[] },
+  request: {
+    address: Address;
+    abi: readonly unknown[];
+    functionName: string;
+    args?: readonly unknown[];
+  },
 ): Promise<bigint> {
-  const hash = await wallet.writeContract({ ...request, account: wallet.account as Account, chain: wallet.chain } as never);
-  const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 100 });
-  if (receipt.status !== "success") throw new Error(`${request.functionName} reverted in ${hash}`);
+  const hash = await wallet.writeContract({
+    ...request,
+    account: wallet.account as Account,
+    chain: wallet.chain,
+  } as never);
+  const receipt = await publicClient.waitForTransactionReceipt({
+    hash,
+    pollingInterval: 100,
+  });
+  if (receipt.status !== "success")
+    throw new Error(`${request.functionName} reverted in ${hash}`);
   return receipt.blockNumber;
 }

@@ -12,36 +12,66 @@ import { ROOT } from "./paths.ts";
 
 async function main() {
   stopAllOnExit();
-  const logDir = path.join(ROOT, ".tmp", `demo-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+  const logDir = path.join(
+    ROOT,
+    ".tmp",
+    `demo-${new Date().toISOString().replace(/[:.]/g, "-")}`,
+  );
   const t0 = Date.now();
-  const say = (msg: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${msg}`);
+  const say = (msg: string) =>
+    console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${msg}`);
 
-  say(`starting anvil, deploying, starting the indexer (PGlite); logs in ${path.relative(process.cwd(), logDir)}`);
+  say(
+    `starting anvil, deploying, starting the indexer (PGlite); logs in ${path.relative(process.cwd(), logDir)}`,
+  );
   const system = await startSystem({ blockTimeSeconds: 1, logDir });
-  say(`chain ${system.rpcUrl}, indexer ${system.indexerUrl} (GraphQL at /graphql, SQL at /sql)`);
+  say(
+    `chain ${system.rpcUrl}, indexer ${system.indexerUrl} (GraphQL at /graphql, SQL at /sql)`,
+  );
 
   const plans = demoBook();
   say(`opening ${plans.length} leveraged accounts`);
   const traders = await openBook(system.rpcUrl, system.deployment, plans);
   const { publicClient } = clients(system.rpcUrl);
-  const insuranceStartWad = (await contracts(system.deployment, publicClient).insurance.read.balance()) * 10n ** 12n;
+  const insuranceStartWad =
+    (await contracts(
+      system.deployment,
+      publicClient,
+    ).insurance.read.balance()) *
+    10n ** 12n;
 
   say("starting the keeper");
   await system.startKeeper();
   say("crashing the market");
-  const scenario = await runCrash(system.rpcUrl, system.deployment, traders, demoCrash(), {
-    clearTimeoutMs: 60_000,
-    onStep: (s) =>
-      say(`step ${s.step}: ETH $${s.ethUsd}, BTC $${s.btcUsd}: ${s.newlyBreached.length} new breaches; all clear after ${(s.clearedAfterMs / 1000).toFixed(1)} s`),
-  });
+  const scenario = await runCrash(
+    system.rpcUrl,
+    system.deployment,
+    traders,
+    demoCrash(),
+    {
+      clearTimeoutMs: 60_000,
+      onStep: (s) =>
+        say(
+          `step ${s.step}: ETH $${s.ethUsd}, BTC $${s.btcUsd}: ${s.newlyBreached.length} new breaches; all clear after ${(s.clearedAfterMs / 1000).toFixed(1)} s`,
+        ),
+    },
+  );
   // Let the index catch up with the last actions before reading it.
   const head = await publicClient.getBlockNumber();
   for (let i = 0; i < 40; i++) {
-    const status = (await (await fetch(`${system.indexerUrl}/status/latest`)).json()) as { latestBlock: string | number };
+    const status = (await (
+      await fetch(`${system.indexerUrl}/status/latest`)
+    ).json()) as { latestBlock: string | number };
     if (BigInt(status.latestBlock) >= head) break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  const report = await buildReport(system.rpcUrl, system.indexerUrl, system.deployment, scenario, insuranceStartWad);
+  const report = await buildReport(
+    system.rpcUrl,
+    system.indexerUrl,
+    system.deployment,
+    scenario,
+    insuranceStartWad,
+  );
   console.log(formatReport(report, scenario));
   const problems = reportProblems(report, scenario);
   await system.stop();
@@ -49,7 +79,9 @@ async function main() {
     console.error(`\nFAILED:\n- ${problems.join("\n- ")}\nlogs: ${logDir}`);
     process.exitCode = 1;
   } else {
-    say("done: every account that crossed maintenance was liquidated, and the books balance");
+    say(
+      "done: every account that crossed maintenance was liquidated, and the books balance",
+    );
   }
 }
 

@@ -10,16 +10,26 @@ export type Cluster = { url: string; stop: () => Promise<void> };
 /** The directory holding `initdb` and `pg_ctl`: PATH first, then Debian's layout. */
 function binDir(): string {
   for (const dir of (process.env.PATH ?? "").split(":")) {
-    if (existsSync(path.join(dir, "initdb")) && existsSync(path.join(dir, "pg_ctl"))) return dir;
+    if (
+      existsSync(path.join(dir, "initdb")) &&
+      existsSync(path.join(dir, "pg_ctl"))
+    )
+      return dir;
   }
   const debian = "/usr/lib/postgresql";
   if (existsSync(debian)) {
-    for (const version of execFileSync("ls", [debian]).toString().trim().split("\n").reverse()) {
+    for (const version of execFileSync("ls", [debian])
+      .toString()
+      .trim()
+      .split("\n")
+      .reverse()) {
       const dir = path.join(debian, version, "bin");
       if (existsSync(path.join(dir, "initdb"))) return dir;
     }
   }
-  throw new Error("PostgreSQL server binaries (initdb, pg_ctl) not found: install the postgresql package");
+  throw new Error(
+    "PostgreSQL server binaries (initdb, pg_ctl) not found: install the postgresql package",
+  );
 }
 
 export async function startCluster(): Promise<Cluster> {
@@ -36,7 +46,16 @@ export async function startCluster(): Promise<Cluster> {
     chownSync(dir, uid, gid);
   }
   const data = path.join(dir, "data");
-  await run(...wrap(path.join(bin, "initdb"), ["-D", data, "--auth=trust", "-U", "ponder"]), { cwd: dir });
+  await run(
+    ...wrap(path.join(bin, "initdb"), [
+      "-D",
+      data,
+      "--auth=trust",
+      "-U",
+      "ponder",
+    ]),
+    { cwd: dir },
+  );
   await run(
     ...wrap(path.join(bin, "pg_ctl"), [
       "-D",
@@ -53,7 +72,17 @@ export async function startCluster(): Promise<Cluster> {
   return {
     url: `postgres://ponder@127.0.0.1:${port}/postgres`,
     stop: async () => {
-      await run(...wrap(path.join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]), { cwd: dir }).catch(() => {});
+      await run(
+        ...wrap(path.join(bin, "pg_ctl"), [
+          "-D",
+          data,
+          "-m",
+          "fast",
+          "-w",
+          "stop",
+        ]),
+        { cwd: dir },
+      ).catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     },
   };

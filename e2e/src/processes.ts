@@ -33,8 +33,15 @@ export function start(
 /** Sends SIGTERM to the process group, then SIGKILL after `graceMs`. */
 export async function stop(managed: Managed, graceMs = 5_000): Promise<void> {
   const { child } = managed;
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  if (
+    child.exitCode !== null ||
+    child.signalCode !== null ||
+    child.pid === undefined
+  )
+    return;
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => resolve()),
+  );
   signalGroup(child.pid, "SIGTERM");
   const timer = setTimeout(() => signalGroup(child.pid!, "SIGKILL"), graceMs);
   await exited;
@@ -87,10 +94,15 @@ export async function waitFor(
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     if (options.proc && options.proc.child.exitCode !== null) {
-      throw new Error(`${options.proc.name} exited with code ${options.proc.child.exitCode} while waiting for ${what}; see ${options.proc.logFile}`);
+      throw new Error(
+        `${options.proc.name} exited with code ${options.proc.child.exitCode} while waiting for ${what}; see ${options.proc.logFile}`,
+      );
     }
     if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${options.timeoutMs} ms waiting for ${what}`,
+      );
     await sleep(options.intervalMs ?? 250);
   }
 }
@@ -98,15 +110,28 @@ export async function waitFor(
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs a command to completion; rejects with its output tail on a non-zero exit. */
-export function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<string> {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env } });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+    });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
     child.on("error", reject);
     child.on("exit", (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${path.basename(command)} ${args[0]} exited with ${code}:\n${out.slice(-3000)}`)),
+      code === 0
+        ? resolve(out)
+        : reject(
+            new Error(
+              `${path.basename(command)} ${args[0]} exited with ${code}:\n${out.slice(-3000)}`,
+            ),
+          ),
     );
   });
 }

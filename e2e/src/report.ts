@@ -6,8 +6,19 @@ import type { Deployment } from "./system.ts";
 
 const WAD = 10n ** 18n;
 
-type LiquidationRow = { account: Address; block: string; penaltyWad: string; keeperRewardWad: string; insuranceWad: string };
-type BadDebtRow = { account: Address; badDebtWad: string; coveredWad: string; deficitWad: string };
+type LiquidationRow = {
+  account: Address;
+  block: string;
+  penaltyWad: string;
+  keeperRewardWad: string;
+  insuranceWad: string;
+};
+type BadDebtRow = {
+  account: Address;
+  badDebtWad: string;
+  coveredWad: string;
+  deficitWad: string;
+};
 type SaleRow = { account: Address; block: string; quotePaidWad: string };
 
 export type Report = {
@@ -17,7 +28,12 @@ export type Report = {
   breachesUnliquidated: Address[];
   liquidations: number;
   collateralSales: number;
-  blocksToLiquidation: { min: number; median: number; max: number; mean: number };
+  blocksToLiquidation: {
+    min: number;
+    median: number;
+    max: number;
+    mean: number;
+  };
   penaltiesWad: bigint;
   keeperRewardsWad: bigint;
   insurancePenaltyShareWad: bigint;
@@ -39,7 +55,10 @@ async function graphql<T>(indexerUrl: string, query: string): Promise<T> {
     body: JSON.stringify({ query }),
   });
   const body = (await response.json()) as { data?: T; errors?: unknown };
-  if (!response.ok || body.errors || !body.data) throw new Error(`indexer GraphQL failed: ${JSON.stringify(body.errors ?? response.status)}`);
+  if (!response.ok || body.errors || !body.data)
+    throw new Error(
+      `indexer GraphQL failed: ${JSON.stringify(body.errors ?? response.status)}`,
+    );
   return body.data;
 }
 
@@ -56,23 +75,61 @@ export async function buildReport(
     collateralSales: { items: SaleRow[] };
   }>(
     indexerUrl,
-    `{ liquidations(limit: 1000) { items { account block penaltyWad keeperRewardWad insuranceWad } }
-       badDebts(limit: 1000) { items { account badDebtWad coveredWad deficitWad } }
-       collateralSales(limit: 1000) { items { account block quotePaidWad } } }`,
+    `
+      {
+        liquidations(limit: 1000) {
+          items {
+            account
+            block
+            penaltyWad
+            keeperRewardWad
+            insuranceWad
+          }
+        }
+        badDebts(limit: 1000) {
+          items {
+            account
+            badDebtWad
+            coveredWad
+            deficitWad
+          }
+        }
+        collateralSales(limit: 1000) {
+          items {
+            account
+            block
+            quotePaidWad
+          }
+        }
+      }
+    `,
   );
   const liquidations = data.liquidations.items;
   const sales = data.collateralSales.items;
   const badDebts = data.badDebts.items;
-  const sum = (rows: object[], key: string) => rows.reduce((acc, r) => acc + BigInt((r as Record<string, string>)[key]!), 0n);
+  const sum = (rows: object[], key: string) =>
+    rows.reduce(
+      (acc, r) => acc + BigInt((r as Record<string, string>)[key]!),
+      0n,
+    );
 
   // Blocks from each breach to the first liquidation action on that account at or after it.
-  const actions = [...liquidations, ...sales].map((r) => ({ account: r.account.toLowerCase(), block: BigInt(r.block) }));
+  const actions = [...liquidations, ...sales].map((r) => ({
+    account: r.account.toLowerCase(),
+    block: BigInt(r.block),
+  }));
   const latencies: number[] = [];
   const unliquidated: Address[] = [];
   for (const breach of scenario.breaches) {
     const next = actions
-      .filter((a) => a.account === breach.account.toLowerCase() && a.block >= breach.block)
-      .reduce<bigint | undefined>((min, a) => (min === undefined || a.block < min ? a.block : min), undefined);
+      .filter(
+        (a) =>
+          a.account === breach.account.toLowerCase() && a.block >= breach.block,
+      )
+      .reduce<bigint | undefined>(
+        (min, a) => (min === undefined || a.block < min ? a.block : min),
+        undefined,
+      );
     if (next === undefined) unliquidated.push(breach.account);
     else latencies.push(Number(next - breach.block));
   }
@@ -80,11 +137,12 @@ export async function buildReport(
 
   const { publicClient } = clients(rpcUrl);
   const c = contracts(d, publicClient);
-  const [insuranceEndUnits, totalBadDebtWad, totalDeficitWad] = await Promise.all([
-    c.insurance.read.balance(),
-    c.engine.read.totalBadDebtWad(),
-    c.engine.read.totalDeficitWad(),
-  ]);
+  const [insuranceEndUnits, totalBadDebtWad, totalDeficitWad] =
+    await Promise.all([
+      c.insurance.read.balance(),
+      c.engine.read.totalBadDebtWad(),
+      c.engine.read.totalDeficitWad(),
+    ]);
   const insuranceEndWad = insuranceEndUnits * 10n ** 12n;
   const penaltiesWad = sum(liquidations, "penaltyWad");
   const insurancePenaltyShareWad = sum(liquidations, "insuranceWad");
@@ -93,11 +151,15 @@ export async function buildReport(
   const deficitWad = sum(badDebts, "deficitWad");
 
   const liquidatedAccounts = new Set(actions.map((a) => a.account));
-  const breachedAccounts = new Set(scenario.breaches.map((b) => b.account.toLowerCase()));
+  const breachedAccounts = new Set(
+    scenario.breaches.map((b) => b.account.toLowerCase()),
+  );
   return {
     accounts: scenario.traders.length,
     accountsBreached: breachedAccounts.size,
-    accountsLiquidated: [...breachedAccounts].filter((a) => liquidatedAccounts.has(a)).length,
+    accountsLiquidated: [...breachedAccounts].filter((a) =>
+      liquidatedAccounts.has(a),
+    ).length,
     breachesUnliquidated: [...new Set(unliquidated)],
     liquidations: liquidations.length,
     collateralSales: sales.length,
@@ -105,7 +167,9 @@ export async function buildReport(
       min: latencies[0] ?? 0,
       median: latencies[Math.floor(latencies.length / 2)] ?? 0,
       max: latencies[latencies.length - 1] ?? 0,
-      mean: latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : 0,
+      mean: latencies.length
+        ? latencies.reduce((a, b) => a + b, 0) / latencies.length
+        : 0,
     },
     penaltiesWad,
     keeperRewardsWad: sum(liquidations, "keeperRewardWad"),
@@ -115,8 +179,16 @@ export async function buildReport(
     deficitWad,
     insuranceStartWad,
     insuranceEndWad,
-    waterfallImbalanceWad: insuranceEndWad - insuranceStartWad + badDebtWad - deficitWad - insurancePenaltyShareWad,
-    indexMatchesChain: totalBadDebtWad === badDebtWad && totalDeficitWad === deficitWad && coveredWad === badDebtWad - deficitWad,
+    waterfallImbalanceWad:
+      insuranceEndWad -
+      insuranceStartWad +
+      badDebtWad -
+      deficitWad -
+      insurancePenaltyShareWad,
+    indexMatchesChain:
+      totalBadDebtWad === badDebtWad &&
+      totalDeficitWad === deficitWad &&
+      coveredWad === badDebtWad - deficitWad,
   };
 }
 
@@ -155,9 +227,17 @@ export function formatReport(r: Report, scenario: ScenarioResult): string {
 /** Failures of the demo's promises, empty when every breached account was liquidated and the books balance. */
 export function reportProblems(r: Report, scenario: ScenarioResult): string[] {
   const problems: string[] = [];
-  if (scenario.stillLiquidatable.length > 0) problems.push(`still liquidatable: ${scenario.stillLiquidatable.join(", ")}`);
-  if (r.breachesUnliquidated.length > 0) problems.push(`breached but never liquidated: ${r.breachesUnliquidated.join(", ")}`);
-  if (r.waterfallImbalanceWad !== 0n) problems.push(`waterfall does not balance: ${r.waterfallImbalanceWad}`);
-  if (!r.indexMatchesChain) problems.push("the index disagrees with the chain on bad debt or deficit");
+  if (scenario.stillLiquidatable.length > 0)
+    problems.push(
+      `still liquidatable: ${scenario.stillLiquidatable.join(", ")}`,
+    );
+  if (r.breachesUnliquidated.length > 0)
+    problems.push(
+      `breached but never liquidated: ${r.breachesUnliquidated.join(", ")}`,
+    );
+  if (r.waterfallImbalanceWad !== 0n)
+    problems.push(`waterfall does not balance: ${r.waterfallImbalanceWad}`);
+  if (!r.indexMatchesChain)
+    problems.push("the index disagrees with the chain on bad debt or deficit");
   return problems;
 }

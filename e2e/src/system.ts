@@ -7,11 +7,20 @@ import { privateKeyToAccount } from "viem/accounts";
 import { testnetTokenAbi } from "../../abi/src/generated.ts";
 import { clients, send } from "./contracts.ts";
 import { ROOT, foundryBin } from "./paths.ts";
-import { freePort, run, start, stop, waitFor, type Managed } from "./processes.ts";
+import {
+  freePort,
+  run,
+  start,
+  stop,
+  waitFor,
+  type Managed,
+} from "./processes.ts";
 
 /** anvil's default mnemonic accounts 0 (deployer, price pusher) and 1 (keeper). */
-export const DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
-export const KEEPER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d" as const;
+export const DEPLOYER_KEY =
+  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
+export const KEEPER_KEY =
+  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d" as const;
 
 export type Deployment = {
   chainId: number;
@@ -52,7 +61,9 @@ export type System = {
 };
 
 export async function startSystem(options: SystemOptions): Promise<System> {
-  const logDir = options.logDir ?? mkdtempSync(path.join(os.tmpdir(), "liquidation-engine-"));
+  const logDir =
+    options.logDir ??
+    mkdtempSync(path.join(os.tmpdir(), "liquidation-engine-"));
   mkdirSync(logDir, { recursive: true });
   const started: Managed[] = [];
   let deploymentFileToRemove: string | undefined;
@@ -67,22 +78,54 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     const anvil = start(
       "anvil",
       foundryBin("anvil"),
-      ["--host", "127.0.0.1", "--port", String(rpcPort), "--block-time", String(options.blockTimeSeconds), "--accounts", "10"],
+      [
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(rpcPort),
+        "--block-time",
+        String(options.blockTimeSeconds),
+        "--accounts",
+        "10",
+      ],
       { cwd: ROOT, logDir },
     );
     started.push(anvil);
-    await waitFor("anvil", () => rpc(rpcUrl, "eth_chainId").then(() => true), { timeoutMs: 15_000, proc: anvil });
+    await waitFor("anvil", () => rpc(rpcUrl, "eth_chainId").then(() => true), {
+      timeoutMs: 15_000,
+      proc: anvil,
+    });
 
     // 2. contracts
     // forge may only write under deployments/ (fs_permissions in foundry.toml).
-    const deploymentFile = path.join(ROOT, "deployments", `local-${process.pid}-${Date.now()}.json`);
+    const deploymentFile = path.join(
+      ROOT,
+      "deployments",
+      `local-${process.pid}-${Date.now()}.json`,
+    );
     await run(
       foundryBin("forge"),
-      ["script", "script/Deploy.s.sol:Deploy", "--rpc-url", rpcUrl, "--broadcast", "--slow", "--non-interactive"],
-      { cwd: ROOT, env: { DEPLOYMENT_FILE: deploymentFile, DEPLOYER_PRIVATE_KEY: DEPLOYER_KEY, FOUNDRY_PROFILE: "default" } },
+      [
+        "script",
+        "script/Deploy.s.sol:Deploy",
+        "--rpc-url",
+        rpcUrl,
+        "--broadcast",
+        "--non-interactive",
+      ],
+      {
+        cwd: ROOT,
+        env: {
+          DEPLOYMENT_FILE: deploymentFile,
+          DEPLOYER_PRIVATE_KEY: DEPLOYER_KEY,
+          FOUNDRY_PROFILE: "default",
+        },
+      },
     );
     deploymentFileToRemove = deploymentFile;
-    const deployment = JSON.parse(readFileSync(deploymentFile, "utf8")) as Deployment;
+    const deployment = JSON.parse(
+      readFileSync(deploymentFile, "utf8"),
+    ) as Deployment;
 
     // The keeper buys collateral with its own quote: give it working capital (flash-callback takes come later).
     await fundKeeper(rpcUrl, deployment);
@@ -103,16 +146,22 @@ export async function startSystem(options: SystemOptions): Promise<System> {
           RPC_URL: rpcUrl,
           PONDER_TELEMETRY_DISABLED: "true",
           PGLITE_DIRECTORY: path.join(logDir, "pglite"),
-          ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { DATABASE_URL: "" }),
+          ...(options.databaseUrl
+            ? { DATABASE_URL: options.databaseUrl }
+            : { DATABASE_URL: "" }),
         },
       },
     );
     started.push(indexer);
-    await waitFor("the indexer to be ready", () => fetch(`${indexerUrl}/ready`).then((r) => r.ok), {
-      timeoutMs: 120_000,
-      intervalMs: 500,
-      proc: indexer,
-    });
+    await waitFor(
+      "the indexer to be ready",
+      () => fetch(`${indexerUrl}/ready`).then((r) => r.ok),
+      {
+        timeoutMs: 120_000,
+        intervalMs: 500,
+        proc: indexer,
+      },
+    );
 
     const system: System = {
       rpcUrl,
@@ -123,28 +172,38 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       anvil,
       indexer,
       startKeeper: async (env) => {
-        const keeper = start("keeper", process.execPath, ["--import", "tsx", "src/main.ts"], {
-          cwd: path.join(ROOT, "keeper"),
-          logDir,
-          env: {
-            RPC_URL: rpcUrl,
-            KEEPER_PRIVATE_KEY: KEEPER_KEY,
-            DEPLOYMENT_FILE: deploymentFile,
-            INDEXER_URL: indexerUrl,
-            MIN_PROFIT_QUOTE: "0.5",
-            POLL_INTERVAL_MS: "250",
-            MAX_INDEX_LAG_BLOCKS: "3",
-            LOG_LEVEL: "info",
-            ...options.keeperEnv,
-            ...env,
+        const keeper = start(
+          "keeper",
+          process.execPath,
+          ["--import", "tsx", "src/main.ts"],
+          {
+            cwd: path.join(ROOT, "keeper"),
+            logDir,
+            env: {
+              RPC_URL: rpcUrl,
+              KEEPER_PRIVATE_KEY: KEEPER_KEY,
+              DEPLOYMENT_FILE: deploymentFile,
+              INDEXER_URL: indexerUrl,
+              MIN_PROFIT_QUOTE: "0.5",
+              POLL_INTERVAL_MS: "250",
+              MAX_INDEX_LAG_BLOCKS: "3",
+              LOG_LEVEL: "info",
+              ...options.keeperEnv,
+              ...env,
+            },
           },
-        });
+        );
         started.push(keeper);
         system.keeper = keeper;
-        await waitFor("the keeper to start", async () => readFileSync(keeper.logFile, "utf8").includes('"event":"startup"'), {
-          timeoutMs: 30_000,
-          proc: keeper,
-        });
+        await waitFor(
+          "the keeper to start",
+          async () =>
+            readFileSync(keeper.logFile, "utf8").includes('"event":"startup"'),
+          {
+            timeoutMs: 30_000,
+            proc: keeper,
+          },
+        );
         return keeper;
       },
       stop: stopAllStarted,
@@ -156,7 +215,11 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   }
 }
 
-async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
+async function rpc(
+  url: string,
+  method: string,
+  params: unknown[] = [],
+): Promise<unknown> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json" },

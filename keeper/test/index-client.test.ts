@@ -53,7 +53,9 @@ const ROW = {
 
 describe("index client", () => {
   it("fetches the at-risk list and parses bigints and the address", async () => {
-    const { index, urls } = client(async () => json({ maxHealthWad: "1000000000000000000", count: 1, accounts: [ROW] }));
+    const { index, urls } = client(async () =>
+      json({ maxHealthWad: "1000000000000000000", count: 1, accounts: [ROW] }),
+    );
     const [row] = await index.atRisk();
     assert.equal(urls[0], `${BASE}${AT_RISK_PATH}`);
     assert.equal(row?.address, getAddress(ROW.address));
@@ -65,7 +67,9 @@ describe("index client", () => {
   });
 
   it("accepts a null breach block", async () => {
-    const { index } = client(async () => json({ accounts: [{ ...ROW, breachBlock: null }] }));
+    const { index } = client(async () =>
+      json({ accounts: [{ ...ROW, breachBlock: null }] }),
+    );
     assert.equal((await index.atRisk())[0]?.breachBlock, null);
   });
 
@@ -88,7 +92,9 @@ describe("index client", () => {
   });
 
   it("refuses an answer of the wrong shape, naming the field", async () => {
-    const { index } = client(async () => json({ accounts: [{ ...ROW, healthWad: 0.9 }] }));
+    const { index } = client(async () =>
+      json({ accounts: [{ ...ROW, healthWad: 0.9 }] }),
+    );
     await assert.rejects(index.atRisk(), (error: unknown) => {
       assert.ok(error instanceof IndexerResponseError);
       assert.match(error.details ?? "", /accounts\.0\.healthWad/);

@@ -160,10 +160,7 @@ interface IMarginProtocol is ILiquidatable {
     function liquidationPrice(address account, uint256 marketId) external view returns (uint256 priceWad);
 
     /// @notice A position: size [wad base units], and open notional (the signed quote amount paid for it) [wad].
-    function position(address account, uint256 marketId)
-        external
-        view
-        returns (int256 sizeWad, int256 openNotionalWad);
+    function position(address account, uint256 marketId) external view returns (int256 sizeWad, int256 openNotionalWad);
 
     /// @notice Collateral balance [token units].
     function collateralBalance(address account, uint256 collateralId) external view returns (uint256);

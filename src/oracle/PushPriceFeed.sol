@@ -49,9 +49,7 @@ contract PushPriceFeed is IOracle, Owned {
                               CONSTRUCTOR
     //////////////////////////////////////////////////////////////*/
 
-    constructor(address owner_, address pusher_, uint256 heartbeat_, uint256 floorWad_, uint256 capWad_)
-        Owned(owner_)
-    {
+    constructor(address owner_, address pusher_, uint256 heartbeat_, uint256 floorWad_, uint256 capWad_) Owned(owner_) {
         if (heartbeat_ == 0) revert ZeroHeartbeat();
         if (floorWad_ >= capWad_) revert InvalidBounds(floorWad_, capWad_);
         heartbeat = heartbeat_;

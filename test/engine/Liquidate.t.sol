@@ -56,7 +56,9 @@ contract LiquidateTest is BaseTest {
         _setEthPrice(1e18); // pinned at the floor, as LUNA's feed was
         vm.prank(keeper);
         vm.expectRevert(
-            abi.encodeWithSelector(IMarginProtocol.InvalidPrice.selector, address(ethFeed), 1e18, PriceStatus.BelowFloor)
+            abi.encodeWithSelector(
+                IMarginProtocol.InvalidPrice.selector, address(ethFeed), 1e18, PriceStatus.BelowFloor
+            )
         );
         engine.liquidate(alice, ETH_MARKET, type(uint256).max);
     }
@@ -147,8 +149,8 @@ contract LiquidateTest is BaseTest {
         (int256 sizeAfter, int256 notionalAfter) = protocol.position(alice, ETH_MARKET);
         // Value the position at the oracle price both times: wealth = quote + keeper's cash + position value.
         int256 before = int256(aliceWealthBefore) * 1e12 + sizeBefore * 2_600 - notionalBefore;
-        int256 afterWealth = (protocol.quoteBalance(alice) + int256(usdc.balanceOf(keeper)) * 1e12) + sizeAfter * 2_600
-            - notionalAfter;
+        int256 afterWealth =
+            (protocol.quoteBalance(alice) + int256(usdc.balanceOf(keeper)) * 1e12) + sizeAfter * 2_600 - notionalAfter;
         assertLt(afterWealth, before);
     }
 

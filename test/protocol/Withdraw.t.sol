@@ -47,9 +47,7 @@ contract WithdrawTest is BaseTest {
         vm.warp(block.timestamp + 3601);
         vm.prank(alice);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IMarginProtocol.InvalidPrice.selector, address(ethFeed), 3_000e18, PriceStatus.Stale
-            )
+            abi.encodeWithSelector(IMarginProtocol.InvalidPrice.selector, address(ethFeed), 3_000e18, PriceStatus.Stale)
         );
         protocol.withdrawQuote(1e6);
     }
@@ -66,9 +64,7 @@ contract WithdrawTest is BaseTest {
     function test_withdrawCollateral_revertsAboveBalance() public {
         _depositCollateral(alice, WETH_ID, 1e18);
         vm.prank(alice);
-        vm.expectRevert(
-            abi.encodeWithSelector(IMarginProtocol.InsufficientCollateral.selector, WETH_ID, 2e18, 1e18)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.InsufficientCollateral.selector, WETH_ID, 2e18, 1e18));
         protocol.withdrawCollateral(WETH_ID, 2e18);
     }
 
