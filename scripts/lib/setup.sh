@@ -22,5 +22,8 @@ step "compile contracts (forge build)"
 "$FORGE" build 2>&1 | grep -vE "^(Warning|\s*\||\s*$)" | tail -n 3
 
 step "generate typed ABIs (@wagmi/cli)"
-(cd "$ROOT/abi" && "$ROOT/node_modules/.bin/wagmi" generate >/dev/null)
+if ! WAGMI_OUT=$(cd "$ROOT/abi" && "$ROOT/node_modules/.bin/wagmi" generate 2>&1); then
+  echo "$WAGMI_OUT" >&2
+  exit 1
+fi
 echo "abi/src/generated.ts"
