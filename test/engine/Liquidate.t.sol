@@ -174,4 +174,24 @@ contract LiquidateTest is BaseTest {
         (int256 size,) = protocol.position(alice, ETH_MARKET);
         if (size != 0) assertGe(uint256(size) * priceUsd, 10e18);
     }
+
+    /// Regression (invariant run): a keeper-chosen sliver of a position used to move health less than the rounding
+    /// of its realized PnL, lowering the health of a solvent account. Slivers below the dust notional now revert.
+    function test_liquidate_regression_sliverCannotLowerHealth() public {
+        _setEthPrice(2_600e18);
+        vm.prank(keeper);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.CloseTooSmall.selector, 2.6e18, 10e18));
+        engine.liquidate(alice, ETH_MARKET, 0.001e18);
+    }
+
+    /// Regression (invariant run): a full close at low health used to take the penalty equal to the whole equity,
+    /// leaving zero equity (health 0) once PnL rounding was applied.
+    function test_liquidate_regression_fullCloseLeavesPositiveEquity() public {
+        _setEthPrice(2_540e18); // health ≈ 0.3: full close, penalty capped by maintenance × health
+        vm.prank(keeper);
+        engine.liquidate(alice, ETH_MARKET, type(uint256).max);
+        (int256 equity,) = protocol.marginState(alice);
+        assertGt(equity, 0);
+        assertEq(_health(alice).healthWad, type(uint256).max);
+    }
 }
