@@ -48,8 +48,16 @@ export async function stop(managed: Managed, graceMs = 5_000): Promise<void> {
   clearTimeout(timer);
 }
 
+const cleanups: (() => void)[] = [];
+
+/** Registers work for `stopAll` to do after the processes are stopped (removing files they used). */
+export function onCleanup(fn: () => void): void {
+  cleanups.push(fn);
+}
+
 export async function stopAll(): Promise<void> {
   await Promise.all([...running].reverse().map((m) => stop(m)));
+  for (const fn of cleanups.splice(0)) fn();
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals) {

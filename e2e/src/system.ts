@@ -8,6 +8,7 @@ import { testnetTokenAbi } from "../../abi/src/generated.ts";
 import { clients, send } from "./contracts.ts";
 import { ROOT, foundryBin } from "./paths.ts";
 import {
+  onCleanup,
   freePort,
   run,
   start,
@@ -123,6 +124,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       },
     );
     deploymentFileToRemove = deploymentFile;
+    onCleanup(() => rmSync(deploymentFile, { force: true }));
     const deployment = JSON.parse(
       readFileSync(deploymentFile, "utf8"),
     ) as Deployment;
