@@ -37,7 +37,7 @@ abstract contract SystemDeployer {
         d.ethFeed = new PushPriceFeed(owner, pusher, 3600, 1e18, 10_000_000e18);
         d.btcFeed = new PushPriceFeed(owner, pusher, 3600, 1e18, 10_000_000e18);
 
-        d.vault = new LiquidityVault(ERC20(address(d.usdc)), owner);
+        d.vault = new LiquidityVault(ERC20(address(d.usdc)), owner, 1_000); // 10% of open interest stays idle
         d.protocol = new MarginProtocol(ERC20(address(d.usdc)), d.vault, owner);
         d.vault.setProtocol(address(d.protocol));
         d.engine = new LiquidationEngine(
@@ -66,7 +66,8 @@ abstract contract SystemDeployer {
                     maintenanceFractionBps: 500,
                     initialFractionBps: 1_000,
                     tradeFeeBps: 5,
-                    openInterestCapWad: 100_000e18
+                    openInterestCapWad: 100_000e18,
+                    minPositionNotionalWad: 10e18
                 })
             );
         d.protocol
@@ -76,7 +77,8 @@ abstract contract SystemDeployer {
                     maintenanceFractionBps: 500,
                     initialFractionBps: 1_000,
                     tradeFeeBps: 5,
-                    openInterestCapWad: 5_000e18
+                    openInterestCapWad: 5_000e18,
+                    minPositionNotionalWad: 10e18
                 })
             );
 

@@ -5,29 +5,49 @@ import {ERC20} from "solmate/tokens/ERC20.sol";
 import {ERC4626} from "solmate/tokens/ERC4626.sol";
 import {SafeTransferLib} from "solmate/utils/SafeTransferLib.sol";
 import {Owned} from "solmate/auth/Owned.sol";
+import {QuoteUnits} from "./libraries/QuoteUnits.sol";
 
-interface IReceivableSource {
+interface IVaultProtocol {
     function vaultReceivable() external view returns (uint256);
+    function openInterestNotional() external view returns (uint256);
 }
 
 /// @title LiquidityVault
 /// @notice ERC4626 vault on the quote asset: the pool that is every trader's counterparty. It earns trade fees and
 /// traders' losses and pays traders' gains. Its assets are its idle tokens plus what indebted accounts owe it through
 /// the protocol; a loss written off as bad debt lowers that receivable and so the share price.
+/// @dev A reserve of idle tokens, a share of the protocol's open-interest notional, cannot be withdrawn by depositors:
+/// the protocol draws on it to pay traders' gains and to lend the liquidation penalties of indebted accounts, so
+/// that depositors running for the exit cannot block liquidations.
 contract LiquidityVault is ERC4626, Owned {
     using SafeTransferLib for ERC20;
 
     error NotProtocol(address caller);
     error ProtocolAlreadySet();
-    error InsufficientIdle(uint256 requested, uint256 idle);
+    error InsufficientIdle(uint256 requested, uint256 available);
+    error InvalidReserve(uint256 reserveBps);
 
     event ProtocolSet(address indexed protocol);
     event Drawn(address indexed to, uint256 amount);
 
+    uint256 internal constant BPS = 10_000;
+
+    /// @notice Idle tokens depositors cannot withdraw, as a share of the open-interest notional [bps].
+    uint256 public immutable reserveBps;
+    /// @dev The wad value of one quote-token unit.
+    uint256 internal immutable QUOTE_UNIT_WAD;
+
     /// @notice The margin protocol allowed to draw from the vault to pay traders.
     address public protocol;
 
-    constructor(ERC20 quote_, address owner_) ERC4626(quote_, "Liquidity Vault Share", "LVS") Owned(owner_) {}
+    constructor(ERC20 quote_, address owner_, uint256 reserveBps_)
+        ERC4626(quote_, "Liquidity Vault Share", "LVS")
+        Owned(owner_)
+    {
+        if (reserveBps_ > BPS) revert InvalidReserve(reserveBps_);
+        reserveBps = reserveBps_;
+        QUOTE_UNIT_WAD = QuoteUnits.unitWad(quote_.decimals());
+    }
 
     function setProtocol(address protocol_) external onlyOwner {
         if (protocol != address(0)) revert ProtocolAlreadySet();
@@ -35,7 +55,7 @@ contract LiquidityVault is ERC4626, Owned {
         emit ProtocolSet(protocol_);
     }
 
-    /// @notice Pays `amount` [quote token units] of idle tokens to the protocol, to settle traders' gains.
+    /// @notice Pays `amount` [quote token units] of idle tokens, reserve included, to the protocol.
     function draw(uint256 amount) external {
         if (msg.sender != protocol) revert NotProtocol(msg.sender);
         uint256 idle = asset.balanceOf(address(this));
@@ -46,13 +66,37 @@ contract LiquidityVault is ERC4626, Owned {
 
     /// @notice Idle tokens plus the receivable from indebted accounts [quote token units, rounded down].
     function totalAssets() public view override returns (uint256) {
-        uint256 receivable = protocol == address(0) ? 0 : IReceivableSource(protocol).vaultReceivable() / 1e12;
-        return asset.balanceOf(address(this)) + receivable;
+        uint256 receivableWad = protocol == address(0) ? 0 : IVaultProtocol(protocol).vaultReceivable();
+        return asset.balanceOf(address(this)) + receivableWad / QUOTE_UNIT_WAD;
     }
 
-    /// @dev Only idle tokens can leave; the receivable is paid in as debts are repaid.
-    function beforeWithdraw(uint256 assets, uint256) internal view override {
+    /// @notice Idle tokens kept back from depositors [quote token units, rounded up].
+    function reserve() public view returns (uint256) {
+        if (protocol == address(0)) return 0;
+        uint256 reserveWad = IVaultProtocol(protocol).openInterestNotional() * reserveBps / BPS;
+        return (reserveWad + QUOTE_UNIT_WAD - 1) / QUOTE_UNIT_WAD;
+    }
+
+    /// @notice What depositors may withdraw in all [quote token units]: idle tokens above the reserve.
+    function withdrawable() public view returns (uint256) {
         uint256 idle = asset.balanceOf(address(this));
-        if (assets > idle) revert InsufficientIdle(assets, idle);
+        uint256 kept = reserve();
+        return idle > kept ? idle - kept : 0;
+    }
+
+    function maxWithdraw(address owner_) public view override returns (uint256) {
+        uint256 assets = convertToAssets(balanceOf[owner_]);
+        uint256 available = withdrawable();
+        return assets < available ? assets : available;
+    }
+
+    function maxRedeem(address owner_) public view override returns (uint256) {
+        return convertToShares(maxWithdraw(owner_));
+    }
+
+    /// @dev Only idle tokens above the reserve can leave; the receivable is paid in as debts are repaid.
+    function beforeWithdraw(uint256 assets, uint256) internal view override {
+        uint256 available = withdrawable();
+        if (assets > available) revert InsufficientIdle(assets, available);
     }
 }

@@ -180,7 +180,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
         int256 balanceWad = _updateQuote(msg.sender, 0, -amountWad);
         QUOTE.safeTransfer(msg.sender, amount);
         emit QuoteTransferred(msg.sender, -amountWad, balanceWad);
-        _requireInitialMargin(msg.sender);
+        _requireInitialMargin(msg.sender, true);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -191,6 +191,8 @@ contract MarginProtocol is IMarginProtocol, Owned {
     function depositCollateral(uint256 collateralId, uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
         CollateralParams storage params = _collateral(collateralId);
+        uint256 held = balances[msg.sender][collateralId];
+        if (held == 0) _validPrice(params.oracle);
         ERC20 token = ERC20(params.token);
         uint256 before = token.balanceOf(address(this));
         token.safeTransferFrom(msg.sender, address(this), amount);
@@ -199,7 +201,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
         uint256 total = collateralTotal[collateralId] + received;
         if (total > params.depositCap) revert DepositCapExceeded(collateralId, total, params.depositCap);
         collateralTotal[collateralId] = total;
-        uint256 balance = _setCollateral(msg.sender, collateralId, balances[msg.sender][collateralId] + received);
+        uint256 balance = _setCollateral(msg.sender, collateralId, held + received);
         emit CollateralTransferred(msg.sender, collateralId, received.toInt(), balance);
         // Health check: a deposit only raises equity and needs no price.
     }
@@ -214,7 +216,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
         uint256 balance = _setCollateral(msg.sender, collateralId, held - amount);
         ERC20(params.token).safeTransfer(msg.sender, amount);
         emit CollateralTransferred(msg.sender, collateralId, -amount.toInt(), balance);
-        _requireInitialMargin(msg.sender);
+        _requireInitialMargin(msg.sender, true);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -234,9 +236,11 @@ contract MarginProtocol is IMarginProtocol, Owned {
         if (status != PriceStatus.Valid && (!reducing || priceWad == 0)) {
             revert InvalidPrice(address(params.oracle), priceWad, status);
         }
-        // A reduction at a valid price is checked against the surplus it started from.
-        bool checkReduction = reducing && status == PriceStatus.Valid;
-        int256 surplusBeforeWad = checkReduction ? _surplus(msg.sender) : int256(0);
+        // A reduction at a valid price is checked against the surplus it started from, when every price the
+        // account needs is valid; otherwise (another asset's feed is down) it goes unchecked, like one at an
+        // invalid price, so that reducing risk is never blocked by an unrelated oracle.
+        (bool checkReduction, int256 surplusBeforeWad) =
+            reducing && status == PriceStatus.Valid ? _surplus(msg.sender) : (false, int256(0));
 
         _fill(msg.sender, marketId, params, sizeDeltaWad, priceWad, status == PriceStatus.Valid);
 
@@ -245,9 +249,9 @@ contract MarginProtocol is IMarginProtocol, Owned {
         // dust-sized trade to whole quote units can fail this. A reduction at an invalid price cannot be checked; its
         // gain is forfeited instead.
         if (!reducing) {
-            _requireInitialMargin(msg.sender);
+            _requireInitialMargin(msg.sender, false);
         } else if (checkReduction) {
-            int256 surplusAfterWad = _surplus(msg.sender);
+            (, int256 surplusAfterWad) = _surplus(msg.sender);
             if (surplusAfterWad < 0 && surplusAfterWad < surplusBeforeWad) {
                 revert MaintenanceMarginViolated(msg.sender, surplusBeforeWad, surplusAfterWad);
             }
@@ -266,6 +270,12 @@ contract MarginProtocol is IMarginProtocol, Owned {
         Position memory pos = positions[account][marketId];
         (Position memory next, int256 realizedPnlWad) = _applyFill(pos, sizeDeltaWad, priceWad);
         if (!priceValid && realizedPnlWad > 0) realizedPnlWad = 0;
+        if (next.sizeWad != 0) {
+            uint256 notionalWad = int256(next.sizeWad).abs().mulWadDown(priceWad);
+            if (notionalWad < params.minPositionNotionalWad) {
+                revert PositionBelowMinimum(marketId, notionalWad, params.minPositionNotionalWad);
+            }
+        }
         _updateOpenInterest(marketId, params, pos.sizeWad, next.sizeWad);
         _storePosition(account, marketId, next);
 
@@ -369,19 +379,19 @@ contract MarginProtocol is IMarginProtocol, Owned {
 
     /// @inheritdoc IMarginProtocol
     function health(address account) external view returns (Health memory h) {
-        (h.equityWad, h.initialWad, h.maintenanceWad) = _margin(account, true);
+        (h.equityWad, h.initialWad, h.maintenanceWad,) = _margin(account, WITH_INITIAL);
         h.healthWad = _healthWad(h.equityWad, h.maintenanceWad);
     }
 
     /// @inheritdoc IMarginProtocol
     function isLiquidatable(address account) external view returns (bool) {
-        (int256 equityWad,, uint256 maintenanceWad) = _margin(account, false);
+        (int256 equityWad,, uint256 maintenanceWad,) = _margin(account, 0);
         return equityWad < maintenanceWad.toInt();
     }
 
     /// @inheritdoc ILiquidatable
     function marginState(address account) external view returns (int256 equityWad, uint256 maintenanceWad) {
-        (equityWad,, maintenanceWad) = _margin(account, false);
+        (equityWad,, maintenanceWad,) = _margin(account, 0);
     }
 
     /// @inheritdoc ILiquidatable
@@ -429,7 +439,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
         MarketParams storage params = _market(marketId);
         int256 sizeWad = positions[account][marketId].sizeWad;
         if (sizeWad == 0) return 0;
-        (int256 equityWad,, uint256 maintenanceWad) = _margin(account, false);
+        (int256 equityWad,, uint256 maintenanceWad,) = _margin(account, 0);
         uint256 priceWad = _validPrice(params.oracle);
         uint256 maintenanceFractionWad = params.maintenanceFractionBps * BPS_WAD;
         uint256 ownMaintenanceWad = sizeWad.abs().mulWadUp(priceWad).mulWadUp(maintenanceFractionWad);
@@ -465,6 +475,15 @@ contract MarginProtocol is IMarginProtocol, Owned {
         return (oi.longWad, oi.shortWad);
     }
 
+    /// @inheritdoc IMarginProtocol
+    function openInterestNotional() external view returns (uint256 notionalWad) {
+        for (uint256 id; id < marketCount; ++id) {
+            OpenInterest memory oi = openInterests[id];
+            (uint256 priceWad,) = markets[id].oracle.read();
+            notionalWad += (uint256(oi.longWad) + oi.shortWad).mulWadUp(priceWad);
+        }
+    }
+
     function quoteToken() external view returns (address) {
         return address(QUOTE);
     }
@@ -473,45 +492,72 @@ contract MarginProtocol is IMarginProtocol, Owned {
                               HEALTH CHECK
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Equity and requirements at current prices, all of which must be valid.
-    /// Collateral value and PnL round down, requirements round up. `withInitial` skips the initial requirement.
-    function _margin(address account, bool withInitial)
+    /// @dev `_margin` options: compute the initial requirement; count unrealized gains as zero (for withdrawals, so
+    /// a pumped price cannot be withdrawn against: Mango, 2022); report an invalid price instead of reverting.
+    uint256 internal constant WITH_INITIAL = 1;
+    uint256 internal constant WITHOUT_GAINS = 2;
+    uint256 internal constant LENIENT = 4;
+
+    /// @dev Equity and requirements at current prices. Collateral value and PnL round down, requirements round up.
+    /// An invalid price reverts with `InvalidPrice`, or with `LENIENT` returns `pricesValid = false` at once.
+    function _margin(address account, uint256 options)
         internal
         view
-        returns (int256 equityWad, uint256 initialWad, uint256 maintenanceWad)
+        returns (int256 equityWad, uint256 initialWad, uint256 maintenanceWad, bool pricesValid)
     {
         AccountState memory state = accounts[account];
         equityWad = state.quoteWad;
+        bool lenient = options & LENIENT != 0;
         uint256 id;
+        uint256 priceWad;
         for (uint256 mask = state.marketMask; mask != 0; (mask, id) = (mask >> 1, id + 1)) {
             if (mask & 1 == 0) continue;
             MarketParams storage params = markets[id];
             Position memory pos = positions[account][id];
-            uint256 priceWad = _validPrice(params.oracle);
-            equityWad += int256(pos.sizeWad).mulWadFloor(priceWad) - pos.openNotionalWad;
+            (priceWad, pricesValid) = _price(params.oracle, lenient);
+            if (!pricesValid) return (0, 0, 0, false);
+            int256 pnlWad = int256(pos.sizeWad).mulWadFloor(priceWad) - pos.openNotionalWad;
+            equityWad += options & WITHOUT_GAINS != 0 && pnlWad > 0 ? int256(0) : pnlWad;
             uint256 notionalWad = int256(pos.sizeWad).abs().mulWadUp(priceWad);
             maintenanceWad += notionalWad.mulWadUp(params.maintenanceFractionBps * BPS_WAD);
-            if (withInitial) initialWad += notionalWad.mulWadUp(params.initialFractionBps * BPS_WAD);
+            if (options & WITH_INITIAL != 0) initialWad += notionalWad.mulWadUp(params.initialFractionBps * BPS_WAD);
         }
-        id = 0;
-        for (uint256 mask = state.collateralMask; mask != 0; (mask, id) = (mask >> 1, id + 1)) {
-            if (mask & 1 == 0) continue;
-            CollateralParams storage params = collaterals[id];
-            uint256 valueWad =
-                (balances[account][id] * QuoteUnits.unitWad(params.decimals)).mulWadDown(_validPrice(params.oracle));
-            equityWad += valueWad.mulWadDown(params.haircutWad).toInt();
-        }
+        uint256 collateralWad;
+        (collateralWad, pricesValid) = _collateralValue(account, state.collateralMask, lenient);
+        if (!pricesValid) return (0, 0, 0, false);
+        equityWad += collateralWad.toInt();
     }
 
-    function _requireInitialMargin(address account) internal view {
-        (int256 equityWad, uint256 initialWad,) = _margin(account, true);
+    /// @dev Σ balance × price × haircut over the held collateral, rounded down [wad]; `valid = false` on an invalid
+    /// price when `lenient`.
+    function _collateralValue(address account, uint256 collateralMask, bool lenient)
+        internal
+        view
+        returns (uint256 totalWad, bool valid)
+    {
+        uint256 id;
+        for (uint256 mask = collateralMask; mask != 0; (mask, id) = (mask >> 1, id + 1)) {
+            if (mask & 1 == 0) continue;
+            CollateralParams storage params = collaterals[id];
+            uint256 priceWad;
+            (priceWad, valid) = _price(params.oracle, lenient);
+            if (!valid) return (0, false);
+            uint256 valueWad = (balances[account][id] * QuoteUnits.unitWad(params.decimals)).mulWadDown(priceWad);
+            totalWad += valueWad.mulWadDown(params.haircutWad);
+        }
+        valid = true;
+    }
+
+    /// @dev Initial margin after an action. Withdrawals count unrealized gains as zero.
+    function _requireInitialMargin(address account, bool withoutGains) internal view {
+        (int256 equityWad, uint256 initialWad,,) = _margin(account, WITH_INITIAL | (withoutGains ? WITHOUT_GAINS : 0));
         if (equityWad < initialWad.toInt()) revert InitialMarginViolated(account, equityWad, initialWad);
     }
 
-    /// @dev Equity − maintenance requirement [wad].
-    function _surplus(address account) internal view returns (int256) {
-        (int256 equityWad,, uint256 maintenanceWad) = _margin(account, false);
-        return equityWad - maintenanceWad.toInt();
+    /// @dev Equity − maintenance requirement [wad], or `known = false` when a price the account needs is invalid.
+    function _surplus(address account) internal view returns (bool known, int256 surplusWad) {
+        (int256 equityWad,, uint256 maintenanceWad, bool valid) = _margin(account, LENIENT);
+        return (valid, equityWad - maintenanceWad.toInt());
     }
 
     function _healthWad(int256 equityWad, uint256 maintenanceWad) internal pure returns (uint256) {
@@ -523,6 +569,14 @@ contract MarginProtocol is IMarginProtocol, Owned {
     /*//////////////////////////////////////////////////////////////
                             INTERNAL HELPERS
     //////////////////////////////////////////////////////////////*/
+
+    /// @dev The oracle's price and whether it is valid; reverts on an invalid price unless `lenient`.
+    function _price(IOracle oracle, bool lenient) internal view returns (uint256 priceWad, bool valid) {
+        PriceStatus status;
+        (priceWad, status) = oracle.read();
+        valid = status == PriceStatus.Valid;
+        if (!valid && !lenient) revert InvalidPrice(address(oracle), priceWad, status);
+    }
 
     function _validPrice(IOracle oracle) internal view returns (uint256 priceWad) {
         PriceStatus status;

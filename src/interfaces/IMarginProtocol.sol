@@ -12,6 +12,7 @@ struct MarketParams {
     uint16 initialFractionBps; // initial requirement per unit of |notional| [bps], > maintenance
     uint16 tradeFeeBps; // fee per unit of traded notional, paid to the liquidity vault [bps], ≤ maintenance
     uint128 openInterestCapWad; // cap on the long side and on the short side, each [wad base units]
+    uint128 minPositionNotionalWad; // a position left open by a trade is 0 or at least this notional [wad quote]
 }
 
 /// @notice Listing parameters of a collateral token.
@@ -63,6 +64,7 @@ interface IMarginProtocol is ILiquidatable {
     error AccountNotEmpty(address account);
     error NoBadDebt(address account);
     error PriceLimitExceeded(uint256 priceWad, uint256 limitPriceWad);
+    error PositionBelowMinimum(uint256 marketId, uint256 notionalWad, uint256 minimumWad);
     error Reentrancy();
     error TransferAmountMismatch(address token, uint256 expected, uint256 received);
 
@@ -123,14 +125,17 @@ interface IMarginProtocol is ILiquidatable {
     /// Works whatever the oracle says.
     function depositQuote(uint256 amount) external;
 
-    /// @notice Withdraws quote tokens [token units] up to the positive quote balance; needs initial margin after.
+    /// @notice Withdraws quote tokens [token units] up to the positive quote balance; needs initial margin after,
+    /// with unrealized gains counted as zero.
     function withdrawQuote(uint256 amount) external;
 
     /// @notice Deposits collateral [token units], credited by the balance change the transfer caused.
-    /// Works whatever the oracle says.
+    /// Topping up a held collateral works whatever the oracle says; adding a collateral the account does not hold
+    /// needs its price to be valid, since an invalid price on any held asset pauses the account's liquidation.
     function depositCollateral(uint256 collateralId, uint256 amount) external;
 
-    /// @notice Withdraws collateral [token units]; needs valid prices and initial margin after.
+    /// @notice Withdraws collateral [token units]; needs valid prices and initial margin after, with unrealized
+    /// gains counted as zero.
     function withdrawCollateral(uint256 collateralId, uint256 amount) external;
 
     /*//////////////////////////////////////////////////////////////
@@ -172,6 +177,10 @@ interface IMarginProtocol is ILiquidatable {
 
     /// @notice Open interest of a market, long and short [wad base units].
     function openInterest(uint256 marketId) external view returns (uint256 longWad, uint256 shortWad);
+
+    /// @notice Σ over markets of (long + short open interest) × the last price, valid or not [wad quote]. The vault
+    /// keeps a share of it idle.
+    function openInterestNotional() external view returns (uint256);
 
     /// @notice Sum of all account debts, owed to the liquidity vault [wad].
     function vaultReceivable() external view returns (uint256);

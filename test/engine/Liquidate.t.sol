@@ -157,6 +157,7 @@ contract LiquidateTest is BaseTest {
     /// Property 3 and 5: liquidation needs an unhealthy account and never lowers a solvent account's health.
     function testFuzz_liquidate_neverLowersSolventHealth(uint256 priceUsd, uint256 btcShort) public {
         btcShort = bound(btcShort, 0, 0.02e18);
+        if (btcShort != 0 && btcShort < 0.0002e18) btcShort = 0.0002e18; // the $10 minimum position
         if (btcShort != 0) _trade(alice, BTC_MARKET, -int256(btcShort));
         priceUsd = bound(priceUsd, 2_400, 3_000);
         _setEthPrice(priceUsd * 1e18);

@@ -142,6 +142,11 @@ contract Handler is Test {
         } catch (bytes memory reason) {
             bytes4 sel = bytes4(reason);
             if (sel == IMarginProtocol.OpenInterestCapExceeded.selector) return;
+            if (sel == IMarginProtocol.PositionBelowMinimum.selector) {
+                (, uint256 notional, uint256 minimum) = abi.decode(_args(reason), (uint256, uint256, uint256));
+                assertLt(notional, minimum);
+                return;
+            }
             if (sel == IMarginProtocol.MaintenanceMarginViolated.selector) {
                 // only a reduction that would end below maintenance and below where it started
                 (, int256 beforeSurplus, int256 afterSurplus) = abi.decode(_args(reason), (address, int256, int256));

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {BaseTest} from "../Base.t.sol";
 import {IMarginProtocol} from "../../src/interfaces/IMarginProtocol.sol";
+import {PriceStatus} from "../../src/interfaces/IOracle.sol";
 import {PushPriceFeed} from "../../src/oracle/PushPriceFeed.sol";
 import {FeeOnTransferToken} from "../mocks/WeirdTokens.sol";
 import {TestnetToken} from "../../src/demo/TestnetToken.sol";
@@ -63,15 +64,30 @@ contract DepositTest is BaseTest {
         protocol.depositCollateral(7, 1);
     }
 
-    function test_depositCollateral_worksWithInvalidPrice() public {
+    function test_depositCollateral_topUpWorksWithInvalidPrice() public {
+        _depositCollateral(alice, WETH_ID, 1e18);
         ethFeed.push(-5);
         _depositCollateral(alice, WETH_ID, 1e18);
-        assertEq(protocol.collateralBalance(alice, WETH_ID), 1e18);
+        assertEq(protocol.collateralBalance(alice, WETH_ID), 2e18);
+    }
+
+    /// A new collateral with an invalid price would pause the account's liquidation (a 1-satoshi griefing deposit).
+    function test_depositCollateral_newHoldingNeedsValidPrice() public {
+        btcFeed.push(0);
+        wbtc.mint(alice, 1);
+        vm.startPrank(alice);
+        wbtc.approve(address(protocol), 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMarginProtocol.InvalidPrice.selector, address(btcFeed), 0, PriceStatus.NonPositive)
+        );
+        protocol.depositCollateral(WBTC_ID, 1);
+        vm.stopPrank();
     }
 
     function test_depositCollateral_rejectsFeeOnTransferToken() public {
         FeeOnTransferToken fee = new FeeOnTransferToken();
         PushPriceFeed feed = new PushPriceFeed(address(this), address(this), 3600, 1, 1e30);
+        feed.push(1e18);
         uint256 id = protocol.listCollateral(address(fee), feed, 0.5e18, type(uint128).max);
         fee.mint(alice, 100e18);
         vm.startPrank(alice);

@@ -14,7 +14,8 @@ contract ListingTest is BaseTest {
             maintenanceFractionBps: mmf,
             initialFractionBps: imf,
             tradeFeeBps: fee,
-            openInterestCapWad: 1e24
+            openInterestCapWad: 1e24,
+            minPositionNotionalWad: 10e18
         });
     }
 

@@ -127,8 +127,10 @@ contract TradeTest is BaseTest {
     function testFuzz_trade_roundTripNeverProfits(int128 sizeWad, uint64 priceUsd) public {
         priceUsd = uint64(bound(priceUsd, 2, 1_000_000));
         _setEthPrice(uint256(priceUsd) * 1e18);
+        int256 minSize = int256(10e18 / uint256(priceUsd) + 1); // the market's $10 minimum notional
         sizeWad = int128(bound(sizeWad, -100e18, 100e18));
-        vm.assume(sizeWad != 0);
+        if (sizeWad >= 0 && sizeWad < minSize) sizeWad = int128(minSize);
+        if (sizeWad < 0 && sizeWad > -minSize) sizeWad = int128(-minSize);
         _depositQuote(alice, 100_000_000e6);
         int256 before = protocol.quoteBalance(alice);
         _trade(alice, ETH_MARKET, sizeWad);
@@ -137,6 +139,28 @@ contract TradeTest is BaseTest {
         (int256 size, int256 openNotional) = protocol.position(alice, ETH_MARKET);
         assertEq(size, 0);
         assertEq(openNotional, 0);
+    }
+
+    function test_trade_revertsBelowMinimumPosition() public {
+        _depositQuote(alice, 1_000e6);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.PositionBelowMinimum.selector, ETH_MARKET, 9e18, 10e18));
+        protocol.trade(ETH_MARKET, 0.003e18, type(uint256).max);
+        _trade(alice, ETH_MARKET, 1e18);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.PositionBelowMinimum.selector, ETH_MARKET, 3e18, 10e18));
+        protocol.trade(ETH_MARKET, -0.999e18, 0); // leaves $3
+        _trade(alice, ETH_MARKET, -1e18); // closing fully is always allowed
+    }
+
+    /// An invalid price on an unrelated asset does not block reducing risk in a market whose price is valid.
+    function test_trade_reduceWorksWhileAnotherFeedIsDown() public {
+        _openLong(alice, 1_000e6, 2e18);
+        _depositCollateral(alice, WBTC_ID, 0.001e8);
+        btcFeed.push(0);
+        _trade(alice, ETH_MARKET, -1e18);
+        (int256 size,) = protocol.position(alice, ETH_MARKET);
+        assertEq(size, 1e18);
     }
 
     /// Property 4: a reduction never turns a healthy account unhealthy.
@@ -151,8 +175,13 @@ contract TradeTest is BaseTest {
         try protocol.trade(ETH_MARKET, -int256(closeWad), 0) {
             assertTrue(_surplus(alice) >= before || _surplus(alice) >= 0, "healthy or no worse");
         } catch (bytes memory reason) {
-            // Refused only when it would end below maintenance and below where it started.
-            assertEq(bytes4(reason), IMarginProtocol.MaintenanceMarginViolated.selector);
+            // Refused only when it would end below maintenance and below where it started, or leave a position
+            // smaller than the market's minimum notional.
+            bytes4 sel = bytes4(reason);
+            assertTrue(
+                sel == IMarginProtocol.MaintenanceMarginViolated.selector
+                    || sel == IMarginProtocol.PositionBelowMinimum.selector
+            );
         }
     }
 }

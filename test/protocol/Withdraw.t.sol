@@ -95,4 +95,17 @@ contract WithdrawTest is BaseTest {
         assertEq(usdc.balanceOf(alice), out);
         assertEq(protocol.quoteBalance(alice), int256(uint256(amount - out)) * 1e12);
     }
+
+    /// Mango, 2022: unrealized gains cannot replace withdrawn margin.
+    function test_withdrawCollateral_unrealizedGainsDoNotCount() public {
+        _depositCollateral(alice, WETH_ID, 10e18); // counts 24,000
+        _trade(alice, BTC_MARKET, 3e18); // initial 18,000
+        _setBtcPrice(72_000e18); // +36,000 unrealized
+        ethFeed.push(3_000e18);
+        vm.prank(alice);
+        vm.expectRevert(); // without the gain, 0 collateral would leave equity below the initial requirement
+        protocol.withdrawCollateral(WETH_ID, 10e18);
+        vm.prank(alice);
+        protocol.withdrawCollateral(WETH_ID, 0.5e18); // what the collateral alone supports still leaves
+    }
 }
