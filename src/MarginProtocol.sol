@@ -227,7 +227,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
     function trade(uint256 marketId, int256 sizeDeltaWad, uint256 limitPriceWad) external nonReentrant {
         if (sizeDeltaWad == 0) revert ZeroAmount();
         MarketParams storage params = _market(marketId);
-        (uint256 priceWad, PriceStatus status) = params.oracle.read();
+        (uint256 priceWad, PriceStatus status) = _read(params.oracle);
         if (sizeDeltaWad > 0 ? priceWad > limitPriceWad : priceWad < limitPriceWad) {
             revert PriceLimitExceeded(priceWad, limitPriceWad);
         }
@@ -479,7 +479,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
     function openInterestNotional() external view returns (uint256 notionalWad) {
         for (uint256 id; id < marketCount; ++id) {
             OpenInterest memory oi = openInterests[id];
-            (uint256 priceWad,) = markets[id].oracle.read();
+            (uint256 priceWad,) = _read(markets[id].oracle);
             notionalWad += (uint256(oi.longWad) + oi.shortWad).mulWadUp(priceWad);
         }
     }
@@ -573,15 +573,34 @@ contract MarginProtocol is IMarginProtocol, Owned {
     /// @dev The oracle's price and whether it is valid; reverts on an invalid price unless `lenient`.
     function _price(IOracle oracle, bool lenient) internal view returns (uint256 priceWad, bool valid) {
         PriceStatus status;
-        (priceWad, status) = oracle.read();
+        (priceWad, status) = _read(oracle);
         valid = status == PriceStatus.Valid;
         if (!valid && !lenient) revert InvalidPrice(address(oracle), priceWad, status);
     }
 
+    /// @dev `oracle.read()`. Called on every health check, so the call is made in assembly (no ABI encoder, no memory
+    /// growth). A failed call bubbles its revert; a short answer or a status out of range is refused.
+    function _read(IOracle oracle) internal view returns (uint256 priceWad, PriceStatus status) {
+        bool ok;
+        uint256 rawStatus;
+        assembly ("memory-safe") {
+            mstore(0, 0x57de26a4) // IOracle.read.selector
+            ok := staticcall(gas(), oracle, 28, 4, 0, 64)
+            if iszero(ok) {
+                returndatacopy(0, 0, returndatasize())
+                revert(0, returndatasize())
+            }
+            ok := gt(returndatasize(), 63)
+            priceWad := mload(0)
+            rawStatus := mload(32)
+        }
+        if (!ok) revert InvalidParams("oracle answer");
+        if (rawStatus > uint256(type(PriceStatus).max)) revert InvalidParams("oracle status");
+        status = PriceStatus(rawStatus);
+    }
+
     function _validPrice(IOracle oracle) internal view returns (uint256 priceWad) {
-        PriceStatus status;
-        (priceWad, status) = oracle.read();
-        if (status != PriceStatus.Valid) revert InvalidPrice(address(oracle), priceWad, status);
+        (priceWad,) = _price(oracle, false);
     }
 
     /// @dev A fill that shrinks the position without flipping it.
