@@ -36,6 +36,10 @@ abstract contract SystemDeployer {
         // heartbeat 1 h; floor $1 (a feed pinned there is broken); cap $10M.
         d.ethFeed = new PushPriceFeed(owner, pusher, 3600, 1e18, 10_000_000e18);
         d.btcFeed = new PushPriceFeed(owner, pusher, 3600, 1e18, 10_000_000e18);
+        // Liquidations wait 10 minutes after an outage; a move of more than 25% within a minute halts new exposure
+        // in that asset for a minute (circuit-breaker level 1, tripped by the feed itself).
+        d.ethFeed.setGuards(600, 0.25e18, 60);
+        d.btcFeed.setGuards(600, 0.25e18, 60);
 
         d.vault = new LiquidityVault(ERC20(address(d.usdc)), owner, 1_000); // 10% of open interest stays idle
         d.protocol = new MarginProtocol(ERC20(address(d.usdc)), d.vault, owner);

@@ -28,6 +28,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         uint256 closeSizeWad; // absolute [wad base units]
         uint256 penaltyWad;
         uint256 keeperRewardWad;
+        uint256 healthAfterWad;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -144,7 +145,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         address fund = insuranceFund;
         if (fund == address(0)) revert InvalidParams("insurance fund not set");
 
-        uint256 closedNotionalWad = PROTOCOL.liquidatePosition(
+        (uint256 closedNotionalWad, int256 equityAfterWad, uint256 maintenanceAfterWad) = PROTOCOL.liquidatePosition(
             account,
             marketId,
             closedSizeWad,
@@ -154,6 +155,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
             plan.penaltyWad - plan.keeperRewardWad
         );
 
+        plan.healthAfterWad = _healthWad(equityAfterWad, maintenanceAfterWad);
         _emitLiquidated(account, marketId, closedSizeWad, closedNotionalWad, plan);
         _settleIfEmpty(account);
     }
@@ -183,7 +185,6 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         uint256 closedNotionalWad,
         Plan memory plan
     ) internal {
-        (int256 equityAfterWad, uint256 maintenanceAfterWad) = PROTOCOL.marginState(account);
         emit Liquidated(
             account,
             marketId,
@@ -195,7 +196,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
             plan.keeperRewardWad,
             plan.penaltyWad - plan.keeperRewardWad,
             _healthWad(plan.equityWad, plan.maintenanceWad),
-            _healthWad(equityAfterWad, maintenanceAfterWad)
+            plan.healthAfterWad
         );
     }
 

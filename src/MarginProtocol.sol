@@ -63,6 +63,11 @@ contract MarginProtocol is IMarginProtocol, Owned {
     //////////////////////////////////////////////////////////////*/
 
     address public engine;
+    /// @inheritdoc IMarginProtocol
+    /// @dev Packed with `engine`, which every liquidation reads anyway.
+    uint8 public breakerLevel;
+    /// @notice May set the circuit-breaker level.
+    address public guardian;
     /// @notice Sum of all negative quote balances: what accounts owe the vault [wad].
     uint256 public vaultReceivable;
 
@@ -116,6 +121,19 @@ contract MarginProtocol is IMarginProtocol, Owned {
     function setEngine(address engine_) external onlyOwner {
         engine = engine_;
         emit EngineSet(engine_);
+    }
+
+    function setGuardian(address guardian_) external onlyOwner {
+        guardian = guardian_;
+        emit GuardianSet(guardian_);
+    }
+
+    /// @inheritdoc IMarginProtocol
+    function setBreakerLevel(uint8 level) external {
+        if (msg.sender != guardian && msg.sender != owner) revert NotGuardian(msg.sender);
+        if (level > 3) revert InvalidLevel(level);
+        breakerLevel = level;
+        emit BreakerLevelSet(level, msg.sender);
     }
 
     /// @notice Lists a perpetual market. Requires maintenance < initial ≤ 1 and fee ≤ maintenance, so that a trade
@@ -232,17 +250,21 @@ contract MarginProtocol is IMarginProtocol, Owned {
             revert PriceLimitExceeded(priceWad, limitPriceWad);
         }
         bool reducing = _isReducing(positions[msg.sender][marketId].sizeWad, sizeDeltaWad);
-        // Reducing risk needs no valid price: at an invalid one the loss is realized and the gain forfeited.
-        if (status != PriceStatus.Valid && (!reducing || priceWad == 0)) {
+        // New exposure needs a `Valid` price and the breaker below level 1. Reducing risk needs neither: at an
+        // unusable price the loss is realized and the gain forfeited.
+        if (!reducing) {
+            if (status != PriceStatus.Valid) revert InvalidPrice(address(params.oracle), priceWad, status);
+            if (breakerLevel >= 1) revert BreakerActive(breakerLevel);
+        } else if (priceWad == 0) {
             revert InvalidPrice(address(params.oracle), priceWad, status);
         }
-        // A reduction at a valid price is checked against the surplus it started from, when every price the
-        // account needs is valid; otherwise (another asset's feed is down) it goes unchecked, like one at an
-        // invalid price, so that reducing risk is never blocked by an unrelated oracle.
-        (bool checkReduction, int256 surplusBeforeWad) =
-            reducing && status == PriceStatus.Valid ? _surplus(msg.sender) : (false, int256(0));
+        bool usable = _usable(status);
+        // A reduction at a usable price is checked against the surplus it started from, when every price the
+        // account needs is usable; otherwise (another asset's feed is down) it goes unchecked, like one at an
+        // unusable price, so that reducing risk is never blocked by an unrelated oracle.
+        (bool checkReduction, int256 surplusBeforeWad) = reducing && usable ? _surplus(msg.sender) : (false, int256(0));
 
-        _fill(msg.sender, marketId, params, sizeDeltaWad, priceWad, status == PriceStatus.Valid);
+        _fill(msg.sender, marketId, params, sizeDeltaWad, priceWad, usable);
 
         // Health check. Growing exposure needs initial margin. A reduction must end above maintenance or at least
         // not lower the margin surplus: with fee ≤ maintenance fraction (enforced at listing) only the rounding of a
@@ -311,7 +333,28 @@ contract MarginProtocol is IMarginProtocol, Owned {
         uint256 keeperRewardWad,
         address insurance,
         uint256 insuranceWad
-    ) external onlyEngine nonReentrant returns (uint256 closedNotionalWad) {
+    )
+        external
+        onlyEngine
+        nonReentrant
+        returns (uint256 closedNotionalWad, int256 equityAfterWad, uint256 maintenanceAfterWad)
+    {
+        closedNotionalWad = _closeForLiquidation(
+            account, marketId, sizeDeltaWad, keeper, keeperRewardWad, insurance, insuranceWad
+        );
+        (equityAfterWad,, maintenanceAfterWad,) = _margin(account, 0);
+    }
+
+    function _closeForLiquidation(
+        address account,
+        uint256 marketId,
+        int256 sizeDeltaWad,
+        address keeper,
+        uint256 keeperRewardWad,
+        address insurance,
+        uint256 insuranceWad
+    ) internal returns (uint256 closedNotionalWad) {
+        if (breakerLevel >= 2) revert BreakerActive(breakerLevel);
         MarketParams storage params = _market(marketId);
         uint256 priceWad = _validPrice(params.oracle);
         Position memory pos = positions[account][marketId];
@@ -350,6 +393,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
         onlyEngine
         nonReentrant
     {
+        if (breakerLevel >= 3) revert BreakerActive(breakerLevel);
         CollateralParams storage params = _collateral(collateralId);
         uint256 held = balances[account][collateralId];
         if (amount == 0) revert ZeroAmount();
@@ -570,11 +614,16 @@ contract MarginProtocol is IMarginProtocol, Owned {
                             INTERNAL HELPERS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev The oracle's price and whether it is valid; reverts on an invalid price unless `lenient`.
+    /// @dev `Valid` or `Volatile`: a price good enough to measure margin, liquidate and reduce risk.
+    function _usable(PriceStatus status) internal pure returns (bool) {
+        return status == PriceStatus.Valid || status == PriceStatus.Volatile;
+    }
+
+    /// @dev The oracle's price and whether it is usable; reverts on an unusable price unless `lenient`.
     function _price(IOracle oracle, bool lenient) internal view returns (uint256 priceWad, bool valid) {
         PriceStatus status;
         (priceWad, status) = _read(oracle);
-        valid = status == PriceStatus.Valid;
+        valid = _usable(status);
         if (!valid && !lenient) revert InvalidPrice(address(oracle), priceWad, status);
     }
 

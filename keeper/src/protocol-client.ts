@@ -42,7 +42,14 @@ export const PRICE_STATUS = [
   "NonPositive",
   "BelowFloor",
   "AboveCap",
+  "Recovering",
+  "Volatile",
 ] as const;
+
+/** A price good enough to measure with: `Valid`, or `Volatile` (a large recent move halts new exposure only). */
+export function isUsablePrice(status: number): boolean {
+  return status === 0 || status === 6;
+}
 export type PriceRead = { priceWad: bigint; status: number };
 
 export type FeeQuote = { gasPriceWei: bigint; maxPriorityFeePerGasWei: bigint };

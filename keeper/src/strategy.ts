@@ -25,6 +25,7 @@ import {
 } from "./profit.ts";
 import {
   PRICE_STATUS,
+  isUsablePrice,
   type EngineCall,
   type HealthView,
   type ProtocolClient,
@@ -407,7 +408,7 @@ export function createStrategy(deps: StrategyDeps): Strategy {
       });
       return {};
     }
-    if (ethPrice.status !== 0 && !config.actUnprofitable) {
+    if (!isUsablePrice(ethPrice.status) && !config.actUnprofitable) {
       emit({
         ...priced,
         decision: "skip-invalid-price",

@@ -249,6 +249,17 @@ describe("strategy: positions", () => {
     assert.equal(chain.count("send"), 0);
   });
 
+  it("values gas with a volatile ETH price, and waits out a recovering one", async () => {
+    const volatile = new FakeChain();
+    volatile.eth = { priceWad: 2000n * WAD, status: 6 };
+    assert.equal(only(await run(volatile)).decision, "liquidate");
+    const recovering = new FakeChain();
+    recovering.eth = { priceWad: 2000n * WAD, status: 5 };
+    const decision = only(await run(recovering));
+    assert.equal(decision.decision, "skip-invalid-price");
+    assert.match(decision.reason ?? "", /ETH feed price is Recovering/);
+  });
+
   it("stops closing markets once its own liquidation restored the account", async () => {
     const chain = new FakeChain();
     chain.masks = { marketMask: 0b11n, collateralMask: 0n };

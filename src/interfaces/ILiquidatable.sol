@@ -42,6 +42,8 @@ interface ILiquidatable {
     /// PnL against the liquidity vault, and charges the account `keeperRewardWad` paid to `keeper` plus `insuranceWad`
     /// paid to `insurance`, both in the quote asset.
     /// @return closedNotionalWad |size closed| × price, rounded up [wad].
+    /// @return equityAfterWad The account's equity after the close and the penalty [wad].
+    /// @return maintenanceAfterWad Its maintenance requirement after the close [wad].
     function liquidatePosition(
         address account,
         uint256 marketId,
@@ -50,7 +52,7 @@ interface ILiquidatable {
         uint256 keeperRewardWad,
         address insurance,
         uint256 insuranceWad
-    ) external returns (uint256 closedNotionalWad);
+    ) external returns (uint256 closedNotionalWad, int256 equityAfterWad, uint256 maintenanceAfterWad);
 
     /// @notice Sells `amount` of the account's collateral to `buyer` for `quotePaidWad`, which the buyer pays in the
     /// quote asset and which is credited to the account's quote balance.

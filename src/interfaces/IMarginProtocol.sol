@@ -65,6 +65,9 @@ interface IMarginProtocol is ILiquidatable {
     error NoBadDebt(address account);
     error PriceLimitExceeded(uint256 priceWad, uint256 limitPriceWad);
     error PositionBelowMinimum(uint256 marketId, uint256 notionalWad, uint256 minimumWad);
+    error BreakerActive(uint8 level);
+    error NotGuardian(address caller);
+    error InvalidLevel(uint8 level);
     error Reentrancy();
     error TransferAmountMismatch(address token, uint256 expected, uint256 received);
 
@@ -73,6 +76,10 @@ interface IMarginProtocol is ILiquidatable {
     //////////////////////////////////////////////////////////////*/
 
     event EngineSet(address indexed engine);
+    event GuardianSet(address indexed guardian);
+    /// @notice Circuit-breaker level: 0 normal; 1 no new exposure; 2 also no new liquidations; 3 also no collateral
+    /// sales. Deposits, repayments and reductions never halt.
+    event BreakerLevelSet(uint8 level, address indexed by);
     event MarketListed(uint256 indexed marketId, MarketParams params);
     event CollateralListed(uint256 indexed collateralId, CollateralParams params);
 
@@ -186,5 +193,12 @@ interface IMarginProtocol is ILiquidatable {
     function vaultReceivable() external view returns (uint256);
 
     function engine() external view returns (address);
+
+    /// @notice The circuit-breaker level set by the guardian (see `BreakerLevelSet`). Level 1 also trips by itself
+    /// per asset when its feed reports `PriceStatus.Volatile`.
+    function breakerLevel() external view returns (uint8);
+
+    /// @notice Sets the circuit-breaker level; the guardian or the owner.
+    function setBreakerLevel(uint8 level) external;
     function quoteToken() external view returns (address);
 }

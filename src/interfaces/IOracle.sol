@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-/// @notice Why a price must not be used. `Valid` is the only usable status for anything that adds risk.
+/// @notice Why a price must not be used. `Valid` is the only status usable for adding risk; `Volatile` is also
+/// usable for liquidations and for reducing risk (circuit-breaker level 1 for that asset); every other status
+/// halts liquidations.
 enum PriceStatus {
     Valid,
     Stale, // older than the heartbeat
     NonPositive, // zero or negative answer
     BelowFloor, // under the configured floor: a feed stuck at its minimum (LUNA, May 2022)
-    AboveCap // over the configured cap
+    AboveCap, // over the configured cap
+    Recovering, // fresh again after an outage, inside the grace period: liquidations wait
+    Volatile // moved more than the configured fraction within the configured window: no new exposure
 }
 
 /// @title IOracle

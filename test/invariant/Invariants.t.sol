@@ -10,6 +10,9 @@ contract InvariantsTest is BaseTest {
 
     function setUp() public override {
         super.setUp();
+        // The demo's guards: moves of more than 25% within a minute halt new exposure in that asset.
+        ethFeed.setGuards(600, 0.25e18, 60);
+        btcFeed.setGuards(600, 0.25e18, 60);
         handler = new Handler(protocol, engine, usdc, weth, wbtc, ethFeed, btcFeed, address(insurance));
         // The handler pushes prices and funds actors.
         ethFeed.setPusher(address(handler));

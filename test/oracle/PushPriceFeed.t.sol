@@ -71,7 +71,62 @@ contract PushPriceFeedTest is Test {
         new PushPriceFeed(address(this), pusher, 0, 1, 5);
     }
 
-    function testFuzz_read_validIffInsideBoundsAndFresh(int192 answer, uint32 age) public {
+    function test_push_revertsOutsideInt128() public {
+        int192 tooBig = int192(type(int128).max) + 1;
+        vm.prank(pusher);
+        vm.expectRevert(abi.encodeWithSelector(PushPriceFeed.AnswerOutOfRange.selector, int256(tooBig)));
+        feed.push(tooBig);
+    }
+
+    function test_read_recoveringDuringGraceAfterOutage() public {
+        feed.setGuards(600, 0, 0);
+        _push(2_000e18);
+        vm.warp(block.timestamp + 2 hours); // outage: stale
+        (, PriceStatus status) = feed.read();
+        assertEq(uint8(status), uint8(PriceStatus.Stale));
+        _push(2_100e18); // back
+        (, status) = feed.read();
+        assertEq(uint8(status), uint8(PriceStatus.Recovering));
+        vm.warp(block.timestamp + 599);
+        _push(2_100e18);
+        (, status) = feed.read();
+        assertEq(uint8(status), uint8(PriceStatus.Recovering), "a fresh push does not shorten the grace");
+        vm.warp(block.timestamp + 1);
+        (, status) = feed.read();
+        assertEq(uint8(status), uint8(PriceStatus.Valid));
+    }
+
+    /// A 30% move within one minute trips the volatility flag (breaker level 1 for the asset) for one window.
+    function test_read_volatileAfterLargeMoveWithinWindow() public {
+        feed.setGuards(0, 0.25e18, 60);
+        _push(3_000e18);
+        vm.warp(block.timestamp + 30);
+        _push(2_100e18);
+        (, PriceStatus status) = feed.read();
+        assertEq(uint8(status), uint8(PriceStatus.Volatile));
+        vm.warp(block.timestamp + 60);
+        (, status) = feed.read();
+        assertEq(uint8(status), uint8(PriceStatus.Valid));
+    }
+
+    function test_read_slowMoveDoesNotTrip() public {
+        feed.setGuards(0, 0.25e18, 60);
+        _push(3_000e18);
+        for (uint256 i; i < 10; ++i) {
+            vm.warp(block.timestamp + 61);
+            _push(int192(int256(3_000e18 - (i + 1) * 200e18))); // −6.7% a minute, −67% in all
+            (, PriceStatus status) = feed.read();
+            assertEq(uint8(status), uint8(PriceStatus.Valid));
+        }
+    }
+
+    function test_setGuards_onlyOwner() public {
+        vm.prank(pusher);
+        vm.expectRevert("UNAUTHORIZED");
+        feed.setGuards(1, 1, 1);
+    }
+
+    function testFuzz_read_validIffInsideBoundsAndFresh(int128 answer, uint32 age) public {
         _push(answer);
         vm.warp(block.timestamp + age);
         (uint256 price, PriceStatus status) = feed.read();
