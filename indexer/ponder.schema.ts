@@ -162,5 +162,19 @@ export const protocolStats = onchainTable("protocol_stats", (t) => ({
   vaultReceivableWad: t.bigint().notNull(),
   liquidationCount: t.integer().notNull(),
   collateralSaleCount: t.integer().notNull(),
+  breakerLevel: t.integer().notNull(), // the guardian's circuit-breaker level (0–3)
   updatedBlock: t.bigint().notNull(),
+}));
+
+// Circuit breakers and oracle guards: the guardian's level changes, a feed's
+// grace period after an outage (liquidations wait), and a feed's volatility
+// flag (no new exposure in that asset).
+export const circuitEvent = onchainTable("circuit_event", (t) => ({
+  id: t.text().primaryKey(), // `${txHash}-${logIndex}`
+  kind: t.text().notNull(), // "breaker-level" | "outage-ended" | "volatility-tripped"
+  source: t.hex().notNull(), // the protocol (breaker) or the feed
+  level: t.integer(), // breaker-level only
+  until: t.bigint(), // end of the grace period or of the volatility flag [unix seconds]
+  block: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
 }));

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { clients, contracts } from "../src/contracts.ts";
+import { iMarginProtocolAbi } from "../../abi/src/generated.ts";
+import { clients, contracts, send } from "../src/contracts.ts";
 import { startCluster, type Cluster } from "../src/postgres.ts";
 import { waitFor } from "../src/processes.ts";
 import {
@@ -13,7 +14,7 @@ import {
   pushPrices,
   type TraderPlan,
 } from "../src/scenario.ts";
-import { startSystem, type System } from "../src/system.ts";
+import { DEPLOYER_KEY, startSystem, type System } from "../src/system.ts";
 
 const WAD = 10n ** 18n;
 
@@ -139,6 +140,25 @@ async function liquidateOneAccount(system: System) {
     assert.equal(indexed.maintenanceWad, chain.maintenanceWad.toString());
     assert.equal(indexed.healthWad, chain.healthWad.toString());
   }
+
+  // The guardian (here the owner) raises the circuit breaker; the index shows it.
+  const { wallet } = clients(system.rpcUrl);
+  await send(publicClient, wallet(DEPLOYER_KEY), {
+    address: system.deployment.protocol,
+    abi: iMarginProtocolAbi,
+    functionName: "setBreakerLevel",
+    args: [1],
+  });
+  await waitFor(
+    "the index to show breaker level 1",
+    async () => {
+      const stats = (await (
+        await fetch(`${system.indexerUrl}/stats`)
+      ).json()) as { breakerLevel?: number };
+      return stats.breakerLevel === 1;
+    },
+    { timeoutMs: 30_000, proc: system.indexer },
+  );
 }
 
 describe("end to end", { concurrency: false }, () => {

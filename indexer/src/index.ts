@@ -6,6 +6,7 @@ import {
   account,
   accountHealth,
   badDebt,
+  circuitEvent,
   collateralAsset,
   collateralBalance,
   collateralSale,
@@ -311,4 +312,47 @@ ponder.on("QuoteToken:Transfer", async ({ event, context }) => {
 
 ponder.on("InsuranceFund:Covered", async ({ event, context }) => {
   await refreshInsuranceBalance(context, event.block.number);
+});
+
+/*//////////////////////////////////////////////////////////////
+                        CIRCUIT BREAKERS
+//////////////////////////////////////////////////////////////*/
+
+ponder.on("MarginProtocol:BreakerLevelSet", async ({ event, context }) => {
+  await context.db.insert(circuitEvent).values({
+    id: `${event.transaction.hash}-${event.log.logIndex}`,
+    kind: "breaker-level",
+    source: event.log.address,
+    level: event.args.level,
+    until: null,
+    block: event.block.number,
+    timestamp: event.block.timestamp,
+  });
+  await updateStats(context.db, event.block.number, () => ({
+    breakerLevel: event.args.level,
+  }));
+});
+
+ponder.on("PriceFeed:OutageEnded", async ({ event, context }) => {
+  await context.db.insert(circuitEvent).values({
+    id: `${event.transaction.hash}-${event.log.logIndex}`,
+    kind: "outage-ended",
+    source: event.log.address,
+    level: null,
+    until: event.args.graceUntil,
+    block: event.block.number,
+    timestamp: event.block.timestamp,
+  });
+});
+
+ponder.on("PriceFeed:VolatilityTripped", async ({ event, context }) => {
+  await context.db.insert(circuitEvent).values({
+    id: `${event.transaction.hash}-${event.log.logIndex}`,
+    kind: "volatility-tripped",
+    source: event.log.address,
+    level: null,
+    until: event.args.volatileUntil,
+    block: event.block.number,
+    timestamp: event.block.timestamp,
+  });
 });

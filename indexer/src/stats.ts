@@ -24,6 +24,7 @@ export async function createStats(db: Db, block: bigint): Promise<void> {
       vaultReceivableWad: 0n,
       liquidationCount: 0,
       collateralSaleCount: 0,
+      breakerLevel: 0,
       updatedBlock: block,
     })
     .onConflictDoNothing();
