@@ -317,7 +317,9 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
 
     function _settleIfEmpty(address account) internal {
         (uint256 marketMask, uint256 collateralMask) = PROTOCOL.accountMasks(account);
-        if (marketMask == 0 && collateralMask == 0 && PROTOCOL.quoteBalance(account) < 0) _settleBadDebt(account);
+        if (marketMask != 0 || collateralMask != 0 || PROTOCOL.quoteBalance(account) >= 0) return;
+        // Collateral still in auction may yet repay the debt: the auction settles it when it ends.
+        if (PROTOCOL.auctionLots(account) == 0) _settleBadDebt(account);
     }
 
     /// @dev Waterfall: the account's own collateral is already gone; the insurance fund pays the vault what it can,

@@ -63,11 +63,15 @@ contract MarginProtocol is IMarginProtocol, Owned {
     //////////////////////////////////////////////////////////////*/
 
     address public engine;
-    /// @inheritdoc IMarginProtocol
+    /// @inheritdoc ILiquidatable
     /// @dev Packed with `engine`, which every liquidation reads anyway.
     uint8 public breakerLevel;
     /// @notice May set the circuit-breaker level.
     address public guardian;
+    /// @notice Liquidation modules besides the engine (the auction house) allowed to seize and return collateral.
+    mapping(address => bool) public isLiquidator;
+    /// @inheritdoc ILiquidatable
+    mapping(address => uint256) public auctionLots;
     /// @notice Sum of all negative quote balances: what accounts owe the vault [wad].
     uint256 public vaultReceivable;
 
@@ -114,6 +118,12 @@ contract MarginProtocol is IMarginProtocol, Owned {
         _;
     }
 
+    /// @dev The engine or another liquidation module (the auction house).
+    modifier onlyLiquidator() {
+        if (msg.sender != engine && !isLiquidator[msg.sender]) revert NotLiquidator(msg.sender);
+        _;
+    }
+
     /*//////////////////////////////////////////////////////////////
                                 LISTING
     //////////////////////////////////////////////////////////////*/
@@ -121,6 +131,11 @@ contract MarginProtocol is IMarginProtocol, Owned {
     function setEngine(address engine_) external onlyOwner {
         engine = engine_;
         emit EngineSet(engine_);
+    }
+
+    function setLiquidator(address liquidator, bool allowed) external onlyOwner {
+        isLiquidator[liquidator] = allowed;
+        emit LiquidatorSet(liquidator, allowed);
     }
 
     function setGuardian(address guardian_) external onlyOwner {
@@ -390,7 +405,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
     /// @inheritdoc ILiquidatable
     function seizeCollateral(address account, uint256 collateralId, uint256 amount, address buyer, uint256 quotePaidWad)
         external
-        onlyEngine
+        onlyLiquidator
         nonReentrant
     {
         if (breakerLevel >= 3) revert BreakerActive(breakerLevel);
@@ -411,10 +426,43 @@ contract MarginProtocol is IMarginProtocol, Owned {
         AccountState memory state = accounts[account];
         if (state.marketMask != 0 || state.collateralMask != 0) revert AccountNotEmpty(account);
         if (state.quoteWad >= 0) revert NoBadDebt(account);
+        uint256 lots = auctionLots[account];
+        if (lots != 0) revert AccountInAuction(account, lots);
         badDebtWad = uint256(-int256(state.quoteWad));
         // The vault forgives the debt: its receivable falls and no token moves.
         _updateQuote(account, badDebtWad.toInt(), 0);
         emit BadDebtWrittenOff(account, badDebtWad);
+    }
+
+    /// @inheritdoc ILiquidatable
+    function creditQuote(address account, uint256 amountWad, address payer) external onlyLiquidator nonReentrant {
+        if (amountWad == 0) revert ZeroAmount();
+        QUOTE.safeTransferFrom(payer, address(this), QuoteUnits.toUnitsExact(amountWad, QUOTE_UNIT_WAD));
+        int256 balanceWad = _updateQuote(account, 0, amountWad.toInt());
+        emit QuoteCredited(account, payer, amountWad, balanceWad);
+    }
+
+    /// @inheritdoc ILiquidatable
+    function returnCollateral(address account, uint256 collateralId, uint256 amount, address from)
+        external
+        onlyLiquidator
+        nonReentrant
+    {
+        if (amount == 0) revert ZeroAmount();
+        CollateralParams storage params = _collateral(collateralId);
+        ERC20 token = ERC20(params.token);
+        uint256 before = token.balanceOf(address(this));
+        token.safeTransferFrom(from, address(this), amount);
+        uint256 received = token.balanceOf(address(this)) - before;
+        if (received != amount) revert TransferAmountMismatch(address(token), amount, received);
+        collateralTotal[collateralId] += amount; // returning what was seized: not capped
+        uint256 balance = _setCollateral(account, collateralId, balances[account][collateralId] + amount);
+        emit CollateralReturned(account, collateralId, amount, balance);
+    }
+
+    /// @inheritdoc ILiquidatable
+    function adjustAuctionLots(address account, int256 delta) external onlyLiquidator {
+        auctionLots[account] = uint256(int256(auctionLots[account]) + delta);
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -67,4 +67,21 @@ interface ILiquidatable {
 
     /// @notice Where bad-debt coverage must be paid: the liquidity vault that bore the loss.
     function liquidityVault() external view returns (address);
+
+    /// @notice Pulls `amountWad` (whole quote units) of the quote asset from `payer` and credits it to the account's
+    /// quote balance (repaying its debt to the vault first): auction proceeds.
+    function creditQuote(address account, uint256 amountWad, address payer) external;
+
+    /// @notice Pulls `amount` of collateral from `from` back into the account: what an auction did not sell.
+    function returnCollateral(address account, uint256 collateralId, uint256 amount, address from) external;
+
+    /// @notice Adds `delta` (±1) to the account's count of collateral lots in auction; bad debt cannot be written
+    /// off while it is nonzero, since the auctions may still repay the debt.
+    function adjustAuctionLots(address account, int256 delta) external;
+
+    /// @notice The account's number of collateral lots in auction.
+    function auctionLots(address account) external view returns (uint256);
+
+    /// @notice The circuit-breaker level (0 normal; 1 no new exposure; 2 no new liquidations or kicks; 3 no takes).
+    function breakerLevel() external view returns (uint8);
 }

@@ -62,6 +62,8 @@ interface IMarginProtocol is ILiquidatable {
     error NotReducing(uint256 marketId, int256 sizeWad, int256 sizeDeltaWad);
     error NotLiquidatable(address account);
     error AccountNotEmpty(address account);
+    error AccountInAuction(address account, uint256 lots);
+    error NotLiquidator(address caller);
     error NoBadDebt(address account);
     error PriceLimitExceeded(uint256 priceWad, uint256 limitPriceWad);
     error PositionBelowMinimum(uint256 marketId, uint256 notionalWad, uint256 minimumWad);
@@ -76,6 +78,11 @@ interface IMarginProtocol is ILiquidatable {
     //////////////////////////////////////////////////////////////*/
 
     event EngineSet(address indexed engine);
+    event LiquidatorSet(address indexed liquidator, bool allowed);
+    /// @notice Auction proceeds credited to an account.
+    event QuoteCredited(address indexed account, address indexed payer, uint256 amountWad, int256 quoteBalanceWad);
+    /// @notice Collateral an auction did not sell, returned to the account.
+    event CollateralReturned(address indexed account, uint256 indexed collateralId, uint256 amount, uint256 balance);
     event GuardianSet(address indexed guardian);
     /// @notice Circuit-breaker level: 0 normal; 1 no new exposure; 2 also no new liquidations; 3 also no collateral
     /// sales. Deposits, repayments and reductions never halt.
@@ -193,10 +200,6 @@ interface IMarginProtocol is ILiquidatable {
     function vaultReceivable() external view returns (uint256);
 
     function engine() external view returns (address);
-
-    /// @notice The circuit-breaker level set by the guardian (see `BreakerLevelSet`). Level 1 also trips by itself
-    /// per asset when its feed reports `PriceStatus.Volatile`.
-    function breakerLevel() external view returns (uint8);
 
     /// @notice Sets the circuit-breaker level; the guardian or the owner.
     function setBreakerLevel(uint8 level) external;

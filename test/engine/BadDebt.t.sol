@@ -83,7 +83,13 @@ contract BadDebtTest is BaseTest {
         protocol.writeOffBadDebt(alice);
         vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NotEngine.selector, address(this)));
         protocol.liquidatePosition(alice, ETH_MARKET, -1, address(this), 0, address(this), 0);
-        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NotEngine.selector, address(this)));
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NotLiquidator.selector, address(this)));
         protocol.seizeCollateral(alice, WETH_ID, 1, address(this), 0);
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NotLiquidator.selector, address(this)));
+        protocol.creditQuote(alice, 1e12, address(this));
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NotLiquidator.selector, address(this)));
+        protocol.returnCollateral(alice, WETH_ID, 1, address(this));
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NotLiquidator.selector, address(this)));
+        protocol.adjustAuctionLots(alice, 1);
     }
 }
