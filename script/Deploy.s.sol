@@ -38,6 +38,10 @@ contract Deploy is Script, SystemDeployer {
         vm.serializeAddress(o, "wbtc", address(d.wbtc));
         vm.serializeAddress(o, "ethFeed", address(d.ethFeed));
         vm.serializeAddress(o, "btcFeed", address(d.btcFeed));
+        vm.serializeAddress(o, "auctionHouse", address(d.auctionHouse));
+        vm.serializeAddress(o, "wethPool", address(d.wethPool));
+        vm.serializeAddress(o, "wbtcPool", address(d.wbtcPool));
+        vm.serializeAddress(o, "takeCallee", address(d.takeCallee));
         address[] memory feeds = new address[](2);
         feeds[0] = address(d.ethFeed);
         feeds[1] = address(d.btcFeed);

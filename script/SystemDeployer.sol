@@ -11,6 +11,12 @@ import {InsuranceFund} from "../src/InsuranceFund.sol";
 import {IOracle} from "../src/interfaces/IOracle.sol";
 import {MarketParams} from "../src/interfaces/IMarginProtocol.sol";
 import {LiquidationParams} from "../src/interfaces/ILiquidationEngine.sol";
+import {AuctionHouse} from "../src/AuctionHouse.sol";
+import {AuctionParams, KeeperRewardParams} from "../src/interfaces/IAuctionHouse.sol";
+import {IPriceCurve} from "../src/interfaces/IPriceCurve.sol";
+import {StairstepExponentialDecrease} from "../src/auction/StairstepExponentialDecrease.sol";
+import {ConstantProductPool} from "../src/demo/ConstantProductPool.sol";
+import {PoolTakeCallee} from "../src/periphery/PoolTakeCallee.sol";
 
 /// @notice The system with its demo parameters, deployed by the same code in the deploy script and in the tests.
 /// Every call is made by the inheriting contract (the broadcasting key in the script, the test contract in tests).
@@ -25,6 +31,11 @@ abstract contract SystemDeployer {
         MarginProtocol protocol;
         LiquidationEngine engine;
         InsuranceFund insuranceFund;
+        AuctionHouse auctionHouse;
+        IPriceCurve curve;
+        ConstantProductPool wethPool;
+        ConstantProductPool wbtcPool;
+        PoolTakeCallee takeCallee;
     }
 
     /// @notice The deployment itself, shared with the tests so they run against the demo parameters.
@@ -57,7 +68,7 @@ abstract contract SystemDeployer {
                 dustNotionalWad: 10e18
             })
         );
-        d.insuranceFund = new InsuranceFund(ERC20(address(d.usdc)), address(d.engine));
+        d.insuranceFund = new InsuranceFund(ERC20(address(d.usdc)), address(d.engine), owner);
         d.engine.setInsuranceFund(address(d.insuranceFund));
         d.protocol.setEngine(address(d.engine));
 
@@ -96,5 +107,55 @@ abstract contract SystemDeployer {
         d.usdc.approve(address(d.vault), 5_000_000e6);
         d.vault.deposit(5_000_000e6, owner);
         d.usdc.transfer(address(d.insuranceFund), 50_000e6);
+
+        _deployAuctions(d, owner);
+    }
+
+    /// @notice The Dutch-auction pattern: the auction house, its curve, and pools a keeper without capital sells into.
+    function _deployAuctions(Deployment memory d, address owner) internal {
+        d.auctionHouse = new AuctionHouse(d.protocol, d.engine, owner);
+        d.protocol.setLiquidator(address(d.auctionHouse), true);
+        d.insuranceFund.setSpender(address(d.auctionHouse), true);
+        d.auctionHouse.setInsuranceFund(address(d.insuranceFund));
+        // −1% every 10 s from 110% of the oracle price; reset after 10 minutes or below 85% of the oracle price.
+        d.curve = new StairstepExponentialDecrease(0.99e18, 10);
+        AuctionParams memory p = AuctionParams({
+            curve: d.curve,
+            startBufferWad: 1.1e18,
+            resetAfterSeconds: 600,
+            resetBelowWad: 0.85e18,
+            penaltyWad: 0.05e18,
+            capWad: 2_000_000e18
+        });
+        d.auctionHouse.setAuctionParams(0, p);
+        d.auctionHouse.setAuctionParams(1, p);
+        d.auctionHouse.setGlobalLimits(3_000_000e18, 10e18);
+        // $5 + 0.1% of the target + gas × base fee × ETH price × 1.2, at most $200 (see docs/design.md).
+        d.auctionHouse
+            .setKeeperRewardParams(
+                KeeperRewardParams({
+                    nativeOracle: d.ethFeed,
+                    gasFactorBps: 12_000,
+                    kickGas: 250_000,
+                    redoGas: 100_000,
+                    tipWad: 5e18,
+                    chipWad: 0.001e18,
+                    maxRewardWad: 200e18
+                })
+            );
+
+        // Pools at the initial oracle prices: 1,000 WETH and 50 WBTC, each against 3M of the quote asset.
+        d.wethPool = new ConstantProductPool(ERC20(address(d.weth)), ERC20(address(d.usdc)), owner);
+        d.wbtcPool = new ConstantProductPool(ERC20(address(d.wbtc)), ERC20(address(d.usdc)), owner);
+        d.usdc.mint(owner, 6_000_000e6);
+        d.weth.mint(owner, 1_000e18);
+        d.wbtc.mint(owner, 50e8);
+        d.usdc.approve(address(d.wethPool), 3_000_000e6);
+        d.weth.approve(address(d.wethPool), 1_000e18);
+        d.wethPool.addLiquidity(1_000e18, 3_000_000e6);
+        d.usdc.approve(address(d.wbtcPool), 3_000_000e6);
+        d.wbtc.approve(address(d.wbtcPool), 50e8);
+        d.wbtcPool.addLiquidity(50e8, 3_000_000e6);
+        d.takeCallee = new PoolTakeCallee(address(d.auctionHouse), 6);
     }
 }

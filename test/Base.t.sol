@@ -10,6 +10,9 @@ import {MarginProtocol} from "../src/MarginProtocol.sol";
 import {LiquidationEngine} from "../src/LiquidationEngine.sol";
 import {InsuranceFund} from "../src/InsuranceFund.sol";
 import {Health} from "../src/interfaces/IMarginProtocol.sol";
+import {AuctionHouse} from "../src/AuctionHouse.sol";
+import {ConstantProductPool} from "../src/demo/ConstantProductPool.sol";
+import {PoolTakeCallee} from "../src/periphery/PoolTakeCallee.sol";
 
 /// @notice The demo system deployed with this contract as owner and price pusher, plus bounded-input helpers.
 abstract contract BaseTest is Test, SystemDeployer {
@@ -28,6 +31,9 @@ abstract contract BaseTest is Test, SystemDeployer {
     MarginProtocol internal protocol;
     LiquidationEngine internal engine;
     InsuranceFund internal insurance;
+    AuctionHouse internal auctionHouse;
+    ConstantProductPool internal wethPool;
+    PoolTakeCallee internal takeCallee;
 
     address internal alice = makeAddr("alice");
     address internal bob = makeAddr("bob");
@@ -46,6 +52,9 @@ abstract contract BaseTest is Test, SystemDeployer {
         protocol = d.protocol;
         engine = d.engine;
         insurance = d.insuranceFund;
+        auctionHouse = d.auctionHouse;
+        wethPool = d.wethPool;
+        takeCallee = d.takeCallee;
         // Unit tests move prices freely; the feed guards (grace period, volatility flag) have their own tests.
         ethFeed.setGuards(0, 0, 0);
         btcFeed.setGuards(0, 0, 0);
@@ -59,8 +68,10 @@ abstract contract BaseTest is Test, SystemDeployer {
 
     function _fundKeeper(address who) internal {
         usdc.mint(who, 1_000_000e6);
-        vm.prank(who);
+        vm.startPrank(who);
         usdc.approve(address(protocol), type(uint256).max);
+        usdc.approve(address(auctionHouse), type(uint256).max);
+        vm.stopPrank();
     }
 
     function _depositQuote(address who, uint256 amount) internal {

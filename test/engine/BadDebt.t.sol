@@ -34,7 +34,7 @@ contract BadDebtTest is BaseTest {
     }
 
     function test_liquidate_recordsDeficitWhenFundIsShort() public {
-        InsuranceFund small = new InsuranceFund(ERC20(address(usdc)), address(engine));
+        InsuranceFund small = new InsuranceFund(ERC20(address(usdc)), address(engine), address(this));
         usdc.mint(address(small), 500e6);
         engine.setInsuranceFund(address(small));
         _setEthPrice(1_500e18);

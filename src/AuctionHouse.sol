@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {ERC20} from "solmate/tokens/ERC20.sol";
+import {SafeTransferLib} from "solmate/utils/SafeTransferLib.sol";
+import {Owned} from "solmate/auth/Owned.sol";
+import {ILiquidatable} from "./interfaces/ILiquidatable.sol";
+import {IMarginProtocol, CollateralParams} from "./interfaces/IMarginProtocol.sol";
+import {ILiquidationEngine} from "./interfaces/ILiquidationEngine.sol";
+import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
+import {IOracle, PriceStatus} from "./interfaces/IOracle.sol";
+import {
+    IAuctionHouse,
+    IAuctionTakeCallee,
+    Auction,
+    AuctionAsset,
+    AuctionParams,
+    KeeperRewardParams
+} from "./interfaces/IAuctionHouse.sol";
+import {WadMath} from "./libraries/WadMath.sol";
+import {QuoteUnits} from "./libraries/QuoteUnits.sol";
+
+/// @title AuctionHouse
+/// @notice Dutch auctions of collateral. See `IAuctionHouse`.
+contract AuctionHouse is IAuctionHouse, Owned {
+    using SafeTransferLib for ERC20;
+    using WadMath for uint256;
+    using WadMath for int256;
+
+    /*//////////////////////////////////////////////////////////////
+                               IMMUTABLES
+    //////////////////////////////////////////////////////////////*/
+
+    ILiquidatable internal immutable PROTOCOL;
+    ILiquidationEngine internal immutable ENGINE;
+    ERC20 internal immutable QUOTE;
+    /// @dev The wad value of one quote-token unit.
+    uint256 internal immutable QUOTE_UNIT_WAD;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    address public insuranceFund;
+    /// @notice Cap on the target in auction across all assets [wad].
+    uint128 public globalCapWad;
+    /// @notice A take leaves no target unraised below this [wad].
+    uint128 public dustWad;
+    /// @notice Target in auction across all assets [wad].
+    uint256 public totalTargetWad;
+    uint256 public nextAuctionId;
+
+    KeeperRewardParams internal _reward;
+    mapping(uint256 collateralId => AuctionParams) internal _params;
+    mapping(uint256 collateralId => AuctionAsset) internal _assets;
+    /// @notice Target in auction per asset [wad].
+    mapping(uint256 collateralId => uint256) public targetInAuctionWad;
+    mapping(uint256 auctionId => Auction) internal _auctions;
+
+    bool transient locked;
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    constructor(ILiquidatable protocol_, ILiquidationEngine engine_, address owner_) Owned(owner_) {
+        PROTOCOL = protocol_;
+        ENGINE = engine_;
+        QUOTE = ERC20(IMarginProtocol(address(protocol_)).quoteToken());
+        QUOTE_UNIT_WAD = QuoteUnits.unitWad(QUOTE.decimals());
+        QUOTE.safeApprove(address(protocol_), type(uint256).max); // proceeds are credited through the protocol
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               MODIFIERS
+    //////////////////////////////////////////////////////////////*/
+
+    modifier nonReentrant() {
+        if (locked) revert Reentrancy();
+        locked = true;
+        _;
+        locked = false;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             CONFIGURATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Lists a collateral for auction, caching its token, decimals and oracle from the protocol.
+    function setAuctionParams(uint256 collateralId, AuctionParams calldata p) external onlyOwner {
+        if (address(p.curve) == address(0)) revert InvalidParams("curve");
+        if (p.startBufferWad < 1e18) revert InvalidParams("start buffer");
+        if (p.resetBelowWad == 0 || p.resetBelowWad >= 1e18) revert InvalidParams("reset below");
+        if (p.resetAfterSeconds == 0) revert InvalidParams("reset after");
+        CollateralParams memory c = IMarginProtocol(address(PROTOCOL)).collateral(collateralId);
+        _assets[collateralId] = AuctionAsset(c.token, c.decimals, c.oracle);
+        _params[collateralId] = p;
+        ERC20(c.token).safeApprove(address(PROTOCOL), type(uint256).max); // unsold lots are returned through it
+        emit AuctionParamsSet(collateralId, p);
+    }
+
+    function setGlobalLimits(uint128 globalCapWad_, uint128 dustWad_) external onlyOwner {
+        globalCapWad = globalCapWad_;
+        dustWad = dustWad_;
+        emit GlobalLimitsSet(globalCapWad_, dustWad_);
+    }
+
+    function setKeeperRewardParams(KeeperRewardParams calldata r) external onlyOwner {
+        _reward = r;
+        emit KeeperRewardParamsSet(r);
+    }
+
+    function setInsuranceFund(address insuranceFund_) external onlyOwner {
+        if (insuranceFund_ == address(0)) revert InvalidParams("insurance fund");
+        insuranceFund = insuranceFund_;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                  KICK
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAuctionHouse
+    function kick(address account, uint256 collateralId) external nonReentrant returns (uint256 auctionId) {
+        uint256 debtWad = _kickable(account, collateralId);
+        (uint256 lot, uint256 priceWad, uint256 targetWad, uint256 penaltyWad) =
+            _kickLot(account, collateralId, debtWad);
+        targetInAuctionWad[collateralId] += targetWad;
+        totalTargetWad += targetWad;
+
+        auctionId = nextAuctionId++;
+        uint256 startPriceWad = priceWad.mulWadUp(_params[collateralId].startBufferWad);
+        _auctions[auctionId] = Auction({
+            account: account,
+            collateralId: uint8(collateralId),
+            startedAt: uint40(block.timestamp),
+            lot: uint128(lot),
+            targetWad: uint128(targetWad),
+            startPriceWad: uint128(startPriceWad),
+            penaltyLeftWad: uint128(penaltyWad)
+        });
+        PROTOCOL.seizeCollateral(account, collateralId, lot, address(this), 0);
+        PROTOCOL.adjustAuctionLots(account, 1);
+
+        uint256 rewardWad = _payKeeper(targetWad, _reward.kickGas);
+        emit Kicked(auctionId, account, collateralId, msg.sender, lot, targetWad, startPriceWad, rewardWad);
+    }
+
+    /// @dev Reverts unless the account may be kicked for this collateral; returns its debt [wad].
+    function _kickable(address account, uint256 collateralId) internal view returns (uint256 debtWad) {
+        if (account == msg.sender) revert SelfLiquidation(account);
+        uint8 level = PROTOCOL.breakerLevel();
+        if (level >= 2) revert BreakerActive(level);
+        if (address(_params[collateralId].curve) == address(0)) revert NotListed(collateralId);
+        if (PROTOCOL.auctionLots(account) != 0) revert AlreadyInAuction(account);
+        int256 quoteWad = PROTOCOL.quoteBalance(account);
+        if (quoteWad >= 0) revert NoDebt(account, quoteWad);
+        (int256 equityWad, uint256 maintenanceWad) = PROTOCOL.marginState(account);
+        if (equityWad >= maintenanceWad.toInt()) revert NotLiquidatable(account, equityWad, maintenanceWad);
+        debtWad = uint256(-quoteWad);
+    }
+
+    /// @dev The lot (all of the collateral) and its target, debt × (1 + penalty); both scaled down to the room left
+    /// under the caps when it is short (a partial kick).
+    function _kickLot(address account, uint256 collateralId, uint256 debtWad)
+        internal
+        view
+        returns (uint256 lot, uint256 priceWad, uint256 targetWad, uint256 penaltyWad)
+    {
+        (lot, priceWad,,) = PROTOCOL.collateralState(account, collateralId);
+        if (lot == 0) revert NoCollateral(account, collateralId);
+        penaltyWad = QuoteUnits.roundUp(debtWad.mulWadUp(_params[collateralId].penaltyWad), QUOTE_UNIT_WAD);
+        targetWad = debtWad + penaltyWad;
+        uint256 roomWad = QuoteUnits.roundDown(room(collateralId), QUOTE_UNIT_WAD);
+        if (roomWad < targetWad) {
+            if (roomWad < dustWad || roomWad == 0) revert NoRoom(collateralId, roomWad);
+            lot = lot * roomWad / targetWad;
+            penaltyWad = QuoteUnits.roundDown(penaltyWad * roomWad / targetWad, QUOTE_UNIT_WAD);
+            targetWad = roomWad;
+            if (lot == 0) revert NoRoom(collateralId, roomWad);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                  TAKE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAuctionHouse
+    function take(uint256 auctionId, uint256 maxAmount, uint256 maxPriceWad, address receiver, bytes calldata data)
+        external
+        nonReentrant
+        returns (uint256 amount, uint256 paidWad)
+    {
+        uint8 level = PROTOCOL.breakerLevel();
+        if (level >= 3) revert BreakerActive(level);
+        Auction memory a = _auctions[auctionId];
+        if (a.lot == 0) revert NoAuction(auctionId);
+        (uint256 priceWad, bool needsReset) = _status(a);
+        if (needsReset) revert NeedsReset(auctionId);
+        if (priceWad > maxPriceWad) revert PriceLimit(priceWad, maxPriceWad);
+
+        (amount, paidWad) = _slice(a, priceWad, maxAmount);
+        a.lot -= uint128(amount);
+        a.targetWad -= uint128(paidWad);
+        _auctions[auctionId].lot = a.lot;
+        _auctions[auctionId].targetWad = a.targetWad;
+        targetInAuctionWad[a.collateralId] -= paidWad;
+        totalTargetWad -= paidWad;
+
+        // Collateral first, then the optional callback, then payment: a taker needs no capital.
+        ERC20(_assets[a.collateralId].token).safeTransfer(receiver, amount);
+        if (data.length != 0) IAuctionTakeCallee(receiver).onAuctionTake(msg.sender, amount, paidWad, data);
+        QUOTE.safeTransferFrom(msg.sender, address(this), paidWad / QUOTE_UNIT_WAD);
+        _distribute(auctionId, a, paidWad);
+
+        emit Taken(auctionId, msg.sender, amount, priceWad, paidWad, a.lot, a.targetWad);
+        if (a.lot == 0 || a.targetWad == 0) _end(auctionId, a);
+    }
+
+    /// @dev How much of the lot this take buys and what it pays: the whole target if the amount is worth more (the
+    /// buyer gets the collateral that target buys, rounded down); otherwise never leaving less than the dust of target
+    /// unraised while collateral remains.
+    function _slice(Auction memory a, uint256 priceWad, uint256 maxAmount)
+        internal
+        view
+        returns (uint256 amount, uint256 paidWad)
+    {
+        uint256 unitWad = QuoteUnits.unitWad(_assets[a.collateralId].decimals);
+        amount = WadMath.min(a.lot, maxAmount);
+        paidWad = QuoteUnits.roundUp((amount * unitWad).mulWadUp(priceWad), QUOTE_UNIT_WAD);
+        if (paidWad >= a.targetWad) {
+            paidWad = a.targetWad;
+            amount = WadMath.min(a.lot, paidWad.divWadDown(priceWad) / unitWad);
+        } else if (amount < a.lot && a.targetWad - paidWad < dustWad) {
+            if (a.targetWad <= dustWad) revert ZeroTake();
+            paidWad = QuoteUnits.roundDown(a.targetWad - dustWad, QUOTE_UNIT_WAD);
+            amount = paidWad.divWadDown(priceWad) / unitWad;
+        }
+        if (amount == 0 || paidWad == 0) revert ZeroTake();
+    }
+
+    /// @dev Proceeds repay the account's debt first, then the penalty (to the insurance fund); any excess belongs to
+    /// the account (its debt was repaid by other means during the auction).
+    function _distribute(uint256 auctionId, Auction memory a, uint256 paidWad) internal {
+        uint256 debtWad = WadMath.negativePart(PROTOCOL.quoteBalance(a.account));
+        uint256 toDebtWad = WadMath.min(paidWad, debtWad);
+        uint256 toFundWad = WadMath.min(paidWad - toDebtWad, a.penaltyLeftWad);
+        uint256 toAccountWad = paidWad - toDebtWad - toFundWad;
+        if (toDebtWad + toAccountWad != 0) PROTOCOL.creditQuote(a.account, toDebtWad + toAccountWad, address(this));
+        if (toFundWad != 0) {
+            a.penaltyLeftWad -= uint128(toFundWad);
+            _auctions[auctionId].penaltyLeftWad = a.penaltyLeftWad;
+            QUOTE.safeTransfer(insuranceFund, toFundWad / QUOTE_UNIT_WAD);
+        }
+    }
+
+    /// @dev Returns the unsold lot, releases the room and the account, and settles bad debt once nothing is left.
+    function _end(uint256 auctionId, Auction memory a) internal {
+        if (a.lot != 0) PROTOCOL.returnCollateral(a.account, a.collateralId, a.lot, address(this));
+        targetInAuctionWad[a.collateralId] -= a.targetWad;
+        totalTargetWad -= a.targetWad;
+        PROTOCOL.adjustAuctionLots(a.account, -1);
+        delete _auctions[auctionId];
+        emit Ended(auctionId, a.lot, a.targetWad);
+        (uint256 marketMask, uint256 collateralMask) = PROTOCOL.accountMasks(a.account);
+        if (marketMask == 0 && collateralMask == 0 && PROTOCOL.quoteBalance(a.account) < 0) {
+            ENGINE.settleBadDebt(a.account);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 RESET
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAuctionHouse
+    function redo(uint256 auctionId) external nonReentrant {
+        uint8 level = PROTOCOL.breakerLevel();
+        if (level >= 2) revert BreakerActive(level);
+        Auction memory a = _auctions[auctionId];
+        if (a.lot == 0) revert NoAuction(auctionId);
+        (, bool needsReset) = _status(a);
+        if (!needsReset) revert NoResetNeeded(auctionId);
+        uint256 startPriceWad = _oraclePrice(a.collateralId).mulWadUp(_params[a.collateralId].startBufferWad);
+        _auctions[auctionId].startPriceWad = uint128(startPriceWad);
+        _auctions[auctionId].startedAt = uint40(block.timestamp);
+        uint256 rewardWad = _payKeeper(a.targetWad, _reward.redoGas);
+        emit Reset(auctionId, msg.sender, startPriceWad, rewardWad);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             KEEPER REWARD
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAuctionHouse
+    /// @dev tip + chip × target + gas × block.basefee × native price × factor, at most the cap, in whole quote units.
+    function keeperReward(uint256 targetWad, uint32 gasUnits) public view returns (uint256) {
+        KeeperRewardParams memory r = _reward;
+        uint256 rewardWad = r.tipWad + targetWad.mulWadDown(r.chipWad);
+        if (address(r.nativeOracle) != address(0)) {
+            (uint256 nativePriceWad, PriceStatus status) = r.nativeOracle.read();
+            if (status == PriceStatus.Valid || status == PriceStatus.Volatile) {
+                // [gas] × [wei/gas] = [wei]; × [wad quote per 1e18 wei] / 1e18 = [wad quote]
+                rewardWad += (uint256(gasUnits) * block.basefee).mulWadDown(nativePriceWad) * r.gasFactorBps / 10_000;
+            }
+        }
+        return QuoteUnits.roundDown(WadMath.min(rewardWad, r.maxRewardWad), QUOTE_UNIT_WAD);
+    }
+
+    /// @dev Pays the keeper from the insurance fund (what the fund holds at most); the penalty replenishes it.
+    function _payKeeper(uint256 targetWad, uint32 gasUnits) internal returns (uint256 paidWad) {
+        uint256 rewardWad = keeperReward(targetWad, gasUnits);
+        if (rewardWad == 0) return 0;
+        paidWad = IInsuranceFund(insuranceFund).cover(msg.sender, rewardWad / QUOTE_UNIT_WAD) * QUOTE_UNIT_WAD;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IAuctionHouse
+    function status(uint256 auctionId) external view returns (uint256 priceWad, bool needsReset) {
+        Auction memory a = _auctions[auctionId];
+        if (a.lot == 0) revert NoAuction(auctionId);
+        return _status(a);
+    }
+
+    /// @dev The curve's price now, and whether the auction is too old or below its floor (oracle × resetBelow).
+    function _status(Auction memory a) internal view returns (uint256 priceWad, bool needsReset) {
+        AuctionParams memory p = _params[a.collateralId];
+        uint256 elapsed = block.timestamp - a.startedAt;
+        priceWad = p.curve.price(a.startPriceWad, elapsed);
+        uint256 floorWad = _oraclePrice(a.collateralId).mulWadUp(p.resetBelowWad);
+        needsReset = elapsed > p.resetAfterSeconds || priceWad < floorWad;
+    }
+
+    function _oraclePrice(uint256 collateralId) internal view returns (uint256 priceWad) {
+        IOracle oracle = _assets[collateralId].oracle;
+        PriceStatus s;
+        (priceWad, s) = oracle.read();
+        if (s != PriceStatus.Valid && s != PriceStatus.Volatile) revert InvalidPrice(address(oracle), priceWad, s);
+    }
+
+    /// @inheritdoc IAuctionHouse
+    function auction(uint256 auctionId) external view returns (Auction memory) {
+        return _auctions[auctionId];
+    }
+
+    /// @inheritdoc IAuctionHouse
+    function room(uint256 collateralId) public view returns (uint256) {
+        uint256 assetCap = _params[collateralId].capWad;
+        uint256 assetUsed = targetInAuctionWad[collateralId];
+        uint256 assetRoom = assetCap > assetUsed ? assetCap - assetUsed : 0;
+        uint256 globalRoom = globalCapWad > totalTargetWad ? globalCapWad - totalTargetWad : 0;
+        return WadMath.min(assetRoom, globalRoom);
+    }
+
+    function params(uint256 collateralId) external view returns (AuctionParams memory) {
+        return _params[collateralId];
+    }
+
+    function rewardParams() external view returns (KeeperRewardParams memory) {
+        return _reward;
+    }
+}

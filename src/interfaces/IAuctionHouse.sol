@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IOracle, PriceStatus} from "./IOracle.sol";
+import {IPriceCurve} from "./IPriceCurve.sol";
+
+/// @notice Auction parameters of one collateral asset.
+struct AuctionParams {
+    IPriceCurve curve; // how the price decays
+    uint64 startBufferWad; // start price = oracle price × this (> 1)
+    uint32 resetAfterSeconds; // an auction older than this must be reset
+    uint64 resetBelowWad; // ... or one whose price fell below oracle price × this: the floor (< 1)
+    uint64 penaltyWad; // target = debt × (1 + this)
+    uint128 capWad; // at most this much target in auction at once for the asset [wad quote]
+}
+
+/// @notice The collateral token an auction sells, cached from the protocol's listing.
+struct AuctionAsset {
+    address token;
+    uint8 decimals;
+    IOracle oracle;
+}
+
+/// @notice Keeper reward on a kick or a reset, so that I > C_gas + ε: a flat tip, a chip of the target, and the
+/// gas the action is known to use × block.basefee × the native asset's price × a factor, within a cap.
+/// Paid by the insurance fund, which the auction's penalty replenishes.
+struct KeeperRewardParams {
+    IOracle nativeOracle; // price of the gas asset in quote [wad]; an unusable price values gas at 0
+    uint16 gasFactorBps; // [bps]
+    uint32 kickGas; // gas a kick is known to use
+    uint32 redoGas; // gas a reset is known to use
+    uint128 tipWad; // [wad quote]
+    uint64 chipWad; // share of the target [wad]
+    uint128 maxRewardWad; // cap per kick or reset [wad quote]
+}
+
+/// @notice An auction: a lot of one collateral sold for the quote asset until `targetWad` is raised.
+struct Auction {
+    address account;
+    uint8 collateralId;
+    uint40 startedAt; // time of the kick or the last reset [unix seconds]
+    uint128 lot; // collateral left to sell [token units]
+    uint128 targetWad; // quote left to raise: the account's debt, then the penalty [wad, whole quote units]
+    uint128 startPriceWad; // price at `startedAt` [wad quote per whole token]
+    uint128 penaltyLeftWad; // penalty still to collect once the debt is repaid [wad, whole quote units]
+}
+
+/// @notice Called back by `take` when it is given data: the collateral has been sent to the callee, and the caller of
+/// `take` must hold `owedWad` of the quote asset (approved to the auction house) when the callback returns.
+interface IAuctionTakeCallee {
+    function onAuctionTake(address taker, uint256 collateralAmount, uint256 owedWad, bytes calldata data) external;
+}
+
+/// @title IAuctionHouse
+/// @notice Dutch auctions of an under-collateralized account's collateral (MakerDAO's Clipper, reaching the margin
+/// protocol only through `ILiquidatable`). `kick` seizes a lot with a target of debt plus penalty; the price starts
+/// above the oracle price and decays along a pluggable curve; `take` buys at the current price, never above the
+/// taker's limit and never below the floor (an auction past its floor or age must be reset by `redo`); proceeds repay
+/// the account's debt, then the penalty funds the insurance fund; what is unsold returns to the account. Debt under
+/// auction is capped per asset and globally (MakerDAO's Hole and hole).
+interface IAuctionHouse {
+    /*//////////////////////////////////////////////////////////////
+                                 ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    error NotLiquidatable(address account, int256 equityWad, uint256 maintenanceWad);
+    error NoDebt(address account, int256 quoteWad);
+    error NoCollateral(address account, uint256 collateralId);
+    error NotListed(uint256 collateralId);
+    error NoRoom(uint256 collateralId, uint256 roomWad);
+    error NoAuction(uint256 auctionId);
+    error NeedsReset(uint256 auctionId);
+    error NoResetNeeded(uint256 auctionId);
+    error PriceLimit(uint256 priceWad, uint256 maxPriceWad);
+    error ZeroTake();
+    error BreakerActive(uint8 level);
+    error SelfLiquidation(address account);
+    error InvalidParams(string reason);
+    error Reentrancy();
+    error InvalidPrice(address oracle, uint256 priceWad, PriceStatus status);
+    error AlreadyInAuction(address account);
+    error NotAuctionHouse(address caller);
+
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    event AuctionParamsSet(uint256 indexed collateralId, AuctionParams params);
+    event KeeperRewardParamsSet(KeeperRewardParams params);
+    event GlobalLimitsSet(uint256 globalCapWad, uint256 dustWad);
+    event Kicked(
+        uint256 indexed auctionId,
+        address indexed account,
+        uint256 indexed collateralId,
+        address keeper,
+        uint256 lot,
+        uint256 targetWad,
+        uint256 startPriceWad,
+        uint256 rewardWad
+    );
+    event Taken(
+        uint256 indexed auctionId,
+        address indexed taker,
+        uint256 amount,
+        uint256 priceWad,
+        uint256 paidWad,
+        uint256 lotLeft,
+        uint256 targetLeftWad
+    );
+    event Reset(uint256 indexed auctionId, address indexed keeper, uint256 startPriceWad, uint256 rewardWad);
+    event Ended(uint256 indexed auctionId, uint256 lotReturned, uint256 targetUnraisedWad);
+
+    /*//////////////////////////////////////////////////////////////
+                                ACTIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Starts an auction of the account's collateral `collateralId` (permissionless, on a liquidatable account
+    /// in debt). With too little room under the caps, a partial lot fills the room.
+    function kick(address account, uint256 collateralId) external returns (uint256 auctionId);
+
+    /// @notice Buys up to `maxAmount` of the lot at the current price, paying at most `maxPriceWad` per whole token.
+    /// The collateral goes to `receiver`; with `data`, `receiver` is called back before payment is pulled from the
+    /// caller. A take never leaves less than the dust minimum of target unraised.
+    function take(uint256 auctionId, uint256 maxAmount, uint256 maxPriceWad, address receiver, bytes calldata data)
+        external
+        returns (uint256 amount, uint256 paidWad);
+
+    /// @notice Restarts an auction past its age limit or below its floor at the current oracle price.
+    function redo(uint256 auctionId) external;
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The auction's current price [wad] and whether it must be reset before anyone can take.
+    function status(uint256 auctionId) external view returns (uint256 priceWad, bool needsReset);
+
+    function auction(uint256 auctionId) external view returns (Auction memory);
+
+    /// @notice Room left for new target under the asset's and the global caps [wad].
+    function room(uint256 collateralId) external view returns (uint256);
+
+    /// @notice What a kick or reset would pay its keeper now [wad].
+    function keeperReward(uint256 targetWad, uint32 gasUnits) external view returns (uint256);
+}
