@@ -6,7 +6,7 @@ import {SafeTransferLib} from "solmate/utils/SafeTransferLib.sol";
 import {Owned} from "solmate/auth/Owned.sol";
 import {ILiquidatable} from "./interfaces/ILiquidatable.sol";
 import {IMarginProtocol, CollateralParams} from "./interfaces/IMarginProtocol.sol";
-import {ILiquidationEngine} from "./interfaces/ILiquidationEngine.sol";
+import {ILiquidationEngine, CollateralPattern} from "./interfaces/ILiquidationEngine.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
 import {IOracle, PriceStatus} from "./interfaces/IOracle.sol";
 import {
@@ -151,6 +151,7 @@ contract AuctionHouse is IAuctionHouse, Owned {
         uint8 level = PROTOCOL.breakerLevel();
         if (level >= 2) revert BreakerActive(level);
         if (address(_params[collateralId].curve) == address(0)) revert NotListed(collateralId);
+        if (ENGINE.collateralPattern(collateralId) != CollateralPattern.DutchAuction) revert NotListed(collateralId);
         if (PROTOCOL.auctionLots(account) != 0) revert AlreadyInAuction(account);
         int256 quoteWad = PROTOCOL.quoteBalance(account);
         if (quoteWad >= 0) revert NoDebt(account, quoteWad);

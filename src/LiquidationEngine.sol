@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Owned} from "solmate/auth/Owned.sol";
 import {ILiquidatable} from "./interfaces/ILiquidatable.sol";
-import {ILiquidationEngine, LiquidationParams} from "./interfaces/ILiquidationEngine.sol";
+import {ILiquidationEngine, LiquidationParams, CollateralPattern} from "./interfaces/ILiquidationEngine.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 import {QuoteUnits} from "./libraries/QuoteUnits.sol";
@@ -52,6 +52,8 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     LiquidationParams internal _params;
     address public insuranceFund;
     /// @inheritdoc ILiquidationEngine
+    mapping(uint256 collateralId => CollateralPattern) public collateralPattern;
+    /// @inheritdoc ILiquidationEngine
     uint256 public totalBadDebtWad;
     /// @inheritdoc ILiquidationEngine
     uint256 public totalDeficitWad;
@@ -92,6 +94,11 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
 
     function setParams(LiquidationParams calldata params_) external onlyOwner {
         _setParams(params_);
+    }
+
+    function setCollateralPattern(uint256 collateralId, CollateralPattern pattern) external onlyOwner {
+        collateralPattern[collateralId] = pattern;
+        emit CollateralPatternSet(collateralId, pattern);
     }
 
     function setInsuranceFund(address insuranceFund_) external onlyOwner {
@@ -269,6 +276,8 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         notSelf(account)
         returns (uint256 amount, uint256 quotePaidWad)
     {
+        CollateralPattern pattern = collateralPattern[collateralId];
+        if (pattern != CollateralPattern.FixedFee) revert WrongPattern(collateralId, pattern);
         int256 quoteWad = PROTOCOL.quoteBalance(account);
         if (quoteWad >= 0) revert NoDebt(account, quoteWad);
         (int256 equityWad, uint256 maintenanceWad) = PROTOCOL.marginState(account);

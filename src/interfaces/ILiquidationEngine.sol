@@ -13,6 +13,13 @@ struct LiquidationParams {
     uint128 dustNotionalWad; // a position left after a partial close is 0 or at least this notional [wad quote]
 }
 
+/// @notice How an asset's seized collateral becomes the quote asset: sold at once at a fixed discount
+/// (`buyCollateral`), or by Dutch auction (the auction house's `kick`/`take`). Chosen per collateral asset.
+enum CollateralPattern {
+    FixedFee,
+    DutchAuction
+}
+
 /// @title ILiquidationEngine
 /// @notice Fixed-fee liquidation of accounts below maintenance margin, reaching the protocol only through
 /// `ILiquidatable`. Positions close at the oracle price with a penalty on the closed notional, partially when a slice
@@ -35,12 +42,14 @@ interface ILiquidationEngine {
     error CloseTooSmall(uint256 closeNotionalWad, uint256 minimumWad);
     error InvalidParams(string reason);
     error Reentrancy();
+    error WrongPattern(uint256 collateralId, CollateralPattern pattern);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
 
     event ParamsSet(LiquidationParams params);
+    event CollateralPatternSet(uint256 indexed collateralId, CollateralPattern pattern);
     event Liquidated(
         address indexed account,
         uint256 indexed marketId,
@@ -96,6 +105,9 @@ interface ILiquidationEngine {
     //////////////////////////////////////////////////////////////*/
 
     function protocol() external view returns (ILiquidatable);
+
+    /// @notice The liquidation pattern of a collateral asset (fixed fee by default).
+    function collateralPattern(uint256 collateralId) external view returns (CollateralPattern);
     function insuranceFund() external view returns (address);
     function params() external view returns (LiquidationParams memory);
 

@@ -5,6 +5,7 @@ import {BaseTest} from "../Base.t.sol";
 import {IAuctionHouse, IAuctionTakeCallee, Auction} from "../../src/interfaces/IAuctionHouse.sol";
 import {AuctionHouse} from "../../src/AuctionHouse.sol";
 import {IMarginProtocol} from "../../src/interfaces/IMarginProtocol.sol";
+import {ILiquidationEngine, CollateralPattern} from "../../src/interfaces/ILiquidationEngine.sol";
 
 /// @notice Tries to take again from inside the take callback.
 contract ReentrantTaker is IAuctionTakeCallee {
@@ -26,6 +27,7 @@ contract AuctionHouseTest is BaseTest {
     /// owes ≈ 4,878 against 3 WETH worth 5,400, to be auctioned.
     function setUp() public override {
         super.setUp();
+        engine.setCollateralPattern(WETH_ID, CollateralPattern.DutchAuction);
         _depositCollateral(carol, WETH_ID, 3e18);
         _trade(carol, ETH_MARKET, 4e18);
         _setEthPrice(1_800e18);
@@ -72,6 +74,7 @@ contract AuctionHouseTest is BaseTest {
         vm.prank(keeper);
         vm.expectRevert(abi.encodeWithSelector(IAuctionHouse.NoDebt.selector, alice, int256(0)));
         auctionHouse.kick(alice, WETH_ID);
+        engine.setCollateralPattern(WBTC_ID, CollateralPattern.DutchAuction);
         vm.prank(keeper);
         vm.expectRevert(abi.encodeWithSelector(IAuctionHouse.NoCollateral.selector, carol, WBTC_ID));
         auctionHouse.kick(carol, WBTC_ID);
@@ -242,6 +245,19 @@ contract AuctionHouseTest is BaseTest {
         assertEq(protocol.quoteBalance(dave), 0);
         assertGt(engine.totalBadDebtWad(), badBefore, "bad debt recognized when the lot ran out");
         assertEq(protocol.auctionLots(dave), 0);
+    }
+
+    /// The pattern is chosen per asset: an auctioned asset is not sold at a fixed discount, and the other way round.
+    function test_patterns_exclusivePerAsset() public {
+        vm.prank(keeper);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.WrongPattern.selector, WETH_ID, CollateralPattern.DutchAuction)
+        );
+        engine.buyCollateral(carol, WETH_ID, type(uint256).max, type(uint256).max);
+        engine.setCollateralPattern(WETH_ID, CollateralPattern.FixedFee);
+        vm.prank(keeper);
+        vm.expectRevert(abi.encodeWithSelector(IAuctionHouse.NotListed.selector, WETH_ID));
+        auctionHouse.kick(carol, WETH_ID);
     }
 
     function test_writeOff_waitsForTheAuction() public {

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {BaseTest} from "../Base.t.sol";
+import {CollateralPattern} from "../../src/interfaces/ILiquidationEngine.sol";
 
 /// @notice Auction gas per call, each call its own transaction, in `snapshots/AuctionGasTest.json`.
 /// Targets: kick ≤ 200k, take ≤ 95k without callback (MakerDAO's bark 401,737 and take 157,491 on this toolchain).
@@ -11,6 +12,7 @@ contract AuctionGasTest is BaseTest {
 
     function setUp() public override {
         super.setUp();
+        engine.setCollateralPattern(WETH_ID, CollateralPattern.DutchAuction);
         _depositCollateral(carol, WETH_ID, 3e18);
         _trade(carol, ETH_MARKET, 4e18);
         _setEthPrice(1_800e18);

@@ -9,6 +9,8 @@ import {LiquidationEngine} from "../../src/LiquidationEngine.sol";
 import {IMarginProtocol, Health} from "../../src/interfaces/IMarginProtocol.sol";
 import {ILiquidationEngine} from "../../src/interfaces/ILiquidationEngine.sol";
 import {PriceStatus} from "../../src/interfaces/IOracle.sol";
+import {AuctionHouse} from "../../src/AuctionHouse.sol";
+import {IAuctionHouse, Auction} from "../../src/interfaces/IAuctionHouse.sol";
 
 /// @notice Drives the system through random sequences of deposits, withdrawals, trades, price moves within bounds,
 /// and liquidations by two keepers. Every revert must be one the model explains, or the handler fails the run;
@@ -62,6 +64,28 @@ contract Handler is Test {
         return traders;
     }
 
+    AuctionHouse public auctionHouse;
+    uint256[] internal openAuctions;
+    uint256 public ghostAuctionTakes;
+    /// @notice Keeper rewards the insurance fund paid on kicks and resets [wad].
+    uint256 public ghostRewardOutflowWad;
+
+    function setAuctionHouse(AuctionHouse auctionHouse_) external {
+        auctionHouse = auctionHouse_;
+        for (uint256 i; i < 2; ++i) {
+            vm.prank(keepers[i]);
+            usdc.approve(address(auctionHouse_), type(uint256).max);
+        }
+    }
+
+    function openAuctionCount() external view returns (uint256) {
+        return openAuctions.length;
+    }
+
+    function openAuctionAt(uint256 i) external view returns (uint256) {
+        return openAuctions[i];
+    }
+
     /*//////////////////////////////////////////////////////////////
                                 ACTIONS
     //////////////////////////////////////////////////////////////*/
@@ -83,7 +107,8 @@ contract Handler is Test {
         address a = traders[actorSeed % 3];
         int256 q = protocol.quoteBalance(a);
         if (q < 1e12) return;
-        amount = bound(amount, 1, uint256(q) / 1e12);
+        // A third of the time all of it: the account then trades on its collateral alone, so losses become debt.
+        amount = amount % 3 == 0 ? uint256(q) / 1e12 : bound(amount, 1, uint256(q) / 1e12);
         (bool healthyBefore, bool known) = _healthy(a);
         vm.prank(a);
         try protocol.withdrawQuote(amount) {
@@ -100,7 +125,7 @@ contract Handler is Test {
         TestnetToken token = collateralTokens[id];
         uint256 room = protocol.collateral(id).depositCap - protocol.collateralTotal(id);
         if (room == 0) return;
-        amount = bound(amount, 1, id == 0 ? 20e18 : 1e8);
+        amount = bound(amount, 1, id == 0 ? 2e18 : 0.05e8); // thin collateral: losses outgrow it
         if (amount > room) amount = room;
         token.mint(a, amount);
         (bool healthyBefore, bool known) = _healthy(a);
@@ -271,9 +296,114 @@ contract Handler is Test {
             else if (sel == ILiquidationEngine.Healthy.selector) assertFalse(liquidatable);
             else if (sel == ILiquidationEngine.NoCollateral.selector) assertEq(held, 0);
             else if (sel == ILiquidationEngine.DustRemainder.selector) assertLt(maxAmount, held);
+            else if (sel == ILiquidationEngine.WrongPattern.selector) assertEq(id, 1);
             else if (sel == IMarginProtocol.ZeroAmount.selector) assertEq(maxAmount, 0);
             else revert("unexplained buyCollateral revert");
         }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                AUCTIONS
+    //////////////////////////////////////////////////////////////*/
+
+    function kick(uint256 keeperSeed, uint256 actorSeed, uint256 id) external {
+        address k = keepers[keeperSeed % 2];
+        address a = _pickLiquidatable(actorSeed);
+        id = id % 5 == 0 ? 0 : 1; // mostly the auctioned asset
+        uint256 fundBefore = usdc.balanceOf(insurance);
+        vm.prank(k);
+        try auctionHouse.kick(a, id) returns (uint256 auctionId) {
+            assertTrue(protocol.isLiquidatable(a) || protocol.quoteBalance(a) < 0);
+            openAuctions.push(auctionId);
+            ghostRewardOutflowWad += (fundBefore - usdc.balanceOf(insurance)) * 1e12;
+        } catch (bytes memory reason) {
+            bytes4 sel = bytes4(reason);
+            if (sel == IAuctionHouse.NotLiquidatable.selector) {
+                assertFalse(protocol.isLiquidatable(a));
+            } else if (sel == IAuctionHouse.NoDebt.selector) {
+                assertGe(protocol.quoteBalance(a), 0);
+            } else if (sel == IAuctionHouse.NoCollateral.selector) {
+                assertEq(protocol.collateralBalance(a, id), 0);
+            } else if (sel == IAuctionHouse.AlreadyInAuction.selector) {
+                assertGt(protocol.auctionLots(a), 0);
+            } else if (sel == IAuctionHouse.NoRoom.selector) {
+                assertLt(auctionHouse.room(id), auctionHouse.dustWad() + 1e12);
+            } else if (sel == IAuctionHouse.NotListed.selector) {
+                assertEq(id, 0); // WETH is sold at a fixed discount, not auctioned
+            } else {
+                revert("unexplained kick revert");
+            }
+        }
+    }
+
+    /// @dev Lets time pass (the curve decays), refreshes both feeds, and takes from an open auction.
+    function take(uint256 keeperSeed, uint256 auctionSeed, uint256 maxAmount, uint256 dt) external {
+        if (openAuctions.length == 0) return;
+        uint256 index = auctionSeed % openAuctions.length;
+        uint256 auctionId = openAuctions[index];
+        _elapse(dt);
+        Auction memory before = auctionHouse.auction(auctionId);
+        if (before.lot == 0) {
+            _forget(index);
+            return;
+        }
+        maxAmount = maxAmount % 3 == 0 ? bound(maxAmount, 1, before.lot) : type(uint256).max;
+        (uint256 price, bool needsReset) = auctionHouse.status(auctionId);
+        address k = keepers[keeperSeed % 2];
+        usdc.mint(k, 10_000_000e6);
+        uint256 fundBefore = usdc.balanceOf(insurance);
+        uint256 coveredBefore = engine.totalBadDebtWad() - engine.totalDeficitWad();
+        vm.prank(k);
+        try auctionHouse.take(auctionId, maxAmount, type(uint256).max, k, "") returns (uint256 amount, uint256 paid) {
+            // Property 12: never a sale below the floor, never a zero-bid settlement.
+            assertFalse(needsReset, "sold past the floor");
+            assertGt(paid, 0);
+            assertLe(amount, before.lot);
+            assertLe(paid, before.targetWad);
+            assertGe(paid + 1e12, amount * price / 10 ** collateralTokens[before.collateralId].decimals(), "underpaid");
+            uint256 coveredPaid = (engine.totalBadDebtWad() - engine.totalDeficitWad() - coveredBefore) / 1e12;
+            ghostInsuranceInflowWad += (usdc.balanceOf(insurance) + coveredPaid - fundBefore) * 1e12;
+            if (auctionHouse.auction(auctionId).lot == 0) _forget(index);
+            ghostAuctionTakes++;
+        } catch (bytes memory reason) {
+            bytes4 sel = bytes4(reason);
+            if (sel == IAuctionHouse.NeedsReset.selector) assertTrue(needsReset);
+            else if (sel == IAuctionHouse.ZeroTake.selector) assertLe(before.targetWad, auctionHouse.dustWad() * 2);
+            else revert("unexplained take revert");
+        }
+    }
+
+    function redo(uint256 keeperSeed, uint256 auctionSeed, uint256 dt) external {
+        if (openAuctions.length == 0) return;
+        uint256 index = auctionSeed % openAuctions.length;
+        uint256 auctionId = openAuctions[index];
+        _elapse(dt);
+        if (auctionHouse.auction(auctionId).lot == 0) {
+            _forget(index);
+            return;
+        }
+        (, bool needsReset) = auctionHouse.status(auctionId);
+        uint256 fundBefore = usdc.balanceOf(insurance);
+        vm.prank(keepers[keeperSeed % 2]);
+        try auctionHouse.redo(auctionId) {
+            assertTrue(needsReset);
+            ghostRewardOutflowWad += (fundBefore - usdc.balanceOf(insurance)) * 1e12;
+        } catch (bytes memory reason) {
+            assertEq(bytes4(reason), IAuctionHouse.NoResetNeeded.selector);
+            assertFalse(needsReset);
+        }
+    }
+
+    function _elapse(uint256 dt) internal {
+        vm.warp(block.timestamp + bound(dt, 0, 5 minutes));
+        for (uint256 i; i < 2; ++i) {
+            feeds[i].push(int192(feeds[i].answerWad()));
+        }
+    }
+
+    function _forget(uint256 index) internal {
+        openAuctions[index] = openAuctions[openAuctions.length - 1];
+        openAuctions.pop();
     }
 
     /// Property 14: an account can never liquidate itself.
