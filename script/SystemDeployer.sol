@@ -130,17 +130,17 @@ abstract contract SystemDeployer {
         d.auctionHouse.setAuctionParams(0, p);
         d.auctionHouse.setAuctionParams(1, p);
         d.auctionHouse.setGlobalLimits(3_000_000e18, 10e18);
-        // $5 + 0.1% of the target + gas × base fee × ETH price × 1.2, at most $200 (see docs/design.md).
+        // $5 + 0.1% of the target + gas × base fee × ETH price × 1.2, at most $300 (see docs/design.md).
         d.auctionHouse
             .setKeeperRewardParams(
                 KeeperRewardParams({
                     nativeOracle: d.ethFeed,
                     gasFactorBps: 12_000,
-                    kickGas: 250_000,
+                    kickGas: 310_000,
                     redoGas: 100_000,
                     tipWad: 5e18,
                     chipWad: 0.001e18,
-                    maxRewardWad: 200e18
+                    maxRewardWad: 300e18
                 })
             );
 
