@@ -237,6 +237,10 @@ contract AuctionHouse is IAuctionHouse, Owned {
             amount = paidWad.divWadDown(priceWad) / unitWad;
         }
         if (amount == 0 || paidWad == 0) revert ZeroTake();
+        if (amount < a.lot && paidWad < a.targetWad) {
+            uint256 remainderValueWad = ((a.lot - amount) * unitWad).mulWadDown(priceWad);
+            if (remainderValueWad < dustWad) revert LotDust(remainderValueWad, dustWad);
+        }
     }
 
     /// @dev Proceeds repay the account's debt first, then the penalty (to the insurance fund); any excess belongs to

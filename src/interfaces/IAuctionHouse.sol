@@ -73,6 +73,7 @@ interface IAuctionHouse {
     error NoResetNeeded(uint256 auctionId);
     error PriceLimit(uint256 priceWad, uint256 maxPriceWad);
     error ZeroTake();
+    error LotDust(uint256 remainderValueWad, uint256 dustWad);
     error BreakerActive(uint8 level);
     error SelfLiquidation(address account);
     error InvalidParams(string reason);
@@ -120,7 +121,7 @@ interface IAuctionHouse {
 
     /// @notice Buys up to `maxAmount` of the lot at the current price, paying at most `maxPriceWad` per whole token.
     /// The collateral goes to `receiver`; with `data`, `receiver` is called back before payment is pulled from the
-    /// caller. A take never leaves less than the dust minimum of target unraised.
+    /// caller. A take never leaves less than the dust minimum of target unraised, nor a lot worth less than it.
     function take(uint256 auctionId, uint256 maxAmount, uint256 maxPriceWad, address receiver, bytes calldata data)
         external
         returns (uint256 amount, uint256 paidWad);

@@ -154,6 +154,20 @@ contract AuctionHouseTest is BaseTest {
         assertEq(paid2, a.targetWad - 10e18);
     }
 
+    /// A take may not leave a lot worth less than the dust minimum while target remains.
+    function test_take_revertsWhenTheLotLeftIsDust() public {
+        auctionHouse.setGlobalLimits(3_000_000e18, 10e18);
+        uint256 id = _kick();
+        vm.warp(block.timestamp + 150); // ≈ 1,703: the whole lot is worth less than the target
+        (uint256 price,) = auctionHouse.status(id);
+        uint256 almostAll = 3e18 - 0.001e18; // leaves 0.001 WETH ≈ $1.70
+        vm.prank(keeper2);
+        vm.expectRevert(abi.encodeWithSelector(IAuctionHouse.LotDust.selector, 0.001e18 * price / 1e18, 10e18));
+        auctionHouse.take(id, almostAll, type(uint256).max, keeper2, "");
+        vm.prank(keeper2);
+        auctionHouse.take(id, 3e18, type(uint256).max, keeper2, ""); // the whole lot is fine
+    }
+
     /// Two keepers in one block: the second finds the auction gone and reverts cheaply.
     function test_take_secondTakerInTheSameBlock() public {
         uint256 id = _kick();

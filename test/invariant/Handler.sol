@@ -369,6 +369,7 @@ contract Handler is Test {
             bytes4 sel = bytes4(reason);
             if (sel == IAuctionHouse.NeedsReset.selector) assertTrue(needsReset);
             else if (sel == IAuctionHouse.ZeroTake.selector) assertLe(before.targetWad, auctionHouse.dustWad() * 2);
+            else if (sel == IAuctionHouse.LotDust.selector) assertLt(maxAmount, before.lot);
             else revert("unexplained take revert");
         }
     }
