@@ -22,6 +22,8 @@ export default defineConfig({
         "PushPriceFeed.sol/**",
         "LiquidityVault.sol/**",
         "TestnetToken.sol/**",
+        "IAuctionHouse.sol/**",
+        "ConstantProductPool.sol/**",
       ],
     }),
   ],

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { createConfig } from "ponder";
 import {
   iInsuranceFundAbi,
+  iAuctionHouseAbi,
   iLiquidationEngineAbi,
   iMarginProtocolAbi,
   pushPriceFeedAbi,
@@ -49,6 +50,12 @@ export default createConfig({
       chain: "anvil",
       abi: iLiquidationEngineAbi,
       address: deployment.engine,
+      startBlock,
+    },
+    AuctionHouse: {
+      chain: "anvil",
+      abi: iAuctionHouseAbi,
+      address: deployment.auctionHouse,
       startBlock,
     },
     InsuranceFund: {

@@ -178,3 +178,36 @@ export const circuitEvent = onchainTable("circuit_event", (t) => ({
   block: t.bigint().notNull(),
   timestamp: t.bigint().notNull(),
 }));
+
+// Dutch auctions of collateral (the auction pattern): one row per auction,
+// updated by each take and reset until it ends; and one row per take.
+export const auction = onchainTable("auction", (t) => ({
+  id: t.bigint().primaryKey(), // the auction house's auction id
+  house: t.hex().notNull(), // the auction house
+  account: t.hex().notNull(),
+  collateralId: t.bigint().notNull(),
+  keeper: t.hex().notNull(), // who kicked it
+  lot: t.bigint().notNull(), // collateral left [token units]
+  targetWad: t.bigint().notNull(), // quote left to raise
+  startPriceWad: t.bigint().notNull(),
+  startedAt: t.bigint().notNull(), // kick or last reset [unix seconds]
+  kickRewardWad: t.bigint().notNull(),
+  resets: t.integer().notNull(),
+  takes: t.integer().notNull(),
+  active: t.boolean().notNull(),
+  lotReturned: t.bigint(), // at the end: collateral returned to the account
+  targetUnraisedWad: t.bigint(), // at the end: target not raised (bad debt if the account is empty)
+  kickedBlock: t.bigint().notNull(),
+  endedBlock: t.bigint(),
+}));
+
+export const auctionTake = onchainTable("auction_take", (t) => ({
+  id: t.text().primaryKey(), // `${txHash}-${logIndex}`
+  auctionId: t.bigint().notNull(),
+  taker: t.hex().notNull(),
+  amount: t.bigint().notNull(),
+  priceWad: t.bigint().notNull(),
+  paidWad: t.bigint().notNull(),
+  block: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+}));

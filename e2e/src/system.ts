@@ -36,6 +36,10 @@ export type Deployment = {
   wbtc: Address;
   ethFeed: Address;
   btcFeed: Address;
+  auctionHouse: Address;
+  wethPool: Address;
+  wbtcPool: Address;
+  takeCallee: Address;
   feeds: Address[];
 };
 

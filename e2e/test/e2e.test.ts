@@ -4,7 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { iMarginProtocolAbi } from "../../abi/src/generated.ts";
+import { encodeAbiParameters } from "viem";
+import {
+  iAuctionHouseAbi,
+  iLiquidationEngineAbi,
+  iMarginProtocolAbi,
+  testnetTokenAbi,
+} from "../../abi/src/generated.ts";
 import { clients, contracts, send } from "../src/contracts.ts";
 import { startCluster, type Cluster } from "../src/postgres.ts";
 import { waitFor } from "../src/processes.ts";
@@ -12,6 +18,7 @@ import {
   liquidatableAt,
   openBook,
   pushPrices,
+  traderKey,
   type TraderPlan,
 } from "../src/scenario.ts";
 import { DEPLOYER_KEY, startSystem, type System } from "../src/system.ts";
@@ -161,6 +168,115 @@ async function liquidateOneAccount(system: System) {
   );
 }
 
+/**
+ * The auction pattern on a real chain: WETH is auctioned; the keeper closes the position, a capital-less taker
+ * kicks and takes through the pool callback, and the index follows the auction to its end.
+ */
+async function auctionOneAccount(system: System) {
+  const { publicClient, wallet } = clients(system.rpcUrl);
+  const d = system.deployment;
+  const c = contracts(d, publicClient);
+  const owner = wallet(DEPLOYER_KEY);
+  await send(publicClient, owner, {
+    address: d.engine,
+    abi: iLiquidationEngineAbi,
+    functionName: "setCollateralPattern",
+    args: [0n, 1],
+  });
+  // 3 WETH of collateral, long 4 ETH; at 1,800 its equity is negative.
+  const [trader] = await openBook(system.rpcUrl, d, [
+    {
+      label: "weth-backed",
+      quoteUsdc: 0n,
+      wethWad: 3n * WAD,
+      wbtcSats: 0n,
+      ethSizeWad: 4n * WAD,
+      btcSizeWad: 0n,
+    },
+  ]);
+  await system.startKeeper();
+  await pushPrices(system.rpcUrl, d, { ethUsd: 1_800n, btcUsd: 60_000n });
+  await waitFor(
+    "the keeper to close the position",
+    async () =>
+      (await c.protocol.read.position([trader!.address, 0n]))[0] === 0n,
+    { timeoutMs: 60_000, intervalMs: 250, proc: system.keeper },
+  );
+
+  // A taker with gas money and no quote: kick, then take through the pool.
+  const takerKey = traderKey(999);
+  const taker = wallet(takerKey);
+  await publicClient.request({
+    method: "anvil_setBalance" as never,
+    params: [taker.account.address, "0x8ac7230489e80000"] as never,
+  });
+  await send(publicClient, taker, {
+    address: d.quote,
+    abi: testnetTokenAbi,
+    functionName: "approve",
+    args: [d.auctionHouse, 2n ** 256n - 1n],
+  });
+  await send(publicClient, taker, {
+    address: d.auctionHouse,
+    abi: iAuctionHouseAbi,
+    functionName: "kick",
+    args: [trader!.address, 0n],
+  });
+  const active = async () =>
+    (await (await fetch(`${system.indexerUrl}/auctions/active`)).json()) as {
+      count: number;
+      auctions: {
+        id: string;
+        priceWad: string;
+        needsReset: boolean;
+        lot: string;
+      }[];
+    };
+  await waitFor(
+    "the index to show the live auction",
+    async () => (await active()).count === 1,
+    {
+      timeoutMs: 30_000,
+      proc: system.indexer,
+    },
+  );
+  const live = (await active()).auctions[0]!;
+  assert.equal(live.lot, (3n * WAD).toString());
+  assert.ok(BigInt(live.priceWad) > 0n && !live.needsReset);
+
+  await send(publicClient, taker, {
+    address: d.auctionHouse,
+    abi: iAuctionHouseAbi,
+    functionName: "take",
+    args: [
+      BigInt(live.id),
+      2n ** 256n - 1n,
+      2n ** 256n - 1n,
+      d.takeCallee,
+      encodeAbiParameters(
+        [{ type: "address" }, { type: "uint256" }],
+        [d.wethPool, 0n],
+      ),
+    ],
+  });
+  assert.ok(
+    (await c.usdc.read.balanceOf([taker.account.address])) > 0n,
+    "the taker profited without capital",
+  );
+  assert.ok(
+    (await c.protocol.read.quoteBalance([trader!.address])) >= 0n,
+    "the debt was repaid",
+  );
+  await waitFor(
+    "the index to end the auction",
+    async () => (await active()).count === 0,
+    {
+      timeoutMs: 30_000,
+      proc: system.indexer,
+    },
+  );
+}
+
 describe("end to end", { concurrency: false }, () => {
   const systems: System[] = [];
   let cluster: Cluster | undefined;
@@ -176,6 +292,17 @@ describe("end to end", { concurrency: false }, () => {
       const system = await startSystem({ blockTimeSeconds: 1 });
       systems.push(system);
       await liquidateOneAccount(system);
+      await system.stop();
+    },
+  );
+
+  it(
+    "auctions an account's collateral, taken without capital through a pool",
+    { timeout: 240_000 },
+    async () => {
+      const system = await startSystem({ blockTimeSeconds: 1 });
+      systems.push(system);
+      await auctionOneAccount(system);
       await system.stop();
     },
   );

@@ -15,6 +15,7 @@ export type Deployment = {
   wbtc: Address;
   ethFeed: Address;
   btcFeed: Address;
+  auctionHouse: Address;
   feeds: Address[];
 };
 
@@ -28,6 +29,7 @@ const ADDRESS_FIELDS = [
   "wbtc",
   "ethFeed",
   "btcFeed",
+  "auctionHouse",
 ] as const;
 
 export class DeploymentError extends Error {

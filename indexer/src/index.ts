@@ -6,6 +6,8 @@ import {
   account,
   accountHealth,
   badDebt,
+  auction,
+  auctionTake,
   circuitEvent,
   collateralAsset,
   collateralBalance,
@@ -354,5 +356,65 @@ ponder.on("PriceFeed:VolatilityTripped", async ({ event, context }) => {
     until: event.args.volatileUntil,
     block: event.block.number,
     timestamp: event.block.timestamp,
+  });
+});
+
+/*//////////////////////////////////////////////////////////////
+                            AUCTIONS
+//////////////////////////////////////////////////////////////*/
+
+ponder.on("AuctionHouse:Kicked", async ({ event, context }) => {
+  const a = event.args;
+  await context.db.insert(auction).values({
+    id: a.auctionId,
+    house: event.log.address,
+    account: a.account,
+    collateralId: a.collateralId,
+    keeper: a.keeper,
+    lot: a.lot,
+    targetWad: a.targetWad,
+    startPriceWad: a.startPriceWad,
+    startedAt: event.block.timestamp,
+    kickRewardWad: a.rewardWad,
+    resets: 0,
+    takes: 0,
+    active: true,
+    kickedBlock: event.block.number,
+  });
+});
+
+ponder.on("AuctionHouse:Taken", async ({ event, context }) => {
+  const a = event.args;
+  await context.db.insert(auctionTake).values({
+    id: `${event.transaction.hash}-${event.log.logIndex}`,
+    auctionId: a.auctionId,
+    taker: a.taker,
+    amount: a.amount,
+    priceWad: a.priceWad,
+    paidWad: a.paidWad,
+    block: event.block.number,
+    timestamp: event.block.timestamp,
+  });
+  await context.db.update(auction, { id: a.auctionId }).set((row) => ({
+    lot: a.lotLeft,
+    targetWad: a.targetLeftWad,
+    takes: row.takes + 1,
+  }));
+});
+
+ponder.on("AuctionHouse:Reset", async ({ event, context }) => {
+  await context.db.update(auction, { id: event.args.auctionId }).set((row) => ({
+    startPriceWad: event.args.startPriceWad,
+    startedAt: event.block.timestamp,
+    resets: row.resets + 1,
+  }));
+});
+
+ponder.on("AuctionHouse:Ended", async ({ event, context }) => {
+  await context.db.update(auction, { id: event.args.auctionId }).set({
+    active: false,
+    lotReturned: event.args.lotReturned,
+    targetUnraisedWad: event.args.targetUnraisedWad,
+    endedBlock: event.block.number,
   });
 });

@@ -15,6 +15,7 @@ const valid = {
   wbtc: a(7),
   ethFeed: a(8),
   btcFeed: a(9),
+  auctionHouse: a(10),
   feeds: [a(8), a(9)],
 };
 

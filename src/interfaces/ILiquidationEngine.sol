@@ -108,6 +108,9 @@ interface ILiquidationEngine {
 
     /// @notice The liquidation pattern of a collateral asset (fixed fee by default).
     function collateralPattern(uint256 collateralId) external view returns (CollateralPattern);
+
+    /// @notice Chooses the pattern of a collateral asset; the owner.
+    function setCollateralPattern(uint256 collateralId, CollateralPattern pattern) external;
     function insuranceFund() external view returns (address);
     function params() external view returns (LiquidationParams memory);
 

@@ -3,8 +3,9 @@
 // progress), /health, /ready and /metrics for itself.
 import { Hono } from "hono";
 import { client, eq, graphql, replaceBigInts, sql } from "ponder";
-import { db } from "ponder:api";
-import schema, { protocolStats } from "ponder:schema";
+import { db, publicClients } from "ponder:api";
+import schema, { auction, protocolStats } from "ponder:schema";
+import { iAuctionHouseAbi } from "../../../abi/src/generated.ts";
 import { WAD } from "../health.ts";
 import { atRiskAccounts } from "./atRisk.ts";
 import { decodeCheckpoint } from "./checkpoint.ts";
@@ -49,6 +50,29 @@ app.get("/status/latest", async (c) => {
   if (row === undefined)
     return c.json({ error: "indexing has not started" }, 503);
   return c.json(decodeCheckpoint(Number(row.chain_id), row.latest_checkpoint));
+});
+
+// GET /auctions/active — live auctions with their current price and whether
+// they must be reset, read from the auction house at the chain head.
+app.get("/auctions/active", async (c) => {
+  const rows = await db
+    .select()
+    .from(auction)
+    .where(eq(auction.active, true))
+    .orderBy(auction.id);
+  const client = publicClients.anvil;
+  const auctions = await Promise.all(
+    rows.map(async (row) => {
+      const house = await client.readContract({
+        abi: iAuctionHouseAbi,
+        address: row.house,
+        functionName: "status",
+        args: [row.id],
+      });
+      return { ...row, priceWad: house[0], needsReset: house[1] };
+    }),
+  );
+  return c.json(json({ count: auctions.length, auctions }));
 });
 
 // GET /stats — the protocol_stats row.
