@@ -10,6 +10,7 @@ export const DECISION_KINDS = [
   "skip-invalid-price",
   "skip-gas-cap",
   "skip-insufficient-quote",
+  "skip-auctioned",
   "dry-run",
   "lost-race",
   "error",

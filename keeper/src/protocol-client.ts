@@ -99,6 +99,8 @@ export interface ProtocolClient {
     marketId: number,
   ): Promise<LiquidationPreview>;
   liquidationParams(): Promise<LiquidationParams>;
+  /** The engine's pattern for a collateral asset: 0 fixed fee (sold by `buyCollateral`), 1 Dutch auction. */
+  collateralPattern(collateralId: number): Promise<number>;
   ethPrice(): Promise<PriceRead>;
   feeQuote(): Promise<FeeQuote>;
   quoteFunding(): Promise<QuoteFunding>;

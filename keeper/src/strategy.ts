@@ -272,6 +272,15 @@ export function createStrategy(deps: StrategyDeps): Strategy {
       try {
         const state = await chain.collateralState(account, collateralId);
         if (state.amount === 0n) continue;
+        // An asset sold by Dutch auction is kicked on the auction house, not bought here.
+        if ((await chain.collateralPattern(collateralId)) !== 0) {
+          emit({
+            ...here,
+            decision: "skip-auctioned",
+            reason: "this collateral is sold by Dutch auction",
+          });
+          continue;
+        }
         const estimate = estimateCollateralBuy({
           balance: state.amount,
           priceWad: state.priceWad,

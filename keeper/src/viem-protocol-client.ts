@@ -168,6 +168,17 @@ export async function createViemProtocolClient(args: {
         return { closeSizeWad, penaltyWad, keeperRewardWad };
       }),
 
+    collateralPattern: (collateralId) =>
+      call("collateralPattern", async () =>
+        Number(
+          await publicClient.readContract({
+            ...engine,
+            functionName: "collateralPattern",
+            args: [BigInt(collateralId)],
+          }),
+        ),
+      ),
+
     liquidationParams: () =>
       call("params", async () => {
         const params = await publicClient.readContract({

@@ -169,6 +169,12 @@ export class FakeChain implements ProtocolClient {
     this.enter("liquidationParams");
     return this.params;
   }
+  /** Collateral ids sold by Dutch auction; every other id is fixed fee. */
+  auctioned = new Set<number>();
+  async collateralPattern(collateralId: number) {
+    this.enter("collateralPattern");
+    return this.auctioned.has(collateralId) ? 1 : 0;
+  }
   async ethPrice() {
     this.enter("ethPrice");
     return this.eth;

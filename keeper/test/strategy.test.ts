@@ -348,6 +348,17 @@ describe("strategy: collateral", () => {
     });
   });
 
+  it("leaves collateral sold by Dutch auction to the auction house", async () => {
+    const chain = indebted();
+    chain.auctioned.add(WETH);
+    const decision = only(
+      await run(chain, {}, { marketIds: [], collateralIds: [WETH] }),
+    );
+    assert.equal(decision.decision, "skip-auctioned");
+    assert.equal(chain.count("simulateBuyCollateral"), 0);
+    assert.equal(chain.count("send"), 0);
+  });
+
   it("skips when the keeper holds too little quote", async () => {
     const chain = indebted();
     chain.funding = { balanceWad: 10n * WAD, allowanceWad: 10n ** 40n };
