@@ -5,7 +5,7 @@ import {BaseTest} from "../Base.t.sol";
 import {Handler} from "./Handler.sol";
 import {CollateralPattern} from "../../src/interfaces/ILiquidationEngine.sol";
 
-/// @notice Global properties (numbered as in the reliability spec: 1, 2, 6, 8, 9, 12, 13) checked after every call.
+/// @notice Global properties of `docs/properties.md` (1, 2, 6, 8, 13 and the auction books) checked after every call.
 contract InvariantsTest is BaseTest {
     Handler internal handler;
 
