@@ -166,6 +166,7 @@ contract Handler is Test {
             _assertNotWorse(a, healthyBefore, known);
             calls["trade"]++;
         } catch (bytes memory reason) {
+            if (_haltedBy(reason, 1)) return;
             bytes4 sel = bytes4(reason);
             if (sel == IMarginProtocol.OpenInterestCapExceeded.selector) return;
             if (sel == IMarginProtocol.PositionBelowMinimum.selector) {
@@ -236,6 +237,7 @@ contract Handler is Test {
         try engine.liquidate(s.account, s.marketId, s.maxClose) returns (int256 closed) {
             _checkLiquidation(s, closed);
         } catch (bytes memory reason) {
+            if (_haltedBy(reason, 2)) return;
             bytes4 sel = bytes4(reason);
             if (sel == ILiquidationEngine.Healthy.selector) assertFalse(s.liquidatable);
             else if (sel == ILiquidationEngine.NoPosition.selector) assertEq(s.size, 0);
@@ -291,6 +293,7 @@ contract Handler is Test {
             assertGt(paidWad, 0, "no zero-price sale");
             ghostCollateralSales++;
         } catch (bytes memory reason) {
+            if (_haltedBy(reason, 3)) return;
             bytes4 sel = bytes4(reason);
             if (sel == ILiquidationEngine.NoDebt.selector) assertGe(q, 0);
             else if (sel == ILiquidationEngine.Healthy.selector) assertFalse(liquidatable);
@@ -317,6 +320,7 @@ contract Handler is Test {
             openAuctions.push(auctionId);
             ghostRewardOutflowWad += (fundBefore - usdc.balanceOf(insurance)) * 1e12;
         } catch (bytes memory reason) {
+            if (_haltedBy(reason, 2)) return;
             bytes4 sel = bytes4(reason);
             if (sel == IAuctionHouse.NotLiquidatable.selector) {
                 assertFalse(protocol.isLiquidatable(a));
@@ -366,6 +370,7 @@ contract Handler is Test {
             if (auctionHouse.auction(auctionId).lot == 0) _forget(index);
             ghostAuctionTakes++;
         } catch (bytes memory reason) {
+            if (_haltedBy(reason, 3)) return;
             bytes4 sel = bytes4(reason);
             if (sel == IAuctionHouse.NeedsReset.selector) assertTrue(needsReset);
             else if (sel == IAuctionHouse.ZeroTake.selector) assertLe(before.targetWad, auctionHouse.dustWad() * 2);
@@ -390,6 +395,7 @@ contract Handler is Test {
             assertTrue(needsReset);
             ghostRewardOutflowWad += (fundBefore - usdc.balanceOf(insurance)) * 1e12;
         } catch (bytes memory reason) {
+            if (_haltedBy(reason, 2)) return;
             assertEq(bytes4(reason), IAuctionHouse.NoResetNeeded.selector);
             assertFalse(needsReset);
         }
@@ -405,6 +411,22 @@ contract Handler is Test {
     function _forget(uint256 index) internal {
         openAuctions[index] = openAuctions[openAuctions.length - 1];
         openAuctions.pop();
+    }
+
+    /// @dev Raises or lowers the circuit breaker; mostly back to 0 so that the other actions keep running.
+    function setBreaker(uint256 seed) external {
+        uint8 level = seed % 8 < 5 ? 0 : uint8(seed % 4);
+        protocol.setBreakerLevel(level);
+        calls["setBreaker"]++;
+    }
+
+    /// @dev Property 13: an action refused by the breaker is one the current level halts.
+    function _haltedBy(bytes memory reason, uint8 minimumLevel) internal view returns (bool) {
+        if (bytes4(reason) != IMarginProtocol.BreakerActive.selector) return false;
+        uint8 level = abi.decode(_args(reason), (uint8));
+        assertGe(level, minimumLevel, "halted below its level");
+        assertEq(level, protocol.breakerLevel());
+        return true;
     }
 
     /// Property 14: an account can never liquidate itself.

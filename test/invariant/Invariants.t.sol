@@ -25,7 +25,8 @@ contract InvariantsTest is BaseTest {
         // WETH is sold at a fixed discount, WBTC by Dutch auction: both patterns run in one system.
         engine.setCollateralPattern(WBTC_ID, CollateralPattern.DutchAuction);
         targetContract(address(handler));
-        bytes4[] memory actions = new bytes4[](12);
+        protocol.setGuardian(address(handler));
+        bytes4[] memory actions = new bytes4[](13);
         actions[0] = Handler.depositQuote.selector;
         actions[1] = Handler.withdrawQuote.selector;
         actions[2] = Handler.depositCollateral.selector;
@@ -38,6 +39,7 @@ contract InvariantsTest is BaseTest {
         actions[9] = Handler.take.selector;
         actions[10] = Handler.redo.selector;
         actions[11] = Handler.selfLiquidate.selector;
+        actions[12] = Handler.setBreaker.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
     }
 
