@@ -87,9 +87,10 @@ interface ILiquidationEngine {
         external
         returns (int256 closedSizeWad);
 
-    /// @notice Buys up to `maxAmount` [token units] of a liquidatable or indebted, position-free account's collateral
-    /// at the oracle price minus the discount, never paying more than `maxPriceWad` per whole token, and never more
-    /// quote than the account's debt unless the whole balance is taken. The caller pays in the quote asset.
+    /// @notice Buys up to `maxAmount` [token units] of the collateral of an account that is below maintenance and in
+    /// debt, for an asset of the fixed-fee pattern, at the oracle price × max(1 − discount, haircut), never paying more
+    /// than `maxPriceWad` per whole token, and never more quote than the account's debt unless the whole balance is
+    /// taken. The caller pays in the quote asset (approved to the protocol).
     /// @return amount Collateral bought [token units].
     /// @return quotePaidWad Quote paid [wad].
     function buyCollateral(address account, uint256 collateralId, uint256 maxAmount, uint256 maxPriceWad)
