@@ -31,7 +31,7 @@ suite() {
 }
 
 suite format-solidity "$FORGE" fmt --check
-suite format-typescript "$ROOT/node_modules/.bin/prettier" --check indexer keeper e2e abi/wagmi.config.ts
+suite format-typescript "$ROOT/node_modules/.bin/prettier" --check indexer keeper e2e abi
 suite typecheck-indexer "$ROOT/node_modules/.bin/tsc" --noEmit -p indexer
 suite typecheck-keeper "$ROOT/node_modules/.bin/tsc" --noEmit -p keeper
 suite typecheck-e2e "$ROOT/node_modules/.bin/tsc" --noEmit -p e2e

@@ -5,6 +5,10 @@ import path from "node:path";
 import { type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { testnetTokenAbi } from "../../abi/src/generated.ts";
+import {
+  type Deployment,
+  parseDeploymentJson,
+} from "../../abi/src/deployment.ts";
 import { clients, send } from "./contracts.ts";
 import { ROOT, foundryBin } from "./paths.ts";
 import {
@@ -18,30 +22,12 @@ import {
 } from "./processes.ts";
 
 /** anvil's default mnemonic accounts 0 (deployer, price pusher) and 1 (keeper). */
+export type { Deployment };
+
 export const DEPLOYER_KEY =
   "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
 export const KEEPER_KEY =
   "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d" as const;
-
-export type Deployment = {
-  chainId: number;
-  startBlock: number;
-  deployer: Address;
-  quote: Address;
-  protocol: Address;
-  engine: Address;
-  vault: Address;
-  insuranceFund: Address;
-  weth: Address;
-  wbtc: Address;
-  ethFeed: Address;
-  btcFeed: Address;
-  auctionHouse: Address;
-  wethPool: Address;
-  wbtcPool: Address;
-  takeCallee: Address;
-  feeds: Address[];
-};
 
 export type SystemOptions = {
   /** Postgres connection string; embedded PGlite when absent. */
@@ -129,11 +115,17 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     );
     deploymentFileToRemove = deploymentFile;
     onCleanup(() => rmSync(deploymentFile, { force: true }));
-    const deployment = JSON.parse(
-      readFileSync(deploymentFile, "utf8"),
-    ) as Deployment;
+    const parsed = parseDeploymentJson(
+      JSON.parse(readFileSync(deploymentFile, "utf8")),
+    );
+    if (!parsed.ok) {
+      throw new Error(
+        `deploy script wrote a bad ${deploymentFile}: ${parsed.issues.map((i) => `${i.field} ${i.message}`).join("; ")}`,
+      );
+    }
+    const deployment = parsed.deployment;
 
-    // The keeper buys collateral with its own quote: give it working capital (flash-callback takes come later).
+    // The keeper buys collateral with its own quote: give it working capital.
     await fundKeeper(rpcUrl, deployment);
 
     // 3. indexer

@@ -16,6 +16,9 @@ const valid = {
   ethFeed: a(8),
   btcFeed: a(9),
   auctionHouse: a(10),
+  wethPool: a(11),
+  wbtcPool: a(12),
+  takeCallee: a(13),
   feeds: [a(8), a(9)],
 };
 

@@ -1,56 +1,12 @@
-/** The deployments JSON written by the deploy script: chain id, start block and contract addresses. */
-import { getAddress, isAddress, type Address } from "viem";
-import { z } from "zod";
+/** The deployments JSON written by the deploy script (shape and validation shared: abi/src/deployment.ts). */
+import {
+  type Deployment,
+  parseDeploymentJson,
+} from "../../abi/src/deployment.ts";
 import { ConfigError } from "./errors.ts";
 import type { FileReader } from "./config.ts";
 
-export type Deployments = {
-  chainId: number;
-  startBlock: number;
-  quote: Address;
-  protocol: Address;
-  engine: Address;
-  vault: Address;
-  insuranceFund: Address;
-  weth: Address;
-  wbtc: Address;
-  /** PushPriceFeed of ETH in quote [wad]: values gas in quote. */
-  ethFeed: Address;
-  btcFeed: Address;
-  feeds: Address[];
-};
-
-const address = z
-  .string({
-    error: (issue) =>
-      issue.input === undefined
-        ? "is required: expected an address"
-        : "expected an address",
-  })
-  .refine((value) => isAddress(value, { strict: false }), {
-    error: "expected a 0x-prefixed 20-byte address",
-  })
-  .transform((value) => getAddress(value));
-
-const blockNumber = z
-  .number({ error: "expected a non-negative integer" })
-  .int()
-  .nonnegative();
-
-const deploymentsSchema = z.object({
-  chainId: z.number({ error: "expected a positive integer" }).int().positive(),
-  startBlock: blockNumber,
-  quote: address,
-  protocol: address,
-  engine: address,
-  vault: address,
-  insuranceFund: address,
-  weth: address,
-  wbtc: address,
-  ethFeed: address,
-  btcFeed: address,
-  feeds: z.array(address, { error: "expected an array of addresses" }),
-});
+export type Deployments = Deployment;
 
 /** Reads and validates the deployments file; throws a ConfigError with one line per bad field. */
 export function loadDeployments(
@@ -65,15 +21,11 @@ export function loadDeployments(
       `deployment error: ${path}: cannot read or parse: ${(error as Error).message}`,
     ]);
   }
-  const parsed = deploymentsSchema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const lines: string[] = [];
-  const reported = new Set<string>();
-  for (const issue of parsed.error.issues) {
-    const field = issue.path.join(".") || "(root)";
-    if (reported.has(field)) continue;
-    reported.add(field);
-    lines.push(`deployment error: ${path}: ${field}: ${issue.message}`);
-  }
-  throw new ConfigError(lines);
+  const parsed = parseDeploymentJson(json);
+  if (parsed.ok) return parsed.deployment;
+  throw new ConfigError(
+    parsed.issues.map(
+      (i) => `deployment error: ${path}: ${i.field}: ${i.message}`,
+    ),
+  );
 }

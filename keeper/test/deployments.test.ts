@@ -17,6 +17,10 @@ const VALID = {
   wbtc: address(7),
   ethFeed: address(8),
   btcFeed: address(9),
+  auctionHouse: address(10),
+  wethPool: address(11),
+  wbtcPool: address(12),
+  takeCallee: address(13),
   feeds: [address(8), address(9)],
 };
 
