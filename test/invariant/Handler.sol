@@ -29,12 +29,7 @@ contract Handler is Test {
     address[2] public keepers;
 
     // Ghost state
-    uint256 public ghostLiquidations;
-    uint256 public ghostCollateralSales;
-    uint256 public ghostKeeperRewardsWad;
     uint256 public ghostInsuranceInflowWad;
-    uint256 public ghostLastBadDebtWad;
-    mapping(bytes32 => uint256) public calls;
 
     constructor(
         MarginProtocol protocol_,
@@ -66,7 +61,6 @@ contract Handler is Test {
 
     AuctionHouse public auctionHouse;
     uint256[] internal openAuctions;
-    uint256 public ghostAuctionTakes;
     /// @notice Keeper rewards the insurance fund paid on kicks and resets [wad].
     uint256 public ghostRewardOutflowWad;
 
@@ -100,7 +94,6 @@ contract Handler is Test {
         protocol.depositQuote(amount);
         vm.stopPrank();
         _assertNotWorse(a, healthyBefore, known);
-        calls["depositQuote"]++;
     }
 
     function withdrawQuote(uint256 actorSeed, uint256 amount) external {
@@ -113,7 +106,6 @@ contract Handler is Test {
         vm.prank(a);
         try protocol.withdrawQuote(amount) {
             _assertNotWorse(a, healthyBefore, known);
-            calls["withdrawQuote"]++;
         } catch (bytes memory reason) {
             _expectMarginRevert(reason);
         }
@@ -134,7 +126,6 @@ contract Handler is Test {
         protocol.depositCollateral(id, amount);
         vm.stopPrank();
         _assertNotWorse(a, healthyBefore, known);
-        calls["depositCollateral"]++;
     }
 
     function withdrawCollateral(uint256 actorSeed, uint256 id, uint256 amount) external {
@@ -147,7 +138,6 @@ contract Handler is Test {
         vm.prank(a);
         try protocol.withdrawCollateral(id, amount) {
             _assertNotWorse(a, healthyBefore, known);
-            calls["withdrawCollateral"]++;
         } catch (bytes memory reason) {
             _expectMarginRevert(reason);
         }
@@ -164,7 +154,6 @@ contract Handler is Test {
         vm.prank(a);
         try protocol.trade(marketId, sizeDeltaWad, sizeDeltaWad > 0 ? type(uint256).max : 0) {
             _assertNotWorse(a, healthyBefore, known);
-            calls["trade"]++;
         } catch (bytes memory reason) {
             if (_haltedBy(reason, 1)) return;
             bytes4 sel = bytes4(reason);
@@ -199,7 +188,6 @@ contract Handler is Test {
         feeds[i].push(int192(int256(next)));
         PushPriceFeed other = feeds[1 - i];
         other.push(int192(other.answerWad()));
-        calls["movePrice"]++;
     }
 
     struct LiquidationSnap {
@@ -255,7 +243,6 @@ contract Handler is Test {
         uint256 received = usdc.balanceOf(s.keeper) - s.keeperBalance;
         // Property 8: the keeper receives exactly the computed reward (when the planned close ran).
         if (closed == s.plannedClose) assertEq(received, s.reward / 1e12, "keeper reward");
-        ghostKeeperRewardsWad += received * 1e12;
         // Insurance inflow, net of any bad debt it covered within the call.
         uint256 coveredPaid = (engine.totalBadDebtWad() - engine.totalDeficitWad() - s.coveredBefore) / 1e12;
         ghostInsuranceInflowWad += (usdc.balanceOf(insurance) + coveredPaid - s.fund) * 1e12;
@@ -268,7 +255,6 @@ contract Handler is Test {
             uint256 price = uint256(int256(feeds[s.marketId].answerWad()));
             assertGe(_abs(sizeAfter) * price / WAD + 1, engine.params().dustNotionalWad, "dust left");
         }
-        ghostLiquidations++;
     }
 
     function buyCollateral(uint256 keeperSeed, uint256 actorSeed, uint256 id, uint256 maxAmount) external {
@@ -291,7 +277,6 @@ contract Handler is Test {
             // Property 5 for sales: equity never falls (settled bad debt only raises it to 0).
             assertGe(equityAfter, equityBefore, "sale lowered equity");
             assertGt(paidWad, 0, "no zero-price sale");
-            ghostCollateralSales++;
         } catch (bytes memory reason) {
             if (_haltedBy(reason, 3)) return;
             bytes4 sel = bytes4(reason);
@@ -368,7 +353,6 @@ contract Handler is Test {
             uint256 coveredPaid = (engine.totalBadDebtWad() - engine.totalDeficitWad() - coveredBefore) / 1e12;
             ghostInsuranceInflowWad += (usdc.balanceOf(insurance) + coveredPaid - fundBefore) * 1e12;
             if (auctionHouse.auction(auctionId).lot == 0) _forget(index);
-            ghostAuctionTakes++;
         } catch (bytes memory reason) {
             if (_haltedBy(reason, 3)) return;
             bytes4 sel = bytes4(reason);
@@ -417,7 +401,6 @@ contract Handler is Test {
     function setBreaker(uint256 seed) external {
         uint8 level = seed % 8 < 5 ? 0 : uint8(seed % 4);
         protocol.setBreakerLevel(level);
-        calls["setBreaker"]++;
     }
 
     /// @dev Property 13: an action refused by the breaker is one the current level halts.
