@@ -8,7 +8,7 @@ import {ILiquidatable} from "./interfaces/ILiquidatable.sol";
 import {IMarginProtocol, CollateralParams} from "./interfaces/IMarginProtocol.sol";
 import {ILiquidationEngine, CollateralPattern} from "./interfaces/ILiquidationEngine.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
-import {IOracle, PriceStatus} from "./interfaces/IOracle.sol";
+import {IOracle, PriceStatus, isUsable} from "./interfaces/IOracle.sol";
 import {
     IAuctionHouse,
     IAuctionTakeCallee,
@@ -302,7 +302,7 @@ contract AuctionHouse is IAuctionHouse, Owned {
         uint256 rewardWad = r.tipWad + targetWad.mulWadDown(r.chipWad);
         if (address(r.nativeOracle) != address(0)) {
             (uint256 nativePriceWad, PriceStatus status) = r.nativeOracle.read();
-            if (status == PriceStatus.Valid || status == PriceStatus.Volatile) {
+            if (isUsable(status)) {
                 // [gas] × [wei/gas] = [wei]; × [wad quote per 1e18 wei] / 1e18 = [wad quote]
                 rewardWad += (uint256(gasUnits) * block.basefee).mulWadDown(nativePriceWad) * r.gasFactorBps / 10_000;
             }
@@ -341,7 +341,7 @@ contract AuctionHouse is IAuctionHouse, Owned {
         IOracle oracle = _assets[collateralId].oracle;
         PriceStatus s;
         (priceWad, s) = oracle.read();
-        if (s != PriceStatus.Valid && s != PriceStatus.Volatile) revert InvalidPrice(address(oracle), priceWad, s);
+        if (!isUsable(s)) revert InvalidPrice(address(oracle), priceWad, s);
     }
 
     /// @inheritdoc IAuctionHouse

@@ -25,6 +25,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         int256 sizeWad;
         uint256 priceWad;
         uint256 maintenanceFractionWad;
+        uint256 healthBeforeWad; // derived once from equity and maintenance
         uint256 closeSizeWad; // absolute [wad base units]
         uint256 penaltyWad;
         uint256 keeperRewardWad;
@@ -162,7 +163,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
             plan.penaltyWad - plan.keeperRewardWad
         );
 
-        plan.healthAfterWad = _healthWad(equityAfterWad, maintenanceAfterWad);
+        plan.healthAfterWad = WadMath.healthWad(equityAfterWad, maintenanceAfterWad);
         _emitLiquidated(account, marketId, closedSizeWad, closedNotionalWad, plan);
         _settleIfEmpty(account);
     }
@@ -183,6 +184,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     function _snapshot(address account, uint256 marketId) internal view returns (Plan memory plan) {
         (plan.equityWad, plan.maintenanceWad) = PROTOCOL.marginState(account);
         (plan.sizeWad, plan.priceWad, plan.maintenanceFractionWad) = PROTOCOL.positionState(account, marketId);
+        plan.healthBeforeWad = WadMath.healthWad(plan.equityWad, plan.maintenanceWad);
     }
 
     function _emitLiquidated(
@@ -202,7 +204,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
             plan.penaltyWad,
             plan.keeperRewardWad,
             plan.penaltyWad - plan.keeperRewardWad,
-            _healthWad(plan.equityWad, plan.maintenanceWad),
+            plan.healthBeforeWad,
             plan.healthAfterWad
         );
     }
@@ -214,9 +216,8 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     function _plan(LiquidationParams memory p, Plan memory plan) internal view {
         uint256 fullSizeWad = plan.sizeWad.abs();
         plan.closeSizeWad = fullSizeWad;
-        uint256 healthWad = _healthWad(plan.equityWad, plan.maintenanceWad);
-        if (plan.equityWad > 0 && healthWad >= p.fullCloseHealthWad) {
-            uint256 penaltyFractionWad = _penaltyFraction(p, healthWad, plan.maintenanceFractionWad);
+        if (plan.equityWad > 0 && plan.healthBeforeWad >= p.fullCloseHealthWad) {
+            uint256 penaltyFractionWad = _penaltyFraction(p, plan.healthBeforeWad, plan.maintenanceFractionWad);
             uint256 numeratorWad = uint256(p.targetHealthWad).mulWadUp(plan.maintenanceWad) - uint256(plan.equityWad);
             uint256 denominatorWad =
                 uint256(p.targetHealthWad).mulWadDown(plan.maintenanceFractionWad) - penaltyFractionWad;
@@ -244,8 +245,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
             plan.penaltyWad = plan.keeperRewardWad;
             return;
         }
-        uint256 healthWad = _healthWad(plan.equityWad, plan.maintenanceWad);
-        uint256 fractionWad = _penaltyFraction(p, healthWad, plan.maintenanceFractionWad);
+        uint256 fractionWad = _penaltyFraction(p, plan.healthBeforeWad, plan.maintenanceFractionWad);
         // Never more than the equity, so a solvent account is not pushed into bad debt by its own penalty; one quote
         // unit is held back to absorb the rounding of the requirement after the close.
         uint256 penaltyWad = WadMath.min(closedNotionalWad.mulWadDown(fractionWad), uint256(plan.equityWad));
@@ -301,7 +301,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         (uint256 balance, uint256 priceWad, uint256 haircutWad, uint8 decimals) =
             PROTOCOL.collateralState(account, collateralId);
         if (balance == 0) revert NoCollateral(account, collateralId);
-        salePriceWad = priceWad.mulWadUp(_max(WAD - _params.collateralDiscountWad, haircutWad));
+        salePriceWad = priceWad.mulWadUp(WadMath.max(WAD - _params.collateralDiscountWad, haircutWad));
         uint256 unitWad = QuoteUnits.unitWad(decimals);
         uint256 neededWholeWad = debtWad.divWadUp(salePriceWad); // [wad whole tokens]
         amount = WadMath.min(WadMath.min((neededWholeWad + unitWad - 1) / unitWad, balance), maxAmount);
@@ -353,15 +353,5 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
 
     function params() external view returns (LiquidationParams memory) {
         return _params;
-    }
-
-    function _healthWad(int256 equityWad, uint256 maintenanceWad) internal pure returns (uint256) {
-        if (equityWad <= 0) return 0;
-        if (maintenanceWad == 0) return type(uint256).max;
-        return uint256(equityWad).divWadDown(maintenanceWad);
-    }
-
-    function _max(uint256 a, uint256 b) internal pure returns (uint256) {
-        return a > b ? a : b;
     }
 }

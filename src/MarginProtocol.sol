@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {ERC20} from "solmate/tokens/ERC20.sol";
 import {SafeTransferLib} from "solmate/utils/SafeTransferLib.sol";
 import {Owned} from "solmate/auth/Owned.sol";
-import {IOracle, PriceStatus} from "./interfaces/IOracle.sol";
+import {IOracle, PriceStatus, isUsable} from "./interfaces/IOracle.sol";
 import {IMarginProtocol, MarketParams, CollateralParams, Health} from "./interfaces/IMarginProtocol.sol";
 import {ILiquidatable} from "./interfaces/ILiquidatable.sol";
 import {LiquidityVault} from "./LiquidityVault.sol";
@@ -273,7 +273,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
         } else if (priceWad == 0) {
             revert InvalidPrice(address(params.oracle), priceWad, status);
         }
-        bool usable = _usable(status);
+        bool usable = isUsable(status);
         // A reduction at a usable price is checked against the surplus it started from, when every price the
         // account needs is usable; otherwise (another asset's feed is down) it goes unchecked, like one at an
         // unusable price, so that reducing risk is never blocked by an unrelated oracle.
@@ -472,7 +472,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
     /// @inheritdoc IMarginProtocol
     function health(address account) external view returns (Health memory h) {
         (h.equityWad, h.initialWad, h.maintenanceWad,) = _margin(account, WITH_INITIAL);
-        h.healthWad = _healthWad(h.equityWad, h.maintenanceWad);
+        h.healthWad = WadMath.healthWad(h.equityWad, h.maintenanceWad);
     }
 
     /// @inheritdoc IMarginProtocol
@@ -652,26 +652,15 @@ contract MarginProtocol is IMarginProtocol, Owned {
         return (valid, equityWad - maintenanceWad.toInt());
     }
 
-    function _healthWad(int256 equityWad, uint256 maintenanceWad) internal pure returns (uint256) {
-        if (equityWad <= 0) return 0;
-        if (maintenanceWad == 0) return type(uint256).max;
-        return uint256(equityWad).divWadDown(maintenanceWad);
-    }
-
     /*//////////////////////////////////////////////////////////////
                             INTERNAL HELPERS
     //////////////////////////////////////////////////////////////*/
-
-    /// @dev `Valid` or `Volatile`: a price good enough to measure margin, liquidate and reduce risk.
-    function _usable(PriceStatus status) internal pure returns (bool) {
-        return status == PriceStatus.Valid || status == PriceStatus.Volatile;
-    }
 
     /// @dev The oracle's price and whether it is usable; reverts on an unusable price unless `lenient`.
     function _price(IOracle oracle, bool lenient) internal view returns (uint256 priceWad, bool valid) {
         PriceStatus status;
         (priceWad, status) = _read(oracle);
-        valid = _usable(status);
+        valid = isUsable(status);
         if (!valid && !lenient) revert InvalidPrice(address(oracle), priceWad, status);
     }
 
@@ -741,7 +730,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
         internal
     {
         OpenInterest memory oi = openInterests[marketId];
-        uint256 longWad = oi.longWad + _positivePart(newSizeWad) - _positivePart(oldSizeWad);
+        uint256 longWad = oi.longWad + WadMath.positivePart(newSizeWad) - WadMath.positivePart(oldSizeWad);
         uint256 shortWad = oi.shortWad + WadMath.negativePart(newSizeWad) - WadMath.negativePart(oldSizeWad);
         uint256 cap = params.openInterestCapWad;
         if (longWad > oi.longWad && longWad > cap) revert OpenInterestCapExceeded(marketId, longWad, cap);
@@ -791,10 +780,6 @@ contract MarginProtocol is IMarginProtocol, Owned {
     function _collateral(uint256 collateralId) internal view returns (CollateralParams storage) {
         if (collateralId >= collateralCount) revert UnknownCollateral(collateralId);
         return collaterals[collateralId];
-    }
-
-    function _positivePart(int256 x) internal pure returns (uint256) {
-        return x > 0 ? uint256(x) : 0;
     }
 
     function _toInt128(int256 x) internal pure returns (int128) {

@@ -14,6 +14,11 @@ enum PriceStatus {
     Volatile // moved more than the configured fraction within the configured window: no new exposure
 }
 
+/// @notice `Valid` or `Volatile`: a price good enough to measure margin, liquidate and reduce risk.
+function isUsable(PriceStatus status) pure returns (bool) {
+    return status == PriceStatus.Valid || status == PriceStatus.Volatile;
+}
+
 /// @title IOracle
 /// @notice The one-function price interface the margin protocol reads, one adapter per asset.
 /// @dev Adapters never revert on a bad price: they report it, and the caller decides whether the action it is

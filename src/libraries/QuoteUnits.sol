@@ -15,11 +15,6 @@ library QuoteUnits {
         return 10 ** (18 - decimals);
     }
 
-    /// @dev Token units → wad, exact.
-    function toWad(uint256 amount, uint256 unit) internal pure returns (uint256) {
-        return amount * unit;
-    }
-
     /// @dev Wad → token units; reverts unless the amount is whole units.
     function toUnitsExact(uint256 amountWad, uint256 unit) internal pure returns (uint256) {
         if (amountWad % unit != 0) revert NotWholeUnits(amountWad, unit);

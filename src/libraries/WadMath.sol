@@ -60,8 +60,25 @@ library WadMath {
         return a < b ? a : b;
     }
 
+    function max(uint256 a, uint256 b) internal pure returns (uint256) {
+        return a > b ? a : b;
+    }
+
+    /// @dev max(x, 0).
+    function positivePart(int256 x) internal pure returns (uint256) {
+        return x > 0 ? uint256(x) : 0;
+    }
+
     /// @dev The negative part of x as a positive number: max(−x, 0).
     function negativePart(int256 x) internal pure returns (uint256) {
         return x < 0 ? uint256(-x) : 0;
+    }
+
+    /// @dev Equity / maintenance requirement [wad], rounded down: 0 when equity ≤ 0, type(uint256).max with no
+    /// requirement.
+    function healthWad(int256 equityWad, uint256 maintenanceWad) internal pure returns (uint256) {
+        if (equityWad <= 0) return 0;
+        if (maintenanceWad == 0) return type(uint256).max;
+        return uint256(equityWad).divWadDown(maintenanceWad);
     }
 }

@@ -5,6 +5,7 @@ import {ERC20} from "solmate/tokens/ERC20.sol";
 import {SafeTransferLib} from "solmate/utils/SafeTransferLib.sol";
 import {IAuctionTakeCallee} from "../interfaces/IAuctionHouse.sol";
 import {ConstantProductPool} from "../demo/ConstantProductPool.sol";
+import {QuoteUnits} from "../libraries/QuoteUnits.sol";
 
 /// @title PoolTakeCallee
 /// @notice Flash settlement for keepers without capital: receives an auction lot, sells it into a pool, and hands the
@@ -22,7 +23,7 @@ contract PoolTakeCallee is IAuctionTakeCallee {
 
     constructor(address auctionHouse_, uint8 quoteDecimals) {
         auctionHouse = auctionHouse_;
-        QUOTE_UNIT_WAD = 10 ** (18 - quoteDecimals);
+        QUOTE_UNIT_WAD = QuoteUnits.unitWad(quoteDecimals);
     }
 
     /// @inheritdoc IAuctionTakeCallee
