@@ -275,6 +275,15 @@ async function auctionOneAccount(system: System) {
       proc: system.indexer,
     },
   );
+  // The account's proceeds and returned collateral reached the index too.
+  const chain = await c.protocol.read.health([trader!.address]);
+  await waitFor(
+    "the indexed health of the auctioned account to match the chain",
+    async () =>
+      (await indexedHealth(system.indexerUrl, trader!.address))?.equityWad ===
+      chain.equityWad.toString(),
+    { timeoutMs: 30_000, proc: system.indexer },
+  );
 }
 
 describe("end to end", { concurrency: false }, () => {

@@ -70,6 +70,31 @@ async function setCollateralBalance(
     .onConflictDoUpdate({ amount, updatedBlock: block });
 }
 
+// An account event: the account row (and its quote balance when the event
+// carries it), a collateral balance when it carries one, then the account's
+// health at the event's block.
+async function accountChanged(
+  context: Pick<Context, "db">,
+  block: { number: bigint; timestamp: bigint },
+  who: Address,
+  change: {
+    quoteBalanceWad?: bigint;
+    collateral?: { id: bigint; balance: bigint };
+  },
+) {
+  await upsertAccount(context.db, who, block.number, change.quoteBalanceWad);
+  if (change.collateral !== undefined) {
+    await setCollateralBalance(
+      context.db,
+      who,
+      change.collateral.id,
+      change.collateral.balance,
+      block.number,
+    );
+  }
+  await recomputeHealth(context.db, { account: who }, block);
+}
+
 /*//////////////////////////////////////////////////////////////
                               LISTINGS
 //////////////////////////////////////////////////////////////*/
@@ -115,25 +140,32 @@ ponder.on("MarginProtocol:CollateralListed", async ({ event, context }) => {
 
 ponder.on("MarginProtocol:QuoteTransferred", async ({ event, context }) => {
   const { account: who, quoteBalanceWad } = event.args;
-  await upsertAccount(context.db, who, event.block.number, quoteBalanceWad);
-  await recomputeHealth(context.db, { account: who }, event.block);
+  await accountChanged(context, event.block, who, { quoteBalanceWad });
+});
+
+// Auction proceeds credited to the account.
+ponder.on("MarginProtocol:QuoteCredited", async ({ event, context }) => {
+  const { account: who, quoteBalanceWad } = event.args;
+  await accountChanged(context, event.block, who, { quoteBalanceWad });
 });
 
 ponder.on(
   "MarginProtocol:CollateralTransferred",
   async ({ event, context }) => {
     const { account: who, collateralId, balance } = event.args;
-    await upsertAccount(context.db, who, event.block.number);
-    await setCollateralBalance(
-      context.db,
-      who,
-      collateralId,
-      balance,
-      event.block.number,
-    );
-    await recomputeHealth(context.db, { account: who }, event.block);
+    await accountChanged(context, event.block, who, {
+      collateral: { id: collateralId, balance },
+    });
   },
 );
+
+// What an auction did not sell, back in the account.
+ponder.on("MarginProtocol:CollateralReturned", async ({ event, context }) => {
+  const { account: who, collateralId, balance } = event.args;
+  await accountChanged(context, event.block, who, {
+    collateral: { id: collateralId, balance },
+  });
+});
 
 ponder.on("MarginProtocol:PositionUpdated", async ({ event, context }) => {
   const {
@@ -172,8 +204,7 @@ ponder.on("MarginProtocol:PositionUpdated", async ({ event, context }) => {
 
 ponder.on("MarginProtocol:PenaltyCharged", async ({ event, context }) => {
   const { account: who, quoteBalanceWad } = event.args;
-  await upsertAccount(context.db, who, event.block.number, quoteBalanceWad);
-  await recomputeHealth(context.db, { account: who }, event.block);
+  await accountChanged(context, event.block, who, { quoteBalanceWad });
 });
 
 ponder.on("MarginProtocol:CollateralSeized", async ({ event, context }) => {
@@ -183,22 +214,16 @@ ponder.on("MarginProtocol:CollateralSeized", async ({ event, context }) => {
     collateralBalance: balance,
     quoteBalanceWad,
   } = event.args;
-  await upsertAccount(context.db, who, event.block.number, quoteBalanceWad);
-  await setCollateralBalance(
-    context.db,
-    who,
-    collateralId,
-    balance,
-    event.block.number,
-  );
-  await recomputeHealth(context.db, { account: who }, event.block);
+  await accountChanged(context, event.block, who, {
+    quoteBalanceWad,
+    collateral: { id: collateralId, balance },
+  });
 });
 
 ponder.on("MarginProtocol:BadDebtWrittenOff", async ({ event, context }) => {
   const { account: who } = event.args;
   // writeOffBadDebt sets the (negative) quote balance to zero.
-  await upsertAccount(context.db, who, event.block.number, 0n);
-  await recomputeHealth(context.db, { account: who }, event.block);
+  await accountChanged(context, event.block, who, { quoteBalanceWad: 0n });
 });
 
 ponder.on(
@@ -322,7 +347,7 @@ ponder.on("InsuranceFund:Covered", async ({ event, context }) => {
 
 ponder.on("MarginProtocol:BreakerLevelSet", async ({ event, context }) => {
   await context.db.insert(circuitEvent).values({
-    id: `${event.transaction.hash}-${event.log.logIndex}`,
+    id: eventId(event),
     kind: "breaker-level",
     source: event.log.address,
     level: event.args.level,
@@ -337,7 +362,7 @@ ponder.on("MarginProtocol:BreakerLevelSet", async ({ event, context }) => {
 
 ponder.on("PriceFeed:OutageEnded", async ({ event, context }) => {
   await context.db.insert(circuitEvent).values({
-    id: `${event.transaction.hash}-${event.log.logIndex}`,
+    id: eventId(event),
     kind: "outage-ended",
     source: event.log.address,
     level: null,
@@ -349,7 +374,7 @@ ponder.on("PriceFeed:OutageEnded", async ({ event, context }) => {
 
 ponder.on("PriceFeed:VolatilityTripped", async ({ event, context }) => {
   await context.db.insert(circuitEvent).values({
-    id: `${event.transaction.hash}-${event.log.logIndex}`,
+    id: eventId(event),
     kind: "volatility-tripped",
     source: event.log.address,
     level: null,
@@ -386,7 +411,7 @@ ponder.on("AuctionHouse:Kicked", async ({ event, context }) => {
 ponder.on("AuctionHouse:Taken", async ({ event, context }) => {
   const a = event.args;
   await context.db.insert(auctionTake).values({
-    id: `${event.transaction.hash}-${event.log.logIndex}`,
+    id: eventId(event),
     auctionId: a.auctionId,
     taker: a.taker,
     amount: a.amount,
