@@ -24,6 +24,7 @@ export default defineConfig({
         "TestnetToken.sol/**",
         "IAuctionHouse.sol/**",
         "ConstantProductPool.sol/**",
+        "BackstopVault.sol/**",
       ],
     }),
   ],

@@ -3,10 +3,12 @@ pragma solidity ^0.8.24;
 
 import {Script} from "forge-std/Script.sol";
 import {SystemDeployer} from "./SystemDeployer.sol";
+import {CollateralPattern} from "../src/interfaces/ILiquidationEngine.sol";
 
 /// @notice Deploys the whole system with demo parameters and writes the addresses and start block to
 /// `DEPLOYMENT_FILE` (default `deployments/local.json`), where the indexer and the keeper read them.
-/// Env: `DEPLOYER_PRIVATE_KEY` (default: anvil's first key), `PRICE_PUSHER` (default: the deployer).
+/// Env: `DEPLOYER_PRIVATE_KEY` (default: anvil's first key), `PRICE_PUSHER` (default: the deployer),
+/// `COLLATERAL_PATTERN` for both collateral assets: `fixed-fee` (default), `dutch-auction` or `internal`.
 contract Deploy is Script, SystemDeployer {
     uint256 internal constant ANVIL_KEY_0 = 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80;
 
@@ -17,11 +19,23 @@ contract Deploy is Script, SystemDeployer {
         string memory outPath = vm.envOr("DEPLOYMENT_FILE", string("deployments/local.json"));
         uint256 startBlock = block.number;
 
+        CollateralPattern pattern = _pattern(vm.envOr("COLLATERAL_PATTERN", string("fixed-fee")));
+
         vm.startBroadcast(key);
         d = _deploySystem(deployer, pusher);
+        d.engine.setCollateralPattern(0, pattern);
+        d.engine.setCollateralPattern(1, pattern);
         vm.stopBroadcast();
 
         _write(outPath, d, deployer, startBlock);
+    }
+
+    function _pattern(string memory name) internal pure returns (CollateralPattern) {
+        bytes32 h = keccak256(bytes(name));
+        if (h == keccak256("fixed-fee")) return CollateralPattern.FixedFee;
+        if (h == keccak256("dutch-auction")) return CollateralPattern.DutchAuction;
+        if (h == keccak256("internal")) return CollateralPattern.Internal;
+        revert(string.concat("COLLATERAL_PATTERN must be fixed-fee, dutch-auction or internal, got '", name, "'"));
     }
 
     function _write(string memory path, Deployment memory d, address deployer, uint256 startBlock) internal {
@@ -42,6 +56,7 @@ contract Deploy is Script, SystemDeployer {
         vm.serializeAddress(o, "wethPool", address(d.wethPool));
         vm.serializeAddress(o, "wbtcPool", address(d.wbtcPool));
         vm.serializeAddress(o, "takeCallee", address(d.takeCallee));
+        vm.serializeAddress(o, "backstop", address(d.backstop));
         address[] memory feeds = new address[](2);
         feeds[0] = address(d.ethFeed);
         feeds[1] = address(d.btcFeed);

@@ -17,6 +17,8 @@ import {IPriceCurve} from "../src/interfaces/IPriceCurve.sol";
 import {StairstepExponentialDecrease} from "../src/auction/StairstepExponentialDecrease.sol";
 import {ConstantProductPool} from "../src/demo/ConstantProductPool.sol";
 import {PoolTakeCallee} from "../src/periphery/PoolTakeCallee.sol";
+import {BackstopVault} from "../src/BackstopVault.sol";
+import {BackstopRewardParams} from "../src/interfaces/IBackstopVault.sol";
 
 /// @notice The system with its demo parameters, deployed by the same code in the deploy script and in the tests.
 /// Every call is made by the inheriting contract (the broadcasting key in the script, the test contract in tests).
@@ -36,6 +38,7 @@ abstract contract SystemDeployer {
         ConstantProductPool wethPool;
         ConstantProductPool wbtcPool;
         PoolTakeCallee takeCallee;
+        BackstopVault backstop;
     }
 
     /// @notice The deployment itself, shared with the tests so they run against the demo parameters.
@@ -109,6 +112,7 @@ abstract contract SystemDeployer {
         d.usdc.transfer(address(d.insuranceFund), 50_000e6);
 
         _deployAuctions(d, owner);
+        _deployBackstop(d, owner);
     }
 
     /// @notice The Dutch-auction pattern: the auction house, its curve, and pools a keeper without capital sells into.
@@ -157,5 +161,33 @@ abstract contract SystemDeployer {
         d.wbtc.approve(address(d.wbtcPool), 50e8);
         d.wbtcPool.addLiquidity(50e8, 3_000_000e6);
         d.takeCallee = new PoolTakeCallee(address(d.auctionHouse), 6);
+    }
+
+    /// @notice The internal pattern: the backstop vault, seeded with 1M of the quote asset, buying at 2% under the
+    /// oracle price (auction lots at their floor), holding at most $750k of each asset at the oracle price.
+    function _deployBackstop(Deployment memory d, address owner) internal {
+        d.backstop = new BackstopVault(d.protocol, d.engine, d.auctionHouse, owner);
+        d.protocol.setLiquidator(address(d.backstop), true);
+        d.engine.setBackstop(address(d.backstop), 0.02e18);
+        d.auctionHouse.setBackstop(address(d.backstop));
+        d.backstop.setAsset(0, address(d.wethPool), 750_000e18);
+        d.backstop.setAsset(1, address(d.wbtcPool), 750_000e18);
+        d.backstop.setMaxSlippage(0.01e18);
+        // $2 + gas × base fee × ETH price × 1.2, at most half the buy's gain and $300.
+        d.backstop
+            .setRewardParams(
+                BackstopRewardParams({
+                    nativeOracle: d.ethFeed,
+                    gasFactorBps: 12_000,
+                    absorbGas: 260_000,
+                    auctionBuyGas: 260_000,
+                    tipWad: 2e18,
+                    gainShareWad: 0.5e18,
+                    maxRewardWad: 300e18
+                })
+            );
+        d.usdc.mint(owner, 1_000_000e6);
+        d.usdc.approve(address(d.backstop), 1_000_000e6);
+        d.backstop.deposit(1_000_000e6, owner);
     }
 }

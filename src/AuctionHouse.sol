@@ -42,6 +42,8 @@ contract AuctionHouse is IAuctionHouse, Owned {
     //////////////////////////////////////////////////////////////*/
 
     address public insuranceFund;
+    /// @notice The backstop vault, the only buyer of a lot below its floor.
+    address public backstop;
     /// @notice Cap on the target in auction across all assets [wad].
     uint128 public globalCapWad;
     /// @notice A take leaves no target unraised below this [wad].
@@ -113,6 +115,11 @@ contract AuctionHouse is IAuctionHouse, Owned {
     function setInsuranceFund(address insuranceFund_) external onlyOwner {
         if (insuranceFund_ == address(0)) revert InvalidParams("insurance fund");
         insuranceFund = insuranceFund_;
+    }
+
+    function setBackstop(address backstop_) external onlyOwner {
+        backstop = backstop_;
+        emit BackstopSet(backstop_);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -191,14 +198,44 @@ contract AuctionHouse is IAuctionHouse, Owned {
         nonReentrant
         returns (uint256 amount, uint256 paidWad)
     {
+        Auction memory a = _takeable(auctionId);
+        (uint256 priceWad, uint256 floorWad, bool tooOld) = _prices(a);
+        if (tooOld || priceWad < floorWad) revert NeedsReset(auctionId);
+        if (priceWad > maxPriceWad) revert PriceLimit(priceWad, maxPriceWad);
+        (amount, paidWad) = _sell(auctionId, a, priceWad, maxAmount, receiver, data);
+    }
+
+    /// @inheritdoc IAuctionHouse
+    function takeAtFloor(uint256 auctionId, uint256 maxAmount)
+        external
+        nonReentrant
+        returns (uint256 amount, uint256 floorWad, uint256 paidWad)
+    {
+        if (msg.sender != backstop || msg.sender == address(0)) revert NotBackstop(msg.sender);
+        Auction memory a = _takeable(auctionId);
+        uint256 priceWad;
+        (priceWad, floorWad,) = _prices(a);
+        if (priceWad >= floorWad) revert AboveFloor(auctionId, priceWad, floorWad);
+        (amount, paidWad) = _sell(auctionId, a, floorWad, maxAmount, msg.sender, "");
+    }
+
+    function _takeable(uint256 auctionId) internal view returns (Auction memory a) {
         uint8 level = PROTOCOL.breakerLevel();
         if (level >= 3) revert BreakerActive(level);
-        Auction memory a = _auctions[auctionId];
+        a = _auctions[auctionId];
         if (a.lot == 0) revert NoAuction(auctionId);
-        (uint256 priceWad, bool needsReset) = _status(a);
-        if (needsReset) revert NeedsReset(auctionId);
-        if (priceWad > maxPriceWad) revert PriceLimit(priceWad, maxPriceWad);
+    }
 
+    /// @dev Sells a slice of the lot at `priceWad`: collateral first, then the optional callback, then payment, so that
+    /// a taker needs no capital.
+    function _sell(
+        uint256 auctionId,
+        Auction memory a,
+        uint256 priceWad,
+        uint256 maxAmount,
+        address receiver,
+        bytes memory data
+    ) internal returns (uint256 amount, uint256 paidWad) {
         (amount, paidWad) = _slice(a, priceWad, maxAmount);
         a.lot -= uint128(amount);
         a.targetWad -= uint128(paidWad);
@@ -207,7 +244,6 @@ contract AuctionHouse is IAuctionHouse, Owned {
         targetInAuctionWad[a.collateralId] -= paidWad;
         totalTargetWad -= paidWad;
 
-        // Collateral first, then the optional callback, then payment: a taker needs no capital.
         ERC20(_assets[a.collateralId].token).safeTransfer(receiver, amount);
         if (data.length != 0) IAuctionTakeCallee(receiver).onAuctionTake(msg.sender, amount, paidWad, data);
         QUOTE.safeTransferFrom(msg.sender, address(this), paidWad / QUOTE_UNIT_WAD);
@@ -301,8 +337,8 @@ contract AuctionHouse is IAuctionHouse, Owned {
         KeeperRewardParams memory r = _reward;
         uint256 rewardWad = r.tipWad + targetWad.mulWadDown(r.chipWad);
         if (address(r.nativeOracle) != address(0)) {
-            (uint256 nativePriceWad, PriceStatus status) = r.nativeOracle.read();
-            if (isUsable(status)) {
+            (uint256 nativePriceWad, PriceStatus s) = r.nativeOracle.read();
+            if (isUsable(s)) {
                 // [gas] × [wei/gas] = [wei]; × [wad quote per 1e18 wei] / 1e18 = [wad quote]
                 rewardWad += (uint256(gasUnits) * block.basefee).mulWadDown(nativePriceWad) * r.gasFactorBps / 10_000;
             }
@@ -330,11 +366,17 @@ contract AuctionHouse is IAuctionHouse, Owned {
 
     /// @dev The curve's price now, and whether the auction is too old or below its floor (oracle × resetBelow).
     function _status(Auction memory a) internal view returns (uint256 priceWad, bool needsReset) {
+        (uint256 curveWad, uint256 floorWad, bool tooOld) = _prices(a);
+        return (curveWad, tooOld || curveWad < floorWad);
+    }
+
+    /// @dev The curve's price now, the floor (oracle price × resetBelow), and whether the auction is past its age.
+    function _prices(Auction memory a) internal view returns (uint256 priceWad, uint256 floorWad, bool tooOld) {
         AuctionParams memory p = _params[a.collateralId];
         uint256 elapsed = block.timestamp - a.startedAt;
         priceWad = p.curve.price(a.startPriceWad, elapsed);
-        uint256 floorWad = _oraclePrice(a.collateralId).mulWadUp(p.resetBelowWad);
-        needsReset = elapsed > p.resetAfterSeconds || priceWad < floorWad;
+        floorWad = _oraclePrice(a.collateralId).mulWadUp(p.resetBelowWad);
+        tooOld = elapsed > p.resetAfterSeconds;
     }
 
     function _oraclePrice(uint256 collateralId) internal view returns (uint256 priceWad) {

@@ -5,6 +5,7 @@ import {Owned} from "solmate/auth/Owned.sol";
 import {ILiquidatable} from "./interfaces/ILiquidatable.sol";
 import {ILiquidationEngine, LiquidationParams, CollateralPattern} from "./interfaces/ILiquidationEngine.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
+import {IBackstopVault} from "./interfaces/IBackstopVault.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 import {QuoteUnits} from "./libraries/QuoteUnits.sol";
 
@@ -54,6 +55,10 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     address public insuranceFund;
     /// @inheritdoc ILiquidationEngine
     mapping(uint256 collateralId => CollateralPattern) public collateralPattern;
+    /// @inheritdoc ILiquidationEngine
+    address public backstop;
+    /// @inheritdoc ILiquidationEngine
+    uint64 public backstopDiscountWad;
     /// @inheritdoc ILiquidationEngine
     uint256 public totalBadDebtWad;
     /// @inheritdoc ILiquidationEngine
@@ -105,6 +110,15 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     function setInsuranceFund(address insuranceFund_) external onlyOwner {
         if (insuranceFund_ == address(0)) revert InvalidParams("insurance fund");
         insuranceFund = insuranceFund_;
+    }
+
+    /// @notice Sets the backstop vault and its discount, which must not exceed the keepers' fixed discount: the
+    /// backstop buys first because it buys cheaper for the account.
+    function setBackstop(address backstop_, uint64 discountWad) external onlyOwner {
+        if (discountWad > _params.collateralDiscountWad) revert InvalidParams("backstop discount");
+        backstop = backstop_;
+        backstopDiscountWad = discountWad;
+        emit BackstopSet(backstop_, discountWad);
     }
 
     function _setParams(LiquidationParams memory p) internal {
@@ -277,13 +291,12 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         returns (uint256 amount, uint256 quotePaidWad)
     {
         CollateralPattern pattern = collateralPattern[collateralId];
-        if (pattern != CollateralPattern.FixedFee) revert WrongPattern(collateralId, pattern);
-        int256 quoteWad = PROTOCOL.quoteBalance(account);
-        if (quoteWad >= 0) revert NoDebt(account, quoteWad);
-        (int256 equityWad, uint256 maintenanceWad) = PROTOCOL.marginState(account);
-        if (equityWad >= maintenanceWad.toInt()) revert Healthy(account, equityWad, maintenanceWad);
+        if (pattern == CollateralPattern.DutchAuction) revert WrongPattern(collateralId, pattern);
+        if (pattern == CollateralPattern.Internal) _requireBackstopFull(collateralId);
+        uint256 debtWad = _sellableDebt(account);
         uint256 salePriceWad;
-        (amount, salePriceWad, quotePaidWad) = _sale(account, collateralId, uint256(-quoteWad), maxAmount);
+        (amount, salePriceWad, quotePaidWad) =
+            _sale(account, collateralId, debtWad, maxAmount, type(uint256).max, _params.collateralDiscountWad);
         if (salePriceWad > maxPriceWad) revert PriceLimit(salePriceWad, maxPriceWad);
 
         PROTOCOL.seizeCollateral(account, collateralId, amount, msg.sender, quotePaidWad);
@@ -291,20 +304,61 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         _settleIfEmpty(account);
     }
 
-    /// @dev The amount to sell [token units]: enough to repay the debt (rounded up), never more than held or than the
-    /// caller wants, and never leaving a remainder worth less than the dust minimum.
-    function _sale(address account, uint256 collateralId, uint256 debtWad, uint256 maxAmount)
-        internal
-        view
+    /// @inheritdoc ILiquidationEngine
+    function sellToBackstop(address account, uint256 collateralId, uint256 maxPaidWad)
+        external
+        nonReentrant
         returns (uint256 amount, uint256 salePriceWad, uint256 quotePaidWad)
     {
+        if (msg.sender != backstop || msg.sender == address(0)) revert NotBackstop(msg.sender);
+        CollateralPattern pattern = collateralPattern[collateralId];
+        if (pattern != CollateralPattern.Internal) revert WrongPattern(collateralId, pattern);
+        uint256 debtWad = _sellableDebt(account);
+        (amount, salePriceWad, quotePaidWad) =
+            _sale(account, collateralId, debtWad, type(uint256).max, maxPaidWad, backstopDiscountWad);
+
+        PROTOCOL.seizeCollateral(account, collateralId, amount, msg.sender, quotePaidWad);
+        emit CollateralSold(account, collateralId, msg.sender, amount, salePriceWad, quotePaidWad);
+        _settleIfEmpty(account);
+    }
+
+    /// @dev Keepers buy internal-pattern collateral only while the backstop cannot: it has priority.
+    function _requireBackstopFull(uint256 collateralId) internal view {
+        address backstop_ = backstop;
+        if (backstop_ == address(0)) return;
+        uint256 capacityWad = IBackstopVault(backstop_).capacity(collateralId, backstopDiscountWad);
+        if (capacityWad >= _params.dustNotionalWad) revert BackstopFirst(collateralId, capacityWad);
+    }
+
+    /// @dev Reverts unless the account is below maintenance and in debt; returns the debt [wad].
+    function _sellableDebt(address account) internal view returns (uint256 debtWad) {
+        int256 quoteWad = PROTOCOL.quoteBalance(account);
+        if (quoteWad >= 0) revert NoDebt(account, quoteWad);
+        (int256 equityWad, uint256 maintenanceWad) = PROTOCOL.marginState(account);
+        if (equityWad >= maintenanceWad.toInt()) revert Healthy(account, equityWad, maintenanceWad);
+        debtWad = uint256(-quoteWad);
+    }
+
+    /// @dev The amount to sell [token units]: enough to repay the debt (rounded up), never more than held, than the
+    /// buyer wants (`maxAmount`, or what `maxPaidWad` buys), and never leaving a remainder worth less than the dust
+    /// minimum: a keeper's own limit that would reverts; the backstop's budget shrinks the amount to leave the dust.
+    function _sale(
+        address account,
+        uint256 collateralId,
+        uint256 debtWad,
+        uint256 maxAmount,
+        uint256 maxPaidWad,
+        uint256 discountWad
+    ) internal view returns (uint256 amount, uint256 salePriceWad, uint256 quotePaidWad) {
         (uint256 balance, uint256 priceWad, uint256 haircutWad, uint8 decimals) =
             PROTOCOL.collateralState(account, collateralId);
         if (balance == 0) revert NoCollateral(account, collateralId);
-        salePriceWad = priceWad.mulWadUp(WadMath.max(WAD - _params.collateralDiscountWad, haircutWad));
+        salePriceWad = priceWad.mulWadUp(WadMath.max(WAD - discountWad, haircutWad));
         uint256 unitWad = QuoteUnits.unitWad(decimals);
         uint256 neededWholeWad = debtWad.divWadUp(salePriceWad); // [wad whole tokens]
         amount = WadMath.min(WadMath.min((neededWholeWad + unitWad - 1) / unitWad, balance), maxAmount);
+        uint256 budget =
+            maxPaidWad == type(uint256).max ? type(uint256).max : _affordable(maxPaidWad, salePriceWad, unitWad);
         if (amount < balance) {
             uint256 remainderValueWad = ((balance - amount) * unitWad).mulWadDown(priceWad);
             if (remainderValueWad < _params.dustNotionalWad) {
@@ -312,7 +366,21 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
                 amount = balance;
             }
         }
+        if (amount > budget) {
+            // Leave at least the dust minimum's worth behind (rounded up to a whole token unit).
+            uint256 dustAmount = (uint256(_params.dustNotionalWad).divWadUp(priceWad) + unitWad - 1) / unitWad;
+            amount = balance - budget >= dustAmount ? budget : (balance > dustAmount ? balance - dustAmount : 0);
+        }
+        if (amount == 0) revert NoCollateral(account, collateralId);
         quotePaidWad = QuoteUnits.roundUp((amount * unitWad).mulWadUp(salePriceWad), QUOTE_UNIT_WAD);
+    }
+
+    /// @dev Token units whose price (rounded up to whole quote units) stays within `maxPaidWad`.
+    function _affordable(uint256 maxPaidWad, uint256 salePriceWad, uint256 unitWad) internal view returns (uint256) {
+        uint256 budgetWad = QuoteUnits.roundDown(maxPaidWad, QUOTE_UNIT_WAD);
+        // One quote unit of slack absorbs the upward rounding of the price paid.
+        budgetWad = budgetWad > QUOTE_UNIT_WAD ? budgetWad - QUOTE_UNIT_WAD : 0;
+        return budgetWad.divWadDown(salePriceWad) / unitWad;
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -13,6 +13,7 @@ import {Health} from "../src/interfaces/IMarginProtocol.sol";
 import {AuctionHouse} from "../src/AuctionHouse.sol";
 import {ConstantProductPool} from "../src/demo/ConstantProductPool.sol";
 import {PoolTakeCallee} from "../src/periphery/PoolTakeCallee.sol";
+import {BackstopVault} from "../src/BackstopVault.sol";
 
 /// @notice The demo system deployed with this contract as owner and price pusher, plus bounded-input helpers.
 abstract contract BaseTest is Test, SystemDeployer {
@@ -34,6 +35,7 @@ abstract contract BaseTest is Test, SystemDeployer {
     AuctionHouse internal auctionHouse;
     ConstantProductPool internal wethPool;
     PoolTakeCallee internal takeCallee;
+    BackstopVault internal backstop;
 
     address internal alice = makeAddr("alice");
     address internal bob = makeAddr("bob");
@@ -55,6 +57,7 @@ abstract contract BaseTest is Test, SystemDeployer {
         auctionHouse = d.auctionHouse;
         wethPool = d.wethPool;
         takeCallee = d.takeCallee;
+        backstop = d.backstop;
         // Unit tests move prices freely; the feed guards (grace period, volatility flag) have their own tests.
         ethFeed.setGuards(0, 0, 0);
         btcFeed.setGuards(0, 0, 0);

@@ -19,6 +19,7 @@ const ADDRESS_FIELDS = [
   "wethPool",
   "wbtcPool",
   "takeCallee",
+  "backstop",
 ] as const;
 
 export type Deployment = {

@@ -19,6 +19,7 @@ const valid = {
   wethPool: a(11),
   wbtcPool: a(12),
   takeCallee: a(13),
+  backstop: a(14),
   feeds: [a(8), a(9)],
 };
 

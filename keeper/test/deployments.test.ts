@@ -21,6 +21,7 @@ const VALID = {
   wethPool: address(11),
   wbtcPool: address(12),
   takeCallee: address(13),
+  backstop: address(14),
   feeds: [address(8), address(9)],
 };
 

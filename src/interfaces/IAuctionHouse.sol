@@ -81,6 +81,8 @@ interface IAuctionHouse {
     error InvalidPrice(address oracle, uint256 priceWad, PriceStatus status);
     error AlreadyInAuction(address account);
     error NotAuctionHouse(address caller);
+    error NotBackstop(address caller);
+    error AboveFloor(uint256 auctionId, uint256 priceWad, uint256 floorWad);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -109,6 +111,7 @@ interface IAuctionHouse {
         uint256 targetLeftWad
     );
     event Reset(uint256 indexed auctionId, address indexed keeper, uint256 startPriceWad, uint256 rewardWad);
+    event BackstopSet(address indexed backstop);
     event Ended(uint256 indexed auctionId, uint256 lotReturned, uint256 targetUnraisedWad);
 
     /*//////////////////////////////////////////////////////////////
@@ -126,6 +129,16 @@ interface IAuctionHouse {
         external
         returns (uint256 amount, uint256 paidWad);
 
+    /// @notice The backstop vault (the only caller) buys up to `maxAmount` of a lot whose curve price has fallen below
+    /// the floor, at the floor price (oracle price × resetBelow), instead of a reset. Same slicing and dust rules as
+    /// `take`; the collateral goes to the backstop, which pays in the quote asset.
+    /// @return amount Collateral bought [token units].
+    /// @return floorWad Price paid per whole token [wad].
+    /// @return paidWad Quote paid [wad].
+    function takeAtFloor(uint256 auctionId, uint256 maxAmount)
+        external
+        returns (uint256 amount, uint256 floorWad, uint256 paidWad);
+
     /// @notice Restarts an auction past its age limit or below its floor at the current oracle price.
     function redo(uint256 auctionId) external;
 
@@ -140,6 +153,8 @@ interface IAuctionHouse {
 
     /// @notice Room left for new target under the asset's and the global caps [wad].
     function room(uint256 collateralId) external view returns (uint256);
+
+    function params(uint256 collateralId) external view returns (AuctionParams memory);
 
     /// @notice What a kick or reset would pay its keeper now [wad].
     function keeperReward(uint256 targetWad, uint32 gasUnits) external view returns (uint256);

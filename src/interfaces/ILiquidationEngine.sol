@@ -13,11 +13,14 @@ struct LiquidationParams {
     uint128 dustNotionalWad; // a position left after a partial close is 0 or at least this notional [wad quote]
 }
 
-/// @notice How an asset's seized collateral becomes the quote asset: sold at once at a fixed discount
-/// (`buyCollateral`), or by Dutch auction (the auction house's `kick`/`take`). Chosen per collateral asset.
+/// @notice How an asset's seized collateral becomes the quote asset: sold at once to keepers at a fixed discount
+/// (`buyCollateral`), by Dutch auction (the auction house's `kick`/`take`), or to the protocol's own backstop vault at
+/// a smaller discount with priority (`sellToBackstop`; keepers buy at the fixed discount only while the backstop has
+/// no capacity). Chosen per collateral asset.
 enum CollateralPattern {
     FixedFee,
-    DutchAuction
+    DutchAuction,
+    Internal
 }
 
 /// @title ILiquidationEngine
@@ -43,6 +46,8 @@ interface ILiquidationEngine {
     error InvalidParams(string reason);
     error Reentrancy();
     error WrongPattern(uint256 collateralId, CollateralPattern pattern);
+    error NotBackstop(address caller);
+    error BackstopFirst(uint256 collateralId, uint256 capacityWad);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -50,6 +55,7 @@ interface ILiquidationEngine {
 
     event ParamsSet(LiquidationParams params);
     event CollateralPatternSet(uint256 indexed collateralId, CollateralPattern pattern);
+    event BackstopSet(address indexed backstop, uint256 discountWad);
     event Liquidated(
         address indexed account,
         uint256 indexed marketId,
@@ -97,6 +103,17 @@ interface ILiquidationEngine {
         external
         returns (uint256 amount, uint256 quotePaidWad);
 
+    /// @notice Sells the backstop vault (the only caller) collateral of an account that is below maintenance and in
+    /// debt, for an asset of the internal pattern, at the oracle price × max(1 − backstop discount, haircut): as much
+    /// as repays the debt, never more than `maxPaidWad` of quote, and never leaving a remainder worth less than the
+    /// dust minimum (the amount shrinks to leave one). The backstop pays in the quote asset (approved to the protocol).
+    /// @return amount Collateral sold [token units].
+    /// @return salePriceWad Price per whole token [wad].
+    /// @return quotePaidWad Quote paid [wad].
+    function sellToBackstop(address account, uint256 collateralId, uint256 maxPaidWad)
+        external
+        returns (uint256 amount, uint256 salePriceWad, uint256 quotePaidWad);
+
     /// @notice Writes off the debt of an account with no positions and no collateral, covering it from the insurance
     /// fund and recording the rest as deficit. Called by `liquidate` and `buyCollateral` when they empty an account.
     function settleBadDebt(address account) external returns (uint256 badDebtWad);
@@ -113,6 +130,10 @@ interface ILiquidationEngine {
     /// @notice Chooses the pattern of a collateral asset; the owner.
     function setCollateralPattern(uint256 collateralId, CollateralPattern pattern) external;
     function insuranceFund() external view returns (address);
+
+    /// @notice The backstop vault of the internal pattern and its discount on the oracle price [wad].
+    function backstop() external view returns (address);
+    function backstopDiscountWad() external view returns (uint64);
     function params() external view returns (LiquidationParams memory);
 
     /// @notice Bad debt recorded in total and the part the insurance fund could not cover [wad].

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {ERC20} from "solmate/tokens/ERC20.sol";
+import {ERC4626} from "solmate/tokens/ERC4626.sol";
+import {SafeTransferLib} from "solmate/utils/SafeTransferLib.sol";
+import {Owned} from "solmate/auth/Owned.sol";
+import {IMarginProtocol, CollateralParams} from "./interfaces/IMarginProtocol.sol";
+import {ILiquidationEngine} from "./interfaces/ILiquidationEngine.sol";
+import {IAuctionHouse, Auction} from "./interfaces/IAuctionHouse.sol";
+import {IBackstopVault, BackstopAsset, BackstopRewardParams} from "./interfaces/IBackstopVault.sol";
+import {IOracle, PriceStatus, isUsable} from "./interfaces/IOracle.sol";
+import {ConstantProductPool} from "./demo/ConstantProductPool.sol";
+import {WadMath} from "./libraries/WadMath.sol";
+import {QuoteUnits} from "./libraries/QuoteUnits.sol";
+
+/// @title BackstopVault
+/// @notice The protocol's own buyer of seized collateral. See `IBackstopVault`.
+contract BackstopVault is IBackstopVault, ERC4626, Owned {
+    using SafeTransferLib for ERC20;
+    using WadMath for uint256;
+
+    uint256 internal constant WAD = 1e18;
+
+    /*//////////////////////////////////////////////////////////////
+                               IMMUTABLES
+    //////////////////////////////////////////////////////////////*/
+
+    IMarginProtocol internal immutable PROTOCOL;
+    ILiquidationEngine internal immutable ENGINE;
+    IAuctionHouse internal immutable AUCTIONS;
+    /// @dev The wad value of one quote-token unit.
+    uint256 internal immutable QUOTE_UNIT_WAD;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Pool sales must fetch at least the oracle price × (1 − this) [wad].
+    uint256 public maxSlippageWad;
+    BackstopRewardParams internal _reward;
+    mapping(uint256 collateralId => BackstopAsset) internal _assets;
+    /// @inheritdoc IBackstopVault
+    mapping(uint256 collateralId => uint256) public held;
+    /// @dev Listed collateral ids, valued in `totalAssets`.
+    uint256[] internal _listed;
+
+    uint256 internal _boughtWad;
+    uint256 internal _soldWad;
+    uint256 internal _keeperRewardsWad;
+
+    bool transient locked;
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    constructor(IMarginProtocol protocol_, ILiquidationEngine engine_, IAuctionHouse auctions_, address owner_)
+        ERC4626(ERC20(protocol_.quoteToken()), "Backstop vault share", "BSV")
+        Owned(owner_)
+    {
+        PROTOCOL = protocol_;
+        ENGINE = engine_;
+        AUCTIONS = auctions_;
+        QUOTE_UNIT_WAD = QuoteUnits.unitWad(asset.decimals());
+        // Purchases are paid by the protocol (internal pattern) or the auction house (floor buys) pulling from here.
+        asset.safeApprove(address(protocol_), type(uint256).max);
+        asset.safeApprove(address(auctions_), type(uint256).max);
+    }
+
+    modifier nonReentrant() {
+        if (locked) revert Reentrancy();
+        locked = true;
+        _;
+        locked = false;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             CONFIGURATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Lets the backstop hold a collateral, caching its token, decimals and oracle from the protocol.
+    function setAsset(uint256 collateralId, address pool, uint128 exposureCapWad) external onlyOwner {
+        CollateralParams memory c = PROTOCOL.collateral(collateralId);
+        if (pool != address(0) && address(ConstantProductPool(pool).collateral()) != c.token) {
+            revert InvalidParams("pool");
+        }
+        if (_assets[collateralId].token == address(0)) _listed.push(collateralId);
+        BackstopAsset memory a = BackstopAsset(c.token, c.decimals, c.oracle, pool, exposureCapWad);
+        _assets[collateralId] = a;
+        emit AssetSet(collateralId, a);
+    }
+
+    function setRewardParams(BackstopRewardParams calldata r) external onlyOwner {
+        if (r.gainShareWad > WAD) revert InvalidParams("gain share");
+        _reward = r;
+        emit RewardParamsSet(r);
+    }
+
+    function setMaxSlippage(uint256 maxSlippageWad_) external onlyOwner {
+        if (maxSlippageWad_ >= WAD) revert InvalidParams("max slippage");
+        maxSlippageWad = maxSlippageWad_;
+        emit MaxSlippageSet(maxSlippageWad_);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                  BUYS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IBackstopVault
+    function absorb(address account, uint256 collateralId)
+        external
+        nonReentrant
+        returns (uint256 amount, uint256 paidWad, uint256 rewardWad)
+    {
+        BackstopAsset memory a = _listedAsset(collateralId);
+        uint256 priceWad = _price(a.oracle);
+        uint256 capacityWad = _capacity(collateralId, a, priceWad, ENGINE.backstopDiscountWad());
+        if (capacityWad < QUOTE_UNIT_WAD) revert NoCapacity(collateralId, capacityWad);
+        (amount,, paidWad) = ENGINE.sellToBackstop(account, collateralId, capacityWad);
+        rewardWad = _recordBuy(collateralId, a, amount, priceWad, paidWad, _reward.absorbGas);
+        emit Absorbed(account, collateralId, msg.sender, amount, priceWad, paidWad, rewardWad);
+    }
+
+    /// @inheritdoc IBackstopVault
+    function buyAuction(uint256 auctionId)
+        external
+        nonReentrant
+        returns (uint256 amount, uint256 paidWad, uint256 rewardWad)
+    {
+        uint256 collateralId = AUCTIONS.auction(auctionId).collateralId;
+        BackstopAsset memory a = _listedAsset(collateralId);
+        uint256 priceWad = _price(a.oracle);
+        uint256 floorFractionWad = AUCTIONS.params(collateralId).resetBelowWad;
+        uint256 capacityWad = _capacity(collateralId, a, priceWad, WAD - floorFractionWad);
+        // One quote unit of slack absorbs the upward rounding of the price paid.
+        if (capacityWad <= QUOTE_UNIT_WAD) revert NoCapacity(collateralId, capacityWad);
+        uint256 unitWad = QuoteUnits.unitWad(a.decimals);
+        uint256 maxAmount = (capacityWad - QUOTE_UNIT_WAD).divWadDown(priceWad.mulWadUp(floorFractionWad)) / unitWad;
+        (amount,, paidWad) = AUCTIONS.takeAtFloor(auctionId, maxAmount);
+        rewardWad = _recordBuy(collateralId, a, amount, priceWad, paidWad, _reward.auctionBuyGas);
+        emit AuctionBought(auctionId, collateralId, msg.sender, amount, priceWad, paidWad, rewardWad);
+    }
+
+    /// @dev Books a purchase and pays the caller: the tip and the gas reimbursement, within a share of the gain (oracle
+    /// value bought − price paid) and the cap, in whole quote units, out of the idle quote.
+    function _recordBuy(
+        uint256 collateralId,
+        BackstopAsset memory a,
+        uint256 amount,
+        uint256 priceWad,
+        uint256 paidWad,
+        uint32 gasUnits
+    ) internal returns (uint256 rewardWad) {
+        held[collateralId] += amount;
+        _boughtWad += paidWad;
+        uint256 valueWad = (amount * QuoteUnits.unitWad(a.decimals)).mulWadDown(priceWad);
+        rewardWad = keeperReward(valueWad > paidWad ? valueWad - paidWad : 0, gasUnits);
+        uint256 idleWad = asset.balanceOf(address(this)) * QUOTE_UNIT_WAD;
+        if (rewardWad > idleWad) rewardWad = idleWad;
+        if (rewardWad != 0) {
+            _keeperRewardsWad += rewardWad;
+            asset.safeTransfer(msg.sender, rewardWad / QUOTE_UNIT_WAD);
+        }
+    }
+
+    /// @inheritdoc IBackstopVault
+    /// @dev min(tip + gas × basefee × native price × factor, share of the gain, cap), rounded down to whole units.
+    function keeperReward(uint256 gainWad, uint32 gasUnits) public view returns (uint256) {
+        BackstopRewardParams memory r = _reward;
+        uint256 rewardWad = r.tipWad;
+        if (address(r.nativeOracle) != address(0)) {
+            (uint256 nativePriceWad, PriceStatus s) = r.nativeOracle.read();
+            if (isUsable(s)) {
+                // [gas] × [wei/gas] = [wei]; × [wad quote per 1e18 wei] / 1e18 = [wad quote]
+                rewardWad += (uint256(gasUnits) * block.basefee).mulWadDown(nativePriceWad) * r.gasFactorBps / 10_000;
+            }
+        }
+        rewardWad = WadMath.min(WadMath.min(rewardWad, gainWad.mulWadDown(r.gainShareWad)), r.maxRewardWad);
+        return QuoteUnits.roundDown(rewardWad, QUOTE_UNIT_WAD);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 SALES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IBackstopVault
+    function sellToPool(uint256 collateralId, uint256 amount)
+        external
+        onlyOwner
+        nonReentrant
+        returns (uint256 receivedWad)
+    {
+        BackstopAsset memory a = _listedAsset(collateralId);
+        if (a.pool == address(0)) revert InvalidParams("no pool");
+        uint256 heldAmount = held[collateralId];
+        if (amount == 0 || amount > heldAmount) revert InsufficientHoldings(collateralId, amount, heldAmount);
+        uint256 priceWad = _price(a.oracle);
+        uint256 minOutWad = (amount * QuoteUnits.unitWad(a.decimals)).mulWadUp(priceWad).mulWadUp(WAD - maxSlippageWad);
+        uint256 minOutUnits = QuoteUnits.roundUp(minOutWad, QUOTE_UNIT_WAD) / QUOTE_UNIT_WAD;
+        held[collateralId] = heldAmount - amount;
+        ERC20(a.token).safeApprove(a.pool, amount);
+        receivedWad = ConstantProductPool(a.pool).swap(a.token, amount, minOutUnits, address(this)) * QUOTE_UNIT_WAD;
+        _soldWad += receivedWad;
+        emit SoldToPool(collateralId, amount, priceWad, receivedWad);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             ERC4626 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Idle quote plus holdings at the oracle price, rounded down [quote token units]. Reverts while a held
+    /// asset's price is unusable: shares are neither minted nor burned at a broken price.
+    function totalAssets() public view override returns (uint256) {
+        uint256 valueWad;
+        for (uint256 i; i < _listed.length; ++i) {
+            uint256 id = _listed[i];
+            uint256 heldAmount = held[id];
+            if (heldAmount == 0) continue;
+            BackstopAsset memory a = _assets[id];
+            valueWad += (heldAmount * QuoteUnits.unitWad(a.decimals)).mulWadDown(_price(a.oracle));
+        }
+        return asset.balanceOf(address(this)) + valueWad / QUOTE_UNIT_WAD;
+    }
+
+    /// @notice Withdrawals are limited to the idle quote.
+    function maxWithdraw(address owner_) public view override returns (uint256) {
+        return WadMath.min(convertToAssets(balanceOf[owner_]), asset.balanceOf(address(this)));
+    }
+
+    function maxRedeem(address owner_) public view override returns (uint256) {
+        return WadMath.min(balanceOf[owner_], convertToShares(asset.balanceOf(address(this))));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IBackstopVault
+    function capacity(uint256 collateralId, uint256 discountWad) external view returns (uint256) {
+        BackstopAsset memory a = _assets[collateralId];
+        if (a.token == address(0)) return 0;
+        (uint256 priceWad, PriceStatus s) = a.oracle.read();
+        if (!isUsable(s)) return 0;
+        return _capacity(collateralId, a, priceWad, discountWad);
+    }
+
+    /// @dev min(idle quote, exposure room × (1 − discount)): a purchase at no less than the oracle price × (1 − discount)
+    /// then adds at most the room in oracle value.
+    function _capacity(uint256 collateralId, BackstopAsset memory a, uint256 priceWad, uint256 discountWad)
+        internal
+        view
+        returns (uint256)
+    {
+        uint256 heldValueWad = (held[collateralId] * QuoteUnits.unitWad(a.decimals)).mulWadUp(priceWad);
+        uint256 roomWad = a.exposureCapWad > heldValueWad ? a.exposureCapWad - heldValueWad : 0;
+        uint256 idleWad = asset.balanceOf(address(this)) * QUOTE_UNIT_WAD;
+        return WadMath.min(idleWad, roomWad.mulWadDown(WAD - discountWad));
+    }
+
+    /// @inheritdoc IBackstopVault
+    function totals() external view returns (uint256 boughtWad, uint256 soldWad, uint256 keeperRewardsWad) {
+        return (_boughtWad, _soldWad, _keeperRewardsWad);
+    }
+
+    /// @inheritdoc IBackstopVault
+    function assetConfig(uint256 collateralId) external view returns (BackstopAsset memory) {
+        return _assets[collateralId];
+    }
+
+    /// @inheritdoc IBackstopVault
+    function rewardParams() external view returns (BackstopRewardParams memory) {
+        return _reward;
+    }
+
+    function _listedAsset(uint256 collateralId) internal view returns (BackstopAsset memory a) {
+        a = _assets[collateralId];
+        if (a.token == address(0)) revert NotListed(collateralId);
+    }
+
+    function _price(IOracle oracle) internal view returns (uint256 priceWad) {
+        PriceStatus s;
+        (priceWad, s) = oracle.read();
+        if (!isUsable(s)) revert InvalidPrice(address(oracle), priceWad, s);
+    }
+}

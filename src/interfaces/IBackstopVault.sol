@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IOracle, PriceStatus} from "./IOracle.sol";
+
+/// @notice One collateral asset the backstop may hold, cached from the protocol's listing.
+struct BackstopAsset {
+    address token;
+    uint8 decimals;
+    IOracle oracle;
+    address pool; // constant-product pool the owner sells holdings into
+    uint128 exposureCapWad; // holdings valued at the oracle price stay at most this [wad quote]
+}
+
+/// @notice Keeper reward for triggering a backstop buy: a flat tip plus the buy's known gas × block.basefee × the
+/// native asset's price × a factor, never more than a share of what the backstop gains on the buy (the oracle value
+/// bought minus the price paid) and never more than a cap. The backstop pays it out of that gain.
+struct BackstopRewardParams {
+    IOracle nativeOracle; // price of the gas asset in quote [wad]; an unusable price values gas at 0
+    uint16 gasFactorBps; // [bps]
+    uint32 absorbGas; // gas an `absorb` is known to use
+    uint32 auctionBuyGas; // gas a `buyAuction` is known to use
+    uint128 tipWad; // [wad quote]
+    uint64 gainShareWad; // at most this share of the buy's gain [wad]
+    uint128 maxRewardWad; // cap per buy [wad quote]
+}
+
+/// @title IBackstopVault
+/// @notice The protocol's own liquidity as the buyer of last resort for seized collateral (the mission's internal
+/// liquidation module). An ERC4626 vault on the quote asset, funded by depositors (the insurance fund among them),
+/// whose assets are its idle quote plus the collateral it holds valued at the oracle price. It buys:
+/// - in the internal pattern, an account's collateral at once at the oracle price minus the engine's backstop
+///   discount, with priority: the engine sells such collateral to keepers only while the backstop cannot buy;
+/// - in the auction pattern, a lot whose auction has decayed below its floor unsold, at the floor price.
+/// Its holdings per asset are capped at the oracle value `exposureCapWad`. The owner sells them back into the pool,
+/// never below the oracle price × (1 − the allowed slippage). Anyone may trigger a buy and is paid for it.
+interface IBackstopVault {
+    /*//////////////////////////////////////////////////////////////
+                                 ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    error NotListed(uint256 collateralId);
+    error NoCapacity(uint256 collateralId, uint256 capacityWad);
+    error InvalidPrice(address oracle, uint256 priceWad, PriceStatus status);
+    error InvalidParams(string reason);
+    error InsufficientHoldings(uint256 collateralId, uint256 amount, uint256 held);
+    error Reentrancy();
+
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    event AssetSet(uint256 indexed collateralId, BackstopAsset asset);
+    event RewardParamsSet(BackstopRewardParams params);
+    event MaxSlippageSet(uint256 maxSlippageWad);
+    /// @notice Collateral bought from an account in the internal pattern.
+    event Absorbed(
+        address indexed account,
+        uint256 indexed collateralId,
+        address indexed keeper,
+        uint256 amount,
+        uint256 oraclePriceWad,
+        uint256 paidWad,
+        uint256 keeperRewardWad
+    );
+    /// @notice A lot bought at its auction's floor.
+    event AuctionBought(
+        uint256 indexed auctionId,
+        uint256 indexed collateralId,
+        address indexed keeper,
+        uint256 amount,
+        uint256 oraclePriceWad,
+        uint256 paidWad,
+        uint256 keeperRewardWad
+    );
+    /// @notice Holdings sold into the pool.
+    event SoldToPool(uint256 indexed collateralId, uint256 amount, uint256 oraclePriceWad, uint256 receivedWad);
+
+    /*//////////////////////////////////////////////////////////////
+                                ACTIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Buys the collateral `collateralId` of a liquidatable account in debt (internal pattern), as much as
+    /// repays the debt within the backstop's capacity, and pays the caller its reward.
+    /// @return amount Collateral bought [token units].
+    /// @return paidWad Quote paid to the account [wad].
+    /// @return rewardWad Quote paid to the caller [wad].
+    function absorb(address account, uint256 collateralId)
+        external
+        returns (uint256 amount, uint256 paidWad, uint256 rewardWad);
+
+    /// @notice Buys the lot of an auction whose price has decayed below its floor, at the floor price, within the
+    /// backstop's capacity, and pays the caller its reward.
+    function buyAuction(uint256 auctionId) external returns (uint256 amount, uint256 paidWad, uint256 rewardWad);
+
+    /// @notice Sells `amount` of held collateral into the asset's pool for at least the oracle price × (1 − max
+    /// slippage); the owner.
+    /// @return receivedWad Quote received [wad].
+    function sellToPool(uint256 collateralId, uint256 amount) external returns (uint256 receivedWad);
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Quote the backstop can pay now for the asset: its idle quote, and no more than keeps its holdings
+    /// within the exposure cap at a purchase price no lower than the oracle price × (1 − `discountWad`) [wad].
+    function capacity(uint256 collateralId, uint256 discountWad) external view returns (uint256 capacityWad);
+
+    /// @notice Collateral held [token units].
+    function held(uint256 collateralId) external view returns (uint256);
+
+    /// @notice Quote paid for collateral, received from sales, and paid to keepers, since deployment [wad].
+    function totals() external view returns (uint256 boughtWad, uint256 soldWad, uint256 keeperRewardsWad);
+
+    /// @notice What a buy that gains `gainWad` (oracle value bought − price paid) pays its caller now [wad].
+    function keeperReward(uint256 gainWad, uint32 gasUnits) external view returns (uint256);
+
+    function assetConfig(uint256 collateralId) external view returns (BackstopAsset memory);
+    function rewardParams() external view returns (BackstopRewardParams memory);
+}
