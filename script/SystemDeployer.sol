@@ -179,8 +179,8 @@ abstract contract SystemDeployer {
                 BackstopRewardParams({
                     nativeOracle: d.ethFeed,
                     gasFactorBps: 12_000,
-                    absorbGas: 260_000,
-                    auctionBuyGas: 260_000,
+                    absorbGas: 270_000,
+                    auctionBuyGas: 310_000,
                     tipWad: 2e18,
                     gainShareWad: 0.5e18,
                     maxRewardWad: 300e18

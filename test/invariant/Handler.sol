@@ -11,6 +11,9 @@ import {ILiquidationEngine} from "../../src/interfaces/ILiquidationEngine.sol";
 import {PriceStatus} from "../../src/interfaces/IOracle.sol";
 import {AuctionHouse} from "../../src/AuctionHouse.sol";
 import {IAuctionHouse, Auction} from "../../src/interfaces/IAuctionHouse.sol";
+import {BackstopVault} from "../../src/BackstopVault.sol";
+import {IBackstopVault} from "../../src/interfaces/IBackstopVault.sol";
+import {ConstantProductPool} from "../../src/demo/ConstantProductPool.sol";
 
 /// @notice Drives the system through random sequences of deposits, withdrawals, trades, price moves within bounds,
 /// and liquidations by two keepers. Every revert must be one the model explains, or the handler fails the run;
@@ -70,6 +73,18 @@ contract Handler is Test {
             vm.prank(keepers[i]);
             usdc.approve(address(auctionHouse_), type(uint256).max);
         }
+    }
+
+    BackstopVault public backstop;
+    /// @notice Quote paid to keepers by every liquidation path [wad].
+    uint256 public ghostKeeperRewardsWad;
+    /// @notice Penalties charged on liquidated accounts (keeper and insurance shares) and collected by auctions [wad].
+    uint256 public ghostPenaltiesWad;
+    /// @notice What the backstop gained on its buys: oracle value bought − price paid [wad].
+    uint256 public ghostBackstopGainWad;
+
+    function setBackstop(BackstopVault backstop_) external {
+        backstop = backstop_;
     }
 
     function openAuctionCount() external view returns (uint256) {
@@ -190,6 +205,18 @@ contract Handler is Test {
         other.push(int192(other.answerWad()));
     }
 
+    /// @dev A leveraged long on collateral alone, then two 14% drops a minute apart: through the checked actions, a
+    /// path to the indebted, under-collateralized accounts the liquidation patterns exist for.
+    function crash(uint256 actorSeed, uint256 marketSeed) external {
+        uint256 m = marketSeed % 2;
+        this.depositCollateral(actorSeed, m, m == 0 ? 1e18 : 0.05e8);
+        this.withdrawQuote(actorSeed, 0);
+        this.trade(actorSeed, m, type(int256).max);
+        this.movePrice(m, 8_600, 61);
+        this.movePrice(m, 8_600, 61);
+        _closePositionsFirst(actorSeed, actorSeed);
+    }
+
     struct LiquidationSnap {
         address keeper;
         address account;
@@ -245,7 +272,10 @@ contract Handler is Test {
         if (closed == s.plannedClose) assertEq(received, s.reward / 1e12, "keeper reward");
         // Insurance inflow, net of any bad debt it covered within the call.
         uint256 coveredPaid = (engine.totalBadDebtWad() - engine.totalDeficitWad() - s.coveredBefore) / 1e12;
-        ghostInsuranceInflowWad += (usdc.balanceOf(insurance) + coveredPaid - s.fund) * 1e12;
+        uint256 inflowWad = (usdc.balanceOf(insurance) + coveredPaid - s.fund) * 1e12;
+        ghostInsuranceInflowWad += inflowWad;
+        ghostKeeperRewardsWad += received * 1e12;
+        ghostPenaltiesWad += received * 1e12 + inflowWad;
         // Property 5: a solvent account's health never falls.
         if (s.before.equityWad > 0) {
             assertGe(protocol.health(s.account).healthWad, s.before.healthWad, "health fell");
@@ -258,6 +288,7 @@ contract Handler is Test {
     }
 
     function buyCollateral(uint256 keeperSeed, uint256 actorSeed, uint256 id, uint256 maxAmount) external {
+        _closePositionsFirst(keeperSeed, actorSeed);
         address k = keepers[keeperSeed % 2];
         address a = _pickLiquidatable(actorSeed);
         id = id % 2;
@@ -286,6 +317,7 @@ contract Handler is Test {
             else if (sel == ILiquidationEngine.DustRemainder.selector) assertLt(maxAmount, held);
             else if (sel == ILiquidationEngine.WrongPattern.selector) assertEq(id, 1);
             else if (sel == IMarginProtocol.ZeroAmount.selector) assertEq(maxAmount, 0);
+            else if (sel == ILiquidationEngine.BackstopFirst.selector) _assertBackstopCouldBuy(id);
             else revert("unexplained buyCollateral revert");
         }
     }
@@ -295,6 +327,7 @@ contract Handler is Test {
     //////////////////////////////////////////////////////////////*/
 
     function kick(uint256 keeperSeed, uint256 actorSeed, uint256 id) external {
+        _closePositionsFirst(keeperSeed, actorSeed);
         address k = keepers[keeperSeed % 2];
         address a = _pickLiquidatable(actorSeed);
         id = id % 5 == 0 ? 0 : 1; // mostly the auctioned asset
@@ -303,7 +336,9 @@ contract Handler is Test {
         try auctionHouse.kick(a, id) returns (uint256 auctionId) {
             assertTrue(protocol.isLiquidatable(a) || protocol.quoteBalance(a) < 0);
             openAuctions.push(auctionId);
-            ghostRewardOutflowWad += (fundBefore - usdc.balanceOf(insurance)) * 1e12;
+            uint256 paidWad = (fundBefore - usdc.balanceOf(insurance)) * 1e12;
+            ghostRewardOutflowWad += paidWad;
+            ghostKeeperRewardsWad += paidWad;
         } catch (bytes memory reason) {
             if (_haltedBy(reason, 2)) return;
             bytes4 sel = bytes4(reason);
@@ -350,8 +385,7 @@ contract Handler is Test {
             assertLe(amount, before.lot);
             assertLe(paid, before.targetWad);
             assertGe(paid + 1e12, amount * price / 10 ** collateralTokens[before.collateralId].decimals(), "underpaid");
-            uint256 coveredPaid = (engine.totalBadDebtWad() - engine.totalDeficitWad() - coveredBefore) / 1e12;
-            ghostInsuranceInflowWad += (usdc.balanceOf(insurance) + coveredPaid - fundBefore) * 1e12;
+            _bookAuctionPenalty(fundBefore, coveredBefore);
             if (auctionHouse.auction(auctionId).lot == 0) _forget(index);
         } catch (bytes memory reason) {
             if (_haltedBy(reason, 3)) return;
@@ -377,11 +411,195 @@ contract Handler is Test {
         vm.prank(keepers[keeperSeed % 2]);
         try auctionHouse.redo(auctionId) {
             assertTrue(needsReset);
-            ghostRewardOutflowWad += (fundBefore - usdc.balanceOf(insurance)) * 1e12;
+            uint256 paidWad = (fundBefore - usdc.balanceOf(insurance)) * 1e12;
+            ghostRewardOutflowWad += paidWad;
+            ghostKeeperRewardsWad += paidWad;
         } catch (bytes memory reason) {
             if (_haltedBy(reason, 2)) return;
             assertEq(bytes4(reason), IAuctionHouse.NoResetNeeded.selector);
             assertFalse(needsReset);
+        }
+    }
+
+    /// @dev What reached the insurance fund within an auction sale (net of bad debt it covered) is collected penalty.
+    function _bookAuctionPenalty(uint256 fundBefore, uint256 coveredBefore) internal {
+        uint256 coveredPaid = (engine.totalBadDebtWad() - engine.totalDeficitWad() - coveredBefore) / 1e12;
+        uint256 inflowWad = (usdc.balanceOf(insurance) + coveredPaid - fundBefore) * 1e12;
+        ghostInsuranceInflowWad += inflowWad;
+        ghostPenaltiesWad += inflowWad;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                BACKSTOP
+    //////////////////////////////////////////////////////////////*/
+
+    struct BackstopSnap {
+        address keeper;
+        address account;
+        uint256 id;
+        uint256 held;
+        int256 quote;
+        bool liquidatable;
+        int256 equity;
+        uint256 keeperBalance;
+        uint256 price;
+        uint256 capacity;
+    }
+
+    /// @dev The backstop buys an account's collateral (WETH is in the internal pattern; WBTC is auctioned).
+    function absorb(uint256 keeperSeed, uint256 actorSeed, uint256 id) external {
+        _closePositionsFirst(keeperSeed, actorSeed);
+        BackstopSnap memory s;
+        s.keeper = keepers[keeperSeed % 2];
+        s.account = _pickLiquidatable(actorSeed);
+        s.id = id % 5 == 0 ? 1 : 0;
+        s.held = protocol.collateralBalance(s.account, s.id);
+        s.quote = protocol.quoteBalance(s.account);
+        s.liquidatable = protocol.isLiquidatable(s.account);
+        (s.equity,) = _marginOrZero(s.account);
+        s.keeperBalance = usdc.balanceOf(s.keeper);
+        s.price = uint256(int256(feeds[s.id].answerWad()));
+        s.capacity = backstop.capacity(s.id, engine.backstopDiscountWad());
+        uint256 heldBefore = backstop.held(s.id);
+        uint256 coveredBefore = engine.totalBadDebtWad() - engine.totalDeficitWad();
+        uint256 fundBefore = usdc.balanceOf(insurance);
+        vm.prank(s.keeper);
+        try backstop.absorb(s.account, s.id) returns (uint256 amount, uint256 paid, uint256 reward) {
+            assertTrue(s.liquidatable && s.quote < 0, "backstop bought from a healthy or debt-free account");
+            assertEq(backstop.held(s.id), heldBefore + amount);
+            uint256 value = amount * s.price / 10 ** collateralTokens[s.id].decimals();
+            // Never below the oracle price × (1 − backstop discount), never above the oracle price.
+            assertGe(paid + 1e12, value * (WAD - engine.backstopDiscountWad()) / WAD, "backstop underpaid");
+            assertLe(paid, value + 1e12, "backstop overpaid");
+            assertLe(paid, s.capacity, "beyond capacity");
+            assertLe(backstop.held(s.id) * s.price / 10 ** collateralTokens[s.id].decimals(), _cap(s.id) + 1e12);
+            (int256 equityAfter,) = _marginOrZero(s.account);
+            assertGe(equityAfter, s.equity, "backstop sale lowered equity");
+            uint256 left = protocol.collateralBalance(s.account, s.id);
+            assertTrue(left == 0 || left * s.price / 10 ** collateralTokens[s.id].decimals() + 1 >= 10e18, "dust");
+            assertEq(usdc.balanceOf(s.keeper) - s.keeperBalance, reward / 1e12);
+            ghostKeeperRewardsWad += reward;
+            ghostBackstopGainWad += value > paid ? value - paid : 0;
+            uint256 coveredPaid = (engine.totalBadDebtWad() - engine.totalDeficitWad() - coveredBefore) / 1e12;
+            ghostInsuranceInflowWad += (usdc.balanceOf(insurance) + coveredPaid - fundBefore) * 1e12;
+        } catch (bytes memory reason) {
+            if (_haltedBy(reason, 3)) return;
+            bytes4 sel = bytes4(reason);
+            if (sel == ILiquidationEngine.NoDebt.selector) assertGe(s.quote, 0);
+            else if (sel == ILiquidationEngine.Healthy.selector) assertFalse(s.liquidatable);
+            else if (sel == ILiquidationEngine.NoCollateral.selector) assertTrue(s.held == 0 || s.capacity < 20e18);
+            else if (sel == ILiquidationEngine.WrongPattern.selector) assertEq(s.id, 1);
+            else if (sel == IBackstopVault.NoCapacity.selector) assertLt(s.capacity, 1e12);
+            else revert("unexplained absorb revert");
+        }
+    }
+
+    struct FloorSnap {
+        uint256 index;
+        uint256 auctionId;
+        Auction before;
+        uint256 curve;
+        uint256 oracle;
+        uint256 floorFraction;
+        uint256 floor;
+        address keeper;
+        uint256 keeperBalance;
+        uint256 fundBefore;
+        uint256 coveredBefore;
+    }
+
+    /// @dev Lets time pass and has the backstop buy an auction lot that decayed below its floor.
+    function backstopBuyAuction(uint256 keeperSeed, uint256 auctionSeed, uint256 dt) external {
+        if (openAuctions.length == 0) return;
+        FloorSnap memory s;
+        s.index = auctionSeed % openAuctions.length;
+        s.auctionId = openAuctions[s.index];
+        vm.warp(block.timestamp + bound(dt, 0, 10 minutes));
+        for (uint256 i; i < 2; ++i) {
+            feeds[i].push(int192(feeds[i].answerWad()));
+        }
+        s.before = auctionHouse.auction(s.auctionId);
+        if (s.before.lot == 0) {
+            _forget(s.index);
+            return;
+        }
+        (s.curve,) = auctionHouse.status(s.auctionId);
+        s.oracle = uint256(int256(feeds[s.before.collateralId].answerWad()));
+        s.floorFraction = auctionHouse.params(s.before.collateralId).resetBelowWad;
+        s.floor = s.oracle * s.floorFraction / WAD;
+        s.keeper = keepers[keeperSeed % 2];
+        s.keeperBalance = usdc.balanceOf(s.keeper);
+        s.fundBefore = usdc.balanceOf(insurance);
+        s.coveredBefore = engine.totalBadDebtWad() - engine.totalDeficitWad();
+        vm.prank(s.keeper);
+        try backstop.buyAuction(s.auctionId) returns (uint256 amount, uint256 paid, uint256 reward) {
+            _checkFloorBuy(s, amount, paid, reward);
+        } catch (bytes memory reason) {
+            if (_haltedBy(reason, 3)) return;
+            bytes4 sel = bytes4(reason);
+            uint256 capacity = backstop.capacity(s.before.collateralId, WAD - s.floorFraction);
+            if (sel == IAuctionHouse.AboveFloor.selector) assertGe(s.curve + 1, s.floor);
+            else if (sel == IBackstopVault.NoCapacity.selector) assertLe(capacity, 1e12);
+            else if (sel == IAuctionHouse.ZeroTake.selector) assertTrue(capacity < 20e18 || s.before.targetWad <= 20e18);
+            else if (sel == IAuctionHouse.LotDust.selector) assertLt(capacity, s.before.lot * s.floor / 1e8 + 1e12);
+            else revert("unexplained buyAuction revert");
+        }
+    }
+
+    function _checkFloorBuy(FloorSnap memory s, uint256 amount, uint256 paid, uint256 reward) internal {
+        // Property 12 for the backstop: only below the floor, at the floor, never a zero bid.
+        assertLt(s.curve, s.floor + 1, "bought above the floor");
+        assertGt(paid, 0);
+        uint256 value = amount * s.oracle / 10 ** collateralTokens[s.before.collateralId].decimals();
+        assertGe(paid + 1e12, value * s.floorFraction / WAD, "paid below the floor");
+        assertEq(usdc.balanceOf(s.keeper) - s.keeperBalance, reward / 1e12);
+        ghostKeeperRewardsWad += reward;
+        ghostBackstopGainWad += value > paid ? value - paid : 0;
+        _bookAuctionPenalty(s.fundBefore, s.coveredBefore);
+        if (auctionHouse.auction(s.auctionId).lot == 0) _forget(s.index);
+    }
+
+    /// @dev The owner sells part of the backstop's holdings into the pool, which frees exposure room; it reverts when
+    /// the pool pays less than the oracle price × (1 − max slippage).
+    function backstopSell(uint256 id, uint256 fraction) external {
+        id = id % 2;
+        uint256 heldAmount = backstop.held(id);
+        if (heldAmount == 0) return;
+        uint256 amount = heldAmount * bound(fraction, 1, 100) / 100;
+        if (amount == 0) return;
+        (, uint256 soldBefore,) = backstop.totals();
+        try backstop.sellToPool(id, amount) returns (uint256 received) {
+            (, uint256 soldAfter,) = backstop.totals();
+            assertEq(soldAfter - soldBefore, received);
+            uint256 oracle = uint256(int256(feeds[id].answerWad()));
+            uint256 value = amount * oracle / 10 ** collateralTokens[id].decimals();
+            assertGe(received + 1e12, value * (WAD - backstop.maxSlippageWad()) / WAD, "sold below the bound");
+        } catch (bytes memory reason) {
+            assertEq(bytes4(reason), ConstantProductPool.InsufficientOutput.selector, "unexplained sale revert");
+        }
+    }
+
+    /// @dev As a keeper would, closes a liquidatable account's positions (through the checked `liquidate` action)
+    /// before turning to its collateral, so that collateral sales, kicks and backstop buys meet indebted accounts.
+    function _closePositionsFirst(uint256 keeperSeed, uint256 actorSeed) internal {
+        if (!protocol.isLiquidatable(_pickLiquidatable(actorSeed))) return;
+        this.liquidate(keeperSeed, actorSeed, 0, 1);
+        this.liquidate(keeperSeed, actorSeed, 1, 1);
+    }
+
+    function _cap(uint256 id) internal view returns (uint256) {
+        return backstop.assetConfig(id).exposureCapWad;
+    }
+
+    function _assertBackstopCouldBuy(uint256 id) internal view {
+        assertGe(backstop.capacity(id, engine.backstopDiscountWad()), engine.params().dustNotionalWad);
+    }
+
+    function _marginOrZero(address a) internal view returns (int256 equity, uint256 maintenance) {
+        try protocol.marginState(a) returns (int256 e, uint256 m) {
+            return (e, m);
+        } catch {
+            return (0, 0);
         }
     }
 

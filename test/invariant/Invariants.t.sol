@@ -22,11 +22,16 @@ contract InvariantsTest is BaseTest {
         weth.transferOwnership(address(handler));
         wbtc.transferOwnership(address(handler));
         handler.setAuctionHouse(auctionHouse);
-        // WETH is sold at a fixed discount, WBTC by Dutch auction: both patterns run in one system.
+        handler.setBackstop(backstop);
+        // WETH goes to the backstop first (internal pattern; keepers buy it at the fixed discount once the backstop's
+        // small WETH cap is full), WBTC by Dutch auction: all three patterns run in one system.
+        engine.setCollateralPattern(WETH_ID, CollateralPattern.Internal);
         engine.setCollateralPattern(WBTC_ID, CollateralPattern.DutchAuction);
+        backstop.setAsset(WETH_ID, address(wethPool), 5_000e18);
+        backstop.transferOwnership(address(handler));
         targetContract(address(handler));
         protocol.setGuardian(address(handler));
-        bytes4[] memory actions = new bytes4[](13);
+        bytes4[] memory actions = new bytes4[](17);
         actions[0] = Handler.depositQuote.selector;
         actions[1] = Handler.withdrawQuote.selector;
         actions[2] = Handler.depositCollateral.selector;
@@ -40,6 +45,10 @@ contract InvariantsTest is BaseTest {
         actions[10] = Handler.redo.selector;
         actions[11] = Handler.selfLiquidate.selector;
         actions[12] = Handler.setBreaker.selector;
+        actions[13] = Handler.absorb.selector;
+        actions[14] = Handler.backstopBuyAuction.selector;
+        actions[15] = Handler.backstopSell.selector;
+        actions[16] = Handler.crash.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
     }
 
@@ -150,5 +159,26 @@ contract InvariantsTest is BaseTest {
         }
         assertEq(auctionHouse.totalTargetWad(), targets[0] + targets[1]);
         assertLe(auctionHouse.totalTargetWad(), auctionHouse.globalCapWad(), "global cap");
+    }
+
+    /// The backstop's books: it holds exactly what it bought and did not sell, and its quote is its seed minus what it
+    /// paid for collateral and to keepers plus what it sold for.
+    function invariant_backstopBooks() public view {
+        assertEq(weth.balanceOf(address(backstop)), backstop.held(WETH_ID), "weth held");
+        assertEq(wbtc.balanceOf(address(backstop)), backstop.held(WBTC_ID), "wbtc held");
+        (uint256 bought, uint256 sold, uint256 rewards) = backstop.totals();
+        assertEq(usdc.balanceOf(address(backstop)) * 1e12 + bought + rewards, 1_000_000e18 + sold, "backstop quote");
+    }
+
+    /// Keepers are paid from value the liquidation created, never from nowhere: Σ keeper rewards ≤ penalties + the
+    /// insurance fund's draws for kicks and resets + the backstop's gains on its buys.
+    function invariant_keeperRewardsFunded() public view {
+        assertLe(
+            handler.ghostKeeperRewardsWad(),
+            handler.ghostPenaltiesWad() + handler.ghostRewardOutflowWad() + handler.ghostBackstopGainWad(),
+            "keeper rewards exceed their sources"
+        );
+        (,, uint256 backstopRewards) = backstop.totals();
+        assertLe(backstopRewards, handler.ghostBackstopGainWad() / 2 + 1e12, "backstop rewards exceed half its gains");
     }
 }
