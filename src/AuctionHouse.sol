@@ -48,9 +48,9 @@ contract AuctionHouse is IAuctionHouse, Owned {
     uint128 public globalCapWad;
     /// @notice A take leaves no target unraised below this [wad].
     uint128 public dustWad;
-    /// @notice Target in auction across all assets [wad].
-    uint256 public totalTargetWad;
-    uint256 public nextAuctionId;
+    /// @notice Target in auction across all assets [wad]. (Packed with the next id: one slot for both.)
+    uint128 public totalTargetWad;
+    uint128 public nextAuctionId;
 
     KeeperRewardParams internal _reward;
     mapping(uint256 collateralId => AuctionParams) internal _params;
@@ -70,7 +70,6 @@ contract AuctionHouse is IAuctionHouse, Owned {
         ENGINE = engine_;
         QUOTE = ERC20(IMarginProtocol(address(protocol_)).quoteToken());
         QUOTE_UNIT_WAD = QuoteUnits.unitWad(QUOTE.decimals());
-        QUOTE.safeApprove(address(protocol_), type(uint256).max); // proceeds are credited through the protocol
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -132,7 +131,7 @@ contract AuctionHouse is IAuctionHouse, Owned {
         (uint256 lot, uint256 priceWad, uint256 targetWad, uint256 penaltyWad) =
             _kickLot(account, collateralId, debtWad);
         targetInAuctionWad[collateralId] += targetWad;
-        totalTargetWad += targetWad;
+        totalTargetWad += uint128(targetWad);
 
         auctionId = nextAuctionId++;
         uint256 startPriceWad = priceWad.mulWadUp(_params[collateralId].startBufferWad);
@@ -242,11 +241,10 @@ contract AuctionHouse is IAuctionHouse, Owned {
         _auctions[auctionId].lot = a.lot;
         _auctions[auctionId].targetWad = a.targetWad;
         targetInAuctionWad[a.collateralId] -= paidWad;
-        totalTargetWad -= paidWad;
+        totalTargetWad -= uint128(paidWad);
 
         ERC20(_assets[a.collateralId].token).safeTransfer(receiver, amount);
         if (data.length != 0) IAuctionTakeCallee(receiver).onAuctionTake(msg.sender, amount, paidWad, data);
-        QUOTE.safeTransferFrom(msg.sender, address(this), paidWad / QUOTE_UNIT_WAD);
         _distribute(auctionId, a, paidWad);
 
         emit Taken(auctionId, msg.sender, amount, priceWad, paidWad, a.lot, a.targetWad);
@@ -280,17 +278,18 @@ contract AuctionHouse is IAuctionHouse, Owned {
     }
 
     /// @dev Proceeds repay the account's debt first, then the penalty (to the insurance fund); any excess belongs to
-    /// the account (its debt was repaid by other means during the auction).
+    /// the account (its debt was repaid by other means during the auction). The taker pays each recipient directly:
+    /// the protocol pulls the account's part, and the fund's part goes straight to the fund.
     function _distribute(uint256 auctionId, Auction memory a, uint256 paidWad) internal {
         uint256 debtWad = WadMath.negativePart(PROTOCOL.quoteBalance(a.account));
         uint256 toDebtWad = WadMath.min(paidWad, debtWad);
         uint256 toFundWad = WadMath.min(paidWad - toDebtWad, a.penaltyLeftWad);
         uint256 toAccountWad = paidWad - toDebtWad - toFundWad;
-        if (toDebtWad + toAccountWad != 0) PROTOCOL.creditQuote(a.account, toDebtWad + toAccountWad, address(this));
+        if (toDebtWad + toAccountWad != 0) PROTOCOL.creditQuote(a.account, toDebtWad + toAccountWad, msg.sender);
         if (toFundWad != 0) {
             a.penaltyLeftWad -= uint128(toFundWad);
             _auctions[auctionId].penaltyLeftWad = a.penaltyLeftWad;
-            QUOTE.safeTransfer(insuranceFund, toFundWad / QUOTE_UNIT_WAD);
+            QUOTE.safeTransferFrom(msg.sender, insuranceFund, toFundWad / QUOTE_UNIT_WAD);
         }
     }
 

@@ -413,7 +413,10 @@ contract MarginProtocol is IMarginProtocol, Owned {
         uint256 held = balances[account][collateralId];
         if (amount == 0) revert ZeroAmount();
         if (amount > held) revert InsufficientCollateral(collateralId, amount, held);
-        QUOTE.safeTransferFrom(buyer, address(this), QuoteUnits.toUnitsExact(quotePaidWad, QUOTE_UNIT_WAD));
+        // An auction's seizure pays nothing now: its proceeds are credited as they come in.
+        if (quotePaidWad != 0) {
+            QUOTE.safeTransferFrom(buyer, address(this), QuoteUnits.toUnitsExact(quotePaidWad, QUOTE_UNIT_WAD));
+        }
         collateralTotal[collateralId] -= amount;
         uint256 balance = _setCollateral(account, collateralId, held - amount);
         int256 balanceWad = _updateQuote(account, 0, quotePaidWad.toInt());

@@ -216,6 +216,13 @@ async function auctionOneAccount(system: System) {
     functionName: "approve",
     args: [d.auctionHouse, 2n ** 256n - 1n],
   });
+  // The protocol pulls the account's part of a take, the auction house sends the penalty to the insurance fund.
+  await send(publicClient, taker, {
+    address: d.quote,
+    abi: testnetTokenAbi,
+    functionName: "approve",
+    args: [d.protocol, 2n ** 256n - 1n],
+  });
   await send(publicClient, taker, {
     address: d.auctionHouse,
     abi: iAuctionHouseAbi,

@@ -46,7 +46,8 @@ struct Auction {
 }
 
 /// @notice Called back by `take` when it is given data: the collateral has been sent to the callee, and the caller of
-/// `take` must hold `owedWad` of the quote asset (approved to the auction house) when the callback returns.
+/// `take` must hold `owedWad` of the quote asset when the callback returns, approved to both the margin protocol (which
+/// pulls the account's part) and the auction house (which sends the penalty's part straight to the insurance fund).
 interface IAuctionTakeCallee {
     function onAuctionTake(address taker, uint256 collateralAmount, uint256 owedWad, bytes calldata data) external;
 }

@@ -183,8 +183,10 @@ contract AuctionHouseTest is BaseTest {
         uint256 id = _kick();
         vm.warp(block.timestamp + 150); // price ≈ 1,980 × 0.99^15 ≈ 1,703: below the pool's ≈ 3,000
         address broke = makeAddr("broke");
-        vm.prank(broke);
+        vm.startPrank(broke);
         usdc.approve(address(auctionHouse), type(uint256).max);
+        usdc.approve(address(protocol), type(uint256).max);
+        vm.stopPrank();
         vm.prank(broke);
         (uint256 amount, uint256 paid) =
             auctionHouse.take(id, type(uint256).max, type(uint256).max, address(takeCallee), abi.encode(wethPool, 0));
