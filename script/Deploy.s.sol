@@ -4,11 +4,14 @@ pragma solidity ^0.8.24;
 import {Script} from "forge-std/Script.sol";
 import {SystemDeployer} from "./SystemDeployer.sol";
 import {CollateralPattern} from "../src/interfaces/ILiquidationEngine.sol";
+import {AuctionParams} from "../src/interfaces/IAuctionHouse.sol";
+import {StairstepExponentialDecrease} from "../src/auction/StairstepExponentialDecrease.sol";
 
 /// @notice Deploys the whole system with demo parameters and writes the addresses and start block to
 /// `DEPLOYMENT_FILE` (default `deployments/local.json`), where the indexer and the keeper read them.
 /// Env: `DEPLOYER_PRIVATE_KEY` (default: anvil's first key), `PRICE_PUSHER` (default: the deployer),
-/// `COLLATERAL_PATTERN` for both collateral assets: `fixed-fee` (default), `dutch-auction` or `internal`.
+/// `COLLATERAL_PATTERN` for both collateral assets: `fixed-fee` (default), `dutch-auction` or `internal`;
+/// `AUCTION_STEP_SECONDS`: the auction curve's step (−1% per step; default 10 s), e.g. shorter on a fast local chain.
 contract Deploy is Script, SystemDeployer {
     uint256 internal constant ANVIL_KEY_0 = 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80;
 
@@ -25,9 +28,21 @@ contract Deploy is Script, SystemDeployer {
         d = _deploySystem(deployer, pusher);
         d.engine.setCollateralPattern(0, pattern);
         d.engine.setCollateralPattern(1, pattern);
+        uint256 step = vm.envOr("AUCTION_STEP_SECONDS", uint256(10));
+        if (step != 10) _setAuctionStep(d, step);
         vm.stopBroadcast();
 
         _write(outPath, d, deployer, startBlock);
+    }
+
+    function _setAuctionStep(Deployment memory d, uint256 stepSeconds) internal {
+        require(stepSeconds > 0 && stepSeconds <= 3600, "AUCTION_STEP_SECONDS must be 1..3600");
+        d.curve = new StairstepExponentialDecrease(0.99e18, stepSeconds);
+        for (uint256 id; id < 2; ++id) {
+            AuctionParams memory p = d.auctionHouse.params(id);
+            p.curve = d.curve;
+            d.auctionHouse.setAuctionParams(id, p);
+        }
     }
 
     function _pattern(string memory name) internal pure returns (CollateralPattern) {
