@@ -19,6 +19,10 @@ export const collateralAsset = onchainTable(
     oracle: t.hex().notNull(),
     haircutWad: t.bigint().notNull(),
     depositCap: t.bigint().notNull(), // [token units]
+    // How the engine turns seized collateral into quote (CollateralPattern):
+    // "fixed-fee" (the default) | "dutch-auction" | "internal" (the backstop).
+    pattern: t.text().notNull(),
+    patternSetBlock: t.bigint(), // latest CollateralPatternSet; null while the default applies
     listedBlock: t.bigint().notNull(),
   }),
   (table) => ({ oracleIdx: index().on(table.oracle) }),

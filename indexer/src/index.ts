@@ -17,10 +17,12 @@ import {
   position,
   price,
 } from "ponder:schema";
-import type { Address } from "viem";
+import { type Address, BaseError, ContractFunctionZeroDataError } from "viem";
+import { iLiquidationEngineAbi } from "../../abi/src/generated.ts";
 import { recomputeHealth } from "./accountHealth.ts";
 import { breachBlockAt, NO_BREACH } from "./breach.ts";
 import { BPS_WAD } from "./health.ts";
+import { collateralPatternName, DEFAULT_PATTERN } from "./pattern.ts";
 import { createStats, refreshInsuranceBalance, updateStats } from "./stats.ts";
 
 type Db = Context["db"];
@@ -95,6 +97,31 @@ async function accountChanged(
   await recomputeHealth(context.db, { account: who }, block);
 }
 
+// The engine's pattern for a collateral at the event's block; the default when
+// the engine has no code yet (deployed after the listing).
+async function engineCollateralPattern(
+  context: Pick<Context, "client" | "contracts">,
+  collateralId: bigint,
+): Promise<string> {
+  try {
+    const index = await context.client.readContract({
+      abi: iLiquidationEngineAbi,
+      address: context.contracts.LiquidationEngine.address,
+      functionName: "collateralPattern",
+      args: [collateralId],
+    });
+    return collateralPatternName(index);
+  } catch (error) {
+    if (
+      error instanceof BaseError &&
+      error.walk((e) => e instanceof ContractFunctionZeroDataError)
+    ) {
+      return DEFAULT_PATTERN;
+    }
+    throw error;
+  }
+}
+
 /*//////////////////////////////////////////////////////////////
                               LISTINGS
 //////////////////////////////////////////////////////////////*/
@@ -123,6 +150,9 @@ ponder.on("MarginProtocol:MarketListed", async ({ event, context }) => {
 
 ponder.on("MarginProtocol:CollateralListed", async ({ event, context }) => {
   const { collateralId, params } = event.args;
+  // The engine accepts a pattern for an id before it is listed; the listing
+  // picks up whatever the engine holds at its block.
+  const pattern = await engineCollateralPattern(context, collateralId);
   await context.db.insert(collateralAsset).values({
     id: collateralId,
     token: params.token,
@@ -130,9 +160,25 @@ ponder.on("MarginProtocol:CollateralListed", async ({ event, context }) => {
     oracle: params.oracle,
     haircutWad: params.haircutWad,
     depositCap: params.depositCap,
+    pattern,
+    patternSetBlock: null,
     listedBlock: event.block.number,
   });
 });
+
+// A pattern set before the listing is read by the listing handler above.
+ponder.on(
+  "LiquidationEngine:CollateralPatternSet",
+  async ({ event, context }) => {
+    const { collateralId, pattern } = event.args;
+    const row = await context.db.find(collateralAsset, { id: collateralId });
+    if (row === null) return;
+    await context.db.update(collateralAsset, { id: collateralId }).set({
+      pattern: collateralPatternName(pattern),
+      patternSetBlock: event.block.number,
+    });
+  },
+);
 
 /*//////////////////////////////////////////////////////////////
                               ACCOUNTS
