@@ -183,8 +183,20 @@ export const circuitEvent = onchainTable("circuit_event", (t) => ({
   timestamp: t.bigint().notNull(),
 }));
 
-// Dutch auctions of collateral (the auction pattern): one row per auction,
-// updated by each take and reset until it ends; and one row per take.
+// Dutch auctions of collateral (the auction pattern): each asset's auction
+// parameters; one row per auction, updated by each take and reset until it
+// ends; one row per take and one per reset.
+export const auctionParams = onchainTable("auction_params", (t) => ({
+  collateralId: t.bigint().primaryKey(),
+  curve: t.hex().notNull(), // IPriceCurve
+  startBufferWad: t.bigint().notNull(), // start price = oracle × this
+  resetAfterSeconds: t.integer().notNull(), // older than this: needs a reset
+  resetBelowWad: t.bigint().notNull(), // floor = oracle × this; below it: needs a reset, or the backstop buys at it
+  penaltyWad: t.bigint().notNull(),
+  capWad: t.bigint().notNull(),
+  updatedBlock: t.bigint().notNull(),
+}));
+
 export const auction = onchainTable("auction", (t) => ({
   id: t.bigint().primaryKey(), // the auction house's auction id
   house: t.hex().notNull(), // the auction house
@@ -197,6 +209,9 @@ export const auction = onchainTable("auction", (t) => ({
   startedAt: t.bigint().notNull(), // kick or last reset [unix seconds]
   kickRewardWad: t.bigint().notNull(),
   resets: t.integer().notNull(),
+  lastResetBlock: t.bigint(), // null until the first reset
+  lastResetAt: t.bigint(), // [unix seconds]
+  resetRewardsWad: t.bigint().notNull(), // keeper rewards paid for its resets
   takes: t.integer().notNull(),
   active: t.boolean().notNull(),
   lotReturned: t.bigint(), // at the end: collateral returned to the account
@@ -205,13 +220,33 @@ export const auction = onchainTable("auction", (t) => ({
   endedBlock: t.bigint(),
 }));
 
-export const auctionTake = onchainTable("auction_take", (t) => ({
-  id: t.text().primaryKey(), // `${txHash}-${logIndex}`
-  auctionId: t.bigint().notNull(),
-  taker: t.hex().notNull(),
-  amount: t.bigint().notNull(),
-  priceWad: t.bigint().notNull(),
-  paidWad: t.bigint().notNull(),
-  block: t.bigint().notNull(),
-  timestamp: t.bigint().notNull(),
-}));
+export const auctionTake = onchainTable(
+  "auction_take",
+  (t) => ({
+    id: t.text().primaryKey(), // `${txHash}-${logIndex}`
+    auctionId: t.bigint().notNull(),
+    taker: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    priceWad: t.bigint().notNull(),
+    paidWad: t.bigint().notNull(),
+    block: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ auctionIdx: index().on(table.auctionId) }),
+);
+
+// A reset (`redo`): the auction restarts at `startPriceWad`.
+export const auctionReset = onchainTable(
+  "auction_reset",
+  (t) => ({
+    id: t.text().primaryKey(), // `${txHash}-${logIndex}`
+    auctionId: t.bigint().notNull(),
+    keeper: t.hex().notNull(),
+    startPriceWad: t.bigint().notNull(),
+    rewardWad: t.bigint().notNull(), // paid by the insurance fund
+    block: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ auctionIdx: index().on(table.auctionId) }),
+);

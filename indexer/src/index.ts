@@ -7,6 +7,8 @@ import {
   accountHealth,
   badDebt,
   auction,
+  auctionParams,
+  auctionReset,
   auctionTake,
   circuitEvent,
   collateralAsset,
@@ -434,6 +436,23 @@ ponder.on("PriceFeed:VolatilityTripped", async ({ event, context }) => {
                             AUCTIONS
 //////////////////////////////////////////////////////////////*/
 
+ponder.on("AuctionHouse:AuctionParamsSet", async ({ event, context }) => {
+  const { collateralId, params: p } = event.args;
+  const row = {
+    curve: p.curve,
+    startBufferWad: p.startBufferWad,
+    resetAfterSeconds: p.resetAfterSeconds,
+    resetBelowWad: p.resetBelowWad,
+    penaltyWad: p.penaltyWad,
+    capWad: p.capWad,
+    updatedBlock: event.block.number,
+  };
+  await context.db
+    .insert(auctionParams)
+    .values({ collateralId, ...row })
+    .onConflictDoUpdate(row);
+});
+
 ponder.on("AuctionHouse:Kicked", async ({ event, context }) => {
   const a = event.args;
   await context.db.insert(auction).values({
@@ -448,6 +467,7 @@ ponder.on("AuctionHouse:Kicked", async ({ event, context }) => {
     startedAt: event.block.timestamp,
     kickRewardWad: a.rewardWad,
     resets: 0,
+    resetRewardsWad: 0n,
     takes: 0,
     active: true,
     kickedBlock: event.block.number,
@@ -474,10 +494,24 @@ ponder.on("AuctionHouse:Taken", async ({ event, context }) => {
 });
 
 ponder.on("AuctionHouse:Reset", async ({ event, context }) => {
-  await context.db.update(auction, { id: event.args.auctionId }).set((row) => ({
-    startPriceWad: event.args.startPriceWad,
+  const a = event.args;
+  await context.db.insert(auctionReset).values({
+    id: eventId(event),
+    auctionId: a.auctionId,
+    keeper: a.keeper,
+    startPriceWad: a.startPriceWad,
+    rewardWad: a.rewardWad,
+    block: event.block.number,
+    timestamp: event.block.timestamp,
+    txHash: event.transaction.hash,
+  });
+  await context.db.update(auction, { id: a.auctionId }).set((row) => ({
+    startPriceWad: a.startPriceWad,
     startedAt: event.block.timestamp,
     resets: row.resets + 1,
+    lastResetBlock: event.block.number,
+    lastResetAt: event.block.timestamp,
+    resetRewardsWad: row.resetRewardsWad + a.rewardWad,
   }));
 });
 
