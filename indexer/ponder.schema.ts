@@ -186,7 +186,7 @@ export const circuitEvent = onchainTable("circuit_event", (t) => ({
 // Dutch auctions of collateral (the auction pattern): each asset's auction
 // parameters; one row per auction, updated by each take and reset until it
 // ends; one row per take and one per reset.
-export const auctionParams = onchainTable("auction_params", (t) => ({
+export const auctionConfig = onchainTable("auction_config", (t) => ({
   collateralId: t.bigint().primaryKey(),
   curve: t.hex().notNull(), // IPriceCurve
   startBufferWad: t.bigint().notNull(), // start price = oracle × this

@@ -7,7 +7,7 @@ import {
   accountHealth,
   badDebt,
   auction,
-  auctionParams,
+  auctionConfig,
   auctionReset,
   auctionTake,
   circuitEvent,
@@ -448,7 +448,7 @@ ponder.on("AuctionHouse:AuctionParamsSet", async ({ event, context }) => {
     updatedBlock: event.block.number,
   };
   await context.db
-    .insert(auctionParams)
+    .insert(auctionConfig)
     .values({ collateralId, ...row })
     .onConflictDoUpdate(row);
 });

@@ -6,7 +6,7 @@ import { client, eq, graphql, sql } from "ponder";
 import { db, publicClients } from "ponder:api";
 import schema, {
   auction,
-  auctionParams,
+  auctionConfig,
   collateralAsset,
   protocolStats,
 } from "ponder:schema";
@@ -65,7 +65,7 @@ app.get("/auctions/active", async (c) => {
     .from(auction)
     .where(eq(auction.active, true))
     .orderBy(auction.id);
-  const params = await db.select().from(auctionParams);
+  const params = await db.select().from(auctionConfig);
   const assets = await db
     .select({ id: collateralAsset.id, oracle: collateralAsset.oracle })
     .from(collateralAsset);
