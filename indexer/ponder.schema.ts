@@ -132,6 +132,7 @@ export const collateralSale = onchainTable(
     amount: t.bigint().notNull(), // [token units]
     priceWad: t.bigint().notNull(),
     quotePaidWad: t.bigint().notNull(),
+    byBackstop: t.boolean().notNull(), // sold to the backstop vault (internal pattern)
     block: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
     txHash: t.hex().notNull(),
@@ -229,6 +230,7 @@ export const auctionTake = onchainTable(
     amount: t.bigint().notNull(),
     priceWad: t.bigint().notNull(),
     paidWad: t.bigint().notNull(),
+    byBackstop: t.boolean().notNull(), // the backstop vault's buy at the floor
     block: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
   }),
@@ -249,4 +251,72 @@ export const auctionReset = onchainTable(
     txHash: t.hex().notNull(),
   }),
   (table) => ({ auctionIdx: index().on(table.auctionId) }),
+);
+
+// The backstop vault (internal pattern): an ERC4626 on the quote asset that
+// buys seized collateral (absorb), auction lots at their floor (auction buy),
+// and sells its holdings into a pool (pool sale). One state row, one row per
+// asset it may hold, one row per trade. Quote columns without Wad
+// (`idleQuote`, `total{Deposited,Withdrawn}`) and `shareSupply` are raw token
+// units (the shares have the quote's decimals).
+export const backstopState = onchainTable("backstop_state", (t) => ({
+  address: t.hex().primaryKey(), // the vault
+  idleQuote: t.bigint().notNull(), // quote held, read after each of its events [token units]
+  shareSupply: t.bigint().notNull(),
+  totalDeposited: t.bigint().notNull(), // [quote token units]
+  totalWithdrawn: t.bigint().notNull(), // [quote token units]
+  depositCount: t.integer().notNull(),
+  withdrawalCount: t.integer().notNull(),
+  totalBoughtWad: t.bigint().notNull(), // quote paid for collateral (IBackstopVault.totals)
+  totalSoldWad: t.bigint().notNull(), // quote received from pool sales
+  totalKeeperRewardsWad: t.bigint().notNull(), // quote paid to the callers of buys
+  absorbCount: t.integer().notNull(),
+  auctionBuyCount: t.integer().notNull(),
+  poolSaleCount: t.integer().notNull(),
+  updatedBlock: t.bigint().notNull(),
+}));
+
+export const backstopAsset = onchainTable("backstop_asset", (t) => ({
+  collateralId: t.bigint().primaryKey(),
+  token: t.hex().notNull(),
+  decimals: t.integer().notNull(),
+  oracle: t.hex().notNull(),
+  pool: t.hex().notNull(), // where the owner sells holdings
+  exposureCapWad: t.bigint().notNull(), // holdings at the oracle price stay at most this
+  held: t.bigint().notNull(), // [token units]
+  boughtAmount: t.bigint().notNull(), // [token units]
+  soldAmount: t.bigint().notNull(), // [token units]
+  boughtWad: t.bigint().notNull(),
+  soldWad: t.bigint().notNull(),
+  keeperRewardsWad: t.bigint().notNull(),
+  absorbCount: t.integer().notNull(),
+  auctionBuyCount: t.integer().notNull(),
+  poolSaleCount: t.integer().notNull(),
+  updatedBlock: t.bigint().notNull(),
+}));
+
+export const backstopTrade = onchainTable(
+  "backstop_trade",
+  (t) => ({
+    id: t.text().primaryKey(), // `${txHash}-${logIndex}`
+    kind: t.text().notNull(), // "absorb" | "auction_buy" | "pool_sale"
+    collateralId: t.bigint().notNull(),
+    account: t.hex(), // absorb: the account bought from
+    auctionId: t.bigint(), // auction_buy: the auction
+    keeper: t.hex(), // buys: the caller, paid keeperRewardWad; null for a pool sale
+    amount: t.bigint().notNull(), // [token units]
+    oraclePriceWad: t.bigint().notNull(),
+    oracleValueWad: t.bigint().notNull(), // amount at the oracle price, rounded down
+    paidWad: t.bigint().notNull(), // buys: quote paid; 0 for a pool sale
+    receivedWad: t.bigint().notNull(), // pool sale: quote received; 0 for a buy
+    keeperRewardWad: t.bigint().notNull(),
+    block: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({
+    collateralIdx: index().on(table.collateralId),
+    kindIdx: index().on(table.kind),
+  }),
 );
