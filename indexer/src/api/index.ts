@@ -7,12 +7,16 @@ import { db, publicClients } from "ponder:api";
 import schema, {
   auction,
   auctionConfig,
+  backstopAsset,
+  backstopState,
   collateralAsset,
+  price,
   protocolStats,
 } from "ponder:schema";
 import { WAD } from "../health.ts";
 import { atRiskAccounts } from "./atRisk.ts";
 import { readLiveAuctions } from "./auctions.ts";
+import { summarizeBackstop } from "./backstopStats.ts";
 import { decodeCheckpoint } from "./checkpoint.ts";
 import { json } from "./json.ts";
 import { ParamError, parseLimitParam, parseWadParam } from "./params.ts";
@@ -85,14 +89,32 @@ app.get("/auctions/active", async (c) => {
   );
 });
 
-// GET /stats — the protocol_stats row.
+// GET /stats — the protocol_stats row, and under `backstop` the backstop
+// vault's state, holdings per asset at the latest indexed prices and its
+// mark-to-oracle result (see ./backstopStats.ts); `backstop` is null before the
+// vault is indexed.
 app.get("/stats", async (c) => {
   const [row] = await db
     .select()
     .from(protocolStats)
     .where(eq(protocolStats.id, "global"));
   if (row === undefined) return c.json({ error: "no stats yet" }, 503);
-  return c.json(json(row));
+  const [state] = await db
+    .select()
+    .from(backstopState)
+    .orderBy(backstopState.address)
+    .limit(1);
+  let backstop = null;
+  if (state !== undefined) {
+    const assets = await db.select().from(backstopAsset);
+    const prices = await db.select().from(price);
+    backstop = summarizeBackstop(
+      state,
+      assets,
+      new Map(prices.map((p) => [p.oracle, p])),
+    );
+  }
+  return c.json(json({ ...row, backstop }));
 });
 
 export default app;
