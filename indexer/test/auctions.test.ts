@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ContractFunctionRevertedError } from "viem";
 import {
+  BaseError,
+  ContractFunctionExecutionError,
+  ContractFunctionRevertedError,
+  encodeErrorResult,
+  getAddress,
+} from "viem";
+import { iAuctionHouseAbi } from "../../abi/src/generated.ts";
+import {
+  describeError,
   describeLiveAuction,
   type FloorParams,
   readLiveAuctions,
@@ -134,9 +142,13 @@ function fakeClient(calls: string[]) {
         case "status":
           if (args.args?.[0] === 8n)
             throw new ContractFunctionRevertedError({
-              abi: [],
+              abi: iAuctionHouseAbi,
               functionName: "status",
-              message: "NoAuction(8)",
+              data: encodeErrorResult({
+                abi: iAuctionHouseAbi,
+                errorName: "NoAuction",
+                args: [8n],
+              }),
             });
           return [wad(2_400), true];
         case "read":
@@ -212,5 +224,43 @@ test("the route reads every auction at the head block and serializes to strings"
   assert.equal(second!.priceWad, null);
   assert.equal(second!.resetBelowWad, ((WAD * 9n) / 10n).toString());
   assert.equal(second!.floorPriceWad, wad(2_700).toString());
-  assert.equal((second!.errors as string[]).length, 1);
+  assert.deepEqual(second!.errors, ["status: NoAuction(8)"]);
+});
+
+test("describeError names a decoded revert, a reason string, or the message", () => {
+  const revert = (data: `0x${string}`) =>
+    new ContractFunctionExecutionError(
+      new ContractFunctionRevertedError({
+        abi: iAuctionHouseAbi,
+        functionName: "status",
+        data,
+      }),
+      { abi: iAuctionHouseAbi, functionName: "status", args: [1n] },
+    );
+  const stale = encodeErrorResult({
+    abi: iAuctionHouseAbi,
+    errorName: "InvalidPrice",
+    args: [ORACLE, 0n, 1],
+  });
+  assert.equal(
+    describeError(revert(stale)),
+    `InvalidPrice(${getAddress(ORACLE)}, 0, 1)`,
+  );
+  const reason = encodeErrorResult({
+    abi: [
+      {
+        type: "error",
+        name: "Error",
+        inputs: [{ name: "message", type: "string" }],
+      },
+    ],
+    errorName: "Error",
+    args: ["nope"],
+  });
+  assert.equal(describeError(revert(reason)), "nope");
+  assert.equal(
+    describeError(new BaseError("HTTP request failed.")),
+    "HTTP request failed.",
+  );
+  assert.equal(describeError(new Error("boom")), "boom");
 });

@@ -4,7 +4,11 @@
 // give the floor (oracle × resetBelow, rounded up as the auction house does).
 // Below the floor, `take` reverts and the backstop may buy at the floor
 // instead of a reset (`takeAtFloor`).
-import { BaseError, type PublicClient } from "viem";
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  type PublicClient,
+} from "viem";
 import {
   iAuctionHouseAbi,
   pushPriceFeedAbi,
@@ -85,14 +89,29 @@ export function describeLiveAuction(
   };
 }
 
+// A revert by its decoded custom error, e.g. "InvalidPrice(0xDc64…, 0, 1)";
+// anything else by its message.
+export function describeError(error: unknown): string {
+  if (error instanceof BaseError) {
+    const reverted = error.walk(
+      (e) => e instanceof ContractFunctionRevertedError,
+    );
+    if (reverted instanceof ContractFunctionRevertedError) {
+      // Error(string) and Panic(uint256) come decoded as `reason`.
+      if (reverted.reason !== undefined) return reverted.reason;
+      if (reverted.data !== undefined) {
+        const args = (reverted.data.args ?? []).map(String).join(", ");
+        return `${reverted.data.errorName}(${args})`;
+      }
+    }
+    return error.shortMessage;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 const failure = (error: unknown): { ok: false; error: string } => ({
   ok: false,
-  error:
-    error instanceof BaseError
-      ? error.shortMessage
-      : error instanceof Error
-        ? error.message
-        : String(error),
+  error: typeof error === "string" ? error : describeError(error),
 });
 
 async function attempt<T>(read: () => Promise<T>): Promise<Read<T>> {
