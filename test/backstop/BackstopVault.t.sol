@@ -6,6 +6,7 @@ import {IBackstopVault} from "../../src/interfaces/IBackstopVault.sol";
 import {IAuctionHouse} from "../../src/interfaces/IAuctionHouse.sol";
 import {ILiquidationEngine, CollateralPattern} from "../../src/interfaces/ILiquidationEngine.sol";
 import {PriceStatus} from "../../src/interfaces/IOracle.sol";
+import {IMarginProtocol} from "../../src/interfaces/IMarginProtocol.sol";
 
 contract BackstopVaultTest is BaseTest {
     address internal carol = makeAddr("carol");
@@ -74,6 +75,18 @@ contract BackstopVaultTest is BaseTest {
             abi.encodeWithSelector(ILiquidationEngine.WrongPattern.selector, WBTC_ID, CollateralPattern.FixedFee)
         );
         backstop.absorb(carol, WBTC_ID);
+    }
+
+    /// Collateral sales halt at breaker level 3 in every pattern; at level 2 (no new liquidations) a sale that repays
+    /// debt still runs, as it does for keepers.
+    function test_absorb_breakerLevels() public {
+        protocol.setBreakerLevel(3);
+        vm.prank(keeper);
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.BreakerActive.selector, 3));
+        backstop.absorb(carol, WETH_ID);
+        protocol.setBreakerLevel(2);
+        (uint256 amount,,) = _absorb();
+        assertGt(amount, 0);
     }
 
     function test_sellToBackstop_onlyTheBackstop() public {
