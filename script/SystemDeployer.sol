@@ -141,11 +141,11 @@ abstract contract SystemDeployer {
                     nativeOracle: d.ethFeed,
                     gasFactorBps: 12_000,
                     kickGas: 310_000,
-                    redoGas: 100_000,
+                    redoGas: 125_000,
                     tipWad: 5e18,
                     chipWad: 0.001e18,
                     maxRewardWad: 300e18,
-                    floorBuyGas: 300_000
+                    floorBuyGas: 315_000
                 })
             );
 
@@ -180,7 +180,7 @@ abstract contract SystemDeployer {
                 BackstopRewardParams({
                     nativeOracle: d.ethFeed,
                     gasFactorBps: 12_000,
-                    absorbGas: 270_000,
+                    absorbGas: 300_000,
                     tipWad: 2e18,
                     gainShareWad: 0.5e18,
                     maxRewardWad: 300e18

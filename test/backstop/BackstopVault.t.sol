@@ -165,7 +165,8 @@ contract BackstopVaultTest is BaseTest {
         vm.warp(block.timestamp + 400); // 1,980 × 0.99^40 ≈ 1,327 < floor 1,530 (85% of 1,800)
         uint256 keeperBefore = usdc.balanceOf(keeper2);
         uint256 badBefore = engine.totalBadDebtWad();
-        uint256 expectedReward = auctionHouse.keeperReward(auctionHouse.auction(id).targetWad, 300_000);
+        uint256 expectedReward =
+            auctionHouse.keeperReward(auctionHouse.auction(id).targetWad, auctionHouse.rewardParams().floorBuyGas);
         vm.prank(keeper2);
         (uint256 amount, uint256 paid, uint256 reward) = backstop.buyAuction(id);
         // 3 WETH at 1,530 = 4,590 < the target (≈ 5,122): the whole lot sells at the floor and the rest of the debt is
