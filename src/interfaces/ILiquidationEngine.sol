@@ -15,8 +15,8 @@ struct LiquidationParams {
 
 /// @notice How an asset's seized collateral becomes the quote asset: sold at once to keepers at a fixed discount
 /// (`buyCollateral`), by Dutch auction (the auction house's `kick`/`take`), or to the protocol's own backstop vault at
-/// a smaller discount with priority (`sellToBackstop`; keepers buy at the fixed discount only while the backstop has
-/// no capacity). Chosen per collateral asset.
+/// a smaller discount with priority (`sellToBackstop`; keepers buy at the fixed discount only while the backstop's
+/// capacity is below the dust minimum). Chosen per collateral asset.
 enum CollateralPattern {
     FixedFee,
     DutchAuction,
@@ -94,7 +94,8 @@ interface ILiquidationEngine {
         returns (int256 closedSizeWad);
 
     /// @notice Buys up to `maxAmount` [token units] of the collateral of an account that is below maintenance and in
-    /// debt, for an asset of the fixed-fee pattern, at the oracle price × max(1 − discount, haircut), never paying more
+    /// debt, for an asset of the fixed-fee pattern (or of the internal pattern while the backstop's capacity is below
+    /// the dust minimum; otherwise `BackstopFirst`), at the oracle price × max(1 − discount, haircut), never paying more
     /// than `maxPriceWad` per whole token, and never more quote than the account's debt unless the whole balance is
     /// taken. The caller pays in the quote asset (approved to the protocol).
     /// @return amount Collateral bought [token units].
@@ -115,7 +116,8 @@ interface ILiquidationEngine {
         returns (uint256 amount, uint256 salePriceWad, uint256 quotePaidWad);
 
     /// @notice Writes off the debt of an account with no positions and no collateral, covering it from the insurance
-    /// fund and recording the rest as deficit. Called by `liquidate` and `buyCollateral` when they empty an account.
+    /// fund and recording the rest as deficit. Called by `liquidate`, `buyCollateral` and `sellToBackstop` when they
+    /// empty an account, and by the auction house when an auction ends with nothing left.
     function settleBadDebt(address account) external returns (uint256 badDebtWad);
 
     /*//////////////////////////////////////////////////////////////

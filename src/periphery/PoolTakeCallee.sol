@@ -9,7 +9,8 @@ import {QuoteUnits} from "../libraries/QuoteUnits.sol";
 
 /// @title PoolTakeCallee
 /// @notice Flash settlement for keepers without capital: receives an auction lot, sells it into a pool, and hands the
-/// taker the quote asset (what it owes the auction house plus the profit) before the auction house collects.
+/// taker the quote asset (what the take costs plus the profit) before the protocol and the auction house collect it
+/// from the taker, who approves both.
 /// `data` = abi.encode(pool, minProfit [quote token units]).
 contract PoolTakeCallee is IAuctionTakeCallee {
     using SafeTransferLib for ERC20;
