@@ -2,6 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createConfig } from "ponder";
 import {
+  backstopVaultAbi,
   iInsuranceFundAbi,
   iAuctionHouseAbi,
   iLiquidationEngineAbi,
@@ -56,6 +57,12 @@ export default createConfig({
       chain: "anvil",
       abi: iAuctionHouseAbi,
       address: deployment.auctionHouse,
+      startBlock,
+    },
+    BackstopVault: {
+      chain: "anvil",
+      abi: backstopVaultAbi,
+      address: deployment.backstop,
       startBlock,
     },
     InsuranceFund: {

@@ -19,6 +19,10 @@ export const collateralAsset = onchainTable(
     oracle: t.hex().notNull(),
     haircutWad: t.bigint().notNull(),
     depositCap: t.bigint().notNull(), // [token units]
+    // How the engine turns seized collateral into quote (CollateralPattern):
+    // "fixed-fee" (the default) | "dutch-auction" | "internal" (the backstop).
+    pattern: t.text().notNull(),
+    patternSetBlock: t.bigint(), // latest CollateralPatternSet; null while the default applies
     listedBlock: t.bigint().notNull(),
   }),
   (table) => ({ oracleIdx: index().on(table.oracle) }),
@@ -128,6 +132,7 @@ export const collateralSale = onchainTable(
     amount: t.bigint().notNull(), // [token units]
     priceWad: t.bigint().notNull(),
     quotePaidWad: t.bigint().notNull(),
+    byBackstop: t.boolean().notNull(), // sold to the backstop vault (internal pattern)
     block: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
     txHash: t.hex().notNull(),
@@ -179,8 +184,20 @@ export const circuitEvent = onchainTable("circuit_event", (t) => ({
   timestamp: t.bigint().notNull(),
 }));
 
-// Dutch auctions of collateral (the auction pattern): one row per auction,
-// updated by each take and reset until it ends; and one row per take.
+// Dutch auctions of collateral (the auction pattern): each asset's auction
+// parameters; one row per auction, updated by each take and reset until it
+// ends; one row per take and one per reset.
+export const auctionConfig = onchainTable("auction_config", (t) => ({
+  collateralId: t.bigint().primaryKey(),
+  curve: t.hex().notNull(), // IPriceCurve
+  startBufferWad: t.bigint().notNull(), // start price = oracle × this
+  resetAfterSeconds: t.integer().notNull(), // older than this: needs a reset
+  resetBelowWad: t.bigint().notNull(), // floor = oracle × this; below it: needs a reset, or the backstop buys at it
+  penaltyWad: t.bigint().notNull(),
+  capWad: t.bigint().notNull(),
+  updatedBlock: t.bigint().notNull(),
+}));
+
 export const auction = onchainTable("auction", (t) => ({
   id: t.bigint().primaryKey(), // the auction house's auction id
   house: t.hex().notNull(), // the auction house
@@ -193,6 +210,9 @@ export const auction = onchainTable("auction", (t) => ({
   startedAt: t.bigint().notNull(), // kick or last reset [unix seconds]
   kickRewardWad: t.bigint().notNull(),
   resets: t.integer().notNull(),
+  lastResetBlock: t.bigint(), // null until the first reset
+  lastResetAt: t.bigint(), // [unix seconds]
+  resetRewardsWad: t.bigint().notNull(), // keeper rewards paid for its resets
   takes: t.integer().notNull(),
   active: t.boolean().notNull(),
   lotReturned: t.bigint(), // at the end: collateral returned to the account
@@ -201,13 +221,102 @@ export const auction = onchainTable("auction", (t) => ({
   endedBlock: t.bigint(),
 }));
 
-export const auctionTake = onchainTable("auction_take", (t) => ({
-  id: t.text().primaryKey(), // `${txHash}-${logIndex}`
-  auctionId: t.bigint().notNull(),
-  taker: t.hex().notNull(),
-  amount: t.bigint().notNull(),
-  priceWad: t.bigint().notNull(),
-  paidWad: t.bigint().notNull(),
-  block: t.bigint().notNull(),
-  timestamp: t.bigint().notNull(),
+export const auctionTake = onchainTable(
+  "auction_take",
+  (t) => ({
+    id: t.text().primaryKey(), // `${txHash}-${logIndex}`
+    auctionId: t.bigint().notNull(),
+    taker: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    priceWad: t.bigint().notNull(),
+    paidWad: t.bigint().notNull(),
+    byBackstop: t.boolean().notNull(), // the backstop vault's buy at the floor
+    block: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ auctionIdx: index().on(table.auctionId) }),
+);
+
+// A reset (`redo`): the auction restarts at `startPriceWad`.
+export const auctionReset = onchainTable(
+  "auction_reset",
+  (t) => ({
+    id: t.text().primaryKey(), // `${txHash}-${logIndex}`
+    auctionId: t.bigint().notNull(),
+    keeper: t.hex().notNull(),
+    startPriceWad: t.bigint().notNull(),
+    rewardWad: t.bigint().notNull(), // paid by the insurance fund
+    block: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ auctionIdx: index().on(table.auctionId) }),
+);
+
+// The backstop vault (internal pattern): an ERC4626 on the quote asset that
+// buys seized collateral (absorb), auction lots at their floor (auction buy),
+// and sells its holdings into a pool (pool sale). One state row, one row per
+// asset it may hold, one row per trade. Quote columns without Wad
+// (`idleQuote`, `total{Deposited,Withdrawn}`) and `shareSupply` are raw token
+// units (the shares have the quote's decimals).
+export const backstopState = onchainTable("backstop_state", (t) => ({
+  address: t.hex().primaryKey(), // the vault
+  idleQuote: t.bigint().notNull(), // quote held, read after each of its events [token units]
+  shareSupply: t.bigint().notNull(),
+  totalDeposited: t.bigint().notNull(), // [quote token units]
+  totalWithdrawn: t.bigint().notNull(), // [quote token units]
+  depositCount: t.integer().notNull(),
+  withdrawalCount: t.integer().notNull(),
+  totalBoughtWad: t.bigint().notNull(), // quote paid for collateral (IBackstopVault.totals)
+  totalSoldWad: t.bigint().notNull(), // quote received from pool sales
+  totalKeeperRewardsWad: t.bigint().notNull(), // quote paid to the callers of buys
+  absorbCount: t.integer().notNull(),
+  auctionBuyCount: t.integer().notNull(),
+  poolSaleCount: t.integer().notNull(),
+  updatedBlock: t.bigint().notNull(),
 }));
+
+export const backstopAsset = onchainTable("backstop_asset", (t) => ({
+  collateralId: t.bigint().primaryKey(),
+  token: t.hex().notNull(),
+  decimals: t.integer().notNull(),
+  oracle: t.hex().notNull(),
+  pool: t.hex().notNull(), // where the owner sells holdings
+  exposureCapWad: t.bigint().notNull(), // holdings at the oracle price stay at most this
+  held: t.bigint().notNull(), // [token units]
+  boughtAmount: t.bigint().notNull(), // [token units]
+  soldAmount: t.bigint().notNull(), // [token units]
+  boughtWad: t.bigint().notNull(),
+  soldWad: t.bigint().notNull(),
+  keeperRewardsWad: t.bigint().notNull(),
+  absorbCount: t.integer().notNull(),
+  auctionBuyCount: t.integer().notNull(),
+  poolSaleCount: t.integer().notNull(),
+  updatedBlock: t.bigint().notNull(),
+}));
+
+export const backstopTrade = onchainTable(
+  "backstop_trade",
+  (t) => ({
+    id: t.text().primaryKey(), // `${txHash}-${logIndex}`
+    kind: t.text().notNull(), // "absorb" | "auction_buy" | "pool_sale"
+    collateralId: t.bigint().notNull(),
+    account: t.hex(), // absorb: the account bought from
+    auctionId: t.bigint(), // auction_buy: the auction
+    keeper: t.hex(), // buys: the caller, paid keeperRewardWad; null for a pool sale
+    amount: t.bigint().notNull(), // [token units]
+    oraclePriceWad: t.bigint().notNull(),
+    oracleValueWad: t.bigint().notNull(), // amount at the oracle price, rounded down
+    paidWad: t.bigint().notNull(), // buys: quote paid; 0 for a pool sale
+    receivedWad: t.bigint().notNull(), // pool sale: quote received; 0 for a buy
+    keeperRewardWad: t.bigint().notNull(),
+    block: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({
+    collateralIdx: index().on(table.collateralId),
+    kindIdx: index().on(table.kind),
+  }),
+);

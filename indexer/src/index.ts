@@ -7,7 +7,11 @@ import {
   accountHealth,
   badDebt,
   auction,
+  auctionConfig,
+  auctionReset,
   auctionTake,
+  backstopAsset,
+  backstopTrade,
   circuitEvent,
   collateralAsset,
   collateralBalance,
@@ -17,10 +21,24 @@ import {
   position,
   price,
 } from "ponder:schema";
-import type { Address } from "viem";
+import { type Address, BaseError, ContractFunctionZeroDataError } from "viem";
+import { iLiquidationEngineAbi } from "../../abi/src/generated.ts";
 import { recomputeHealth } from "./accountHealth.ts";
+import {
+  assetAfterTrade,
+  type BackstopTradeAmounts,
+  oracleValueWad,
+  stateAfterTrade,
+} from "./backstop.ts";
+import {
+  createBackstopState,
+  refreshBackstopIdle,
+  updateBackstopAsset,
+  updateBackstopState,
+} from "./backstopState.ts";
 import { breachBlockAt, NO_BREACH } from "./breach.ts";
 import { BPS_WAD } from "./health.ts";
+import { collateralPatternName, DEFAULT_PATTERN } from "./pattern.ts";
 import { createStats, refreshInsuranceBalance, updateStats } from "./stats.ts";
 
 type Db = Context["db"];
@@ -28,6 +46,9 @@ type Db = Context["db"];
 // Listing fractions are basis points; the protocol's math uses them as wad (bps
 // × 1e14), and so do we.
 const bpsToWad = (bps: number) => BigInt(bps) * BPS_WAD;
+
+const sameAddress = (a: string, b: string) =>
+  a.toLowerCase() === b.toLowerCase();
 
 const eventId = (event: {
   transaction: { hash: string };
@@ -95,6 +116,31 @@ async function accountChanged(
   await recomputeHealth(context.db, { account: who }, block);
 }
 
+// The engine's pattern for a collateral at the event's block; the default when
+// the engine has no code yet (deployed after the listing).
+async function engineCollateralPattern(
+  context: Pick<Context, "client" | "contracts">,
+  collateralId: bigint,
+): Promise<string> {
+  try {
+    const index = await context.client.readContract({
+      abi: iLiquidationEngineAbi,
+      address: context.contracts.LiquidationEngine.address,
+      functionName: "collateralPattern",
+      args: [collateralId],
+    });
+    return collateralPatternName(index);
+  } catch (error) {
+    if (
+      error instanceof BaseError &&
+      error.walk((e) => e instanceof ContractFunctionZeroDataError)
+    ) {
+      return DEFAULT_PATTERN;
+    }
+    throw error;
+  }
+}
+
 /*//////////////////////////////////////////////////////////////
                               LISTINGS
 //////////////////////////////////////////////////////////////*/
@@ -123,6 +169,9 @@ ponder.on("MarginProtocol:MarketListed", async ({ event, context }) => {
 
 ponder.on("MarginProtocol:CollateralListed", async ({ event, context }) => {
   const { collateralId, params } = event.args;
+  // The engine accepts a pattern for an id before it is listed; the listing
+  // picks up whatever the engine holds at its block.
+  const pattern = await engineCollateralPattern(context, collateralId);
   await context.db.insert(collateralAsset).values({
     id: collateralId,
     token: params.token,
@@ -130,9 +179,25 @@ ponder.on("MarginProtocol:CollateralListed", async ({ event, context }) => {
     oracle: params.oracle,
     haircutWad: params.haircutWad,
     depositCap: params.depositCap,
+    pattern,
+    patternSetBlock: null,
     listedBlock: event.block.number,
   });
 });
+
+// A pattern set before the listing is read by the listing handler above.
+ponder.on(
+  "LiquidationEngine:CollateralPatternSet",
+  async ({ event, context }) => {
+    const { collateralId, pattern } = event.args;
+    const row = await context.db.find(collateralAsset, { id: collateralId });
+    if (row === null) return;
+    await context.db.update(collateralAsset, { id: collateralId }).set({
+      pattern: collateralPatternName(pattern),
+      patternSetBlock: event.block.number,
+    });
+  },
+);
 
 /*//////////////////////////////////////////////////////////////
                               ACCOUNTS
@@ -298,6 +363,7 @@ ponder.on("LiquidationEngine:CollateralSold", async ({ event, context }) => {
     amount: a.amount,
     priceWad: a.priceWad,
     quotePaidWad: a.quotePaidWad,
+    byBackstop: sameAddress(a.keeper, context.contracts.BackstopVault.address),
     block: event.block.number,
     timestamp: event.block.timestamp,
     txHash: event.transaction.hash,
@@ -388,6 +454,23 @@ ponder.on("PriceFeed:VolatilityTripped", async ({ event, context }) => {
                             AUCTIONS
 //////////////////////////////////////////////////////////////*/
 
+ponder.on("AuctionHouse:AuctionParamsSet", async ({ event, context }) => {
+  const { collateralId, params: p } = event.args;
+  const row = {
+    curve: p.curve,
+    startBufferWad: p.startBufferWad,
+    resetAfterSeconds: p.resetAfterSeconds,
+    resetBelowWad: p.resetBelowWad,
+    penaltyWad: p.penaltyWad,
+    capWad: p.capWad,
+    updatedBlock: event.block.number,
+  };
+  await context.db
+    .insert(auctionConfig)
+    .values({ collateralId, ...row })
+    .onConflictDoUpdate(row);
+});
+
 ponder.on("AuctionHouse:Kicked", async ({ event, context }) => {
   const a = event.args;
   await context.db.insert(auction).values({
@@ -402,6 +485,7 @@ ponder.on("AuctionHouse:Kicked", async ({ event, context }) => {
     startedAt: event.block.timestamp,
     kickRewardWad: a.rewardWad,
     resets: 0,
+    resetRewardsWad: 0n,
     takes: 0,
     active: true,
     kickedBlock: event.block.number,
@@ -417,6 +501,7 @@ ponder.on("AuctionHouse:Taken", async ({ event, context }) => {
     amount: a.amount,
     priceWad: a.priceWad,
     paidWad: a.paidWad,
+    byBackstop: sameAddress(a.taker, context.contracts.BackstopVault.address),
     block: event.block.number,
     timestamp: event.block.timestamp,
   });
@@ -428,10 +513,24 @@ ponder.on("AuctionHouse:Taken", async ({ event, context }) => {
 });
 
 ponder.on("AuctionHouse:Reset", async ({ event, context }) => {
-  await context.db.update(auction, { id: event.args.auctionId }).set((row) => ({
-    startPriceWad: event.args.startPriceWad,
+  const a = event.args;
+  await context.db.insert(auctionReset).values({
+    id: eventId(event),
+    auctionId: a.auctionId,
+    keeper: a.keeper,
+    startPriceWad: a.startPriceWad,
+    rewardWad: a.rewardWad,
+    block: event.block.number,
+    timestamp: event.block.timestamp,
+    txHash: event.transaction.hash,
+  });
+  await context.db.update(auction, { id: a.auctionId }).set((row) => ({
+    startPriceWad: a.startPriceWad,
     startedAt: event.block.timestamp,
     resets: row.resets + 1,
+    lastResetBlock: event.block.number,
+    lastResetAt: event.block.timestamp,
+    resetRewardsWad: row.resetRewardsWad + a.rewardWad,
   }));
 });
 
@@ -442,4 +541,185 @@ ponder.on("AuctionHouse:Ended", async ({ event, context }) => {
     targetUnraisedWad: event.args.targetUnraisedWad,
     endedBlock: event.block.number,
   });
+});
+
+/*//////////////////////////////////////////////////////////////
+                          BACKSTOP VAULT
+//////////////////////////////////////////////////////////////*/
+
+ponder.on("BackstopVault:setup", async ({ context }) => {
+  await createBackstopState(
+    context.db,
+    context.contracts.BackstopVault.address,
+    BigInt(context.contracts.BackstopVault.startBlock ?? 0),
+  );
+});
+
+// Token, decimals and oracle cached from the protocol's listing, the pool and
+// the exposure cap; a later AssetSet changes them and keeps the counters.
+ponder.on("BackstopVault:AssetSet", async ({ event, context }) => {
+  const { collateralId, asset: a } = event.args;
+  const config = {
+    token: a.token,
+    decimals: a.decimals,
+    oracle: a.oracle,
+    pool: a.pool,
+    exposureCapWad: a.exposureCapWad,
+    updatedBlock: event.block.number,
+  };
+  await context.db
+    .insert(backstopAsset)
+    .values({
+      collateralId,
+      ...config,
+      held: 0n,
+      boughtAmount: 0n,
+      soldAmount: 0n,
+      boughtWad: 0n,
+      soldWad: 0n,
+      keeperRewardsWad: 0n,
+      absorbCount: 0,
+      auctionBuyCount: 0,
+      poolSaleCount: 0,
+    })
+    .onConflictDoUpdate(config);
+});
+
+type BackstopTradeEvent = {
+  block: { number: bigint; timestamp: bigint };
+  transaction: { hash: `0x${string}` };
+  log: { logIndex: number };
+};
+
+// One trade: its row, the asset's holdings and totals, the vault's totals and
+// its quote balance.
+async function backstopTraded(
+  context: Pick<Context, "db" | "client" | "contracts">,
+  event: BackstopTradeEvent,
+  trade: BackstopTradeAmounts & {
+    collateralId: bigint;
+    account?: Address;
+    auctionId?: bigint;
+    keeper?: Address;
+    oraclePriceWad: bigint;
+  },
+) {
+  const block = event.block.number;
+  const asset = await context.db.find(backstopAsset, {
+    collateralId: trade.collateralId,
+  });
+  // The vault reverts on an asset it has no AssetSet for.
+  if (asset === null)
+    throw new Error(`backstop asset ${trade.collateralId} not indexed`);
+  await context.db.insert(backstopTrade).values({
+    id: eventId(event),
+    kind: trade.kind,
+    collateralId: trade.collateralId,
+    account: trade.account ?? null,
+    auctionId: trade.auctionId ?? null,
+    keeper: trade.keeper ?? null,
+    amount: trade.amount,
+    oraclePriceWad: trade.oraclePriceWad,
+    oracleValueWad: oracleValueWad(
+      trade.amount,
+      asset.decimals,
+      trade.oraclePriceWad,
+    ),
+    paidWad: trade.paidWad,
+    receivedWad: trade.receivedWad,
+    keeperRewardWad: trade.keeperRewardWad,
+    block,
+    txHash: event.transaction.hash,
+    logIndex: event.log.logIndex,
+    timestamp: event.block.timestamp,
+  });
+  await updateBackstopAsset(context.db, trade.collateralId, block, (r) =>
+    assetAfterTrade(r, trade),
+  );
+  await updateBackstopState(
+    context.db,
+    context.contracts.BackstopVault.address,
+    block,
+    (r) => stateAfterTrade(r, trade),
+  );
+  await refreshBackstopIdle(context, block);
+}
+
+// Collateral bought from a liquidatable account (internal pattern); the same
+// sale is the engine's CollateralSold with the vault as buyer.
+ponder.on("BackstopVault:Absorbed", async ({ event, context }) => {
+  const a = event.args;
+  await backstopTraded(context, event, {
+    kind: "absorb",
+    collateralId: a.collateralId,
+    account: a.account,
+    keeper: a.keeper,
+    amount: a.amount,
+    oraclePriceWad: a.oraclePriceWad,
+    paidWad: a.paidWad,
+    receivedWad: 0n,
+    keeperRewardWad: a.keeperRewardWad,
+  });
+});
+
+// A lot bought at its auction's floor; the same buy is the auction house's
+// Taken with the vault as taker.
+ponder.on("BackstopVault:AuctionBought", async ({ event, context }) => {
+  const a = event.args;
+  await backstopTraded(context, event, {
+    kind: "auction_buy",
+    collateralId: a.collateralId,
+    auctionId: a.auctionId,
+    keeper: a.keeper,
+    amount: a.amount,
+    oraclePriceWad: a.oraclePriceWad,
+    paidWad: a.paidWad,
+    receivedWad: 0n,
+    keeperRewardWad: a.keeperRewardWad,
+  });
+});
+
+ponder.on("BackstopVault:SoldToPool", async ({ event, context }) => {
+  const a = event.args;
+  await backstopTraded(context, event, {
+    kind: "pool_sale",
+    collateralId: a.collateralId,
+    amount: a.amount,
+    oraclePriceWad: a.oraclePriceWad,
+    paidWad: 0n,
+    receivedWad: a.receivedWad,
+    keeperRewardWad: 0n,
+  });
+});
+
+// Shares are minted only by deposit/mint (Deposit) and burned only by
+// withdraw/redeem (Withdraw).
+ponder.on("BackstopVault:Deposit", async ({ event, context }) => {
+  const { assets, shares } = event.args;
+  await updateBackstopState(
+    context.db,
+    context.contracts.BackstopVault.address,
+    event.block.number,
+    (r) => ({
+      shareSupply: r.shareSupply + shares,
+      totalDeposited: r.totalDeposited + assets,
+      depositCount: r.depositCount + 1,
+    }),
+  );
+  await refreshBackstopIdle(context, event.block.number);
+});
+
+ponder.on("BackstopVault:Withdraw", async ({ event, context }) => {
+  const { assets, shares } = event.args;
+  await updateBackstopState(
+    context.db,
+    context.contracts.BackstopVault.address,
+    event.block.number,
+    (r) => ({
+      shareSupply: r.shareSupply - shares,
+      totalWithdrawn: r.totalWithdrawn + assets,
+      withdrawalCount: r.withdrawalCount + 1,
+    }),
+  );
+  await refreshBackstopIdle(context, event.block.number);
 });

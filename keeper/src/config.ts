@@ -4,6 +4,7 @@
  */
 import { parseUnits, type Hex } from "viem";
 import { z } from "zod";
+import { KEEPER_ACTIONS, type KeeperAction } from "./decisions.ts";
 import { ConfigError } from "./errors.ts";
 
 export const LOG_LEVELS = [
@@ -25,6 +26,11 @@ export type Config = {
   /** ε as given, in quote units, e.g. "0.5". */
   minProfitQuote: string;
   minProfitQuoteWad: bigint;
+  /** ε of a take (a trade against a pool, so it carries its own margin), in quote units. */
+  takeMinProfitQuote: string;
+  takeMinProfitQuoteWad: bigint;
+  /** The transactions the keeper may send; the others are logged as `skip-disabled`. */
+  actions: KeeperAction[];
   /** Gas price cap as given, in gwei. */
   gasPriceCapGwei: string;
   gasPriceCapWei: bigint;
@@ -48,6 +54,8 @@ export const CONFIG_FIELDS = {
   indexerUrl: { env: "INDEXER_URL", default: "http://127.0.0.1:42069" },
   deploymentFile: { env: "DEPLOYMENT_FILE", default: undefined },
   minProfitQuote: { env: "MIN_PROFIT_QUOTE", default: "0" },
+  takeMinProfitQuote: { env: "TAKE_MIN_PROFIT_QUOTE", default: "1" },
+  actions: { env: "KEEPER_ACTIONS", default: KEEPER_ACTIONS.join(",") },
   gasPriceCapGwei: { env: "GAS_PRICE_CAP_GWEI", default: "100" },
   pollIntervalMs: { env: "POLL_INTERVAL_MS", default: "1000" },
   dryRun: { env: "DRY_RUN", default: "false" },
@@ -129,18 +137,26 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/** A comma-separated string (env) or an array of strings (file): trimmed, empty parts dropped. */
+const asList = (value: unknown): unknown =>
+  typeof value === "string"
+    ? value
+        .split(",")
+        .map((part) => part.trim())
+        .filter((part) => part.length > 0)
+    : Array.isArray(value)
+      ? value.map((part) => (typeof part === "string" ? part.trim() : part))
+      : value;
+
 const rpcUrlsExpected = "expected one or more http(s) URLs, comma-separated";
+const actionsExpected = `expected one or more of ${KEEPER_ACTIONS.join(", ")}, comma-separated`;
+const isKeeperAction = (value: unknown): value is KeeperAction =>
+  (KEEPER_ACTIONS as readonly unknown[]).includes(value);
 const indexerUrlExpected = "expected an http(s) URL";
 
 const configSchema = z.object({
   rpcUrls: z.preprocess(
-    (value) =>
-      typeof value === "string"
-        ? value
-            .split(",")
-            .map((part) => part.trim())
-            .filter((part) => part.length > 0)
-        : value,
+    asList,
     z
       .array(z.string(), required(rpcUrlsExpected))
       .min(1, { error: `is required: ${rpcUrlsExpected}` })
@@ -174,6 +190,25 @@ const configSchema = z.object({
   minProfitQuote: decimal(
     "expected a non-negative decimal number of quote units, e.g. 0.5",
     18,
+  ),
+  takeMinProfitQuote: decimal(
+    "expected a non-negative decimal number of quote units, e.g. 1",
+    18,
+  ),
+  actions: z.preprocess(
+    asList,
+    z
+      .array(z.unknown(), required(actionsExpected))
+      .min(1, { error: `is required: ${actionsExpected}` })
+      .refine((list) => list.every(isKeeperAction), {
+        error: (issue) => {
+          const unknown = (issue.input as unknown[]).filter(
+            (value) => !isKeeperAction(value),
+          );
+          return `${actionsExpected} (unknown: ${unknown.map(String).join(", ")})`;
+        },
+      })
+      .transform((list) => [...new Set(list as KeeperAction[])]),
   ),
   gasPriceCapGwei: decimal(
     "expected a positive decimal number of gwei, at most 9 decimals",
@@ -275,6 +310,7 @@ export function loadConfig(env: Env, readFile: FileReader): Config {
   return {
     ...values,
     minProfitQuoteWad: parseUnits(values.minProfitQuote, 18),
+    takeMinProfitQuoteWad: parseUnits(values.takeMinProfitQuote, 18),
     gasPriceCapWei: parseUnits(values.gasPriceCapGwei, 9),
     maxIndexLagBlocks: BigInt(values.maxIndexLagBlocks),
   };
@@ -328,6 +364,8 @@ export function configSummary(config: Config): Record<string, unknown> {
     indexerUrl: config.indexerUrl,
     deploymentFile: config.deploymentFile,
     minProfitQuote: config.minProfitQuote,
+    takeMinProfitQuote: config.takeMinProfitQuote,
+    actions: config.actions,
     gasPriceCapGwei: config.gasPriceCapGwei,
     pollIntervalMs: config.pollIntervalMs,
     dryRun: config.dryRun,

@@ -1,8 +1,15 @@
-/** What the keeper decided for one account and one market or collateral, and how it is logged. */
+/** What the keeper decided for one account and one market, collateral or auction, and how it is logged. */
 import type { Address, Hex } from "viem";
 import type { Logger } from "./logger.ts";
 import { formatWad } from "./math.ts";
 
+/**
+ * `liquidate`: a keeper transaction was sent and succeeded, whatever its action. Skips name their reason:
+ * `skip-auctioned` an account that already has a lot in auction (one at a time), `skip-no-room` no room for a kick
+ * under the auction caps, `skip-no-capacity` a backstop that cannot buy (the keeper falls back to `buyCollateral`),
+ * `skip-no-pool` no pool to sell a lot into, `skip-dust` a take the dust rules refuse, `skip-breaker` a circuit
+ * breaker halts the action, `skip-disabled` an action left out of KEEPER_ACTIONS.
+ */
 export const DECISION_KINDS = [
   "liquidate",
   "skip-unprofitable",
@@ -11,14 +18,32 @@ export const DECISION_KINDS = [
   "skip-gas-cap",
   "skip-insufficient-quote",
   "skip-auctioned",
+  "skip-no-room",
+  "skip-no-capacity",
+  "skip-no-pool",
+  "skip-dust",
+  "skip-breaker",
+  "skip-disabled",
   "dry-run",
   "lost-race",
   "error",
 ] as const;
 export type DecisionKind = (typeof DECISION_KINDS)[number];
 
-/** `check` is the account-level re-check, before any market or collateral is looked at. */
-export type DecisionAction = "check" | "liquidate" | "buyCollateral";
+/** Transactions the keeper sends, by the function it calls. */
+export const KEEPER_ACTIONS = [
+  "liquidate",
+  "buyCollateral",
+  "kick",
+  "take",
+  "redo",
+  "buyAuction",
+  "absorb",
+] as const;
+export type KeeperAction = (typeof KEEPER_ACTIONS)[number];
+
+/** `check` is the re-check of an account (or an auction), before any market, collateral or action is looked at. */
+export type DecisionAction = "check" | KeeperAction;
 
 export type Decision = {
   decision: DecisionKind;
@@ -26,9 +51,12 @@ export type Decision = {
   account: Address;
   marketId?: number;
   collateralId?: number;
+  auctionId?: bigint;
   healthWad?: bigint;
   rewardQuoteWad?: bigint;
   gasCostQuoteWad?: bigint;
+  /** reward − gas cost [wad quote]; for a take the reward is the pool's proceeds − what the auction is paid. */
+  profitQuoteWad?: bigint;
   gasUnits?: bigint;
   gasPriceWei?: bigint;
   txHash?: Hex;
@@ -49,6 +77,7 @@ export function decisionLogFields(decision: Decision): Record<string, unknown> {
     account: decision.account,
     marketId: decision.marketId ?? null,
     collateralId: decision.collateralId ?? null,
+    auctionId: decision.auctionId?.toString() ?? null,
     healthWad: decision.healthWad?.toString() ?? null,
     rewardQuote:
       decision.rewardQuoteWad === undefined
@@ -58,6 +87,10 @@ export function decisionLogFields(decision: Decision): Record<string, unknown> {
       decision.gasCostQuoteWad === undefined
         ? null
         : formatWad(decision.gasCostQuoteWad),
+    profitQuote:
+      decision.profitQuoteWad === undefined
+        ? null
+        : formatWad(decision.profitQuoteWad),
     txHash: decision.txHash ?? null,
     blocksSinceBreach: decision.blocksSinceBreach?.toString() ?? null,
   };

@@ -1,4 +1,4 @@
-/** Client of the indexer's HTTP API: the at-risk list and the index status. Answers are validated. */
+/** Client of the indexer's HTTP API: the at-risk list, the live auctions and the index status. Answers are validated. */
 import { getAddress, isAddress, type Address } from "viem";
 import { z } from "zod";
 import {
@@ -22,11 +22,26 @@ export type AtRiskAccount = {
   collateralIds: number[];
 };
 
+/** One row of `GET /auctions/active`, bigints parsed: where to look; the keeper re-reads the auction on-chain. */
+export type ActiveAuction = {
+  id: bigint;
+  /** The auction house that runs it. */
+  house: Address;
+  account: Address;
+  collateralId: number;
+  lot: bigint;
+  targetWad: bigint;
+  /** The curve price and whether the auction must be reset, as the indexer read them at the chain head. */
+  priceWad: bigint;
+  needsReset: boolean;
+};
+
 export type IndexStatus = { latestBlock: bigint; latestTimestamp: bigint };
 
 export interface IndexClient {
   status(): Promise<IndexStatus>;
   atRisk(): Promise<AtRiskAccount[]>;
+  activeAuctions(): Promise<ActiveAuction[]>;
 }
 
 /** A decimal integer given as a string (bigints) or a safe JSON number. */
@@ -50,13 +65,15 @@ const id = z.union(
   },
 );
 
+const address = z
+  .string()
+  .refine((value) => isAddress(value, { strict: false }), {
+    error: "expected an address",
+  })
+  .transform((value) => getAddress(value));
+
 const atRiskRow = z.object({
-  address: z
-    .string()
-    .refine((value) => isAddress(value, { strict: false }), {
-      error: "expected an address",
-    })
-    .transform((value) => getAddress(value)),
+  address,
   healthWad: integer,
   equityWad: integer,
   maintenanceWad: integer,
@@ -75,6 +92,22 @@ const atRiskAnswer = z
   .object({ accounts: z.array(atRiskRow) })
   .transform((answer) => answer.accounts);
 
+const activeAuctionRow = z.object({
+  id: integer,
+  house: address,
+  account: address,
+  collateralId: id,
+  lot: integer,
+  targetWad: integer,
+  priceWad: integer,
+  needsReset: z.boolean({ error: "expected true or false" }),
+});
+
+/** `{ count, auctions: [...] }`: only the auctions are used. */
+const activeAuctionsAnswer = z
+  .object({ auctions: z.array(activeAuctionRow) })
+  .transform((answer) => answer.auctions);
+
 const statusSchema = z.object({
   latestBlock: integer,
   latestTimestamp: integer,
@@ -89,6 +122,7 @@ export type IndexClientOptions = {
 
 export const AT_RISK_PATH = "/accounts/at-risk?maxHealth=1&limit=100";
 export const STATUS_PATH = "/status/latest";
+export const ACTIVE_AUCTIONS_PATH = "/auctions/active";
 
 export function createIndexClient(options: IndexClientOptions): IndexClient {
   const fetchFn = options.fetch ?? globalThis.fetch;
@@ -145,6 +179,13 @@ export function createIndexClient(options: IndexClientOptions): IndexClient {
     },
     async atRisk() {
       return parse(atRiskAnswer, await getJson(AT_RISK_PATH), AT_RISK_PATH);
+    },
+    async activeAuctions() {
+      return parse(
+        activeAuctionsAnswer,
+        await getJson(ACTIVE_AUCTIONS_PATH),
+        ACTIVE_AUCTIONS_PATH,
+      );
     },
   };
 }

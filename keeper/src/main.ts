@@ -1,6 +1,7 @@
 /**
  * Keeper entry point: validate the configuration (one line per bad field, exit 2), connect, approve the quote token
- * once, then run a pass on every new block until SIGINT or SIGTERM.
+ * once (to the protocol for collateral purchases, to the auction house for takes), then run a pass on every new
+ * block until SIGINT or SIGTERM.
  */
 import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
@@ -73,17 +74,28 @@ async function main(): Promise<void> {
     "keeper starting",
   );
 
+  const actions = new Set(config.actions);
   if (!config.dryRun) {
-    const txHash = await chain.ensureQuoteAllowance();
-    logger.info(
-      {
-        event: "quote-allowance",
-        spender: deployments.protocol,
-        txHash: txHash ?? null,
-        alreadySet: txHash === null,
-      },
-      "quote allowance to the protocol is max",
-    );
+    const spenders = [
+      ...(actions.has("buyCollateral")
+        ? [{ name: "protocol", address: deployments.protocol }]
+        : []),
+      ...(actions.has("take")
+        ? [{ name: "auction house", address: deployments.auctionHouse }]
+        : []),
+    ];
+    for (const spender of spenders) {
+      const txHash = await chain.ensureQuoteAllowance(spender.address);
+      logger.info(
+        {
+          event: "quote-allowance",
+          spender: spender.address,
+          txHash: txHash ?? null,
+          alreadySet: txHash === null,
+        },
+        `quote allowance to the ${spender.name} is max`,
+      );
+    }
   }
 
   const metrics = new Metrics();
@@ -117,6 +129,9 @@ async function main(): Promise<void> {
     maxIndexLagBlocks: config.maxIndexLagBlocks,
     metricsEveryPasses: config.metricsEveryPasses,
     concurrency: config.concurrency,
+    watchAuctions: (["take", "redo", "buyAuction"] as const).some((action) =>
+      actions.has(action),
+    ),
   };
 
   const watcher = startWatcher({

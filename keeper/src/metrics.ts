@@ -2,14 +2,22 @@
 import { createServer, type Server } from "node:http";
 import {
   DECISION_KINDS,
+  KEEPER_ACTIONS,
   type Decision,
   type DecisionKind,
+  type KeeperAction,
 } from "./decisions.ts";
 
 export type MetricsSnapshot = {
   passes: number;
   liquidationsSent: number;
   collateralBuysSent: number;
+  kicksSent: number;
+  takesSent: number;
+  redosSent: number;
+  /** Backstop buys triggered: lots bought at their auction's floor, and collateral absorbed (internal pattern). */
+  auctionBuysSent: number;
+  absorbsSent: number;
   decisions: Record<DecisionKind, number>;
   errors: number;
   lostRaces: number;
@@ -24,8 +32,10 @@ export type MetricsSnapshot = {
 
 export class Metrics {
   passes = 0;
-  liquidationsSent = 0;
-  collateralBuysSent = 0;
+  /** Successful keeper transactions, by action. */
+  readonly sent = Object.fromEntries(
+    KEEPER_ACTIONS.map((action) => [action, 0]),
+  ) as Record<KeeperAction, number>;
   errors = 0;
   lostRaces = 0;
   stalledAccounts = 0;
@@ -40,19 +50,28 @@ export class Metrics {
 
   recordDecision(decision: Decision): void {
     this.decisions[decision.decision] += 1;
-    if (decision.txHash !== undefined && decision.decision === "liquidate") {
-      if (decision.action === "buyCollateral") this.collateralBuysSent += 1;
-      else this.liquidationsSent += 1;
+    if (
+      decision.txHash !== undefined &&
+      decision.decision === "liquidate" &&
+      decision.action !== "check"
+    ) {
+      this.sent[decision.action] += 1;
     }
     if (decision.decision === "error") this.errors += 1;
     if (decision.decision === "lost-race") this.lostRaces += 1;
   }
 
-  /** Sets the stalled-account gauge from the decisions of a completed pass. */
+  /**
+   * Sets the stalled-account gauge from the decisions of a completed pass: accounts whose own liquidation was
+   * skipped as unprofitable (an auction priced above what a pool pays is not a stalled account: its price decays).
+   */
   recordStalled(decisions: readonly Decision[]): void {
     this.stalledAccounts = new Set(
       decisions
-        .filter((d) => d.decision === "skip-unprofitable")
+        .filter(
+          (d) =>
+            d.decision === "skip-unprofitable" && d.auctionId === undefined,
+        )
         .map((d) => d.account),
     ).size;
   }
@@ -60,8 +79,13 @@ export class Metrics {
   snapshot(): MetricsSnapshot {
     return {
       passes: this.passes,
-      liquidationsSent: this.liquidationsSent,
-      collateralBuysSent: this.collateralBuysSent,
+      liquidationsSent: this.sent.liquidate,
+      collateralBuysSent: this.sent.buyCollateral,
+      kicksSent: this.sent.kick,
+      takesSent: this.sent.take,
+      redosSent: this.sent.redo,
+      auctionBuysSent: this.sent.buyAuction,
+      absorbsSent: this.sent.absorb,
       decisions: { ...this.decisions },
       errors: this.errors,
       lostRaces: this.lostRaces,
@@ -94,10 +118,10 @@ export class Metrics {
       "keeper_transactions_sent_total",
       "counter",
       "Successful keeper transactions by action.",
-      [
-        ['{action="liquidate"}', this.liquidationsSent],
-        ['{action="buyCollateral"}', this.collateralBuysSent],
-      ],
+      KEEPER_ACTIONS.map((action) => [
+        `{action="${action}"}`,
+        this.sent[action],
+      ]),
     );
     metric(
       "keeper_decisions_total",

@@ -1,14 +1,19 @@
 /**
  * One keeper pass at a chain head: refuse a lagging index, then work through the at-risk accounts lowest health
- * first, up to `concurrency` accounts at once (each account's receipts are awaited before its next action; the
- * nonce manager orders the sends).
+ * first, and then the live auctions, up to `concurrency` at once (each account's or auction's receipts are awaited
+ * before its next action; the nonce manager orders the sends). Reads that do not change within a pass (collateral
+ * patterns, auction parameters) are shared through one cache per pass.
  */
 import type { Decision } from "./decisions.ts";
 import { describeError } from "./errors.ts";
-import type { IndexClient } from "./index-client.ts";
+import type {
+  ActiveAuction,
+  AtRiskAccount,
+  IndexClient,
+} from "./index-client.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
-import type { Strategy } from "./strategy.ts";
+import type { PassContext, Strategy } from "./strategy.ts";
 
 export type PassDeps = {
   index: IndexClient;
@@ -17,14 +22,25 @@ export type PassDeps = {
   logger: Logger;
   maxIndexLagBlocks: bigint;
   metricsEveryPasses: number;
-  /** Accounts worked on at once; 1 processes them strictly in order. */
+  /** Accounts and auctions worked on at once; 1 processes them strictly in order. */
   concurrency?: number;
+  /** Also work on the index's live auctions (take, reset, backstop buy). */
+  watchAuctions?: boolean;
 };
 
 export type PassResult =
   | { kind: "index-unavailable" }
   | { kind: "index-stale"; lagBlocks: bigint }
-  | { kind: "done"; accounts: number; decisions: Decision[] };
+  | {
+      kind: "done";
+      accounts: number;
+      auctions: number;
+      decisions: Decision[];
+    };
+
+type Job =
+  | { kind: "account"; row: AtRiskAccount }
+  | { kind: "auction"; row: ActiveAuction };
 
 export async function runPass(
   deps: PassDeps,
@@ -66,40 +82,72 @@ export async function runPass(
       );
       return { kind: "index-unavailable" };
     }
+    let auctions: ActiveAuction[] = [];
+    if (deps.watchAuctions) {
+      try {
+        auctions = await index.activeAuctions();
+      } catch (error) {
+        // The accounts are still worked on; the auctions wait for the next pass.
+        metrics.indexErrors += 1;
+        logger.error(
+          { event: "index-auctions-unavailable", error: describeError(error) },
+          "indexer failed to list live auctions: none worked on this pass",
+        );
+      }
+    }
 
     logger.debug(
       {
         event: "pass",
         chainHeadBlock: chainHeadBlock.toString(),
         candidates: rows.length,
+        auctions: auctions.length,
       },
       "pass",
     );
+    const jobs: Job[] = [
+      ...rows.map((row) => ({ kind: "account" as const, row })),
+      ...auctions.map((row) => ({ kind: "auction" as const, row })),
+    ];
+    const context: PassContext = { chainHeadBlock, cache: new Map() };
     const decisions: Decision[] = [];
     let next = 0;
     const worker = async () => {
-      while (next < rows.length) {
-        const row = rows[next++]!;
-        // The strategy turns its own failures into decisions; this guard keeps one bad account from ending the pass.
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        // The strategy turns its own failures into decisions; this guard keeps one bad job from ending the pass.
         try {
           decisions.push(
-            ...(await strategy.processAccount(row, { chainHeadBlock })),
+            ...(job.kind === "account"
+              ? await strategy.processAccount(job.row, context)
+              : await strategy.processAuction(job.row, context)),
           );
         } catch (error) {
           logger.error(
-            {
-              event: "account-failed",
-              account: row.address,
-              error: describeError(error),
-            },
-            "account failed",
+            job.kind === "account"
+              ? {
+                  event: "account-failed",
+                  account: job.row.address,
+                  error: describeError(error),
+                }
+              : {
+                  event: "auction-failed",
+                  auctionId: job.row.id.toString(),
+                  error: describeError(error),
+                },
+            `${job.kind} failed`,
           );
         }
       }
     };
-    const workers = Math.max(1, Math.min(deps.concurrency ?? 1, rows.length));
+    const workers = Math.max(1, Math.min(deps.concurrency ?? 1, jobs.length));
     await Promise.all(Array.from({ length: workers }, worker));
     metrics.recordStalled(decisions);
-    return { kind: "done", accounts: rows.length, decisions };
+    return {
+      kind: "done",
+      accounts: rows.length,
+      auctions: auctions.length,
+      decisions,
+    };
   }
 }

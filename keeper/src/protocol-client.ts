@@ -57,14 +57,86 @@ export type FeeQuote = { gasPriceWei: bigint; maxPriorityFeePerGasWei: bigint };
 /** The keeper's quote-token balance and allowance to the protocol, scaled to [wad]. */
 export type QuoteFunding = { balanceWad: bigint; allowanceWad: bigint };
 
-export type EngineCall =
+/** The engine's liquidation pattern of a collateral asset (`CollateralPattern` in ILiquidationEngine). */
+export const COLLATERAL_PATTERN = {
+  FixedFee: 0,
+  DutchAuction: 1,
+  Internal: 2,
+} as const;
+export const COLLATERAL_PATTERN_NAMES = [
+  "FixedFee",
+  "DutchAuction",
+  "Internal",
+] as const;
+
+/** A transaction the keeper sends. Function names are unique across the three contracts it calls. */
+export type KeeperCall =
   | { functionName: "liquidate"; args: readonly [Address, bigint, bigint] }
   | {
       functionName: "buyCollateral";
       args: readonly [Address, bigint, bigint, bigint];
-    };
+    }
+  | { functionName: "kick"; args: readonly [Address, bigint] }
+  | {
+      functionName: "take";
+      args: readonly [bigint, bigint, bigint, Address, Hex];
+    }
+  | { functionName: "redo"; args: readonly [bigint] }
+  | { functionName: "buyAuction"; args: readonly [bigint] }
+  | { functionName: "absorb"; args: readonly [Address, bigint] };
 
-export type Simulated<R> = { call: EngineCall; result: R; gasUnits: bigint };
+export type KeeperFunction = KeeperCall["functionName"];
+
+/** The contract each keeper call is sent to. */
+export const CALL_CONTRACT = {
+  liquidate: "engine",
+  buyCollateral: "engine",
+  kick: "auctionHouse",
+  take: "auctionHouse",
+  redo: "auctionHouse",
+  buyAuction: "backstop",
+  absorb: "backstop",
+} as const satisfies Record<KeeperFunction, string>;
+export type CallContract = (typeof CALL_CONTRACT)[KeeperFunction];
+
+export type Simulated<R> = { call: KeeperCall; result: R; gasUnits: bigint };
+
+/** An auction as the auction house stores it; `lot` is 0 once it has ended. */
+export type AuctionView = {
+  account: Address;
+  collateralId: number;
+  startedAt: bigint;
+  lot: bigint;
+  targetWad: bigint;
+  startPriceWad: bigint;
+  penaltyLeftWad: bigint;
+};
+
+/** `status(id)`: the curve's price now and whether the auction must be reset before anyone can take. */
+export type AuctionStatus = { priceWad: bigint; needsReset: boolean };
+
+/** The parts of an asset's `AuctionParams` the keeper uses [wad fractions]. */
+export type AuctionAssetParams = {
+  startBufferWad: bigint;
+  resetAfterSeconds: number;
+  /** The floor: oracle price × this. */
+  resetBelowWad: bigint;
+  penaltyWad: bigint;
+  capWad: bigint;
+};
+
+/** Gas figures the auction house's kick and reset rewards are computed with. */
+export type AuctionRewardGas = { kickGas: number; redoGas: number };
+
+/** A listed collateral's token and decimals. */
+export type CollateralAsset = { token: Address; decimals: number };
+
+/** What a backstop buy (absorb or buyAuction) returned in simulation. */
+export type BackstopBuy = {
+  amount: bigint;
+  paidWad: bigint;
+  rewardWad: bigint;
+};
 
 export type SendFees = {
   maxFeePerGasWei: bigint;
@@ -84,6 +156,14 @@ export type SentTransaction = {
 
 export interface ProtocolClient {
   readonly keeper: Address;
+  /** The wad value of one quote-token unit (1e12 for a 6-decimal quote token). */
+  readonly quoteUnitWad: bigint;
+  /** The auction house the keeper kicks, takes and resets on. */
+  readonly auctionHouse: Address;
+  /** The backstop vault (zero when none is deployed). */
+  readonly backstop: Address;
+  /** The flash-settlement receiver of takes (`PoolTakeCallee`). */
+  readonly takeCallee: Address;
   isLiquidatable(account: Address): Promise<boolean>;
   health(account: Address): Promise<HealthView>;
   accountMasks(account: Address): Promise<AccountMasks>;
@@ -99,8 +179,45 @@ export interface ProtocolClient {
     marketId: number,
   ): Promise<LiquidationPreview>;
   liquidationParams(): Promise<LiquidationParams>;
-  /** The engine's pattern for a collateral asset: 0 fixed fee (sold by `buyCollateral`), 1 Dutch auction. */
+  /** The engine's pattern for a collateral asset: see COLLATERAL_PATTERN. */
   collateralPattern(collateralId: number): Promise<number>;
+  /** A listed collateral's token and decimals. */
+  collateralAsset(collateralId: number): Promise<CollateralAsset>;
+  /** The collateral's oracle price as read (no validity check; see `status`). */
+  collateralPrice(collateralId: number): Promise<PriceRead>;
+
+  /*  Dutch auctions  */
+  /** Lots the account has in auction (a kick needs 0). */
+  auctionLots(account: Address): Promise<bigint>;
+  /** Room left for new target under the asset's and the global caps [wad]. */
+  auctionRoom(collateralId: number): Promise<bigint>;
+  /** A take never leaves less than this of target unraised, nor a lot worth less [wad]. */
+  auctionDustWad(): Promise<bigint>;
+  auctionParams(collateralId: number): Promise<AuctionAssetParams>;
+  auctionRewardGas(): Promise<AuctionRewardGas>;
+  /** What a kick or reset of an auction with this target would pay now [wad]. */
+  auctionKeeperReward(targetWad: bigint, gasUnits: number): Promise<bigint>;
+  /** The insurance fund's balance [wad]: kick and reset rewards are paid from it, at most what it holds. */
+  insuranceFundBalanceWad(): Promise<bigint>;
+  auctionStatus(auctionId: bigint): Promise<AuctionStatus>;
+  auction(auctionId: bigint): Promise<AuctionView>;
+  /** The pool a take of this collateral sells into through the take callee; null when there is none. */
+  takePool(collateralId: number): Promise<Address | null>;
+  /** What the pool pays for `amountIn` of `tokenIn`, after its fee [quote token units]. */
+  poolQuoteOut(
+    pool: Address,
+    tokenIn: Address,
+    amountIn: bigint,
+  ): Promise<bigint>;
+  /** The keeper's quote allowance to the auction house, which pulls what a take owes [wad]. */
+  takeAllowanceWad(): Promise<bigint>;
+
+  /*  Backstop vault  */
+  /** The engine's discount for backstop purchases [wad]. */
+  backstopDiscountWad(): Promise<bigint>;
+  /** Quote the backstop can pay now for the asset at this discount [wad]. */
+  backstopCapacity(collateralId: number, discountWad: bigint): Promise<bigint>;
+
   ethPrice(): Promise<PriceRead>;
   feeQuote(): Promise<FeeQuote>;
   quoteFunding(): Promise<QuoteFunding>;
@@ -115,9 +232,26 @@ export interface ProtocolClient {
     maxAmount: bigint,
     maxPriceWad: bigint,
   ): Promise<Simulated<{ amount: bigint; quotePaidWad: bigint }>>;
+  simulateKick(
+    account: Address,
+    collateralId: number,
+  ): Promise<Simulated<bigint>>;
+  simulateTake(
+    auctionId: bigint,
+    maxAmount: bigint,
+    maxPriceWad: bigint,
+    receiver: Address,
+    data: Hex,
+  ): Promise<Simulated<{ amount: bigint; paidWad: bigint }>>;
+  simulateRedo(auctionId: bigint): Promise<Simulated<null>>;
+  simulateBuyAuction(auctionId: bigint): Promise<Simulated<BackstopBuy>>;
+  simulateAbsorb(
+    account: Address,
+    collateralId: number,
+  ): Promise<Simulated<BackstopBuy>>;
   /** Sends a simulated call and waits for its receipt, bumping fees while it is stuck. */
   send(
-    call: EngineCall,
+    call: KeeperCall,
     gasUnits: bigint,
     fees: SendFees,
   ): Promise<SentTransaction>;

@@ -1,7 +1,7 @@
 /**
- * Sends one engine call and waits for its receipt. A transaction not mined within the receipt timeout is replaced
- * (same nonce) with fees raised by a fixed factor, never above the fee ceiling; every hash sent is tracked, and a
- * receipt for any of them ends the wait.
+ * Sends one keeper call (to the engine, the auction house or the backstop vault) and waits for its receipt. A
+ * transaction not mined within the receipt timeout is replaced (same nonce) with fees raised by a fixed factor, never
+ * above the fee ceiling; every hash sent is tracked, and a receipt for any of them ends the wait.
  */
 import {
   TransactionReceiptNotFoundError,
@@ -15,10 +15,12 @@ import {
 import type { Clients } from "./chain.ts";
 import { TransactionStuckError, walkCause } from "./errors.ts";
 import type { Logger } from "./logger.ts";
-import type {
-  EngineCall,
-  SendFees,
-  SentTransaction,
+import {
+  CALL_CONTRACT,
+  type CallContract,
+  type KeeperCall,
+  type SendFees,
+  type SentTransaction,
 } from "./protocol-client.ts";
 
 /** Replacement fees must rise by at least 10% to be accepted by geth-style mempools. */
@@ -29,10 +31,12 @@ export const MAX_FEE_BUMPS = 3;
 const GAS_LIMIT_NUMERATOR = 125n;
 const GAS_LIMIT_DENOMINATOR = 100n;
 
+/** Address and ABI (with every error its calls may bubble up) of each contract the keeper sends to. */
+export type SendTargets = Record<CallContract, { address: Address; abi: Abi }>;
+
 export type SenderOptions = {
   clients: Clients;
-  engine: Address;
-  engineAbi: Abi;
+  targets: SendTargets;
   receiptTimeoutMs: number;
   logger: Logger;
 };
@@ -56,7 +60,7 @@ export function bumpFees(
 }
 
 export function createSender(options: SenderOptions) {
-  const { clients, engine, engineAbi, receiptTimeoutMs, logger } = options;
+  const { clients, targets, receiptTimeoutMs, logger } = options;
   const { publicClient, walletClient, account, chain } = clients;
 
   async function findReceipt(
@@ -86,12 +90,14 @@ export function createSender(options: SenderOptions) {
   }
 
   return async function send(
-    call: EngineCall,
+    call: KeeperCall,
     gasUnits: bigint,
     fees: SendFees,
   ): Promise<SentTransaction> {
+    const target = targets[CALL_CONTRACT[call.functionName]];
+    const to = target.address;
     const data = encodeFunctionData({
-      abi: engineAbi,
+      abi: target.abi,
       functionName: call.functionName,
       args: call.args,
     });
@@ -105,7 +111,7 @@ export function createSender(options: SenderOptions) {
     const prepared = await walletClient.prepareTransactionRequest({
       account,
       chain,
-      to: engine,
+      to,
       data,
       gas,
       type: "eip1559",
@@ -121,7 +127,7 @@ export function createSender(options: SenderOptions) {
           await walletClient.sendTransaction({
             account,
             chain,
-            to: engine,
+            to,
             data,
             gas,
             nonce,

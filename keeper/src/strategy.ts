@@ -1,22 +1,38 @@
 /**
- * What to do with one at-risk account. Every candidate is re-checked on-chain at the latest block; the index only
- * says where to look. Order: close positions (liquidate, one market at a time), then, once the account holds no
- * position but still owes quote, buy its collateral at the engine's discount. Each action is simulated right before
- * it is sent and sent only when the reward pays for the gas plus ε (or when configured to act anyway).
+ * What to do with one at-risk account, and with one live auction. Every candidate is re-checked on-chain at the
+ * latest block; the index only says where to look.
+ *
+ * An account: close positions (liquidate, one market at a time); then, once it holds no position but still owes
+ * quote, turn each collateral into quote the way the engine's pattern for that asset says: buy it at the engine's
+ * discount (fixed fee), kick an auction of it (Dutch auction), or have the backstop vault absorb it, falling back to
+ * buying it when the backstop has no capacity (internal).
+ * An auction: take it through the pool callback when the pool pays more than the auction asks, or, when it must be
+ * reset, reset it, or have the backstop buy it at its floor when that pays more.
+ * Each action is simulated right before it is sent and sent only when the reward pays for the gas plus ε (or when
+ * configured to act anyway); every decision, act or skip, is reported once.
  */
-import type { Address } from "viem";
+import { encodeAbiParameters, zeroAddress, type Address } from "viem";
+import {
+  floorPriceWad,
+  kickTargetWad,
+  planTake,
+  priceToOracleWad,
+  takeMinProfitUnits,
+  takePriceLimitWad,
+} from "./auction-math.ts";
 import type { Config } from "./config.ts";
-import type { Decision, DecisionAction } from "./decisions.ts";
+import type { Decision, DecisionAction, DecisionKind } from "./decisions.ts";
 import {
   ContractRevertError,
   describeError,
   shortMessageOf,
 } from "./errors.ts";
-import type { AtRiskAccount } from "./index-client.ts";
+import type { ActiveAuction, AtRiskAccount } from "./index-client.ts";
 import type { Logger } from "./logger.ts";
 import { abs, bitmapIds, min } from "./math.ts";
 import {
   collateralBuyRewardQuoteWad,
+  collateralValueQuoteWad,
   estimateCollateralBuy,
   exceedsGasPriceCap,
   gasCostQuoteWad,
@@ -24,31 +40,61 @@ import {
   shouldAct,
 } from "./profit.ts";
 import {
+  COLLATERAL_PATTERN,
   PRICE_STATUS,
   isUsablePrice,
-  type EngineCall,
+  type AuctionStatus,
+  type AuctionView,
+  type CollateralAsset,
+  type CollateralState,
+  type FeeQuote,
   type HealthView,
+  type KeeperCall,
+  type PriceRead,
   type ProtocolClient,
   type SentTransaction,
 } from "./protocol-client.ts";
 
-/** Engine errors that mean someone else got there first: logged as a lost race, never retried in the pass. */
+/** Reverts that mean someone else got there first, or the state moved: logged as a lost race, never retried. */
 export const LOST_RACE_ERRORS: ReadonlySet<string> = new Set([
   "Healthy",
   "NoPosition",
   "NoDebt",
   "NoCollateral",
   "NotLiquidatable",
+  "AlreadyInAuction", // another keeper kicked the account
+  "NoAuction", // the auction ended (taken or settled)
+  "NoResetNeeded", // another keeper reset it
+  "NeedsReset", // the auction fell below its floor or aged out since it was read
+  "AboveFloor", // reset by another keeper before the backstop could buy it
 ]);
 export const INVALID_PRICE_ERROR = "InvalidPrice";
+
+/** Reverts that are an expected reason to skip, by the decision they are logged as (with the error's name). */
+export const SKIP_ERRORS: ReadonlyMap<string, DecisionKind> = new Map([
+  ["BreakerActive", "skip-breaker"],
+  ["NoRoom", "skip-no-room"],
+  ["NoCapacity", "skip-no-capacity"],
+  ["LotDust", "skip-dust"],
+  ["ZeroTake", "skip-dust"],
+  ["Unprofitable", "skip-unprofitable"], // the take callee: the pool pays less than owed + the minimum profit
+  ["InsufficientOutput", "skip-unprofitable"], // the pool itself
+] as const);
 
 /** maxFeePerGas leaves this headroom over the network gas price for a rising base fee (never above the ceiling). */
 const FEE_HEADROOM_NUMERATOR = 125n;
 const FEE_HEADROOM_DENOMINATOR = 100n;
+/** A take's price limit is the price seen plus this [bps]: the price of a Dutch auction only falls until a reset. */
+export const TAKE_PRICE_TOLERANCE_BPS = 1n;
 
 export type StrategyConfig = Pick<
   Config,
-  "minProfitQuoteWad" | "gasPriceCapWei" | "dryRun" | "actUnprofitable"
+  | "minProfitQuoteWad"
+  | "takeMinProfitQuoteWad"
+  | "gasPriceCapWei"
+  | "dryRun"
+  | "actUnprofitable"
+  | "actions"
 >;
 
 export type StrategyDeps = {
@@ -59,18 +105,30 @@ export type StrategyDeps = {
   logger: Logger;
 };
 
-export type PassContext = { chainHeadBlock: bigint };
+/** Reads that do not change within a pass (patterns, parameters), shared by every account and auction of it. */
+export type PassCache = Map<string, Promise<unknown>>;
+
+export type PassContext = { chainHeadBlock: bigint; cache?: PassCache };
 
 export interface Strategy {
   /** Runs every action the account warrants, waiting for each receipt; returns the decisions in order. */
   processAccount(row: AtRiskAccount, context: PassContext): Promise<Decision[]>;
+  /** Takes, resets or has the backstop buy one live auction; returns the decisions in order. */
+  processAuction(row: ActiveAuction, context: PassContext): Promise<Decision[]>;
 }
 
 /** After one market: try the next market, stop closing positions (go on to collateral), or drop the account. */
 type Outcome = "next" | "positions-done" | "abort";
+/** After one collateral: go on to the next (after a send, once the debt is re-read), or drop the account. */
+type CollateralOutcome = "next" | "sent" | "stop";
+
+type Facts = Record<string, bigint | string | number | boolean | null>;
+type Emit = (decision: Decision) => void;
+type Pricing = { fees: FeeQuote; ethPrice: PriceRead };
 
 export function createStrategy(deps: StrategyDeps): Strategy {
   const { chain, config, logger } = deps;
+  const enabled = new Set(config.actions);
 
   return {
     async processAccount(row, context) {
@@ -144,11 +202,12 @@ export function createStrategy(deps: StrategyDeps): Strategy {
         }
 
         // 3. Collateral, once no position is left and the account still owes quote.
-        await buyCollateral({
+        await sellCollateral({
           base,
           healthWad,
           liquidatable,
           collateralIds: row.collateralIds,
+          context,
           emit,
         });
         if (decisions.length === 0) {
@@ -167,6 +226,38 @@ export function createStrategy(deps: StrategyDeps): Strategy {
       }
       return decisions;
     },
+
+    async processAuction(row, context) {
+      const decisions: Decision[] = [];
+      const emit = (decision: Decision) => {
+        decisions.push(decision);
+        deps.report(decision);
+      };
+      const check: Here = {
+        account: row.account,
+        blocksSinceBreach: null,
+        action: "check",
+        collateralId: row.collateralId,
+        auctionId: row.id,
+      };
+      if (row.house.toLowerCase() !== chain.auctionHouse.toLowerCase()) {
+        logger.debug(
+          {
+            event: "foreign-auction",
+            auctionId: row.id.toString(),
+            house: row.house,
+          },
+          "the index lists an auction of another auction house",
+        );
+        return decisions;
+      }
+      try {
+        await workAuction({ row, check, context, emit });
+      } catch (error) {
+        emitFailure(check, error, emit);
+      }
+      return decisions;
+    },
   };
 
   /*//////////////////////////////////////////////////////////////
@@ -182,6 +273,10 @@ export function createStrategy(deps: StrategyDeps): Strategy {
     const { base, healthWad, marketId, emit } = args;
     const account = base.account;
     const here = { ...base, action: "liquidate" as const, marketId, healthWad };
+    if (!enabled.has("liquidate")) {
+      skipDisabled(here, emit);
+      return "next";
+    }
     try {
       const sizeWad = await chain.positionSize(account, marketId);
       if (sizeWad === 0n) {
@@ -224,6 +319,7 @@ export function createStrategy(deps: StrategyDeps): Strategy {
     } catch (error) {
       switch (emitFailure(here, error, emit)) {
         case "invalid-price":
+        case "skip":
           return "next";
         case "lost-race":
           // `Healthy`: nothing more to close; `NoPosition`: only this market is gone.
@@ -238,15 +334,16 @@ export function createStrategy(deps: StrategyDeps): Strategy {
                              COLLATERAL
   //////////////////////////////////////////////////////////////*/
 
-  async function buyCollateral(args: {
+  async function sellCollateral(args: {
     base: Base;
     healthWad: bigint;
     /** Whether the account was below maintenance at the check (else it is an indebted, position-free account). */
     liquidatable: boolean;
     collateralIds: readonly number[];
-    emit: (decision: Decision) => void;
+    context: PassContext;
+    emit: Emit;
   }): Promise<void> {
-    const { base, healthWad, emit } = args;
+    const { base, healthWad, liquidatable, context, emit } = args;
     const account = base.account;
     const masks = await chain.accountMasks(account);
     if (masks.marketMask !== 0n) {
@@ -259,151 +356,786 @@ export function createStrategy(deps: StrategyDeps): Strategy {
     let debtQuoteWad = -(await chain.quoteBalance(account));
     if (debtQuoteWad <= 0n) return;
     const ids = union(args.collateralIds, bitmapIds(masks.collateralMask));
-    if (ids.length === 0) return;
-    const { collateralDiscountWad } = await chain.liquidationParams();
 
     for (const collateralId of ids) {
-      const here = {
-        ...base,
-        action: "buyCollateral" as const,
-        collateralId,
-        healthWad,
-      };
+      const here: Here = { ...base, action: "check", collateralId, healthWad };
+      let outcome: CollateralOutcome;
       try {
         const state = await chain.collateralState(account, collateralId);
         if (state.amount === 0n) continue;
-        // An asset sold by Dutch auction is kicked on the auction house, not bought here.
-        if ((await chain.collateralPattern(collateralId)) !== 0) {
-          emit({
-            ...here,
-            decision: "skip-auctioned",
-            reason: "this collateral is sold by Dutch auction",
-          });
-          continue;
-        }
-        const estimate = estimateCollateralBuy({
-          balance: state.amount,
-          priceWad: state.priceWad,
-          decimals: state.decimals,
-          haircutWad: state.haircutWad,
-          collateralDiscountWad,
-          debtQuoteWad,
-        });
-        if (estimate.amount === 0n) continue;
-        const estimateFacts = {
-          debtQuoteWad,
-          collateralBalance: state.amount,
-          priceWad: state.priceWad,
-          estimatedAmount: estimate.amount,
-          estimatedPaidQuoteWad: estimate.paidQuoteWad,
-        };
-
-        // The keeper pays in quote tokens: it needs the balance, and the allowance set at start.
-        const funding = await chain.quoteFunding();
-        if (funding.balanceWad < estimate.paidQuoteWad) {
-          emit({
-            ...here,
-            decision: "skip-insufficient-quote",
-            rewardQuoteWad: estimate.rewardQuoteWad,
-            reason:
-              "keeper quote balance below the estimated price of the collateral",
-            facts: {
-              ...estimateFacts,
-              keeperQuoteBalanceWad: funding.balanceWad,
-            },
-          });
-          continue;
-        }
-        if (funding.allowanceWad < estimate.paidQuoteWad) {
-          // Only in a dry run (the allowance is set at start otherwise): the simulation would fail on the transfer.
-          emit({
-            ...here,
-            decision: config.dryRun ? "dry-run" : "error",
-            rewardQuoteWad: estimate.rewardQuoteWad,
-            reason: "quote allowance to the protocol too low: not simulated",
-            facts: { ...estimateFacts, simulated: false },
-          });
-          continue;
-        }
-
-        // maxAmount is the whole balance: the engine itself sells only what covers the debt (a smaller cap can
-        // revert when it would leave dust). maxPriceWad is the oracle price read above.
-        const simulated = await chain.simulateBuyCollateral(
-          account,
-          collateralId,
-          state.amount,
-          state.priceWad,
-        );
-        const rewardQuoteWad = collateralBuyRewardQuoteWad({
-          amount: simulated.result.amount,
-          priceWad: state.priceWad,
-          decimals: state.decimals,
-          quotePaidWad: simulated.result.quotePaidWad,
-        });
-        const result = await decideAndSend({
-          here,
-          rewardQuoteWad,
-          call: simulated.call,
-          gasUnits: simulated.gasUnits,
-          facts: {
-            ...estimateFacts,
-            amount: simulated.result.amount,
-            quotePaidWad: simulated.result.quotePaidWad,
-          },
-          emit,
-        });
-        if (result.sent?.status === "reverted") return;
-        if (result.sent !== undefined) {
-          debtQuoteWad = -(await chain.quoteBalance(account));
-          if (debtQuoteWad <= 0n) return;
-        }
+        const pattern = await patternOf(collateralId, context);
+        const job = { here, state, debtQuoteWad, liquidatable, context, emit };
+        outcome =
+          pattern === COLLATERAL_PATTERN.DutchAuction
+            ? await kick(job)
+            : pattern === COLLATERAL_PATTERN.Internal
+              ? await absorbOrBuy(job)
+              : await buyFixedFee(job);
       } catch (error) {
-        if (!args.liquidatable && revertName(error) === "Healthy") {
-          // The engine sells collateral only below maintenance: nothing raced us, the account is just not eligible.
-          emit({ ...here, decision: "skip-healthy", ...revertFacts(error) });
-          return;
-        }
-        const failure = emitFailure(here, error, emit);
-        // `NoCollateral` ends only this collateral; a paid debt or any error ends the account.
-        if (failure === "invalid-price" || revertName(error) === "NoCollateral")
-          continue;
-        return;
+        outcome = collateralFailure(here, error, liquidatable, emit);
+      }
+      if (outcome === "stop") return;
+      if (outcome === "sent") {
+        debtQuoteWad = -(await chain.quoteBalance(account));
+        if (debtQuoteWad <= 0n) return;
       }
     }
+  }
+
+  type CollateralJob = {
+    here: Here;
+    state: CollateralState;
+    debtQuoteWad: bigint;
+    liquidatable: boolean;
+    context: PassContext;
+    emit: Emit;
+  };
+
+  /** Fixed fee (and the internal pattern while the backstop is full): buy the collateral at the engine's discount. */
+  async function buyFixedFee(
+    job: CollateralJob,
+    extraFacts: Facts = {},
+  ): Promise<CollateralOutcome> {
+    const { state, debtQuoteWad, emit } = job;
+    const here: Here = { ...job.here, action: "buyCollateral" };
+    const account = here.account;
+    const collateralId = here.collateralId!;
+    if (!enabled.has("buyCollateral"))
+      return skipDisabled(here, emit, extraFacts);
+    try {
+      const { collateralDiscountWad } = await liquidationParams(job.context);
+      const estimate = estimateCollateralBuy({
+        balance: state.amount,
+        priceWad: state.priceWad,
+        decimals: state.decimals,
+        haircutWad: state.haircutWad,
+        collateralDiscountWad,
+        debtQuoteWad,
+      });
+      if (estimate.amount === 0n) return "next";
+      const estimateFacts = {
+        ...extraFacts,
+        debtQuoteWad,
+        collateralBalance: state.amount,
+        priceWad: state.priceWad,
+        estimatedAmount: estimate.amount,
+        estimatedPaidQuoteWad: estimate.paidQuoteWad,
+      };
+
+      // The keeper pays in quote tokens: it needs the balance, and the allowance set at start.
+      const funding = await chain.quoteFunding();
+      if (funding.balanceWad < estimate.paidQuoteWad) {
+        emit({
+          ...here,
+          decision: "skip-insufficient-quote",
+          rewardQuoteWad: estimate.rewardQuoteWad,
+          reason:
+            "keeper quote balance below the estimated price of the collateral",
+          facts: {
+            ...estimateFacts,
+            keeperQuoteBalanceWad: funding.balanceWad,
+          },
+        });
+        return "next";
+      }
+      if (funding.allowanceWad < estimate.paidQuoteWad) {
+        // Only in a dry run (the allowance is set at start otherwise): the simulation would fail on the transfer.
+        emit({
+          ...here,
+          decision: config.dryRun ? "dry-run" : "error",
+          rewardQuoteWad: estimate.rewardQuoteWad,
+          reason: "quote allowance to the protocol too low: not simulated",
+          facts: { ...estimateFacts, simulated: false },
+        });
+        return "next";
+      }
+
+      // maxAmount is the whole balance: the engine itself sells only what covers the debt (a smaller cap can
+      // revert when it would leave dust). maxPriceWad is the oracle price read above.
+      const simulated = await chain.simulateBuyCollateral(
+        account,
+        collateralId,
+        state.amount,
+        state.priceWad,
+      );
+      const rewardQuoteWad = collateralBuyRewardQuoteWad({
+        amount: simulated.result.amount,
+        priceWad: state.priceWad,
+        decimals: state.decimals,
+        quotePaidWad: simulated.result.quotePaidWad,
+      });
+      const result = await decideAndSend({
+        here,
+        rewardQuoteWad,
+        call: simulated.call,
+        gasUnits: simulated.gasUnits,
+        facts: {
+          ...estimateFacts,
+          amount: simulated.result.amount,
+          quotePaidWad: simulated.result.quotePaidWad,
+        },
+        emit,
+      });
+      return sendOutcome(result.sent);
+    } catch (error) {
+      return collateralFailure(here, error, job.liquidatable, emit);
+    }
+  }
+
+  /**
+   * Dutch auction: kick an auction of the collateral when the account has none yet, the caps leave room, and the
+   * kick reward (from the insurance fund, at most what it holds) pays for the gas plus ε.
+   */
+  async function kick(job: CollateralJob): Promise<CollateralOutcome> {
+    const { state, debtQuoteWad, context, emit } = job;
+    const here: Here = { ...job.here, action: "kick" };
+    const account = here.account;
+    const collateralId = here.collateralId!;
+    if (!enabled.has("kick")) return skipDisabled(here, emit);
+    try {
+      const auctionLots = await chain.auctionLots(account);
+      const facts: Facts = {
+        debtQuoteWad,
+        collateralBalance: state.amount,
+        oraclePriceWad: state.priceWad,
+      };
+      if (auctionLots !== 0n) {
+        emit({
+          ...here,
+          decision: "skip-auctioned",
+          reason:
+            "the account already has a lot in auction (one auction per account at a time)",
+          facts: { ...facts, auctionLots },
+        });
+        return "next";
+      }
+      const [roomWad, dustWad, params, rewardGas, fundWad] = await Promise.all([
+        chain.auctionRoom(collateralId),
+        auctionDustWad(context),
+        auctionParams(collateralId, context),
+        auctionRewardGas(context),
+        chain.insuranceFundBalanceWad(),
+      ]);
+      Object.assign(facts, { roomWad, dustWad });
+      const target = kickTargetWad({
+        debtWad: debtQuoteWad,
+        penaltyWad: params.penaltyWad,
+        roomWad,
+        dustWad,
+        quoteUnitWad: chain.quoteUnitWad,
+      });
+      if (target === null) {
+        emit({
+          ...here,
+          decision: "skip-no-room",
+          reason:
+            "the auction caps leave less room than the dust minimum for this asset",
+          facts,
+        });
+        return "next";
+      }
+      const listedRewardWad = await chain.auctionKeeperReward(
+        target.targetWad,
+        rewardGas.kickGas,
+      );
+      // The insurance fund pays the reward, never more than it holds.
+      const rewardQuoteWad = min(listedRewardWad, fundWad);
+      const simulated = await chain.simulateKick(account, collateralId);
+      const result = await decideAndSend({
+        here,
+        rewardQuoteWad,
+        call: simulated.call,
+        gasUnits: simulated.gasUnits,
+        facts: {
+          ...facts,
+          targetWad: target.targetWad,
+          partialKick: target.partial,
+          kickGas: rewardGas.kickGas,
+          listedRewardQuoteWad: listedRewardWad,
+          insuranceFundWad: fundWad,
+          auctionId: simulated.result,
+        },
+        emit,
+      });
+      return sendOutcome(result.sent);
+    } catch (error) {
+      return collateralFailure(here, error, job.liquidatable, emit);
+    }
+  }
+
+  /**
+   * Internal: the backstop vault has priority. Absorb when it can buy (its reward read from the simulation); when it
+   * cannot (capacity below the dust minimum, or the simulation says NoCapacity) buy at the engine's discount instead,
+   * which the engine allows exactly then.
+   */
+  async function absorbOrBuy(job: CollateralJob): Promise<CollateralOutcome> {
+    const { state, debtQuoteWad, context, emit } = job;
+    const here: Here = { ...job.here, action: "absorb" };
+    const account = here.account;
+    const collateralId = here.collateralId!;
+    try {
+      const [discountWad, params] = await Promise.all([
+        backstopDiscountWad(context),
+        liquidationParams(context),
+      ]);
+      const capacityWad =
+        chain.backstop === zeroAddress
+          ? 0n
+          : await chain.backstopCapacity(collateralId, discountWad);
+      const facts: Facts = {
+        debtQuoteWad,
+        collateralBalance: state.amount,
+        oraclePriceWad: state.priceWad,
+        capacityWad,
+        backstopDiscountWad: discountWad,
+        dustNotionalWad: params.dustNotionalWad,
+      };
+      if (capacityWad < params.dustNotionalWad) {
+        emit({
+          ...here,
+          decision: "skip-no-capacity",
+          reason:
+            "backstop capacity below the dust minimum: buying at the engine's discount instead",
+          facts,
+        });
+        return buyFixedFee(job, { fallbackFrom: "absorb", capacityWad });
+      }
+      if (!enabled.has("absorb")) return skipDisabled(here, emit, facts);
+      let simulated;
+      try {
+        simulated = await chain.simulateAbsorb(account, collateralId);
+      } catch (error) {
+        if (revertName(error) !== "NoCapacity") throw error;
+        emit({
+          ...here,
+          decision: "skip-no-capacity",
+          ...revertFacts(error),
+          facts,
+        });
+        return buyFixedFee(job, { fallbackFrom: "absorb", capacityWad });
+      }
+      const { amount, paidWad, rewardWad } = simulated.result;
+      const valueWad = collateralValueQuoteWad(
+        amount,
+        state.priceWad,
+        state.decimals,
+      );
+      const result = await decideAndSend({
+        here,
+        rewardQuoteWad: rewardWad,
+        call: simulated.call,
+        gasUnits: simulated.gasUnits,
+        facts: {
+          ...facts,
+          amount,
+          paidQuoteWad: paidWad,
+          backstopGainQuoteWad: valueWad > paidWad ? valueWad - paidWad : 0n,
+        },
+        emit,
+      });
+      return sendOutcome(result.sent);
+    } catch (error) {
+      return collateralFailure(here, error, job.liquidatable, emit);
+    }
+  }
+
+  function sendOutcome(sent: SentTransaction | undefined): CollateralOutcome {
+    if (sent === undefined) return "next";
+    return sent.status === "reverted" ? "stop" : "sent";
+  }
+
+  /**
+   * A failed collateral action as a decision. `NoCollateral`, an invalid price, an expected skip and a kick another
+   * keeper made first end only this collateral; a paid debt or any error ends the account.
+   */
+  function collateralFailure(
+    here: Here,
+    error: unknown,
+    liquidatable: boolean,
+    emit: Emit,
+  ): CollateralOutcome {
+    const name = revertName(error);
+    if (!liquidatable && (name === "Healthy" || name === "NotLiquidatable")) {
+      // The engine sells collateral only below maintenance: nothing raced us, the account is just not eligible.
+      emit({ ...here, decision: "skip-healthy", ...revertFacts(error) });
+      return "stop";
+    }
+    const failure = emitFailure(here, error, emit);
+    if (
+      failure === "invalid-price" ||
+      failure === "skip" ||
+      name === "NoCollateral" ||
+      name === "AlreadyInAuction"
+    )
+      return "next";
+    return "stop";
+  }
+
+  function skipDisabled(
+    here: Here,
+    emit: Emit,
+    facts: Facts = {},
+  ): CollateralOutcome {
+    emit({
+      ...here,
+      decision: "skip-disabled",
+      reason: `${here.action} is not in KEEPER_ACTIONS`,
+      facts,
+    });
+    return "next";
+  }
+
+  /*//////////////////////////////////////////////////////////////
+                               AUCTIONS
+  //////////////////////////////////////////////////////////////*/
+
+  type AuctionJob = {
+    here: Here;
+    auction: AuctionView;
+    status: AuctionStatus;
+    asset: CollateralAsset;
+    context: PassContext;
+    facts: Facts;
+    emit: Emit;
+  };
+
+  /** Re-reads the auction on-chain, then takes it, or resets it (or has the backstop buy it) when it must be reset. */
+  async function workAuction(args: {
+    row: ActiveAuction;
+    check: Here;
+    context: PassContext;
+    emit: Emit;
+  }): Promise<void> {
+    const { row, check, context, emit } = args;
+    const auctionId = row.id;
+    // `status` reverts NoAuction once the auction has ended, and InvalidPrice while the asset's price is unusable.
+    const [status, auction] = await Promise.all([
+      chain.auctionStatus(auctionId),
+      chain.auction(auctionId),
+    ]);
+    if (auction.lot === 0n) {
+      emit({
+        ...check,
+        decision: "lost-race",
+        reason: "the auction has ended",
+      });
+      return;
+    }
+    const collateralId = auction.collateralId;
+    const [asset, oracle, params] = await Promise.all([
+      chain.collateralAsset(collateralId),
+      chain.collateralPrice(collateralId),
+      auctionParams(collateralId, context),
+    ]);
+    const floorWad = floorPriceWad(oracle.priceWad, params.resetBelowWad);
+    const facts: Facts = {
+      lot: auction.lot,
+      targetWad: auction.targetWad,
+      priceWad: status.priceWad,
+      oraclePriceWad: oracle.priceWad,
+      floorWad,
+      priceToOracleWad: priceToOracleWad(status.priceWad, oracle.priceWad),
+      needsReset: status.needsReset,
+      startedAt: auction.startedAt,
+    };
+    const job = {
+      here: { ...check, account: auction.account, collateralId },
+      auction,
+      status,
+      asset,
+      context,
+      facts,
+      emit,
+    };
+    if (status.needsReset) await resetAuction(job, floorWad);
+    else await take(job);
+  }
+
+  /**
+   * Take through the pool callback, with no capital: the lot goes to the take callee, which sells it into the pool
+   * and hands the keeper what it owes plus the profit before the auction house collects. The size is the most
+   * profitable of the whole take and a few smaller slices; the price limit is the price seen (+ a tolerance); the
+   * callee's minimum profit is the gas cost + ε, so a moved pool makes the take revert instead of losing money.
+   */
+  async function take(job: AuctionJob): Promise<void> {
+    const { auction, status, asset, context, emit } = job;
+    const here: Here = { ...job.here, action: "take" };
+    const auctionId = here.auctionId!;
+    if (!enabled.has("take")) {
+      skipDisabled(here, emit, job.facts);
+      return;
+    }
+    try {
+      const pool = await chain.takePool(auction.collateralId);
+      if (pool === null) {
+        emit({
+          ...here,
+          decision: "skip-no-pool",
+          reason: "no pool to sell this collateral into",
+          facts: job.facts,
+        });
+        return;
+      }
+      const dustWad = await auctionDustWad(context);
+      const plan = await planTake(
+        {
+          lot: auction.lot,
+          targetWad: auction.targetWad,
+          priceWad: status.priceWad,
+          decimals: asset.decimals,
+          dustWad,
+          quoteUnitWad: chain.quoteUnitWad,
+        },
+        (amount) => chain.poolQuoteOut(pool, asset.token, amount),
+      );
+      const facts: Facts = {
+        ...job.facts,
+        pool,
+        dustWad,
+        slicesPriced: plan.options.length,
+        slicesRefused: plan.refused.map((r) => r.errorName).join(",") || null,
+      };
+      const best = plan.best;
+      if (best === null) {
+        emit({
+          ...here,
+          decision: "skip-dust",
+          errorName: plan.refused[0]?.errorName ?? "ZeroTake",
+          reason: "every slice of the lot breaks the auction's dust rules",
+          facts,
+        });
+        return;
+      }
+      Object.assign(facts, {
+        maxAmount: best.maxAmount,
+        amount: best.amount,
+        owedQuoteWad: best.paidWad,
+        proceedsQuoteWad: best.proceedsWad,
+        wholeTake: best.maxAmount === auction.lot,
+      });
+      if (best.profitWad <= 0n) {
+        emit({
+          ...here,
+          decision: "skip-unprofitable",
+          rewardQuoteWad: best.profitWad,
+          reason: "the pool pays no more than the auction asks",
+          facts,
+        });
+        return;
+      }
+      // The auction house pulls what the take owes from the keeper once the callee has paid it.
+      const allowanceWad = await chain.takeAllowanceWad();
+      if (allowanceWad < best.paidWad) {
+        emit({
+          ...here,
+          decision: config.dryRun ? "dry-run" : "error",
+          rewardQuoteWad: best.profitWad,
+          reason: "quote allowance to the auction house too low: not simulated",
+          facts: { ...facts, simulated: false },
+        });
+        return;
+      }
+
+      const maxPriceWad = takePriceLimitWad(
+        status.priceWad,
+        TAKE_PRICE_TOLERANCE_BPS,
+      );
+      const data = (minProfitUnits: bigint) =>
+        encodeAbiParameters(
+          [{ type: "address" }, { type: "uint256" }],
+          [pool, minProfitUnits],
+        );
+      // First simulation: the size, what is owed and the gas; the callee only requires proceeds ≥ owed here.
+      const probe = await chain.simulateTake(
+        auctionId,
+        best.maxAmount,
+        maxPriceWad,
+        chain.takeCallee,
+        data(0n),
+      );
+      const proceedsWad =
+        probe.result.amount === best.amount
+          ? best.proceedsWad
+          : (await chain.poolQuoteOut(pool, asset.token, probe.result.amount)) *
+            chain.quoteUnitWad;
+      await decideAndSend({
+        here,
+        rewardQuoteWad: proceedsWad - probe.result.paidWad,
+        call: probe.call,
+        gasUnits: probe.gasUnits,
+        facts: {
+          ...facts,
+          amount: probe.result.amount,
+          owedQuoteWad: probe.result.paidWad,
+          proceedsQuoteWad: proceedsWad,
+          maxPriceWad,
+        },
+        emit,
+        minProfitQuoteWad: config.takeMinProfitQuoteWad,
+        // A take is a trade against a pool, never made at a loss.
+        actUnprofitable: false,
+        // The call sent carries the callee's minimum profit (gas + ε), simulated again as sent.
+        finalize: async (gasCostWad) => {
+          const minProfitUnits = takeMinProfitUnits({
+            gasCostQuoteWad: gasCostWad,
+            minProfitQuoteWad: config.takeMinProfitQuoteWad,
+            quoteUnitWad: chain.quoteUnitWad,
+          });
+          const final = await chain.simulateTake(
+            auctionId,
+            best.maxAmount,
+            maxPriceWad,
+            chain.takeCallee,
+            data(minProfitUnits),
+          );
+          return {
+            call: final.call,
+            gasUnits: final.gasUnits,
+            facts: { minProfitUnits },
+          };
+        },
+      });
+    } catch (error) {
+      emitFailure(here, error, emit);
+    }
+  }
+
+  /**
+   * An auction that must be reset: reset it for the auction house's reward, or, when its curve price is below the
+   * floor, have the backstop buy the lot at the floor for the backstop's reward (read from the simulation) when that
+   * pays more after gas. One decision line names the choice and carries both figures.
+   */
+  async function resetAuction(
+    job: AuctionJob,
+    floorWad: bigint,
+  ): Promise<void> {
+    const { auction, status, context, emit } = job;
+    const auctionId = job.here.auctionId!;
+    const redoHere: Here = { ...job.here, action: "redo" };
+    const buyHere: Here = { ...job.here, action: "buyAuction" };
+    const redoOn = enabled.has("redo");
+    const buyOn = enabled.has("buyAuction");
+    if (!redoOn && !buyOn) {
+      skipDisabled(redoHere, emit, job.facts);
+      return;
+    }
+    try {
+      const pricing = await readPricing();
+      const belowFloor = status.priceWad < floorWad;
+      const facts: Facts = { ...job.facts, belowFloor };
+      type Option = {
+        here: Here;
+        call: KeeperCall;
+        gasUnits: bigint;
+        rewardQuoteWad: bigint;
+        netQuoteWad: bigint;
+      };
+      let redo: Option | undefined;
+      let redoError: unknown;
+      if (redoOn) {
+        const [rewardGas, fundWad] = await Promise.all([
+          auctionRewardGas(context),
+          chain.insuranceFundBalanceWad(),
+        ]);
+        const listedRewardWad = await chain.auctionKeeperReward(
+          auction.targetWad,
+          rewardGas.redoGas,
+        );
+        Object.assign(facts, {
+          redoGas: rewardGas.redoGas,
+          redoListedRewardQuoteWad: listedRewardWad,
+          insuranceFundWad: fundWad,
+        });
+        try {
+          const simulated = await chain.simulateRedo(auctionId);
+          const rewardQuoteWad = min(listedRewardWad, fundWad);
+          redo = {
+            here: redoHere,
+            call: simulated.call,
+            gasUnits: simulated.gasUnits,
+            rewardQuoteWad,
+            netQuoteWad:
+              rewardQuoteWad - gasCostOf(pricing, simulated.gasUnits),
+          };
+          facts.redoNetQuoteWad = redo.netQuoteWad;
+        } catch (error) {
+          if (!(error instanceof ContractRevertError)) throw error;
+          redoError = error;
+          facts.redoError = error.errorName;
+        }
+      } else facts.redoSkipped = "disabled";
+
+      let buy: Option | undefined;
+      let buyError: unknown;
+      if (!buyOn) facts.buyAuctionSkipped = "disabled";
+      else if (chain.backstop === zeroAddress)
+        facts.buyAuctionSkipped = "no backstop";
+      else if (!belowFloor)
+        facts.buyAuctionSkipped = "price not below the floor (too old)";
+      else {
+        try {
+          const simulated = await chain.simulateBuyAuction(auctionId);
+          const { amount, paidWad, rewardWad } = simulated.result;
+          buy = {
+            here: buyHere,
+            call: simulated.call,
+            gasUnits: simulated.gasUnits,
+            rewardQuoteWad: rewardWad,
+            netQuoteWad: rewardWad - gasCostOf(pricing, simulated.gasUnits),
+          };
+          Object.assign(facts, {
+            buyAuctionRewardQuoteWad: rewardWad,
+            buyAuctionNetQuoteWad: buy.netQuoteWad,
+            buyAuctionAmount: amount,
+            buyAuctionPaidQuoteWad: paidWad,
+          });
+        } catch (error) {
+          if (!(error instanceof ContractRevertError)) throw error;
+          buyError = error;
+          facts.buyAuctionError = error.errorName;
+        }
+      }
+
+      // The backstop's buy when it pays more after gas; the reset otherwise (and on a tie).
+      const chosen =
+        buy !== undefined &&
+        (redo === undefined || buy.netQuoteWad > redo.netQuoteWad)
+          ? buy
+          : redo;
+      if (chosen === undefined) {
+        // Neither can be done: report why (the reset's revert first, it is the usual way forward).
+        const failed = redoError !== undefined ? redoHere : buyHere;
+        emitFailure(failed, redoError ?? buyError, emit, facts);
+        return;
+      }
+      facts.choice =
+        chosen === buy
+          ? redo === undefined
+            ? "buyAuction (no reset possible)"
+            : "buyAuction pays more than a reset"
+          : buy === undefined
+            ? "redo"
+            : "redo pays at least as much as a backstop buy";
+      try {
+        await decideAndSend({
+          here: chosen.here,
+          rewardQuoteWad: chosen.rewardQuoteWad,
+          call: chosen.call,
+          gasUnits: chosen.gasUnits,
+          facts,
+          emit,
+          pricing,
+        });
+      } catch (error) {
+        emitFailure(chosen.here, error, emit, facts);
+      }
+    } catch (error) {
+      emitFailure(redoHere, error, emit, job.facts);
+    }
+  }
+
+  /*//////////////////////////////////////////////////////////////
+                         READS CACHED PER PASS
+  //////////////////////////////////////////////////////////////*/
+
+  function cached<T>(
+    context: PassContext,
+    key: string,
+    load: () => Promise<T>,
+  ): Promise<T> {
+    const cache = context.cache;
+    if (cache === undefined) return load();
+    let value = cache.get(key) as Promise<T> | undefined;
+    if (value === undefined) {
+      value = load();
+      cache.set(key, value);
+      // A failed read is not remembered: the next account tries again.
+      value.catch(() => cache.delete(key));
+    }
+    return value;
+  }
+
+  function patternOf(collateralId: number, context: PassContext) {
+    return cached(context, `pattern:${collateralId}`, () =>
+      chain.collateralPattern(collateralId),
+    );
+  }
+  function liquidationParams(context: PassContext) {
+    return cached(context, "liquidationParams", () =>
+      chain.liquidationParams(),
+    );
+  }
+  function auctionParams(collateralId: number, context: PassContext) {
+    return cached(context, `auctionParams:${collateralId}`, () =>
+      chain.auctionParams(collateralId),
+    );
+  }
+  function auctionDustWad(context: PassContext) {
+    return cached(context, "auctionDust", () => chain.auctionDustWad());
+  }
+  function auctionRewardGas(context: PassContext) {
+    return cached(context, "auctionRewardGas", () => chain.auctionRewardGas());
+  }
+  function backstopDiscountWad(context: PassContext) {
+    return cached(context, "backstopDiscount", () =>
+      chain.backstopDiscountWad(),
+    );
   }
 
   /*//////////////////////////////////////////////////////////////
                         PROFIT, SEND, OUTCOME
   //////////////////////////////////////////////////////////////*/
 
-  /**
-   * Values the gas in quote, applies the cap and the profit rule, and sends (or, in a dry run, reports what it
-   * would send). Returns the sent transaction when one was sent.
-   */
-  async function decideAndSend(args: {
-    here: Here;
-    rewardQuoteWad: bigint;
-    call: EngineCall;
-    gasUnits: bigint;
-    facts: Record<string, bigint | string | number | boolean | null>;
-    emit: (decision: Decision) => void;
-  }): Promise<{ sent?: SentTransaction }> {
-    const { here, rewardQuoteWad, call, gasUnits, emit } = args;
+  async function readPricing(): Promise<Pricing> {
     const [fees, ethPrice] = await Promise.all([
       chain.feeQuote(),
       chain.ethPrice(),
     ]);
-    const gasPriceWei = fees.gasPriceWei;
-    const gasCost = gasCostQuoteWad({
+    return { fees, ethPrice };
+  }
+
+  function gasCostOf(pricing: Pricing, gasUnits: bigint): bigint {
+    return gasCostQuoteWad({
       gasUnits,
-      gasPriceWei,
-      ethPriceWad: ethPrice.priceWad,
+      gasPriceWei: pricing.fees.gasPriceWei,
+      ethPriceWad: pricing.ethPrice.priceWad,
     });
-    const facts = { ...args.facts, ethPriceWad: ethPrice.priceWad };
+  }
+
+  /**
+   * Values the gas in quote, applies the cap and the profit rule, and sends (or, in a dry run, reports what it
+   * would send). Returns the sent transaction when one was sent. `finalize` turns the simulated call into the one
+   * sent once the gas cost is known (simulating it again); `minProfitQuoteWad` and `actUnprofitable` default to the
+   * configuration's.
+   */
+  async function decideAndSend(args: {
+    here: Here;
+    rewardQuoteWad: bigint;
+    call: KeeperCall;
+    gasUnits: bigint;
+    facts: Facts;
+    emit: Emit;
+    pricing?: Pricing;
+    minProfitQuoteWad?: bigint;
+    actUnprofitable?: boolean;
+    finalize?: (
+      gasCostQuoteWad: bigint,
+    ) => Promise<{ call: KeeperCall; gasUnits: bigint; facts?: Facts }>;
+  }): Promise<{ sent?: SentTransaction }> {
+    const { here, rewardQuoteWad, emit } = args;
+    const minProfitQuoteWad =
+      args.minProfitQuoteWad ?? config.minProfitQuoteWad;
+    const actUnprofitable = args.actUnprofitable ?? config.actUnprofitable;
+    let { call, gasUnits } = args;
+    const { fees, ethPrice } = args.pricing ?? (await readPricing());
+    const gasPriceWei = fees.gasPriceWei;
+    const gasCost = gasCostOf({ fees, ethPrice }, gasUnits);
+    let facts: Facts = { ...args.facts, ethPriceWad: ethPrice.priceWad };
     const priced = {
       ...here,
       rewardQuoteWad,
       gasCostQuoteWad: gasCost,
+      profitQuoteWad: rewardQuoteWad - gasCost,
       gasUnits,
       gasPriceWei,
       facts,
@@ -417,7 +1149,7 @@ export function createStrategy(deps: StrategyDeps): Strategy {
       });
       return {};
     }
-    if (!isUsablePrice(ethPrice.status) && !config.actUnprofitable) {
+    if (!isUsablePrice(ethPrice.status) && !actUnprofitable) {
       emit({
         ...priced,
         decision: "skip-invalid-price",
@@ -428,16 +1160,23 @@ export function createStrategy(deps: StrategyDeps): Strategy {
     const act = shouldAct({
       rewardQuoteWad,
       gasCostQuoteWad: gasCost,
-      minProfitQuoteWad: config.minProfitQuoteWad,
-      actUnprofitable: config.actUnprofitable,
+      minProfitQuoteWad,
+      actUnprofitable,
     });
     if (!act) {
       emit({
         ...priced,
         decision: "skip-unprofitable",
-        facts: { ...facts, minProfitQuoteWad: config.minProfitQuoteWad },
+        facts: { ...facts, minProfitQuoteWad },
       });
       return {};
+    }
+    if (args.finalize) {
+      const final = await args.finalize(gasCost);
+      call = final.call;
+      gasUnits = final.gasUnits;
+      facts = { ...facts, ...final.facts };
+      priced.facts = facts;
     }
     if (config.dryRun) {
       emit({ ...priced, decision: "dry-run" });
@@ -447,12 +1186,12 @@ export function createStrategy(deps: StrategyDeps): Strategy {
     // Bumps of a stuck transaction stop at the cap, and at the price where the action stops paying.
     const profitableCeilingWei = maxProfitableGasPriceWei({
       rewardQuoteWad,
-      minProfitQuoteWad: config.minProfitQuoteWad,
+      minProfitQuoteWad,
       gasUnits,
       ethPriceWad: ethPrice.priceWad,
     });
     const feeCeilingWei =
-      config.actUnprofitable || profitableCeilingWei === null
+      actUnprofitable || profitableCeilingWei === null
         ? config.gasPriceCapWei
         : min(config.gasPriceCapWei, profitableCeilingWei);
     // The ceiling is at least the gas price here: under the cap (checked above) and profitable at it.
@@ -500,14 +1239,28 @@ export function createStrategy(deps: StrategyDeps): Strategy {
     return { sent };
   }
 
-  /** After a reverted send: did the target disappear (position closed, account healthy, debt gone)? */
+  /**
+   * After a reverted send: did the target disappear (position closed, account healthy, debt gone, auction ended or
+   * already reset, account kicked by someone else)?
+   */
   async function lostRaceAfterRevert(here: Here): Promise<boolean> {
     try {
+      if (here.auctionId !== undefined) {
+        if ((await chain.auction(here.auctionId)).lot === 0n) return true;
+        if (here.action === "redo" || here.action === "buyAuction")
+          return !(await chain.auctionStatus(here.auctionId)).needsReset;
+        return false;
+      }
       if (here.marketId !== undefined) {
         if ((await chain.positionSize(here.account, here.marketId)) === 0n)
           return true;
         return !(await chain.isLiquidatable(here.account));
       }
+      if (
+        here.action === "kick" &&
+        (await chain.auctionLots(here.account)) !== 0n
+      )
+        return true;
       return (await chain.quoteBalance(here.account)) >= 0n;
     } catch (error) {
       logger.warn(
@@ -522,22 +1275,42 @@ export function createStrategy(deps: StrategyDeps): Strategy {
     }
   }
 
-  /** Turns a failure into a decision: a lost race or an invalid price are expected; anything else is an error. */
+  /**
+   * Turns a failure into a decision: a lost race, an invalid price or an expected skip (with the revert's name) are
+   * expected; anything else is an error.
+   */
   function emitFailure(
     here: Here,
     error: unknown,
-    emit: (decision: Decision) => void,
-  ): "invalid-price" | "lost-race" | "error" {
+    emit: Emit,
+    facts?: Facts,
+  ): "invalid-price" | "lost-race" | "skip" | "error" {
     const name = revertName(error);
+    const withFacts = facts === undefined ? {} : { facts };
     if (name === INVALID_PRICE_ERROR) {
-      emit({ ...here, decision: "skip-invalid-price", ...revertFacts(error) });
+      emit({
+        ...here,
+        decision: "skip-invalid-price",
+        ...revertFacts(error),
+        ...withFacts,
+      });
       return "invalid-price";
     }
     if (name !== undefined && LOST_RACE_ERRORS.has(name)) {
-      emit({ ...here, decision: "lost-race", ...revertFacts(error) });
+      emit({
+        ...here,
+        decision: "lost-race",
+        ...revertFacts(error),
+        ...withFacts,
+      });
       return "lost-race";
     }
-    emit({ ...here, decision: "error", ...errorFacts(error) });
+    const skip = name === undefined ? undefined : SKIP_ERRORS.get(name);
+    if (skip !== undefined) {
+      emit({ ...here, decision: skip, ...revertFacts(error), ...withFacts });
+      return "skip";
+    }
+    emit({ ...here, decision: "error", ...errorFacts(error), ...withFacts });
     return "error";
   }
 }
@@ -551,7 +1324,8 @@ type Here = Base & {
   action: DecisionAction;
   marketId?: number;
   collateralId?: number;
-  healthWad: bigint;
+  auctionId?: bigint;
+  healthWad?: bigint;
 };
 
 function revertName(error: unknown): string | undefined {

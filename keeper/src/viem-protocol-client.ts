@@ -2,10 +2,17 @@
 import {
   ContractFunctionRevertedError,
   maxUint256,
+  parseAbi,
+  zeroAddress,
+  type Abi,
   type Address,
   type Hex,
 } from "viem";
 import {
+  backstopVaultAbi,
+  constantProductPoolAbi,
+  iAuctionHouseAbi,
+  iInsuranceFundAbi,
   iLiquidationEngineAbi,
   iMarginProtocolAbi,
   pushPriceFeedAbi,
@@ -15,20 +22,51 @@ import type { Clients } from "./chain.ts";
 import type { Deployments } from "./deployments.ts";
 import { ContractRevertError, KeeperError, walkCause } from "./errors.ts";
 import type { Logger } from "./logger.ts";
-import type { ProtocolClient } from "./protocol-client.ts";
+import type { CollateralAsset, ProtocolClient } from "./protocol-client.ts";
 import { createSender } from "./sender.ts";
 
-type ProtocolError = Extract<
-  (typeof iMarginProtocolAbi)[number],
-  { type: "error" }
->;
+type AbiError<A extends Abi> = Extract<A[number], { type: "error" }>;
+
+function errorsOf<const A extends Abi>(abi: A): AbiError<A>[] {
+  return abi.filter((item): item is AbiError<A> => item.type === "error");
+}
 
 /** The engine's ABI plus the protocol's errors, which bubble up through the engine (e.g. `InvalidPrice`). */
 export const engineAbi = [
   ...iLiquidationEngineAbi,
-  ...iMarginProtocolAbi.filter(
-    (item): item is ProtocolError => item.type === "error",
-  ),
+  ...errorsOf(iMarginProtocolAbi),
+];
+
+/** Views of the auction house that IAuctionHouse does not declare. */
+const auctionHouseViewsAbi = parseAbi([
+  "function dustWad() view returns (uint128)",
+  "function rewardParams() view returns ((address nativeOracle, uint16 gasFactorBps, uint32 kickGas, uint32 redoGas, uint128 tipWad, uint64 chipWad, uint128 maxRewardWad))",
+]);
+
+/** PoolTakeCallee's refusal, which a take with the pool callback bubbles up. */
+const takeCalleeErrorsAbi = parseAbi([
+  "error Unprofitable(uint256 outUnits, uint256 owedUnits, uint256 minProfitUnits)",
+]);
+
+/**
+ * The auction house's ABI plus every error its calls can bubble up: the take callee's and the pool's (a take with
+ * the pool callback), the protocol's and the engine's (seizing, crediting, settling bad debt).
+ */
+export const auctionHouseAbi = [
+  ...iAuctionHouseAbi,
+  ...auctionHouseViewsAbi,
+  ...takeCalleeErrorsAbi,
+  ...errorsOf(constantProductPoolAbi),
+  ...errorsOf(iLiquidationEngineAbi),
+  ...errorsOf(iMarginProtocolAbi),
+];
+
+/** The backstop vault's ABI plus the errors of the engine (absorb), the auction house (buyAuction) and the protocol. */
+export const backstopAbi = [
+  ...backstopVaultAbi,
+  ...errorsOf(iLiquidationEngineAbi),
+  ...errorsOf(iAuctionHouseAbi),
+  ...errorsOf(iMarginProtocolAbi),
 ];
 
 /** Turns a viem revert into a ContractRevertError with the decoded error name; other errors pass through. */
@@ -62,9 +100,26 @@ async function call<T>(
 
 export type ViemProtocolClient = ProtocolClient & {
   quoteDecimals: number;
-  /** Approves the protocol to pull the keeper's quote tokens (max allowance, once). Returns the tx hash if sent. */
-  ensureQuoteAllowance(): Promise<Hex | null>;
+  /**
+   * Lets `spender` pull the keeper's quote tokens (max allowance, once): the protocol for collateral purchases, the
+   * auction house for takes. Returns the tx hash if sent.
+   */
+  ensureQuoteAllowance(spender: Address): Promise<Hex | null>;
 };
+
+/** Caches a lookup that never changes for the life of a deployment; a failed lookup is retried next time. */
+function memo<K, V>(load: (key: K) => Promise<V>): (key: K) => Promise<V> {
+  const cache = new Map<K, Promise<V>>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = load(key);
+      cache.set(key, value);
+      value.catch(() => cache.delete(key));
+    }
+    return value;
+  };
+}
 
 export async function createViemProtocolClient(args: {
   clients: Clients;
@@ -80,6 +135,11 @@ export async function createViemProtocolClient(args: {
     abi: iMarginProtocolAbi,
   } as const;
   const engine = { address: deployments.engine, abi: engineAbi } as const;
+  const auctionHouse = {
+    address: deployments.auctionHouse,
+    abi: auctionHouseAbi,
+  } as const;
+  const backstop = { address: deployments.backstop, abi: backstopAbi } as const;
   const quote = { address: deployments.quote, abi: testnetTokenAbi } as const;
 
   const quoteDecimals = await publicClient.readContract({
@@ -89,15 +149,53 @@ export async function createViemProtocolClient(args: {
   const quoteScale = 10n ** BigInt(18 - quoteDecimals);
   const send = createSender({
     clients,
-    engine: deployments.engine,
-    engineAbi,
+    targets: { engine, auctionHouse, backstop },
     receiptTimeoutMs: args.receiptTimeoutMs,
     logger,
   });
 
+  const allowanceWad = async (spender: Address) => {
+    const allowance = await publicClient.readContract({
+      ...quote,
+      functionName: "allowance",
+      args: [keeper, spender],
+    });
+    return allowance >= maxUint256 / quoteScale
+      ? maxUint256
+      : allowance * quoteScale;
+  };
+
+  const collateralListing = memo((collateralId: number) =>
+    call("collateral", async () => {
+      const c = await publicClient.readContract({
+        ...protocol,
+        functionName: "collateral",
+        args: [BigInt(collateralId)],
+      });
+      return { token: c.token, oracle: c.oracle, decimals: c.decimals };
+    }),
+  );
+  /** The collateral token each deployed pool trades against the quote asset. */
+  const poolToken = memo((pool: Address) =>
+    call("collateral", () =>
+      publicClient.readContract({
+        address: pool,
+        abi: constantProductPoolAbi,
+        functionName: "collateral",
+      }),
+    ),
+  );
+  const pools = [deployments.wethPool, deployments.wbtcPool].filter(
+    (pool) => pool !== zeroAddress,
+  );
+
   return {
     keeper,
     quoteDecimals,
+    quoteUnitWad: quoteScale,
+    auctionHouse: deployments.auctionHouse,
+    backstop: deployments.backstop,
+    takeCallee: deployments.takeCallee,
 
     isLiquidatable: (account: Address) =>
       call("isLiquidatable", () =>
@@ -220,20 +318,160 @@ export async function createViemProtocolClient(args: {
           functionName: "balanceOf",
           args: [keeper],
         }),
-        publicClient.readContract({
-          ...quote,
-          functionName: "allowance",
-          args: [keeper, deployments.protocol],
-        }),
+        allowanceWad(deployments.protocol),
       ]);
-      return {
-        balanceWad: balance * quoteScale,
-        allowanceWad:
-          allowance >= maxUint256 / quoteScale
-            ? maxUint256
-            : allowance * quoteScale,
-      };
+      return { balanceWad: balance * quoteScale, allowanceWad: allowance };
     },
+
+    collateralAsset: async (collateralId): Promise<CollateralAsset> => {
+      const { token, decimals } = await collateralListing(collateralId);
+      return { token, decimals };
+    },
+
+    collateralPrice: async (collateralId) => {
+      const { oracle } = await collateralListing(collateralId);
+      return call("read", async () => {
+        const [priceWad, status] = await publicClient.readContract({
+          address: oracle,
+          abi: pushPriceFeedAbi,
+          functionName: "read",
+        });
+        return { priceWad, status };
+      });
+    },
+
+    auctionLots: (account) =>
+      call("auctionLots", () =>
+        publicClient.readContract({
+          ...protocol,
+          functionName: "auctionLots",
+          args: [account],
+        }),
+      ),
+
+    auctionRoom: (collateralId) =>
+      call("room", () =>
+        publicClient.readContract({
+          ...auctionHouse,
+          functionName: "room",
+          args: [BigInt(collateralId)],
+        }),
+      ),
+
+    auctionDustWad: () =>
+      call("dustWad", () =>
+        publicClient.readContract({ ...auctionHouse, functionName: "dustWad" }),
+      ),
+
+    auctionParams: (collateralId) =>
+      call("params", async () => {
+        const p = await publicClient.readContract({
+          ...auctionHouse,
+          functionName: "params",
+          args: [BigInt(collateralId)],
+        });
+        return {
+          startBufferWad: p.startBufferWad,
+          resetAfterSeconds: p.resetAfterSeconds,
+          resetBelowWad: p.resetBelowWad,
+          penaltyWad: p.penaltyWad,
+          capWad: p.capWad,
+        };
+      }),
+
+    auctionRewardGas: () =>
+      call("rewardParams", async () => {
+        const r = await publicClient.readContract({
+          ...auctionHouse,
+          functionName: "rewardParams",
+        });
+        return { kickGas: r.kickGas, redoGas: r.redoGas };
+      }),
+
+    auctionKeeperReward: (targetWad, gasUnits) =>
+      call("keeperReward", () =>
+        publicClient.readContract({
+          ...auctionHouse,
+          functionName: "keeperReward",
+          args: [targetWad, gasUnits],
+        }),
+      ),
+
+    insuranceFundBalanceWad: () =>
+      call("balance", async () => {
+        const units = await publicClient.readContract({
+          address: deployments.insuranceFund,
+          abi: iInsuranceFundAbi,
+          functionName: "balance",
+        });
+        return units * quoteScale;
+      }),
+
+    auctionStatus: (auctionId) =>
+      call("status", async () => {
+        const [priceWad, needsReset] = await publicClient.readContract({
+          ...auctionHouse,
+          functionName: "status",
+          args: [auctionId],
+        });
+        return { priceWad, needsReset };
+      }),
+
+    auction: (auctionId) =>
+      call("auction", async () => {
+        const a = await publicClient.readContract({
+          ...auctionHouse,
+          functionName: "auction",
+          args: [auctionId],
+        });
+        return {
+          account: a.account,
+          collateralId: a.collateralId,
+          startedAt: BigInt(a.startedAt),
+          lot: a.lot,
+          targetWad: a.targetWad,
+          startPriceWad: a.startPriceWad,
+          penaltyLeftWad: a.penaltyLeftWad,
+        };
+      }),
+
+    takePool: async (collateralId) => {
+      const { token } = await collateralListing(collateralId);
+      for (const pool of pools) {
+        if ((await poolToken(pool)).toLowerCase() === token.toLowerCase())
+          return pool;
+      }
+      return null;
+    },
+
+    poolQuoteOut: (pool, tokenIn, amountIn) =>
+      call("quoteOut", () =>
+        publicClient.readContract({
+          address: pool,
+          abi: constantProductPoolAbi,
+          functionName: "quoteOut",
+          args: [tokenIn, amountIn],
+        }),
+      ),
+
+    takeAllowanceWad: () => allowanceWad(deployments.auctionHouse),
+
+    backstopDiscountWad: () =>
+      call("backstopDiscountWad", () =>
+        publicClient.readContract({
+          ...engine,
+          functionName: "backstopDiscountWad",
+        }),
+      ),
+
+    backstopCapacity: (collateralId, discountWad) =>
+      call("capacity", () =>
+        publicClient.readContract({
+          ...backstop,
+          functionName: "capacity",
+          args: [BigInt(collateralId), discountWad],
+        }),
+      ),
 
     simulateLiquidate: (
       account: Address,
@@ -282,20 +520,111 @@ export async function createViemProtocolClient(args: {
         };
       }),
 
-    send: (engineCall, gasUnits, fees) =>
-      call(engineCall.functionName, () => send(engineCall, gasUnits, fees)),
+    simulateKick: (account, collateralId) =>
+      call("kick", async () => {
+        const args = [account, BigInt(collateralId)] as const;
+        const request = {
+          ...auctionHouse,
+          functionName: "kick",
+          args,
+          account: keeper,
+        } as const;
+        const { result } = await publicClient.simulateContract(request);
+        const gasUnits = await publicClient.estimateContractGas(request);
+        return { call: { functionName: "kick", args }, result, gasUnits };
+      }),
 
-    async ensureQuoteAllowance() {
+    simulateTake: (auctionId, maxAmount, maxPriceWad, receiver, data) =>
+      call("take", async () => {
+        const args = [
+          auctionId,
+          maxAmount,
+          maxPriceWad,
+          receiver,
+          data,
+        ] as const;
+        const request = {
+          ...auctionHouse,
+          functionName: "take",
+          args,
+          account: keeper,
+        } as const;
+        const { result } = await publicClient.simulateContract(request);
+        const gasUnits = await publicClient.estimateContractGas(request);
+        const [amount, paidWad] = result;
+        return {
+          call: { functionName: "take", args },
+          result: { amount, paidWad },
+          gasUnits,
+        };
+      }),
+
+    simulateRedo: (auctionId) =>
+      call("redo", async () => {
+        const args = [auctionId] as const;
+        const request = {
+          ...auctionHouse,
+          functionName: "redo",
+          args,
+          account: keeper,
+        } as const;
+        await publicClient.simulateContract(request);
+        const gasUnits = await publicClient.estimateContractGas(request);
+        return { call: { functionName: "redo", args }, result: null, gasUnits };
+      }),
+
+    simulateBuyAuction: (auctionId) =>
+      call("buyAuction", async () => {
+        const args = [auctionId] as const;
+        const request = {
+          ...backstop,
+          functionName: "buyAuction",
+          args,
+          account: keeper,
+        } as const;
+        const { result } = await publicClient.simulateContract(request);
+        const gasUnits = await publicClient.estimateContractGas(request);
+        const [amount, paidWad, rewardWad] = result;
+        return {
+          call: { functionName: "buyAuction", args },
+          result: { amount, paidWad, rewardWad },
+          gasUnits,
+        };
+      }),
+
+    simulateAbsorb: (account, collateralId) =>
+      call("absorb", async () => {
+        const args = [account, BigInt(collateralId)] as const;
+        const request = {
+          ...backstop,
+          functionName: "absorb",
+          args,
+          account: keeper,
+        } as const;
+        const { result } = await publicClient.simulateContract(request);
+        const gasUnits = await publicClient.estimateContractGas(request);
+        const [amount, paidWad, rewardWad] = result;
+        return {
+          call: { functionName: "absorb", args },
+          result: { amount, paidWad, rewardWad },
+          gasUnits,
+        };
+      }),
+
+    send: (keeperCall, gasUnits, fees) =>
+      call(keeperCall.functionName, () => send(keeperCall, gasUnits, fees)),
+
+    async ensureQuoteAllowance(spender: Address) {
       const allowance = await publicClient.readContract({
         ...quote,
         functionName: "allowance",
-        args: [keeper, deployments.protocol],
+        args: [keeper, spender],
       });
       if (allowance === maxUint256) return null;
       const hash = await walletClient.writeContract({
         ...quote,
         functionName: "approve",
-        args: [deployments.protocol, maxUint256],
+        args: [spender, maxUint256],
       });
       const receipt = await publicClient.waitForTransactionReceipt({
         hash,

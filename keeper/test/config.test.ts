@@ -39,6 +39,29 @@ describe("loadConfig", () => {
     assert.equal(config.maxIndexLagBlocks, 5n);
     assert.equal(config.metricsPort, undefined);
     assert.equal(config.logLevel, "info");
+    assert.equal(config.takeMinProfitQuoteWad, 10n ** 18n);
+    assert.deepEqual(config.actions, [
+      "liquidate",
+      "buyCollateral",
+      "kick",
+      "take",
+      "redo",
+      "buyAuction",
+      "absorb",
+    ]);
+  });
+
+  it("parses the take margin and the list of actions", () => {
+    const config = loadConfig(
+      {
+        ...VALID,
+        TAKE_MIN_PROFIT_QUOTE: "2.5",
+        KEEPER_ACTIONS: " liquidate, take ,take,redo ",
+      },
+      noFile,
+    );
+    assert.equal(config.takeMinProfitQuoteWad, 25n * 10n ** 17n);
+    assert.deepEqual(config.actions, ["liquidate", "take", "redo"]);
   });
 
   it("parses every field from the environment", () => {
@@ -138,6 +161,17 @@ describe("loadConfig", () => {
       "70000",
       /^config error: METRICS_PORT: expected a TCP port/,
     ],
+    [
+      "TAKE_MIN_PROFIT_QUOTE",
+      "-1",
+      /^config error: TAKE_MIN_PROFIT_QUOTE: expected a non-negative decimal/,
+    ],
+    [
+      "KEEPER_ACTIONS",
+      "kick,steal,borrow",
+      /^config error: KEEPER_ACTIONS: expected one or more of liquidate, buyCollateral, kick, take, redo, buyAuction, absorb, comma-separated \(unknown: steal, borrow\)$/,
+    ],
+    ["KEEPER_ACTIONS", " , ", /^config error: KEEPER_ACTIONS: is required/],
   ];
   for (const [name, value, pattern] of badFields) {
     it(`refuses ${name}=${JSON.stringify(value)} with one line naming it`, () => {
@@ -198,6 +232,23 @@ describe("loadConfig", () => {
       assert.equal(path, "/etc/keeper.json");
       return JSON.stringify(file);
     };
+
+    it("reads the list of actions from the file as an array", () => {
+      const config = loadConfig(
+        { ...VALID, KEEPER_CONFIG_FILE: "/etc/keeper.json" },
+        () => JSON.stringify({ actions: ["kick", "absorb"] }),
+      );
+      assert.deepEqual(config.actions, ["kick", "absorb"]);
+      const lines = errorLines(
+        { ...VALID, KEEPER_CONFIG_FILE: "/etc/keeper.json" },
+        () => JSON.stringify({ actions: ["kick", 3] }),
+      );
+      assert.equal(lines.length, 1, lines.join("\n"));
+      assert.match(
+        lines[0] ?? "",
+        /^config error: actions \(in \/etc\/keeper\.json\): expected one or more of .*\(unknown: 3\)$/,
+      );
+    });
 
     it("reads fields from the file", () => {
       const config = loadConfig(

@@ -41,5 +41,37 @@ describe("decision log line", () => {
     assert.equal(line.txHash, TX_HASH);
     assert.equal(line.blocksSinceBreach, "7");
     assert.equal(line.closeSizeWad, "-2000000000000000000");
+    assert.equal(line.auctionId, null);
+    assert.equal(line.profitQuote, null);
+  });
+
+  it("names the auction and the profit after gas of an auction decision", () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).split("\n").filter(Boolean));
+        done();
+      },
+    });
+    logDecision(createLogger("info", sink), {
+      decision: "skip-unprofitable",
+      action: "take",
+      account: ALICE,
+      collateralId: 0,
+      auctionId: 12n,
+      rewardQuoteWad: WAD / 4n,
+      gasCostQuoteWad: WAD,
+      profitQuoteWad: -(3n * WAD) / 4n,
+      blocksSinceBreach: null,
+      facts: { priceWad: 1_800n * WAD, oraclePriceWad: 2_000n * WAD },
+    });
+    const line = JSON.parse(lines[0] ?? "{}");
+    assert.equal(line.action, "take");
+    assert.equal(line.auctionId, "12");
+    assert.equal(line.rewardQuote, "0.25");
+    assert.equal(line.gasCostQuote, "1");
+    assert.equal(line.profitQuote, "-0.75");
+    assert.equal(line.priceWad, "1800000000000000000000");
+    assert.equal(line.oraclePriceWad, "2000000000000000000000");
   });
 });

@@ -1,15 +1,29 @@
 /** Test doubles: an in-memory ProtocolClient and a silent logger. */
-import { getAddress, maxUint256, type Address, type Hex } from "viem";
+import {
+  decodeAbiParameters,
+  getAddress,
+  maxUint256,
+  type Address,
+  type Hex,
+} from "viem";
 import { pino } from "pino";
+import { auctionSlice } from "../src/auction-math.ts";
 import { ContractRevertError } from "../src/errors.ts";
-import type { AtRiskAccount } from "../src/index-client.ts";
+import type { ActiveAuction, AtRiskAccount } from "../src/index-client.ts";
 import type { Logger } from "../src/logger.ts";
 import { WAD } from "../src/math.ts";
 import type {
   AccountMasks,
+  AuctionAssetParams,
+  AuctionRewardGas,
+  AuctionStatus,
+  AuctionView,
+  BackstopBuy,
+  CollateralAsset,
   CollateralState,
-  EngineCall,
   FeeQuote,
+  KeeperCall,
+  KeeperFunction,
   LiquidationParams,
   LiquidationPreview,
   PriceRead,
@@ -28,7 +42,24 @@ export const ALICE: Address = getAddress(
 export const ORACLE: Address = getAddress(
   "0x00000000000000000000000000000000000000f0",
 );
+export const AUCTION_HOUSE: Address = getAddress(
+  "0x00000000000000000000000000000000000000a1",
+);
+export const BACKSTOP: Address = getAddress(
+  "0x00000000000000000000000000000000000000b5",
+);
+export const TAKE_CALLEE: Address = getAddress(
+  "0x00000000000000000000000000000000000000ca",
+);
+export const WETH_POOL: Address = getAddress(
+  "0x00000000000000000000000000000000000000d1",
+);
+export const WETH_TOKEN: Address = getAddress(
+  "0x00000000000000000000000000000000000000e1",
+);
 export const TX_HASH: Hex = `0x${"ab".repeat(32)}`;
+/** One quote-token unit of a 6-decimal quote asset [wad]. */
+export const QUOTE_UNIT_WAD = 10n ** 12n;
 export const GWEI = 10n ** 9n;
 
 export const silentLogger: Logger = pino({ level: "silent" });
@@ -56,6 +87,23 @@ export function row(overrides: Partial<AtRiskAccount> = {}): AtRiskAccount {
   };
 }
 
+/** A row of the indexer's `/auctions/active` for auction `id` of ALICE's WETH. */
+export function auctionRow(
+  overrides: Partial<ActiveAuction> = {},
+): ActiveAuction {
+  return {
+    id: 7n,
+    house: AUCTION_HOUSE,
+    account: ALICE,
+    collateralId: 0,
+    lot: 10n ** 18n,
+    targetWad: 1050n * WAD,
+    priceWad: 2000n * WAD,
+    needsReset: false,
+    ...overrides,
+  };
+}
+
 type Method = keyof ProtocolClient;
 
 /**
@@ -64,6 +112,10 @@ type Method = keyof ProtocolClient;
  */
 export class FakeChain implements ProtocolClient {
   readonly keeper = KEEPER;
+  readonly quoteUnitWad = QUOTE_UNIT_WAD;
+  readonly auctionHouse = AUCTION_HOUSE;
+  backstop: Address = BACKSTOP;
+  readonly takeCallee = TAKE_CALLEE;
   liquidatable = true;
   healthWad = (9n * WAD) / 10n;
   masks: AccountMasks = { marketMask: 1n, collateralMask: 0n };
@@ -98,16 +150,75 @@ export class FakeChain implements ProtocolClient {
     allowanceWad: maxUint256,
   };
   gasUnits = 300_000n;
+  /** Gas of a simulated call by function, where it differs from `gasUnits`. */
+  gasByFunction = new Map<KeeperFunction, bigint>();
   /** Simulated result of buyCollateral, by collateral id. */
   purchases = new Map<number, { amount: bigint; quotePaidWad: bigint }>();
   /** Errors thrown by a method (every call), by method name. */
   failures = new Map<Method, unknown>();
   sendStatus: SentTransaction["status"] = "success";
   /** Runs when a transaction is sent: mutate the state as the chain would. */
-  afterSend: (call: EngineCall) => void = () => {};
+  afterSend: (call: KeeperCall) => void = () => {};
+
+  /* Patterns and collateral listings. */
+  /** Collateral patterns by id (0 fixed fee, 1 Dutch auction, 2 internal); every other id is fixed fee. */
+  patterns = new Map<number, number>();
+  assets = new Map<number, CollateralAsset>([
+    [0, { token: WETH_TOKEN, decimals: 18 }],
+  ]);
+  /** Oracle prices by collateral id (default 2000, valid). */
+  prices = new Map<number, PriceRead>();
+
+  /* Auctions: the demo deployment's parameters. */
+  auctionLotsOf = 0n;
+  roomWad = 2_000_000n * WAD;
+  dustWad = 10n * WAD;
+  auctionAssetParams: AuctionAssetParams = {
+    startBufferWad: (11n * WAD) / 10n,
+    resetAfterSeconds: 600,
+    resetBelowWad: (85n * WAD) / 100n,
+    penaltyWad: (5n * WAD) / 100n,
+    capWad: 2_000_000n * WAD,
+  };
+  rewardGas: AuctionRewardGas = { kickGas: 310_000, redoGas: 100_000 };
+  /** The auction house's keeper reward: $5 + 0.1% of the target by default. */
+  keeperReward: (targetWad: bigint, gasUnits: number) => bigint = (t) =>
+    5n * WAD + t / 1000n;
+  readonly rewardQueries: { targetWad: bigint; gasUnits: number }[] = [];
+  insuranceFundWad = 50_000n * WAD;
+  auctions = new Map<bigint, AuctionView>();
+  statuses = new Map<bigint, AuctionStatus>();
+  /** Auction id a simulated kick returns. */
+  kickId = 7n;
+  /** Pools by collateral id. */
+  pools = new Map<number, Address>([[0, WETH_POOL]]);
+  /** Constant-product reserves by pool [token units; quote in 6-decimal units]. */
+  reserves = new Map<Address, { collateral: bigint; quote: bigint }>([
+    [
+      WETH_POOL,
+      { collateral: 1_000n * 10n ** 18n, quote: 2_000_000n * 10n ** 6n },
+    ],
+  ]);
+  takeAllowance = maxUint256;
+
+  /* Backstop. */
+  backstopDiscount = (2n * WAD) / 100n;
+  capacityWad = 1_000_000n * WAD;
+  absorbResult: BackstopBuy = {
+    amount: 5n * 10n ** 17n,
+    paidWad: 980n * WAD,
+    rewardWad: 10n * WAD,
+  };
+  buyAuctionResult: BackstopBuy = {
+    amount: 10n ** 18n,
+    paidWad: 1700n * WAD,
+    rewardWad: 40n * WAD,
+  };
 
   readonly calls: Method[] = [];
-  readonly sent: { call: EngineCall; gasUnits: bigint; fees: SendFees }[] = [];
+  readonly sent: { call: KeeperCall; gasUnits: bigint; fees: SendFees }[] = [];
+  /** Every simulated call, in order. */
+  readonly simulated: KeeperCall[] = [];
 
   private enter(method: Method): void {
     this.calls.push(method);
@@ -169,11 +280,192 @@ export class FakeChain implements ProtocolClient {
     this.enter("liquidationParams");
     return this.params;
   }
-  /** Collateral ids sold by Dutch auction; every other id is fixed fee. */
-  auctioned = new Set<number>();
   async collateralPattern(collateralId: number) {
     this.enter("collateralPattern");
-    return this.auctioned.has(collateralId) ? 1 : 0;
+    return this.patterns.get(collateralId) ?? 0;
+  }
+  async collateralAsset(collateralId: number) {
+    this.enter("collateralAsset");
+    const asset = this.assets.get(collateralId);
+    if (asset === undefined)
+      throw revert("collateral", "UnknownCollateral", [BigInt(collateralId)]);
+    return asset;
+  }
+  async collateralPrice(collateralId: number) {
+    this.enter("collateralPrice");
+    return (
+      this.prices.get(collateralId) ?? { priceWad: 2000n * WAD, status: 0 }
+    );
+  }
+
+  async auctionLots() {
+    this.enter("auctionLots");
+    return this.auctionLotsOf;
+  }
+  async auctionRoom() {
+    this.enter("auctionRoom");
+    return this.roomWad;
+  }
+  async auctionDustWad() {
+    this.enter("auctionDustWad");
+    return this.dustWad;
+  }
+  async auctionParams() {
+    this.enter("auctionParams");
+    return this.auctionAssetParams;
+  }
+  async auctionRewardGas() {
+    this.enter("auctionRewardGas");
+    return this.rewardGas;
+  }
+  async auctionKeeperReward(targetWad: bigint, gasUnits: number) {
+    this.enter("auctionKeeperReward");
+    this.rewardQueries.push({ targetWad, gasUnits });
+    return this.keeperReward(targetWad, gasUnits);
+  }
+  async insuranceFundBalanceWad() {
+    this.enter("insuranceFundBalanceWad");
+    return this.insuranceFundWad;
+  }
+  private liveAuction(auctionId: bigint, functionName: string): AuctionView {
+    const a = this.auctions.get(auctionId);
+    if (a === undefined || a.lot === 0n)
+      throw revert(functionName, "NoAuction", [auctionId]);
+    return a;
+  }
+  async auctionStatus(auctionId: bigint) {
+    this.enter("auctionStatus");
+    this.liveAuction(auctionId, "status");
+    return this.statuses.get(auctionId) ?? { priceWad: 0n, needsReset: true };
+  }
+  async auction(auctionId: bigint) {
+    this.enter("auction");
+    return (
+      this.auctions.get(auctionId) ?? {
+        account: getAddress("0x0000000000000000000000000000000000000000"),
+        collateralId: 0,
+        startedAt: 0n,
+        lot: 0n,
+        targetWad: 0n,
+        startPriceWad: 0n,
+        penaltyLeftWad: 0n,
+      }
+    );
+  }
+  async takePool(collateralId: number) {
+    this.enter("takePool");
+    return this.pools.get(collateralId) ?? null;
+  }
+  /** ConstantProductPool.quoteOut for collateral in: 0.3% fee, rounded down [quote units]. */
+  quoteOutOf(pool: Address, amountIn: bigint): bigint {
+    const r = this.reserves.get(pool);
+    if (r === undefined) throw new Error(`no reserves for ${pool}`);
+    const inAfterFee = amountIn * 9_970n;
+    return (inAfterFee * r.quote) / (r.collateral * 10_000n + inAfterFee);
+  }
+  readonly poolQuotes: bigint[] = [];
+  async poolQuoteOut(pool: Address, _tokenIn: Address, amountIn: bigint) {
+    this.enter("poolQuoteOut");
+    this.poolQuotes.push(amountIn);
+    return this.quoteOutOf(pool, amountIn);
+  }
+  async takeAllowanceWad() {
+    this.enter("takeAllowanceWad");
+    return this.takeAllowance;
+  }
+  async backstopDiscountWad() {
+    this.enter("backstopDiscountWad");
+    return this.backstopDiscount;
+  }
+  async backstopCapacity() {
+    this.enter("backstopCapacity");
+    return this.capacityWad;
+  }
+
+  private gasOf(functionName: KeeperFunction): bigint {
+    return this.gasByFunction.get(functionName) ?? this.gasUnits;
+  }
+  private simulation<R>(call: KeeperCall, result: R) {
+    this.simulated.push(call);
+    return { call, result, gasUnits: this.gasOf(call.functionName) };
+  }
+  async simulateKick(account: Address, collateralId: number) {
+    this.enter("simulateKick");
+    return this.simulation(
+      { functionName: "kick", args: [account, BigInt(collateralId)] },
+      this.kickId,
+    );
+  }
+  /**
+   * The auction house's take with the pool callback: the slice rules, the price limit, then the callee's sale into
+   * the pool, which reverts `Unprofitable` when the pool pays less than owed + the minimum profit.
+   */
+  async simulateTake(
+    auctionId: bigint,
+    maxAmount: bigint,
+    maxPriceWad: bigint,
+    receiver: Address,
+    data: Hex,
+  ) {
+    this.enter("simulateTake");
+    const call: KeeperCall = {
+      functionName: "take",
+      args: [auctionId, maxAmount, maxPriceWad, receiver, data],
+    };
+    this.simulated.push(call);
+    const a = this.liveAuction(auctionId, "take");
+    const status = this.statuses.get(auctionId)!;
+    if (status.needsReset) throw revert("take", "NeedsReset", [auctionId]);
+    if (status.priceWad > maxPriceWad)
+      throw revert("take", "PriceLimit", [status.priceWad, maxPriceWad]);
+    const decimals = this.assets.get(a.collateralId)?.decimals ?? 18;
+    const slice = auctionSlice(
+      {
+        lot: a.lot,
+        targetWad: a.targetWad,
+        priceWad: status.priceWad,
+        decimals,
+        dustWad: this.dustWad,
+        quoteUnitWad: QUOTE_UNIT_WAD,
+      },
+      maxAmount,
+    );
+    if (!slice.ok) throw revert("take", slice.errorName);
+    const [pool, minProfitUnits] = decodeAbiParameters(
+      [{ type: "address" }, { type: "uint256" }],
+      data,
+    );
+    const outUnits = this.quoteOutOf(pool, slice.amount);
+    const owedUnits = slice.paidWad / QUOTE_UNIT_WAD;
+    if (outUnits < owedUnits + minProfitUnits)
+      throw revert("take", "Unprofitable", [
+        outUnits,
+        owedUnits,
+        minProfitUnits,
+      ]);
+    return {
+      call,
+      result: { amount: slice.amount, paidWad: slice.paidWad },
+      gasUnits: this.gasOf("take"),
+    };
+  }
+  async simulateRedo(auctionId: bigint) {
+    this.enter("simulateRedo");
+    return this.simulation({ functionName: "redo", args: [auctionId] }, null);
+  }
+  async simulateBuyAuction(auctionId: bigint) {
+    this.enter("simulateBuyAuction");
+    return this.simulation(
+      { functionName: "buyAuction", args: [auctionId] },
+      this.buyAuctionResult,
+    );
+  }
+  async simulateAbsorb(account: Address, collateralId: number) {
+    this.enter("simulateAbsorb");
+    return this.simulation(
+      { functionName: "absorb", args: [account, BigInt(collateralId)] },
+      this.absorbResult,
+    );
   }
   async ethPrice() {
     this.enter("ethPrice");
@@ -224,7 +516,7 @@ export class FakeChain implements ProtocolClient {
     };
   }
   async send(
-    call: EngineCall,
+    call: KeeperCall,
     gasUnits: bigint,
     fees: SendFees,
   ): Promise<SentTransaction> {

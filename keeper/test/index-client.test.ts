@@ -6,7 +6,11 @@ import {
   IndexerRequestError,
   IndexerResponseError,
 } from "../src/errors.ts";
-import { AT_RISK_PATH, createIndexClient } from "../src/index-client.ts";
+import {
+  ACTIVE_AUCTIONS_PATH,
+  AT_RISK_PATH,
+  createIndexClient,
+} from "../src/index-client.ts";
 
 const BASE = "http://indexer.test";
 
@@ -51,7 +55,59 @@ const ROW = {
   collateralIds: [1],
 };
 
+/** A row of `GET /auctions/active` as the indexer serves it: the auction table row plus the status read. */
+const AUCTION = {
+  id: "3",
+  house: "0x00000000000000000000000000000000000000a1",
+  account: "0x000000000000000000000000000000000000a11c",
+  collateralId: "0",
+  keeper: "0x00000000000000000000000000000000000000ee",
+  lot: "3000000000000000000",
+  targetWad: "5250000000000000000000",
+  startPriceWad: "1980000000000000000000",
+  startedAt: "1700000000",
+  kickRewardWad: "10250000000000000000",
+  resets: 0,
+  takes: 0,
+  active: true,
+  lotReturned: null,
+  targetUnraisedWad: null,
+  kickedBlock: "120",
+  endedBlock: null,
+  priceWad: "1940000000000000000000",
+  needsReset: false,
+};
+
 describe("index client", () => {
+  it("fetches the live auctions and parses ids, amounts and addresses", async () => {
+    const { index, urls } = client(async () =>
+      json({ count: 1, auctions: [AUCTION] }),
+    );
+    const [auction] = await index.activeAuctions();
+    assert.equal(urls[0], `${BASE}${ACTIVE_AUCTIONS_PATH}`);
+    assert.deepEqual(auction, {
+      id: 3n,
+      house: getAddress(AUCTION.house),
+      account: getAddress(AUCTION.account),
+      collateralId: 0,
+      lot: 3n * 10n ** 18n,
+      targetWad: 5_250n * 10n ** 18n,
+      priceWad: 1_940n * 10n ** 18n,
+      needsReset: false,
+    });
+  });
+
+  it("refuses a live auction without its reset flag, naming the field", async () => {
+    const { index } = client(async () =>
+      json({ count: 1, auctions: [{ ...AUCTION, needsReset: "no" }] }),
+    );
+    await assert.rejects(index.activeAuctions(), (error: unknown) => {
+      assert.ok(error instanceof IndexerResponseError);
+      assert.match(error.details ?? "", /auctions\.0\.needsReset/);
+      return true;
+    });
+  });
+
   it("fetches the at-risk list and parses bigints and the address", async () => {
     const { index, urls } = client(async () =>
       json({ maxHealthWad: "1000000000000000000", count: 1, accounts: [ROW] }),

@@ -74,4 +74,18 @@ describe("metrics", () => {
       server.close();
     }
   });
+
+  it("counts only accounts whose own liquidation stalls, not auctions waiting for their price to fall", () => {
+    const metrics = new Metrics();
+    metrics.recordStalled([
+      decision({ decision: "skip-unprofitable", action: "kick" }),
+      decision({
+        decision: "skip-unprofitable",
+        action: "take",
+        account: TX_HASH.slice(0, 42) as `0x${string}`,
+        auctionId: 3n,
+      }),
+    ]);
+    assert.equal(metrics.stalledAccounts, 1);
+  });
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Decision } from "../src/decisions.ts";
 import type {
+  ActiveAuction,
   AtRiskAccount,
   IndexClient,
   IndexStatus,
@@ -9,16 +10,25 @@ import type {
 import { Metrics } from "../src/metrics.ts";
 import { runPass } from "../src/pass.ts";
 import type { Strategy } from "../src/strategy.ts";
-import { ALICE, row, silentLogger } from "./fakes.ts";
+import { ALICE, auctionRow, row, silentLogger } from "./fakes.ts";
 
-function setup(status: IndexStatus | Error, rows: AtRiskAccount[] = [row()]) {
+function setup(
+  status: IndexStatus | Error,
+  rows: AtRiskAccount[] = [row()],
+  auctions: ActiveAuction[] | Error = [],
+) {
   const processed: bigint[] = [];
+  const processedAuctions: bigint[] = [];
   const index: IndexClient = {
     status: async () => {
       if (status instanceof Error) throw status;
       return status;
     },
     atRisk: async () => rows,
+    activeAuctions: async () => {
+      if (auctions instanceof Error) throw auctions;
+      return auctions;
+    },
   };
   const strategy: Strategy = {
     processAccount: async (_row, context) => {
@@ -31,6 +41,10 @@ function setup(status: IndexStatus | Error, rows: AtRiskAccount[] = [row()]) {
       };
       return [decision];
     },
+    processAuction: async (auction) => {
+      processedAuctions.push(auction.id);
+      return [];
+    },
   };
   const metrics = new Metrics();
   const deps = {
@@ -41,7 +55,7 @@ function setup(status: IndexStatus | Error, rows: AtRiskAccount[] = [row()]) {
     maxIndexLagBlocks: 5n,
     metricsEveryPasses: 10,
   };
-  return { deps, processed, metrics };
+  return { deps, processed, processedAuctions, metrics };
 }
 
 describe("runPass", () => {
@@ -60,6 +74,7 @@ describe("runPass", () => {
         done += 1;
         return [];
       },
+      processAuction: async () => [],
     };
     const index: IndexClient = { ...deps.index, atRisk: async () => rows };
     await runPass({ ...deps, index, strategy, concurrency: 3 }, 100n);
@@ -109,6 +124,7 @@ describe("runPass", () => {
     let calls = 0;
     const inner = deps.strategy.processAccount;
     deps.strategy = {
+      ...deps.strategy,
       processAccount: async (r, c) => {
         if (calls++ === 0) throw new Error("unexpected");
         return inner(r, c);
@@ -117,5 +133,65 @@ describe("runPass", () => {
     const result = await runPass(deps, 100n);
     assert.equal(result.kind, "done");
     assert.equal(processed.length, 1);
+  });
+
+  it("works on the live auctions after the accounts, with one cache for the pass", async () => {
+    const { deps, processed, processedAuctions } = setup(
+      { latestBlock: 100n, latestTimestamp: 0n },
+      [row()],
+      [auctionRow({ id: 3n }), auctionRow({ id: 4n })],
+    );
+    const contexts: unknown[] = [];
+    const order: string[] = [];
+    const inner = deps.strategy;
+    deps.strategy = {
+      processAccount: async (r, c) => {
+        order.push("account");
+        contexts.push(c.cache);
+        return inner.processAccount(r, c);
+      },
+      processAuction: async (a, c) => {
+        order.push(`auction ${a.id}`);
+        contexts.push(c.cache);
+        return inner.processAuction(a, c);
+      },
+    };
+    const result = await runPass(
+      { ...deps, watchAuctions: true, concurrency: 1 },
+      100n,
+    );
+    assert.equal(result.kind, "done");
+    assert.equal(result.kind === "done" && result.auctions, 2);
+    assert.deepEqual(order, ["account", "auction 3", "auction 4"]);
+    assert.deepEqual(processedAuctions, [3n, 4n]);
+    assert.equal(processed.length, 1);
+    assert.ok(contexts[0] instanceof Map);
+    assert.ok(
+      contexts.every((c) => c === contexts[0]),
+      "one cache per pass",
+    );
+  });
+
+  it("leaves the auctions alone unless asked to watch them", async () => {
+    const { deps, processedAuctions } = setup(
+      { latestBlock: 100n, latestTimestamp: 0n },
+      [row()],
+      [auctionRow()],
+    );
+    await runPass(deps, 100n);
+    assert.deepEqual(processedAuctions, []);
+  });
+
+  it("still works on the accounts when the auction list fails", async () => {
+    const { deps, processed, processedAuctions, metrics } = setup(
+      { latestBlock: 100n, latestTimestamp: 0n },
+      [row()],
+      new Error("HTTP 500"),
+    );
+    const result = await runPass({ ...deps, watchAuctions: true }, 100n);
+    assert.equal(result.kind, "done");
+    assert.equal(processed.length, 1);
+    assert.deepEqual(processedAuctions, []);
+    assert.equal(metrics.indexErrors, 1);
   });
 });

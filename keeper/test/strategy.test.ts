@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Decision } from "../src/decisions.ts";
+import { KEEPER_ACTIONS, type Decision } from "../src/decisions.ts";
 import { WAD } from "../src/math.ts";
 import { createStrategy, type StrategyConfig } from "../src/strategy.ts";
 import {
@@ -16,9 +16,11 @@ import {
 
 const CONFIG: StrategyConfig = {
   minProfitQuoteWad: WAD / 2n, // ε = 0.5 quote
+  takeMinProfitQuoteWad: WAD, // ε of a take = 1 quote
   gasPriceCapWei: 100n * GWEI,
   dryRun: false,
   actUnprofitable: false,
+  actions: [...KEEPER_ACTIONS],
 };
 // Fake defaults: 300k gas × 1 gwei × 2000 quote/ETH = 0.6 quote of gas.
 const GAS_COST_WAD = (6n * WAD) / 10n;
@@ -346,17 +348,6 @@ describe("strategy: collateral", () => {
       functionName: "buyCollateral",
       args: [ALICE, BigInt(WETH), 10n ** 18n, 2000n * WAD],
     });
-  });
-
-  it("leaves collateral sold by Dutch auction to the auction house", async () => {
-    const chain = indebted();
-    chain.auctioned.add(WETH);
-    const decision = only(
-      await run(chain, {}, { marketIds: [], collateralIds: [WETH] }),
-    );
-    assert.equal(decision.decision, "skip-auctioned");
-    assert.equal(chain.count("simulateBuyCollateral"), 0);
-    assert.equal(chain.count("send"), 0);
   });
 
   it("skips when the keeper holds too little quote", async () => {

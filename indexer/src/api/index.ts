@@ -2,18 +2,26 @@
 // the keeper and the report. Ponder reserves /status (per-chain indexing
 // progress), /health, /ready and /metrics for itself.
 import { Hono } from "hono";
-import { client, eq, graphql, replaceBigInts, sql } from "ponder";
+import { client, eq, graphql, sql } from "ponder";
 import { db, publicClients } from "ponder:api";
-import schema, { auction, protocolStats } from "ponder:schema";
-import { iAuctionHouseAbi } from "../../../abi/src/generated.ts";
+import schema, {
+  auction,
+  auctionConfig,
+  backstopAsset,
+  backstopState,
+  collateralAsset,
+  price,
+  protocolStats,
+} from "ponder:schema";
 import { WAD } from "../health.ts";
 import { atRiskAccounts } from "./atRisk.ts";
+import { readLiveAuctions } from "./auctions.ts";
+import { summarizeBackstop } from "./backstopStats.ts";
 import { decodeCheckpoint } from "./checkpoint.ts";
+import { json } from "./json.ts";
 import { ParamError, parseLimitParam, parseWadParam } from "./params.ts";
 
 const app = new Hono();
-
-const json = (value: unknown) => replaceBigInts(value, (v) => v.toString());
 
 app.use("/sql/*", client({ db, schema }));
 app.use("/graphql", graphql({ db, schema }));
@@ -52,37 +60,61 @@ app.get("/status/latest", async (c) => {
   return c.json(decodeCheckpoint(Number(row.chain_id), row.latest_checkpoint));
 });
 
-// GET /auctions/active — live auctions with their current price and whether
-// they must be reset, read from the auction house at the chain head.
+// GET /auctions/active — live auctions with, at the chain head: the curve
+// price, the floor, whether the price is below it (the backstop may buy) and
+// whether the auction must be reset (see ./auctions.ts).
 app.get("/auctions/active", async (c) => {
   const rows = await db
     .select()
     .from(auction)
     .where(eq(auction.active, true))
     .orderBy(auction.id);
-  const client = publicClients.anvil;
-  const auctions = await Promise.all(
-    rows.map(async (row) => {
-      const house = await client.readContract({
-        abi: iAuctionHouseAbi,
-        address: row.house,
-        functionName: "status",
-        args: [row.id],
-      });
-      return { ...row, priceWad: house[0], needsReset: house[1] };
+  const params = await db.select().from(auctionConfig);
+  const assets = await db
+    .select({ id: collateralAsset.id, oracle: collateralAsset.oracle })
+    .from(collateralAsset);
+  const live = await readLiveAuctions(
+    publicClients.anvil,
+    rows,
+    new Map(params.map((p) => [p.collateralId, p])),
+    new Map(assets.map((a) => [a.id, a.oracle])),
+  );
+  return c.json(
+    json({
+      block: live.block,
+      timestamp: live.timestamp,
+      count: live.auctions.length,
+      auctions: live.auctions,
     }),
   );
-  return c.json(json({ count: auctions.length, auctions }));
 });
 
-// GET /stats — the protocol_stats row.
+// GET /stats — the protocol_stats row, and under `backstop` the backstop
+// vault's state, holdings per asset at the latest indexed prices and its
+// mark-to-oracle result (see ./backstopStats.ts); `backstop` is null before the
+// vault is indexed.
 app.get("/stats", async (c) => {
   const [row] = await db
     .select()
     .from(protocolStats)
     .where(eq(protocolStats.id, "global"));
   if (row === undefined) return c.json({ error: "no stats yet" }, 503);
-  return c.json(json(row));
+  const [state] = await db
+    .select()
+    .from(backstopState)
+    .orderBy(backstopState.address)
+    .limit(1);
+  let backstop = null;
+  if (state !== undefined) {
+    const assets = await db.select().from(backstopAsset);
+    const prices = await db.select().from(price);
+    backstop = summarizeBackstop(
+      state,
+      assets,
+      new Map(prices.map((p) => [p.oracle, p])),
+    );
+  }
+  return c.json(json({ ...row, backstop }));
 });
 
 export default app;
