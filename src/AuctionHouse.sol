@@ -8,6 +8,7 @@ import {ILiquidatable} from "./interfaces/ILiquidatable.sol";
 import {IMarginProtocol, CollateralParams} from "./interfaces/IMarginProtocol.sol";
 import {ILiquidationEngine, CollateralPattern} from "./interfaces/ILiquidationEngine.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
+import {IBackstopVault} from "./interfaces/IBackstopVault.sol";
 import {IOracle, PriceStatus, isUsable} from "./interfaces/IOracle.sol";
 import {
     IAuctionHouse,
@@ -317,13 +318,28 @@ contract AuctionHouse is IAuctionHouse, Owned {
         if (level >= 2) revert BreakerActive(level);
         Auction memory a = _auctions[auctionId];
         if (a.lot == 0) revert NoAuction(auctionId);
-        (, bool needsReset) = _status(a);
-        if (!needsReset) revert NoResetNeeded(auctionId);
+        (uint256 priceWad, uint256 floorWad, bool tooOld) = _prices(a);
+        if (!tooOld && priceWad >= floorWad) revert NoResetNeeded(auctionId);
+        if (priceWad < floorWad) _requireBackstopCannotBuy(auctionId, a, floorWad);
         uint256 startPriceWad = _oraclePrice(a.collateralId).mulWadUp(_params[a.collateralId].startBufferWad);
         _auctions[auctionId].startPriceWad = uint128(startPriceWad);
         _auctions[auctionId].startedAt = uint40(block.timestamp);
         uint256 rewardWad = _payKeeper(a.targetWad, _reward.redoGas);
         emit Reset(auctionId, msg.sender, startPriceWad, rewardWad);
+    }
+
+    /// @dev A lot below its floor goes to the backstop when it can buy all of it (what the lot or the target is worth
+    /// at the floor); only otherwise is the auction reset.
+    function _requireBackstopCannotBuy(uint256 auctionId, Auction memory a, uint256 floorWad) internal view {
+        address backstop_ = backstop;
+        if (backstop_ == address(0)) return;
+        uint256 capacityWad =
+            IBackstopVault(backstop_).capacity(a.collateralId, 1e18 - _params[a.collateralId].resetBelowWad);
+        uint256 lotValueWad = (uint256(a.lot) * QuoteUnits.unitWad(_assets[a.collateralId].decimals)).mulWadUp(floorWad);
+        // One quote unit of slack, as the backstop keeps for the upward rounding of the price paid.
+        if (capacityWad > WadMath.min(lotValueWad, a.targetWad) + QUOTE_UNIT_WAD) {
+            revert BackstopFirst(auctionId, capacityWad);
+        }
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -67,6 +67,7 @@ export const LOST_RACE_ERRORS: ReadonlySet<string> = new Set([
   "NoResetNeeded", // another keeper reset it
   "NeedsReset", // the auction fell below its floor or aged out since it was read
   "AboveFloor", // reset by another keeper before the backstop could buy it
+  "BackstopFirst", // the backstop has priority: it gained capacity, or can buy a lot below its floor
 ]);
 export const INVALID_PRICE_ERROR = "InvalidPrice";
 

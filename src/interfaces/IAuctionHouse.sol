@@ -84,6 +84,7 @@ interface IAuctionHouse {
     error NotAuctionHouse(address caller);
     error NotBackstop(address caller);
     error AboveFloor(uint256 auctionId, uint256 priceWad, uint256 floorWad);
+    error BackstopFirst(uint256 auctionId, uint256 capacityWad);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -140,7 +141,8 @@ interface IAuctionHouse {
         external
         returns (uint256 amount, uint256 floorWad, uint256 paidWad);
 
-    /// @notice Restarts an auction past its age limit or below its floor at the current oracle price.
+    /// @notice Restarts an auction past its age limit or below its floor at the current oracle price. Below the floor,
+    /// the backstop has priority: the reset reverts `BackstopFirst` while the backstop can buy the whole lot.
     function redo(uint256 auctionId) external;
 
     /*//////////////////////////////////////////////////////////////
@@ -156,6 +158,15 @@ interface IAuctionHouse {
     function room(uint256 collateralId) external view returns (uint256);
 
     function params(uint256 collateralId) external view returns (AuctionParams memory);
+    function rewardParams() external view returns (KeeperRewardParams memory);
+
+    /// @notice A take leaves no target unraised below this, nor a lot worth less [wad].
+    function dustWad() external view returns (uint128);
+
+    /// @notice Target in auction per asset and in total, and the caps [wad].
+    function targetInAuctionWad(uint256 collateralId) external view returns (uint256);
+    function totalTargetWad() external view returns (uint128);
+    function globalCapWad() external view returns (uint128);
 
     /// @notice What a kick or reset would pay its keeper now [wad].
     function keeperReward(uint256 targetWad, uint32 gasUnits) external view returns (uint256);

@@ -223,6 +223,8 @@ contract AuctionHouseTest is BaseTest {
         vm.expectRevert(abi.encodeWithSelector(IAuctionHouse.NeedsReset.selector, id));
         auctionHouse.take(id, type(uint256).max, 1, keeper2, "");
 
+        // With no backstop capacity for WETH, a reset is the way out (the backstop's priority has its own test).
+        backstop.setAsset(WETH_ID, address(wethPool), 0);
         // At 50× a 10 gwei base fee the reset's reward (tip + chip + 100k gas × 500 gwei × ETH 1,800 × 1.2) pays for
         // the reset's own gas (≈ 60k × 500 gwei × 1,800 = 54). (Each call runs as its own transaction here, where the
         // base fee set by vm.fee does not carry over, so the gas part is checked on the view.)
@@ -280,5 +282,36 @@ contract AuctionHouseTest is BaseTest {
         _kick();
         vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.AccountInAuction.selector, carol, 1));
         engine.settleBadDebt(carol);
+    }
+
+    /// Below the floor the backstop has priority: no reset while it can buy the whole lot; an auction that is merely
+    /// too old (above its floor) is reset as before.
+    function test_redo_belowFloorWaitsForTheBackstop() public {
+        uint256 id = _kick();
+        vm.warp(block.timestamp + 400);
+        uint256 capacity = backstop.capacity(WETH_ID, 0.15e18);
+        vm.prank(keeper2);
+        vm.expectRevert(abi.encodeWithSelector(IAuctionHouse.BackstopFirst.selector, id, capacity));
+        auctionHouse.redo(id);
+        vm.prank(keeper2);
+        backstop.buyAuction(id);
+        assertEq(auctionHouse.auction(id).lot, 0);
+
+        // Too old but above the floor (the oracle fell faster than the curve): reset, whatever the backstop could do.
+        address dave = makeAddr("dave");
+        _setEthPrice(3_000e18);
+        _depositCollateral(dave, WETH_ID, 3e18);
+        _trade(dave, ETH_MARKET, 4e18);
+        _setEthPrice(1_800e18);
+        vm.prank(keeper);
+        engine.liquidate(dave, ETH_MARKET, type(uint256).max);
+        vm.prank(keeper);
+        id = auctionHouse.kick(dave, WETH_ID);
+        vm.warp(block.timestamp + 601);
+        _setEthPrice(1_000e18); // floor 850; curve 1,980 × 0.99^60 ≈ 1,084
+        vm.prank(keeper2);
+        auctionHouse.redo(id);
+        (uint256 price,) = auctionHouse.status(id);
+        assertEq(price, 1_100e18);
     }
 }

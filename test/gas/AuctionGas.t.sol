@@ -57,8 +57,18 @@ contract AuctionGasTest is BaseTest {
         assertEq(auctionHouse.auction(id).lot, 0);
     }
 
+    function test_gas_take_partial_withCallback() public {
+        _kick();
+        vm.warp(block.timestamp + 150);
+        vm.prank(keeper2);
+        auctionHouse.take(id, 1e18, type(uint256).max, address(takeCallee), abi.encode(wethPool, 0));
+        vm.snapshotGasLastCall("take: partial, pool callback");
+        assertEq(auctionHouse.auction(id).lot, 2e18);
+    }
+
     function test_gas_redo() public {
         _kick();
+        backstop.setAsset(WETH_ID, address(wethPool), 0); // no backstop capacity: the lot below its floor is reset
         vm.warp(block.timestamp + 601);
         vm.prank(keeper2);
         auctionHouse.redo(id);
