@@ -141,10 +141,11 @@ abstract contract SystemDeployer {
                     nativeOracle: d.ethFeed,
                     gasFactorBps: 12_000,
                     kickGas: 310_000,
-                    redoGas: 100_000,
+                    redoGas: 125_000,
                     tipWad: 5e18,
                     chipWad: 0.001e18,
-                    maxRewardWad: 300e18
+                    maxRewardWad: 300e18,
+                    floorBuyGas: 315_000
                 })
             );
 
@@ -164,10 +165,10 @@ abstract contract SystemDeployer {
     }
 
     /// @notice The internal pattern: the backstop vault, seeded with 1M of the quote asset, buying at 2% under the
-    /// oracle price (auction lots at their floor), holding at most $750k of each asset at the oracle price.
+    /// oracle price (auction lots at their floor), holding at most $750k of each asset at the oracle price. It calls only
+    /// the engine and the auction house, so it needs no liquidator role on the protocol.
     function _deployBackstop(Deployment memory d, address owner) internal {
         d.backstop = new BackstopVault(d.protocol, d.engine, d.auctionHouse, owner);
-        d.protocol.setLiquidator(address(d.backstop), true);
         d.engine.setBackstop(address(d.backstop), 0.02e18);
         d.auctionHouse.setBackstop(address(d.backstop));
         d.backstop.setAsset(0, address(d.wethPool), 750_000e18);
@@ -179,8 +180,7 @@ abstract contract SystemDeployer {
                 BackstopRewardParams({
                     nativeOracle: d.ethFeed,
                     gasFactorBps: 12_000,
-                    absorbGas: 270_000,
-                    auctionBuyGas: 310_000,
+                    absorbGas: 300_000,
                     tipWad: 2e18,
                     gainShareWad: 0.5e18,
                     maxRewardWad: 300e18

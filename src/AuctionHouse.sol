@@ -148,7 +148,7 @@ contract AuctionHouse is IAuctionHouse, Owned {
         PROTOCOL.seizeCollateral(account, collateralId, lot, address(this), 0);
         PROTOCOL.adjustAuctionLots(account, 1);
 
-        uint256 rewardWad = _payKeeper(targetWad, _reward.kickGas);
+        uint256 rewardWad = _payKeeper(msg.sender, targetWad, _reward.kickGas);
         emit Kicked(auctionId, account, collateralId, msg.sender, lot, targetWad, startPriceWad, rewardWad);
     }
 
@@ -206,17 +206,20 @@ contract AuctionHouse is IAuctionHouse, Owned {
     }
 
     /// @inheritdoc IAuctionHouse
-    function takeAtFloor(uint256 auctionId, uint256 maxAmount)
+    function takeAtFloor(uint256 auctionId, uint256 maxAmount, address keeper)
         external
         nonReentrant
-        returns (uint256 amount, uint256 floorWad, uint256 paidWad)
+        returns (uint256 amount, uint256 floorWad, uint256 paidWad, uint256 rewardWad)
     {
         if (msg.sender != backstop || msg.sender == address(0)) revert NotBackstop(msg.sender);
         Auction memory a = _takeable(auctionId);
         uint256 priceWad;
         (priceWad, floorWad,) = _prices(a);
         if (priceWad >= floorWad) revert AboveFloor(auctionId, priceWad, floorWad);
+        uint256 targetWad = a.targetWad;
         (amount, paidWad) = _sell(auctionId, a, floorWad, maxAmount, msg.sender, "");
+        rewardWad = _payKeeper(keeper, targetWad, _reward.floorBuyGas);
+        emit FloorBuyRewarded(auctionId, keeper, rewardWad);
     }
 
     function _takeable(uint256 auctionId) internal view returns (Auction memory a) {
@@ -324,20 +327,22 @@ contract AuctionHouse is IAuctionHouse, Owned {
         uint256 startPriceWad = _oraclePrice(a.collateralId).mulWadUp(_params[a.collateralId].startBufferWad);
         _auctions[auctionId].startPriceWad = uint128(startPriceWad);
         _auctions[auctionId].startedAt = uint40(block.timestamp);
-        uint256 rewardWad = _payKeeper(a.targetWad, _reward.redoGas);
+        uint256 rewardWad = _payKeeper(msg.sender, a.targetWad, _reward.redoGas);
         emit Reset(auctionId, msg.sender, startPriceWad, rewardWad);
     }
 
-    /// @dev A lot below its floor goes to the backstop when it can buy all of it (what the lot or the target is worth
-    /// at the floor); only otherwise is the auction reset.
+    /// @dev A lot below its floor goes to the backstop when it can pay for all of it (the lesser of the lot's value at
+    /// the floor and the target); only otherwise is the auction reset. The slack covers the rounding of a floor buy: one
+    /// token unit's worth at the floor (its amount rounds down to whole units) and one quote unit (its price rounds up).
     function _requireBackstopCannotBuy(uint256 auctionId, Auction memory a, uint256 floorWad) internal view {
         address backstop_ = backstop;
         if (backstop_ == address(0)) return;
-        uint256 capacityWad =
-            IBackstopVault(backstop_).capacity(a.collateralId, 1e18 - _params[a.collateralId].resetBelowWad);
-        uint256 lotValueWad = (uint256(a.lot) * QuoteUnits.unitWad(_assets[a.collateralId].decimals)).mulWadUp(floorWad);
-        // One quote unit of slack, as the backstop keeps for the upward rounding of the price paid.
-        if (capacityWad > WadMath.min(lotValueWad, a.targetWad) + QUOTE_UNIT_WAD) {
+        AuctionParams storage p = _params[a.collateralId];
+        uint256 capacityWad = IBackstopVault(backstop_).capacity(a.collateralId, 1e18 - p.resetBelowWad);
+        uint256 unitWad = QuoteUnits.unitWad(_assets[a.collateralId].decimals);
+        uint256 lotValueWad = (uint256(a.lot) * unitWad).mulWadUp(floorWad);
+        uint256 slackWad = unitWad.mulWadUp(floorWad) + QUOTE_UNIT_WAD;
+        if (capacityWad > WadMath.min(lotValueWad, a.targetWad) + slackWad) {
             revert BackstopFirst(auctionId, capacityWad);
         }
     }
@@ -362,10 +367,10 @@ contract AuctionHouse is IAuctionHouse, Owned {
     }
 
     /// @dev Pays the keeper from the insurance fund (what the fund holds at most); the penalty replenishes it.
-    function _payKeeper(uint256 targetWad, uint32 gasUnits) internal returns (uint256 paidWad) {
+    function _payKeeper(address keeper, uint256 targetWad, uint32 gasUnits) internal returns (uint256 paidWad) {
         uint256 rewardWad = keeperReward(targetWad, gasUnits);
         if (rewardWad == 0) return 0;
-        paidWad = IInsuranceFund(insuranceFund).cover(msg.sender, rewardWad / QUOTE_UNIT_WAD) * QUOTE_UNIT_WAD;
+        paidWad = IInsuranceFund(insuranceFund).cover(keeper, rewardWad / QUOTE_UNIT_WAD) * QUOTE_UNIT_WAD;
     }
 
     /*//////////////////////////////////////////////////////////////

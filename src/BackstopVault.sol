@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {ERC20} from "solmate/tokens/ERC20.sol";
 import {ERC4626} from "solmate/tokens/ERC4626.sol";
+import {FixedPointMathLib} from "solmate/utils/FixedPointMathLib.sol";
 import {SafeTransferLib} from "solmate/utils/SafeTransferLib.sol";
 import {Owned} from "solmate/auth/Owned.sol";
 import {IMarginProtocol, CollateralParams} from "./interfaces/IMarginProtocol.sol";
@@ -42,6 +43,10 @@ contract BackstopVault is IBackstopVault, ERC4626, Owned {
     mapping(uint256 collateralId => BackstopAsset) internal _assets;
     /// @inheritdoc IBackstopVault
     mapping(uint256 collateralId => uint256) public held;
+    /// @inheritdoc IBackstopVault
+    mapping(uint256 collateralId => uint256) public costWad;
+    /// @inheritdoc IBackstopVault
+    uint256 public idle;
     /// @dev Listed collateral ids, valued in `totalAssets`.
     uint256[] internal _listed;
 
@@ -118,7 +123,8 @@ contract BackstopVault is IBackstopVault, ERC4626, Owned {
         uint256 capacityWad = _capacity(collateralId, a, priceWad, ENGINE.backstopDiscountWad());
         if (capacityWad < QUOTE_UNIT_WAD) revert NoCapacity(collateralId, capacityWad);
         (amount,, paidWad) = ENGINE.sellToBackstop(account, collateralId, capacityWad);
-        rewardWad = _recordBuy(collateralId, a, amount, priceWad, paidWad, _reward.absorbGas);
+        _book(collateralId, amount, paidWad);
+        rewardWad = _payAbsorbReward(a, amount, priceWad, paidWad);
         emit Absorbed(account, collateralId, msg.sender, amount, priceWad, paidWad, rewardWad);
     }
 
@@ -137,29 +143,32 @@ contract BackstopVault is IBackstopVault, ERC4626, Owned {
         if (capacityWad <= QUOTE_UNIT_WAD) revert NoCapacity(collateralId, capacityWad);
         uint256 unitWad = QuoteUnits.unitWad(a.decimals);
         uint256 maxAmount = (capacityWad - QUOTE_UNIT_WAD).divWadDown(priceWad.mulWadUp(floorFractionWad)) / unitWad;
-        (amount,, paidWad) = AUCTIONS.takeAtFloor(auctionId, maxAmount);
-        rewardWad = _recordBuy(collateralId, a, amount, priceWad, paidWad, _reward.auctionBuyGas);
+        (amount,, paidWad, rewardWad) = AUCTIONS.takeAtFloor(auctionId, maxAmount, msg.sender);
+        _book(collateralId, amount, paidWad);
         emit AuctionBought(auctionId, collateralId, msg.sender, amount, priceWad, paidWad, rewardWad);
     }
 
-    /// @dev Books a purchase and pays the caller: the tip and the gas reimbursement, within a share of the gain (oracle
-    /// value bought − price paid) and the cap, in whole quote units, out of the idle quote.
-    function _recordBuy(
-        uint256 collateralId,
-        BackstopAsset memory a,
-        uint256 amount,
-        uint256 priceWad,
-        uint256 paidWad,
-        uint32 gasUnits
-    ) internal returns (uint256 rewardWad) {
+    /// @dev Books a purchase: the holding, its cost, and the quote that left.
+    function _book(uint256 collateralId, uint256 amount, uint256 paidWad) internal {
         held[collateralId] += amount;
+        costWad[collateralId] += paidWad;
         _boughtWad += paidWad;
+        idle -= paidWad / QUOTE_UNIT_WAD;
+    }
+
+    /// @dev Pays an absorb's caller: the tip and the gas reimbursement, within a share of the gain (oracle value bought −
+    /// price paid) and the cap, in whole quote units, out of the idle quote.
+    function _payAbsorbReward(BackstopAsset memory a, uint256 amount, uint256 priceWad, uint256 paidWad)
+        internal
+        returns (uint256 rewardWad)
+    {
         uint256 valueWad = (amount * QuoteUnits.unitWad(a.decimals)).mulWadDown(priceWad);
-        rewardWad = keeperReward(valueWad > paidWad ? valueWad - paidWad : 0, gasUnits);
-        uint256 idleWad = asset.balanceOf(address(this)) * QUOTE_UNIT_WAD;
+        rewardWad = keeperReward(valueWad > paidWad ? valueWad - paidWad : 0, _reward.absorbGas);
+        uint256 idleWad = idle * QUOTE_UNIT_WAD;
         if (rewardWad > idleWad) rewardWad = idleWad;
         if (rewardWad != 0) {
             _keeperRewardsWad += rewardWad;
+            idle -= rewardWad / QUOTE_UNIT_WAD;
             asset.safeTransfer(msg.sender, rewardWad / QUOTE_UNIT_WAD);
         }
     }
@@ -199,37 +208,117 @@ contract BackstopVault is IBackstopVault, ERC4626, Owned {
         uint256 minOutWad = (amount * QuoteUnits.unitWad(a.decimals)).mulWadUp(priceWad).mulWadUp(WAD - maxSlippageWad);
         uint256 minOutUnits = QuoteUnits.roundUp(minOutWad, QUOTE_UNIT_WAD) / QUOTE_UNIT_WAD;
         held[collateralId] = heldAmount - amount;
+        // The cost leaves with the collateral pro rata, rounded up (what stays is valued no higher than it cost).
+        uint256 cost = costWad[collateralId];
+        costWad[collateralId] = cost - FixedPointMathLib.mulDivUp(cost, amount, heldAmount);
         ERC20(a.token).safeApprove(a.pool, amount);
-        receivedWad = ConstantProductPool(a.pool).swap(a.token, amount, minOutUnits, address(this)) * QUOTE_UNIT_WAD;
+        uint256 receivedUnits = ConstantProductPool(a.pool).swap(a.token, amount, minOutUnits, address(this));
+        idle += receivedUnits;
+        receivedWad = receivedUnits * QUOTE_UNIT_WAD;
         _soldWad += receivedWad;
         emit SoldToPool(collateralId, amount, priceWad, receivedWad);
     }
 
     /*//////////////////////////////////////////////////////////////
-                             ERC4626 VIEWS
+                                ERC4626
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Idle quote plus holdings at the oracle price, rounded down [quote token units]. Reverts while a held
-    /// asset's price is unusable: shares are neither minted nor burned at a broken price.
+    /// asset's price is unusable.
     function totalAssets() public view override returns (uint256) {
-        uint256 valueWad;
+        (uint256 midUnits,,, bool ok) = _valuation();
+        if (!ok) _revertOnFirstBadPrice();
+        return midUnits;
+    }
+
+    /// @dev Deposits value holdings at max(cost, oracle value): a depositor buys into gains not yet realized.
+    function previewDeposit(uint256 assets) public view override returns (uint256) {
+        uint256 supply = totalSupply;
+        return supply == 0 ? assets : FixedPointMathLib.mulDivDown(assets, supply, _entryAssets());
+    }
+
+    function previewMint(uint256 shares) public view override returns (uint256) {
+        uint256 supply = totalSupply;
+        return supply == 0 ? shares : FixedPointMathLib.mulDivUp(shares, _entryAssets(), supply);
+    }
+
+    /// @dev Withdrawals value holdings at min(cost, oracle value): a gain is paid out once the backstop has sold.
+    function previewWithdraw(uint256 assets) public view override returns (uint256) {
+        uint256 supply = totalSupply;
+        return supply == 0 ? assets : FixedPointMathLib.mulDivUp(assets, supply, _exitAssets());
+    }
+
+    function previewRedeem(uint256 shares) public view override returns (uint256) {
+        uint256 supply = totalSupply;
+        return supply == 0 ? shares : FixedPointMathLib.mulDivDown(shares, _exitAssets(), supply);
+    }
+
+    /// @notice At most the idle quote; 0 while a held asset's price is unusable.
+    function maxWithdraw(address owner_) public view override returns (uint256) {
+        (,, uint256 exitUnits, bool ok) = _valuation();
+        uint256 supply = totalSupply;
+        if (!ok || supply == 0) return 0;
+        return WadMath.min(FixedPointMathLib.mulDivDown(balanceOf[owner_], exitUnits, supply), idle);
+    }
+
+    function maxRedeem(address owner_) public view override returns (uint256) {
+        (,, uint256 exitUnits, bool ok) = _valuation();
+        if (!ok || exitUnits == 0) return 0;
+        return WadMath.min(balanceOf[owner_], FixedPointMathLib.mulDivDown(idle, totalSupply, exitUnits));
+    }
+
+    function afterDeposit(uint256 assets, uint256) internal override {
+        idle += assets;
+    }
+
+    function beforeWithdraw(uint256 assets, uint256) internal override {
+        if (assets > idle) revert InsufficientIdle(assets, idle);
+        idle -= assets;
+    }
+
+    function _entryAssets() internal view returns (uint256 entryUnits) {
+        bool ok;
+        (, entryUnits,, ok) = _valuation();
+        if (!ok) _revertOnFirstBadPrice();
+    }
+
+    function _exitAssets() internal view returns (uint256 exitUnits) {
+        bool ok;
+        (,, exitUnits, ok) = _valuation();
+        if (!ok) _revertOnFirstBadPrice();
+    }
+
+    /// @dev Idle quote plus holdings valued at the oracle (mid), at max(cost, oracle) (entry, rounded up) and at
+    /// min(cost, oracle) (exit, rounded down) [quote token units]; `ok` is false while a held asset's price is unusable.
+    function _valuation() internal view returns (uint256 midUnits, uint256 entryUnits, uint256 exitUnits, bool ok) {
+        uint256 midWad;
+        uint256 entryWad;
+        uint256 exitWad;
         for (uint256 i; i < _listed.length; ++i) {
             uint256 id = _listed[i];
             uint256 heldAmount = held[id];
             if (heldAmount == 0) continue;
             BackstopAsset memory a = _assets[id];
-            valueWad += (heldAmount * QuoteUnits.unitWad(a.decimals)).mulWadDown(_price(a.oracle));
+            (uint256 priceWad, PriceStatus s) = a.oracle.read();
+            if (!isUsable(s)) return (0, 0, 0, false);
+            uint256 valueWad = (heldAmount * QuoteUnits.unitWad(a.decimals)).mulWadDown(priceWad);
+            uint256 cost = costWad[id];
+            midWad += valueWad;
+            entryWad += WadMath.max(valueWad, cost);
+            exitWad += WadMath.min(valueWad, cost);
         }
-        return asset.balanceOf(address(this)) + valueWad / QUOTE_UNIT_WAD;
+        uint256 idleUnits = idle;
+        midUnits = idleUnits + midWad / QUOTE_UNIT_WAD;
+        entryUnits = idleUnits + (entryWad + QUOTE_UNIT_WAD - 1) / QUOTE_UNIT_WAD;
+        exitUnits = idleUnits + exitWad / QUOTE_UNIT_WAD;
+        ok = true;
     }
 
-    /// @notice Withdrawals are limited to the idle quote.
-    function maxWithdraw(address owner_) public view override returns (uint256) {
-        return WadMath.min(convertToAssets(balanceOf[owner_]), asset.balanceOf(address(this)));
-    }
-
-    function maxRedeem(address owner_) public view override returns (uint256) {
-        return WadMath.min(balanceOf[owner_], convertToShares(asset.balanceOf(address(this))));
+    function _revertOnFirstBadPrice() internal view {
+        for (uint256 i; i < _listed.length; ++i) {
+            uint256 id = _listed[i];
+            if (held[id] != 0) _price(_assets[id].oracle);
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -254,8 +343,7 @@ contract BackstopVault is IBackstopVault, ERC4626, Owned {
     {
         uint256 heldValueWad = (held[collateralId] * QuoteUnits.unitWad(a.decimals)).mulWadUp(priceWad);
         uint256 roomWad = a.exposureCapWad > heldValueWad ? a.exposureCapWad - heldValueWad : 0;
-        uint256 idleWad = asset.balanceOf(address(this)) * QUOTE_UNIT_WAD;
-        return WadMath.min(idleWad, roomWad.mulWadDown(WAD - discountWad));
+        return WadMath.min(idle * QUOTE_UNIT_WAD, roomWad.mulWadDown(WAD - discountWad));
     }
 
     /// @inheritdoc IBackstopVault

@@ -112,10 +112,11 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         insuranceFund = insuranceFund_;
     }
 
-    /// @notice Sets the backstop vault and its discount, which must not exceed the keepers' fixed discount: the
-    /// backstop buys first because it buys cheaper for the account.
+    /// @notice Sets the backstop vault and its discount, which must be positive and not exceed the keepers' fixed
+    /// discount: the backstop buys first because it buys dearer for the account.
     function setBackstop(address backstop_, uint64 discountWad) external onlyOwner {
-        if (discountWad > _params.collateralDiscountWad) revert InvalidParams("backstop discount");
+        // Nonzero: the backstop pays whoever triggers a buy out of the discount, so without one nobody would.
+        if (discountWad == 0 || discountWad > _params.collateralDiscountWad) revert InvalidParams("backstop discount");
         backstop = backstop_;
         backstopDiscountWad = discountWad;
         emit BackstopSet(backstop_, discountWad);

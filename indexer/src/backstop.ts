@@ -15,8 +15,14 @@ export type BackstopTradeAmounts = {
   amount: bigint; // [token units]
   paidWad: bigint; // buys
   receivedWad: bigint; // pool sales
-  keeperRewardWad: bigint; // buys
+  keeperRewardWad: bigint; // buys: an absorb's is paid by the vault, a floor buy's by the insurance fund
 };
+
+// What the vault itself paid the keeper: only for an absorb (a floor buy's keeper is paid by the auction house out of
+// the insurance fund, as for the reset it replaces).
+function paidByVault(t: BackstopTradeAmounts): bigint {
+  return t.kind === "absorb" ? t.keeperRewardWad : 0n;
+}
 
 type TradeTotals = {
   absorbCount: number;
@@ -53,7 +59,7 @@ export function assetAfterTrade(
     soldAmount: row.soldAmount + (sale ? t.amount : 0n),
     boughtWad: row.boughtWad + t.paidWad,
     soldWad: row.soldWad + t.receivedWad,
-    keeperRewardsWad: row.keeperRewardsWad + t.keeperRewardWad,
+    keeperRewardsWad: row.keeperRewardsWad + paidByVault(t),
     ...countTrade(row, t.kind),
   };
 }
@@ -72,7 +78,7 @@ export function stateAfterTrade(
   return {
     totalBoughtWad: row.totalBoughtWad + t.paidWad,
     totalSoldWad: row.totalSoldWad + t.receivedWad,
-    totalKeeperRewardsWad: row.totalKeeperRewardsWad + t.keeperRewardWad,
+    totalKeeperRewardsWad: row.totalKeeperRewardsWad + paidByVault(t),
     ...countTrade(row, t.kind),
   };
 }

@@ -4,7 +4,7 @@
 import type { Context } from "ponder:registry";
 import { backstopAsset, backstopState } from "ponder:schema";
 import type { Address } from "viem";
-import { testnetTokenAbi } from "../../abi/src/generated.ts";
+import { backstopVaultAbi } from "../../abi/src/generated.ts";
 
 type Db = Context["db"];
 type StateRow = typeof backstopState.$inferSelect;
@@ -60,19 +60,17 @@ export async function updateBackstopAsset(
     .set((row) => ({ ...patch(row), updatedBlock: block }));
 }
 
-// The vault's quote balance at the end of the event's block (the client is
-// pinned to it): buys, rewards, sales, deposits and withdrawals all move it,
-// and so does a plain transfer in, which the next of its events picks up.
+// The vault's idle quote at the end of the event's block (the client is pinned to it), as the vault tracks it:
+// deposits, sale proceeds, withdrawals, purchases and rewards move it; a plain transfer in does not.
 export async function refreshBackstopIdle(
   context: Pick<Context, "db" | "client" | "contracts">,
   block: bigint,
 ): Promise<void> {
   const address = context.contracts.BackstopVault.address;
   const idleQuote = await context.client.readContract({
-    abi: testnetTokenAbi,
-    address: context.contracts.QuoteToken.address,
-    functionName: "balanceOf",
-    args: [address],
+    abi: backstopVaultAbi,
+    address,
+    functionName: "idle",
   });
   await updateBackstopState(context.db, address, block, () => ({ idleQuote }));
 }

@@ -1,7 +1,8 @@
 // The backstop vault's trades in one run on the local chain (internal
 // pattern for WETH, auctions for WBTC): one absorb, one auction buy at the
 // floor, half the WETH sold to the pool. The vault's totals() after it: bought
-// 8,278.000001, sold 4,129.822324, keeper rewards 4.021363.
+// 8,278.000001, sold 4,129.822324, keeper rewards 2.013428 (the absorb's; the floor buy's keeper is paid by the
+// insurance fund).
 import type { backstopAsset, backstopState } from "../ponder.schema.ts";
 import { assetAfterTrade, stateAfterTrade } from "../src/backstop.ts";
 

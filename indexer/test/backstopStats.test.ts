@@ -74,9 +74,9 @@ describe("summary for /stats", () => {
     assert.equal(w!.valueWad, 2_488_775_510_204_081_632_800n);
     assert.equal(w!.resultWad, 1_738_584_405_204_081_632_800n);
     assert.equal(b!.valueWad, wad(4_000));
-    assert.equal(b!.resultWad, 597_992_065n * 10n ** 12n);
+    assert.equal(b!.resultWad, wad(600)); // 0.1 WBTC at 40,000 − 3,400 paid at the floor
     assert.equal(s.holdingsValueWad, 6_488_775_510_204_081_632_800n);
-    assert.equal(s.resultWad, 2_336_576_470_204_081_632_800n);
+    assert.equal(s.resultWad, 2_338_584_405_204_081_632_800n);
     assert.equal(s.resultWad, w!.resultWad! + b!.resultWad!);
     assert.equal(w!.priceBlock, 26n);
   });
@@ -150,7 +150,7 @@ describe("summary for /stats", () => {
       "valueWad",
       "resultWad",
     ]);
-    assert.equal(body.resultWad, "2336576470204081632800");
+    assert.equal(body.resultWad, "2338584405204081632800");
     assert.equal(body.assets[1]!.held, "10000000");
     assert.equal(body.assets[1]!.decimals, 8);
   });

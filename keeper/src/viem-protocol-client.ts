@@ -37,12 +37,6 @@ export const engineAbi = [
   ...errorsOf(iMarginProtocolAbi),
 ];
 
-/** Views of the auction house that IAuctionHouse does not declare. */
-const auctionHouseViewsAbi = parseAbi([
-  "function dustWad() view returns (uint128)",
-  "function rewardParams() view returns ((address nativeOracle, uint16 gasFactorBps, uint32 kickGas, uint32 redoGas, uint128 tipWad, uint64 chipWad, uint128 maxRewardWad))",
-]);
-
 /** PoolTakeCallee's refusal, which a take with the pool callback bubbles up. */
 const takeCalleeErrorsAbi = parseAbi([
   "error Unprofitable(uint256 outUnits, uint256 owedUnits, uint256 minProfitUnits)",
@@ -54,7 +48,6 @@ const takeCalleeErrorsAbi = parseAbi([
  */
 export const auctionHouseAbi = [
   ...iAuctionHouseAbi,
-  ...auctionHouseViewsAbi,
   ...takeCalleeErrorsAbi,
   ...errorsOf(constantProductPoolAbi),
   ...errorsOf(iLiquidationEngineAbi),

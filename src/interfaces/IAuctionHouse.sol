@@ -21,7 +21,7 @@ struct AuctionAsset {
     IOracle oracle;
 }
 
-/// @notice Keeper reward on a kick or a reset, so that I > C_gas + ε: a flat tip, a chip of the target, and the
+/// @notice Keeper reward on a kick, a reset or a backstop floor buy (which replaces a reset), so that I > C_gas + ε: a flat tip, a chip of the target, and the
 /// gas the action is known to use × block.basefee × the native asset's price × a factor, within a cap.
 /// Paid by the insurance fund, which the auction's penalty replenishes.
 struct KeeperRewardParams {
@@ -31,7 +31,8 @@ struct KeeperRewardParams {
     uint32 redoGas; // gas a reset is known to use
     uint128 tipWad; // [wad quote]
     uint64 chipWad; // share of the target [wad]
-    uint128 maxRewardWad; // cap per kick or reset [wad quote]
+    uint128 maxRewardWad; // cap per kick, reset or floor buy [wad quote]
+    uint32 floorBuyGas; // gas a backstop floor buy (`BackstopVault.buyAuction`) is known to use
 }
 
 /// @notice An auction: a lot of one collateral sold for the quote asset until `targetWad` is raised.
@@ -113,6 +114,8 @@ interface IAuctionHouse {
         uint256 targetLeftWad
     );
     event Reset(uint256 indexed auctionId, address indexed keeper, uint256 startPriceWad, uint256 rewardWad);
+    /// @notice A backstop floor buy's keeper reward (the sale itself is a `Taken` event with the backstop as taker).
+    event FloorBuyRewarded(uint256 indexed auctionId, address indexed keeper, uint256 rewardWad);
     event BackstopSet(address indexed backstop);
     event Ended(uint256 indexed auctionId, uint256 lotReturned, uint256 targetUnraisedWad);
 
@@ -126,23 +129,27 @@ interface IAuctionHouse {
 
     /// @notice Buys up to `maxAmount` of the lot at the current price, paying at most `maxPriceWad` per whole token.
     /// The collateral goes to `receiver`; with `data`, `receiver` is called back before payment is pulled from the
-    /// caller. A take never leaves less than the dust minimum of target unraised, nor a lot worth less than it.
+    /// caller, who approves the protocol (the account's part) and the auction house (the penalty's part, sent to the
+    /// insurance fund). A take never leaves less than the dust minimum of target unraised, nor a lot worth less than it.
     function take(uint256 auctionId, uint256 maxAmount, uint256 maxPriceWad, address receiver, bytes calldata data)
         external
         returns (uint256 amount, uint256 paidWad);
 
     /// @notice The backstop vault (the only caller) buys up to `maxAmount` of a lot whose curve price has fallen below
     /// the floor, at the floor price (oracle price × resetBelow), instead of a reset. Same slicing and dust rules as
-    /// `take`; the collateral goes to the backstop, which pays in the quote asset.
+    /// `take`; the collateral goes to the backstop, which pays in the quote asset. The `keeper` who triggered it is paid
+    /// the reset's reward (with the floor buy's gas), from the insurance fund, as a reset would have been.
     /// @return amount Collateral bought [token units].
     /// @return floorWad Price paid per whole token [wad].
     /// @return paidWad Quote paid [wad].
-    function takeAtFloor(uint256 auctionId, uint256 maxAmount)
+    /// @return rewardWad Quote paid to `keeper` [wad].
+    function takeAtFloor(uint256 auctionId, uint256 maxAmount, address keeper)
         external
-        returns (uint256 amount, uint256 floorWad, uint256 paidWad);
+        returns (uint256 amount, uint256 floorWad, uint256 paidWad, uint256 rewardWad);
 
     /// @notice Restarts an auction past its age limit or below its floor at the current oracle price. Below the floor,
-    /// the backstop has priority: the reset reverts `BackstopFirst` while the backstop can buy the whole lot.
+    /// the backstop has priority: the reset reverts `BackstopFirst` while the backstop can pay for all of the lot (the
+    /// lesser of its value at the floor and the target, plus one token unit's worth and one quote unit of rounding).
     function redo(uint256 auctionId) external;
 
     /*//////////////////////////////////////////////////////////////

@@ -12,14 +12,14 @@ struct BackstopAsset {
     uint128 exposureCapWad; // holdings valued at the oracle price stay at most this [wad quote]
 }
 
-/// @notice Keeper reward for triggering a backstop buy: a flat tip plus the buy's known gas × block.basefee × the
-/// native asset's price × a factor, never more than a share of what the backstop gains on the buy (the oracle value
-/// bought minus the price paid) and never more than a cap. The backstop pays it out of that gain.
+/// @notice Keeper reward for triggering an absorb: a flat tip plus the call's known gas × block.basefee × the native
+/// asset's price × a factor, never more than a share of what the backstop gains on the buy (the oracle value bought
+/// minus the price paid) and never more than a cap. The backstop pays it out of that gain. (A floor buy's keeper is
+/// paid by the auction house as for the reset it replaces.)
 struct BackstopRewardParams {
     IOracle nativeOracle; // price of the gas asset in quote [wad]; an unusable price values gas at 0
     uint16 gasFactorBps; // [bps]
     uint32 absorbGas; // gas an `absorb` is known to use
-    uint32 auctionBuyGas; // gas a `buyAuction` is known to use
     uint128 tipWad; // [wad quote]
     uint64 gainShareWad; // at most this share of the buy's gain [wad]
     uint128 maxRewardWad; // cap per buy [wad quote]
@@ -27,13 +27,18 @@ struct BackstopRewardParams {
 
 /// @title IBackstopVault
 /// @notice The protocol's own liquidity as the buyer of last resort for seized collateral (the mission's internal
-/// liquidation module). An ERC4626 vault on the quote asset, funded by depositors (the insurance fund among them),
-/// whose assets are its idle quote plus the collateral it holds valued at the oracle price. It buys:
+/// liquidation module). An ERC4626 vault on the quote asset, funded by depositors (the insurance fund among them). It
+/// buys:
 /// - in the internal pattern, an account's collateral at once at the oracle price minus the engine's backstop
-///   discount, with priority: the engine sells such collateral to keepers only while the backstop cannot buy;
+///   discount, with priority: the engine sells such collateral to keepers only while the backstop's capacity is below
+///   the dust minimum;
 /// - in the auction pattern, a lot whose auction has decayed below its floor unsold, at the floor price.
 /// Its holdings per asset are capped at the oracle value `exposureCapWad`. The owner sells them back into the pool,
 /// never below the oracle price × (1 − the allowed slippage). Anyone may trigger a buy and is paid for it.
+/// Shares are priced conservatively on both sides: deposits (and mints) value each holding at the greater of its cost
+/// and its oracle value, withdrawals (and redeems) at the lesser, so that a buy's gain cannot be captured by a deposit
+/// just before it and a redemption just after. Idle quote is tracked, not read from the balance: a donation changes
+/// nothing.
 interface IBackstopVault {
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
@@ -45,6 +50,7 @@ interface IBackstopVault {
     error InvalidParams(string reason);
     error InsufficientHoldings(uint256 collateralId, uint256 amount, uint256 held);
     error Reentrancy();
+    error InsufficientIdle(uint256 requested, uint256 idle);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -90,7 +96,7 @@ interface IBackstopVault {
         returns (uint256 amount, uint256 paidWad, uint256 rewardWad);
 
     /// @notice Buys the lot of an auction whose price has decayed below its floor, at the floor price, within the
-    /// backstop's capacity, and pays the caller its reward.
+    /// backstop's capacity; the auction house pays the caller the reward of the reset this replaces.
     function buyAuction(uint256 auctionId) external returns (uint256 amount, uint256 paidWad, uint256 rewardWad);
 
     /// @notice Sells `amount` of held collateral into the asset's pool for at least the oracle price × (1 − max
@@ -106,13 +112,17 @@ interface IBackstopVault {
     /// within the exposure cap at a purchase price no lower than the oracle price × (1 − `discountWad`) [wad].
     function capacity(uint256 collateralId, uint256 discountWad) external view returns (uint256 capacityWad);
 
-    /// @notice Collateral held [token units].
+    /// @notice Collateral held [token units], and what it cost [wad quote, reduced pro rata by sales].
     function held(uint256 collateralId) external view returns (uint256);
+    function costWad(uint256 collateralId) external view returns (uint256);
+
+    /// @notice Idle quote [token units]: deposits + sale proceeds − withdrawals − purchases − keeper rewards.
+    function idle() external view returns (uint256);
 
     /// @notice Quote paid for collateral, received from sales, and paid to keepers, since deployment [wad].
     function totals() external view returns (uint256 boughtWad, uint256 soldWad, uint256 keeperRewardsWad);
 
-    /// @notice What a buy that gains `gainWad` (oracle value bought − price paid) pays its caller now [wad].
+    /// @notice What an absorb that gains `gainWad` (oracle value bought − price paid) pays its caller now [wad].
     function keeperReward(uint256 gainWad, uint32 gasUnits) external view returns (uint256);
 
     function assetConfig(uint256 collateralId) external view returns (BackstopAsset memory);

@@ -560,9 +560,11 @@ contract Handler is Test {
         uint256 value = amount * s.oracle / 10 ** collateralTokens[s.before.collateralId].decimals();
         assertGe(paid + 1e12, value * s.floorFraction / WAD, "paid below the floor");
         assertEq(usdc.balanceOf(s.keeper) - s.keeperBalance, reward / 1e12);
+        // The keeper is paid by the insurance fund, as for the reset the floor buy replaces.
         ghostKeeperRewardsWad += reward;
+        ghostRewardOutflowWad += reward;
         ghostBackstopGainWad += value > paid ? value - paid : 0;
-        _bookAuctionPenalty(s.fundBefore, s.coveredBefore);
+        _bookAuctionPenalty(s.fundBefore - reward / 1e12, s.coveredBefore);
         if (auctionHouse.auction(s.auctionId).lot == 0) _forget(s.index);
     }
 
