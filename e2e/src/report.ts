@@ -270,7 +270,7 @@ export type Report = {
   insurancePenaltyShareWad: bigint;
   /** The part of auction proceeds that went to the insurance fund (the auction penalty). */
   auctionPenaltyWad: bigint;
-  /** Kick and reset rewards the insurance fund paid to keepers. */
+  /** Kick, reset and floor-buy rewards the insurance fund paid to keepers. */
   auctionKeeperRewardsWad: bigint;
   badDebtWad: bigint;
   coveredWad: bigint;
@@ -389,6 +389,10 @@ export async function buildReport(
   );
   const chainKicked = auctionLogs.flatMap((l) =>
     l.eventName === "Kicked" ? [l.args] : [],
+  );
+  // A floor buy's keeper reward: paid by the fund like a reset's; not in the index, so read from the chain.
+  const chainFloorBuyRewards = auctionLogs.flatMap((l) =>
+    l.eventName === "FloorBuyRewarded" ? [l.args] : [],
   );
   const chainReset = auctionLogs.flatMap((l) =>
     l.eventName === "Reset" ? [l.args] : [],
@@ -564,10 +568,9 @@ export async function buildReport(
   const badDebtWad = sumOf(badDebts, (r) => big(r.badDebtWad));
   const coveredWad = sumOf(badDebts, (r) => big(r.coveredWad));
   const deficitWad = sumOf(badDebts, (r) => big(r.deficitWad));
-  const auctionKeeperRewardsWad = sumOf(
-    auctions,
-    (a) => big(a.kickRewardWad) + big(a.resetRewardsWad),
-  );
+  const auctionKeeperRewardsWad =
+    sumOf(auctions, (a) => big(a.kickRewardWad) + big(a.resetRewardsWad)) +
+    sumOf(chainFloorBuyRewards, (l) => l.rewardWad!);
   // Of each take's payment, what the protocol credited to the account; the rest went to the fund (the penalty).
   const creditedByTx = new Map<string, bigint>();
   for (const log of protocolLogs) {
@@ -640,6 +643,7 @@ export async function buildReport(
     badDebts: chainBadDebt.length,
     totalBadDebtWad,
     totalDeficitWad,
+    floorBuyRewardsWad: sumOf(chainFloorBuyRewards, (l) => l.rewardWad!),
     fundPaidOutWad: sumOf(coveredLogs, (l) => l.args.amount!) * QUOTE_UNIT_WAD,
     insuranceEndUnits,
     backstop,
@@ -712,6 +716,7 @@ function compareIndexWithChain(
     salesPaidWad: bigint;
     kicks: number;
     kickRewardsWad: bigint;
+    floorBuyRewardsWad: bigint;
     takes: number;
     takesPaidWad: bigint;
     badDebts: number;
@@ -792,7 +797,7 @@ function compareIndexWithChain(
   );
   same(
     "fund paid out (cover)",
-    covered + chain.kickRewardsWad,
+    covered + chain.kickRewardsWad + chain.floorBuyRewardsWad,
     chain.fundPaidOutWad,
   );
   same(
@@ -922,13 +927,13 @@ export function formatReport(
     `  all                             ${executionText(allExecution(r))}`,
     `keeper profit                     ${usd(r.keeper.profitWad)} (quote ${usd(r.keeper.quoteChangeWad)} + collateral ${usd(r.keeper.collateralValueWad)} - gas ${usd(r.keeper.gasCostWad)})`,
     `penalties                         ${usd(r.penaltiesWad)} (keepers ${usd(r.keeperRewardsWad)}, insurance fund ${usd(r.insurancePenaltyShareWad)})`,
-    `auction penalties to the fund     ${usd(r.auctionPenaltyWad)} (kick/reset rewards paid by the fund ${usd(r.auctionKeeperRewardsWad)})`,
+    `auction penalties to the fund     ${usd(r.auctionPenaltyWad)} (kick, reset and floor-buy rewards paid by the fund ${usd(r.auctionKeeperRewardsWad)})`,
     `protocol penalty income           ${usd(r.insurancePenaltyShareWad + r.auctionPenaltyWad)}`,
     `insurance fund                    ${usd(r.insuranceStartWad)} -> ${usd(r.insuranceEndWad)}`,
     `backstop                          ${usd(r.backstop.assetsStartWad)} -> ${usd(r.backstop.assetsEndWad)} at the oracle: ${usd(r.backstop.resultWad)} (bought ${usd(r.backstop.boughtWad)}, sold ${usd(r.backstop.soldWad)}, keepers paid ${usd(r.backstop.keeperRewardsWad)})`,
     `bad debt                          ${usd(r.badDebtWad)} (covered by the fund ${usd(r.coveredWad)})`,
     `deficit                           ${usd(r.deficitWad)}`,
-    `waterfall balance                 fund change - penalty share - auction penalties + covered bad debt + kick/reset rewards = ${usd(r.waterfallImbalanceWad)}`,
+    `waterfall balance                 fund change - penalty share - auction penalties + covered bad debt + auction keeper rewards = ${usd(r.waterfallImbalanceWad)}`,
     `index matches chain               ${r.indexMatchesChain ? "yes" : `NO (${r.indexMismatches.join("; ")})`}`,
   ];
   return lines.join("\n");
