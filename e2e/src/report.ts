@@ -138,6 +138,9 @@ export type Parameters = {
   auctionTipWad: bigint;
   auctionChipWad: bigint;
   auctionMaxRewardWad: bigint;
+  /** Both rewards reimburse gas × base fee × ETH price × this [bps]. */
+  auctionGasFactorBps: number;
+  backstopGasFactorBps: number;
 };
 
 export async function readParameters(
@@ -219,6 +222,8 @@ export async function readParameters(
     auctionTipWad: reward.tipWad,
     auctionChipWad: reward.chipWad,
     auctionMaxRewardWad: reward.maxRewardWad,
+    auctionGasFactorBps: reward.gasFactorBps,
+    backstopGasFactorBps: backstopReward.gasFactorBps,
   };
 }
 
@@ -259,6 +264,7 @@ export type Report = {
   /** Collateral sold, by channel: keepers at the fixed discount, auction takes, the backstop (absorbs, floor buys). */
   execution: { keepers: Execution; auctions: Execution; backstop: Execution };
   keeper: {
+    quoteStartWad: bigint;
     quoteChangeWad: bigint;
     collateralValueWad: bigint; // collateral gained, at the oracle price at the end
     gasWei: bigint;
@@ -676,6 +682,7 @@ export async function buildReport(
     blocksToClear: spread(clearLatencies),
     execution,
     keeper: {
+      quoteStartWad: baseline.keeper.quoteWad,
       quoteChangeWad,
       collateralValueWad,
       gasWei: baseline.keeper.ethWei - ethEnd,
