@@ -111,22 +111,12 @@ function parametersText(runs: CrashRun[]): string {
       .auctionStepSeconds ?? p.auctionStepSeconds;
   const factor = (bps: number) => (bps / 10_000).toFixed(2);
   return [
-    `- Chain: anvil, 1 s blocks; the same 36-account book and 7-step crash (ETH −40%, BTC −25%, one −12% gap) in`,
-    `  every run; after each price push the pools (1,000 WETH and 50 WBTC against $3M each at the start) are`,
-    `  arbitraged to the oracle price in the same block.`,
-    `- Positions (every pattern): closed at the oracle price to target health ${Number((p.targetHealthWad * 100n) / WAD) / 100}, penalty`,
-    `  ${pct(p.penaltyWad, 1)} of the closed notional, ${frac(p.keeperShareWad)} to the keeper, the rest to the insurance fund.`,
+    `- Chain: anvil, 1 s blocks; the same 36-account book and 7-step crash (ETH −40%, BTC −25%, one −12% gap) in every run. After each price push the constant-product pools (0.3% fee; 1,000 WETH and 50 WBTC against $3M each at the start) are arbitraged to the oracle price in the same block.`,
+    `- Positions (every pattern): closed at the oracle price to target health ${Number((p.targetHealthWad * 100n) / WAD) / 100}, penalty ${pct(p.penaltyWad, 1)} of the closed notional, ${frac(p.keeperShareWad)} of it to the keeper, the rest to the insurance fund.`,
     `- fixed-fee: keepers buy collateral at the oracle price − ${pct(p.collateralDiscountWad, 0)}.`,
-    `- dutch-auction: start at oracle × ${frac(p.auctionStartBufferWad)}, −${frac(WAD - p.auctionCutWad)} every ${auctionStep} s`,
-    `  (\`AUCTION_STEP_SECONDS\`; 10 s outside the demo), floor ${frac(p.auctionFloorWad)} of the oracle (the backstop buys below it), reset`,
-    `  after ${p.auctionResetAfterSeconds} s; target = debt + ${frac(p.auctionPenaltyWad)}; caps ${usd(p.auctionAssetCapWad)} per asset and ${usd(p.auctionGlobalCapWad)} in all;`,
-    `  kick/reset/floor-buy reward ${usd(p.auctionTipWad)} + ${pct(p.auctionChipWad, 1)} of the target + gas × ${factor(p.auctionGasFactorBps)}, at most ${usd(p.auctionMaxRewardWad)},`,
-    `  paid by the insurance fund. Keepers take through the pool callback (no capital).`,
-    `- internal: the backstop vault (${usd(r.backstop.assetsStartWad)} before the crash) buys at the oracle price − ${pct(p.backstopDiscountWad, 0)} with`,
-    `  priority, up to ${usd(p.backstopCapWad)} per asset at the oracle price; the caller earns ${usd(p.backstopTipWad)} + gas × ${factor(p.backstopGasFactorBps)}, at most`,
-    `  ${frac(p.backstopGainShareWad)} of the backstop's gain and ${usd(p.backstopMaxRewardWad)}. It does not sell during the run.`,
-    `- Keeper: one, \`MIN_PROFIT_QUOTE=0.5\`, \`TAKE_MIN_PROFIT_QUOTE=1\` (default), polling every 250 ms, ${usd(r.keeper.quoteStartWad)}`,
-    `  of working capital (used only by fixed-fee purchases).`,
+    `- dutch-auction: start at oracle × ${frac(p.auctionStartBufferWad)}, −${frac(WAD - p.auctionCutWad)} every ${auctionStep} s (\`AUCTION_STEP_SECONDS\`, 10 s outside the demo), floor ${frac(p.auctionFloorWad)} of the oracle (the backstop buys below it), reset after ${p.auctionResetAfterSeconds} s; target = debt + ${frac(p.auctionPenaltyWad)}; caps ${usd(p.auctionAssetCapWad)} per asset and ${usd(p.auctionGlobalCapWad)} in all; kick/reset/floor-buy reward ${usd(p.auctionTipWad)} + ${pct(p.auctionChipWad, 1)} of the target + gas × ${factor(p.auctionGasFactorBps)}, at most ${usd(p.auctionMaxRewardWad)}, paid by the insurance fund. Keepers take through the pool callback, with no capital.`,
+    `- internal: the backstop vault (${usd(r.backstop.assetsStartWad)} before the crash) buys at the oracle price − ${pct(p.backstopDiscountWad, 0)} with priority, up to ${usd(p.backstopCapWad)} per asset at the oracle price; the caller earns ${usd(p.backstopTipWad)} + gas × ${factor(p.backstopGasFactorBps)}, at most ${frac(p.backstopGainShareWad)} of the backstop's gain and ${usd(p.backstopMaxRewardWad)}. It does not sell its holdings during the run.`,
+    `- Keeper: one, \`MIN_PROFIT_QUOTE=0.5\`, \`TAKE_MIN_PROFIT_QUOTE=1\` (its default), polling every 250 ms, ${usd(r.keeper.quoteStartWad)} of working capital (used only by fixed-fee purchases).`,
   ].join("\n");
 }
 
@@ -143,9 +133,10 @@ const METRICS = `## What each metric means
 - **execution price / oracle**: Σ quote paid ÷ Σ (amount × the oracle price read from the chain at the sale's block),
   over fixed-fee sales, auction takes and backstop buys: 95% means sold 5% under the oracle.
 - **keeper profit**: the keeper's quote balance change + the collateral it gained, valued at the oracle price at the
-  end − the ether it spent on gas, each step's gas valued at that step's ETH oracle price.
+  end − the ether it spent on gas, each step's gas valued at that step's ETH oracle price. A fixed-fee keeper keeps
+  the collateral it bought, so its profit carries the fall of that collateral's price until the end of the crash.
 - **protocol penalty income**: what penalties brought the insurance fund: the fund's share of position penalties and
-  the part of auction proceeds above the debt (the auction penalty). **auction keeper rewards** are the fund's payments
+  the auction penalty (each take's payment − the quote the protocol credited to the account in that transaction). **auction keeper rewards** are the fund's payments
   for kicks, resets and backstop floor buys.
 - **backstop result**: the backstop vault's \`totalAssets()\` (idle quote + holdings at the oracle price) at the end −
   before the crash: its mark-to-oracle gain or loss; bought / sold / keepers paid are its \`totals()\`.
