@@ -379,6 +379,56 @@ async function internalCrash(system: System): Promise<Report> {
   return report;
 }
 
+/**
+ * An auction nobody takes: the keeper kicks but may not take, so the lot decays below its floor and the keeper has
+ * the backstop buy it at the floor price (a reset is refused while the backstop can buy), paid by the insurance fund.
+ */
+async function floorBuyCrash(system: System): Promise<Report> {
+  const d = system.deployment;
+  const traders = await openBook(system.rpcUrl, d, [
+    {
+      label: "weth-backed",
+      quoteUsdc: 0n,
+      wethWad: 3n * WAD,
+      wbtcSats: 0n,
+      ethSizeWad: 4n * WAD,
+      btcSizeWad: 0n,
+    },
+  ]);
+  const baseline = await takeBaseline(system.rpcUrl, d);
+  await system.startKeeper({
+    KEEPER_ACTIONS: "liquidate,kick,redo,buyAuction",
+  });
+  const scenario = await runCrash(
+    system.rpcUrl,
+    d,
+    traders,
+    [{ ethUsd: 1_800n, btcUsd: 60_000n }],
+    { clearTimeoutMs: 90_000 },
+  );
+  await indexCaughtUp(system.rpcUrl, system.indexerUrl);
+  const report = await buildReport(
+    system.rpcUrl,
+    system.indexerUrl,
+    d,
+    scenario,
+    baseline,
+    "dutch-auction",
+  );
+  assert.deepEqual(reportProblems(report, scenario), []);
+  assert.equal(report.kicks, 1);
+  assert.equal(report.takes, 0);
+  assert.ok(report.backstopFloorBuys >= 1, "the backstop bought the lot");
+  // At the floor: 85% of the oracle price (rounded up to whole quote units).
+  const { paidWad, oracleValueWad } = report.execution.backstop;
+  assert.ok(paidWad * 100n >= oracleValueWad * 85n);
+  assert.ok(paidWad * 1000n <= oracleValueWad * 851n);
+  assert.equal(report.backstop.boughtWad, paidWad);
+  assert.ok(report.auctionKeeperRewardsWad > 0n, "the fund paid the keeper");
+  assert.equal(report.waterfallImbalanceWad, 0n);
+  return report;
+}
+
 describe("end to end", { concurrency: false }, () => {
   const systems: System[] = [];
   let cluster: Cluster | undefined;
@@ -419,6 +469,22 @@ describe("end to end", { concurrency: false }, () => {
       });
       systems.push(system);
       await internalCrash(system);
+      await system.stop();
+    },
+  );
+
+  it(
+    "has the backstop buy an auction lot that fell below its floor",
+    { timeout: 240_000 },
+    async () => {
+      // −1% a second: the lot reaches its floor (85% of the oracle price) in about 30 s.
+      const system = await startSystem({
+        blockTimeSeconds: 1,
+        pattern: "dutch-auction",
+        auctionStepSeconds: 1,
+      });
+      systems.push(system);
+      await floorBuyCrash(system);
       await system.stop();
     },
   );
