@@ -42,6 +42,11 @@ export type TakeRow = {
   byBackstop: boolean;
   block: string;
 };
+export type BackstopTradeRow = {
+  kind: string; // "absorb" | "auction_buy" | "pool_sale"
+  keeperRewardWad: string;
+  block: string;
+};
 export type BackstopStats = {
   totalBoughtWad: string;
   totalSoldWad: string;
@@ -64,6 +69,7 @@ export type IndexRows = {
   collateralSales: SaleRow[];
   auctions: AuctionRow[];
   auctionTakes: TakeRow[];
+  backstopTrades: BackstopTradeRow[];
   stats: Stats;
 };
 
@@ -116,6 +122,7 @@ export async function readIndex(indexerUrl: string): Promise<IndexRows> {
     collateralSales,
     auctions,
     auctionTakes,
+    backstopTrades,
     stats,
   ] = await Promise.all([
     allRows<LiquidationRow>(
@@ -143,6 +150,11 @@ export async function readIndex(indexerUrl: string): Promise<IndexRows> {
       "auctionTakes",
       "id auctionId taker amount paidWad byBackstop block",
     ),
+    allRows<BackstopTradeRow>(
+      indexerUrl,
+      "backstopTrades",
+      "kind keeperRewardWad block",
+    ),
     fetch(`${indexerUrl}/stats`).then(async (r) => {
       if (!r.ok) throw new Error(`indexer /stats answered ${r.status}`);
       return (await r.json()) as Stats;
@@ -154,6 +166,7 @@ export async function readIndex(indexerUrl: string): Promise<IndexRows> {
     collateralSales,
     auctions,
     auctionTakes,
+    backstopTrades,
     stats,
   };
 }

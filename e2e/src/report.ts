@@ -396,7 +396,7 @@ export async function buildReport(
   const chainKicked = auctionLogs.flatMap((l) =>
     l.eventName === "Kicked" ? [l.args] : [],
   );
-  // A floor buy's keeper reward: paid by the fund like a reset's; not in the index, so read from the chain.
+  // A floor buy's keeper reward, paid by the fund as a reset's would be.
   const chainFloorBuyRewards = auctionLogs.flatMap((l) =>
     l.eventName === "FloorBuyRewarded" ? [l.args] : [],
   );
@@ -404,9 +404,7 @@ export async function buildReport(
     l.eventName === "Reset" ? [l.args] : [],
   );
   const chainTaken = auctionLogs.flatMap((l) =>
-    l.eventName === "Taken"
-      ? [{ ...l.args, tx: l.transactionHash, block: l.blockNumber }]
-      : [],
+    l.eventName === "Taken" ? [l.args] : [],
   );
 
   // --- the index's rows within the crash
@@ -417,6 +415,9 @@ export async function buildReport(
   const takes = index.auctionTakes.filter((r) => inRange(r.block));
   const auctions = index.auctions.filter((r) => inRange(r.kickedBlock));
   const badDebts = index.badDebts.filter((r) => inRange(r.block));
+  const floorBuys = index.backstopTrades.filter(
+    (r) => r.kind === "auction_buy" && inRange(r.block),
+  );
   const auctionAccount = new Map(
     index.auctions.map((a) => [a.id, lower(a.account)]),
   );
@@ -576,7 +577,7 @@ export async function buildReport(
   const deficitWad = sumOf(badDebts, (r) => big(r.deficitWad));
   const auctionKeeperRewardsWad =
     sumOf(auctions, (a) => big(a.kickRewardWad) + big(a.resetRewardsWad)) +
-    sumOf(chainFloorBuyRewards, (l) => l.rewardWad!);
+    sumOf(floorBuys, (r) => big(r.keeperRewardWad));
   // Of each take's payment, what the protocol credited to the account; the rest went to the fund (the penalty).
   const creditedByTx = new Map<string, bigint>();
   for (const log of protocolLogs) {
@@ -653,7 +654,7 @@ export async function buildReport(
     fundPaidOutWad: sumOf(coveredLogs, (l) => l.args.amount!) * QUOTE_UNIT_WAD,
     insuranceEndUnits,
     backstop,
-    range: { liquidations, sales, takes, auctions, badDebts },
+    range: { liquidations, sales, takes, auctions, badDebts, floorBuys },
   });
 
   const breachedAccounts = new Set(
@@ -738,6 +739,7 @@ function compareIndexWithChain(
       takes: IndexRows["auctionTakes"];
       auctions: IndexRows["auctions"];
       badDebts: IndexRows["badDebts"];
+      floorBuys: IndexRows["backstopTrades"];
     };
   },
 ): string[] {
@@ -780,6 +782,11 @@ function compareIndexWithChain(
     sumOf(r.takes, (x) => big(x.paidWad)),
     chain.takesPaidWad,
   );
+  same(
+    "floor-buy rewards",
+    sumOf(r.floorBuys, (x) => big(x.keeperRewardWad)),
+    chain.floorBuyRewardsWad,
+  );
   same("bad-debt settlements", r.badDebts.length, chain.badDebts);
   const covered = sumOf(r.badDebts, (x) => big(x.coveredWad));
   same(
@@ -804,7 +811,9 @@ function compareIndexWithChain(
   );
   same(
     "fund paid out (cover)",
-    covered + chain.kickRewardsWad + chain.floorBuyRewardsWad,
+    covered +
+      sumOf(r.auctions, (a) => big(a.kickRewardWad) + big(a.resetRewardsWad)) +
+      sumOf(r.floorBuys, (x) => big(x.keeperRewardWad)),
     chain.fundPaidOutWad,
   );
   same(
