@@ -1,196 +1,851 @@
-/** The crash report: read from the index, cross-checked against the chain. */
-import type { Address } from "viem";
-import { clients, contracts } from "./contracts.ts";
+/**
+ * The crash report: read from the index, cross-checked against the chain, with the prices and balances that judge
+ * each pattern read from the chain at the blocks where things happened.
+ */
+import { parseAbi, type Address } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import {
+  backstopVaultAbi,
+  iAuctionHouseAbi,
+  iInsuranceFundAbi,
+  iLiquidationEngineAbi,
+  iMarginProtocolAbi,
+  pushPriceFeedAbi,
+  testnetTokenAbi,
+} from "../../abi/src/generated.ts";
+import { clients, contracts, type PublicClient } from "./contracts.ts";
+import { readIndex, type IndexRows } from "./indexQuery.ts";
+import type { Pattern } from "./patterns.ts";
 import type { ScenarioResult } from "./scenario.ts";
-import type { Deployment } from "./system.ts";
+import { KEEPER_KEY, type Deployment } from "./system.ts";
 
 const WAD = 10n ** 18n;
+/** The wad value of one quote-token unit (6 decimals). */
+const QUOTE_UNIT_WAD = 10n ** 12n;
 
-type LiquidationRow = {
-  account: Address;
-  block: string;
-  penaltyWad: string;
-  keeperRewardWad: string;
-  insuranceWad: string;
+const curveAbi = parseAbi([
+  "function stepSeconds() view returns (uint256)",
+  "function cutWad() view returns (uint256)",
+]);
+
+/*//////////////////////////////////////////////////////////////
+                         BEFORE THE CRASH
+//////////////////////////////////////////////////////////////*/
+
+/** Balances read once before the keeper starts, at one block. */
+export type Baseline = {
+  block: bigint;
+  insuranceWad: bigint;
+  /** The keeper's quote [wad], collateral tokens by collateral id [token units] and ether [wei]. */
+  keeper: { quoteWad: bigint; collateral: bigint[]; ethWei: bigint };
+  /** The backstop vault's idle quote plus holdings at the oracle price [wad]. */
+  backstopAssetsWad: bigint;
 };
-type BadDebtRow = {
-  account: Address;
-  badDebtWad: string;
-  coveredWad: string;
-  deficitWad: string;
+
+type Collateral = {
+  id: bigint;
+  token: Address;
+  oracle: Address;
+  decimals: number;
 };
-type SaleRow = { account: Address; block: string; quotePaidWad: string };
+
+async function collaterals(
+  publicClient: PublicClient,
+  d: Deployment,
+): Promise<Collateral[]> {
+  const c = contracts(d, publicClient);
+  const count = await c.protocol.read.collateralCount();
+  const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(i));
+  return Promise.all(
+    ids.map(async (id) => {
+      const p = await c.protocol.read.collateral([id]);
+      return { id, token: p.token, oracle: p.oracle, decimals: p.decimals };
+    }),
+  );
+}
+
+export const keeperAddress = () => privateKeyToAccount(KEEPER_KEY).address;
+
+export async function takeBaseline(
+  rpcUrl: string,
+  d: Deployment,
+): Promise<Baseline> {
+  const { publicClient } = clients(rpcUrl);
+  const block = await publicClient.getBlockNumber();
+  const at = { blockNumber: block };
+  const c = contracts(d, publicClient);
+  const keeper = keeperAddress();
+  const assets = await collaterals(publicClient, d);
+  const [insurance, quote, ethWei, backstopAssets, ...collateral] =
+    await Promise.all([
+      c.insurance.read.balance(at),
+      c.usdc.read.balanceOf([keeper], at),
+      publicClient.getBalance({ address: keeper, blockNumber: block }),
+      publicClient.readContract({
+        address: d.backstop,
+        abi: backstopVaultAbi,
+        functionName: "totalAssets",
+        blockNumber: block,
+      }),
+      ...assets.map((a) =>
+        publicClient.readContract({
+          address: a.token,
+          abi: testnetTokenAbi,
+          functionName: "balanceOf",
+          args: [keeper],
+          blockNumber: block,
+        }),
+      ),
+    ]);
+  return {
+    block,
+    insuranceWad: insurance * QUOTE_UNIT_WAD,
+    keeper: { quoteWad: quote * QUOTE_UNIT_WAD, collateral, ethWei },
+    backstopAssetsWad: backstopAssets * QUOTE_UNIT_WAD,
+  };
+}
+
+/*//////////////////////////////////////////////////////////////
+                            PARAMETERS
+//////////////////////////////////////////////////////////////*/
+
+/** The parameters that decide how each pattern behaves, read from the deployed contracts. */
+export type Parameters = {
+  pattern: Pattern;
+  /** Position penalty on closed notional, and the keeper's share of it [wad]. */
+  penaltyWad: bigint;
+  keeperShareWad: bigint;
+  targetHealthWad: bigint;
+  /** Fixed-fee collateral sale: discount on the oracle price [wad]. */
+  collateralDiscountWad: bigint;
+  /** Internal pattern: the backstop's discount on the oracle price [wad]. */
+  backstopDiscountWad: bigint;
+  /** Backstop: holdings cap per asset at the oracle price [wad], and its keeper reward (tip, share of gain, cap). */
+  backstopCapWad: bigint;
+  backstopTipWad: bigint;
+  backstopGainShareWad: bigint;
+  backstopMaxRewardWad: bigint;
+  /** Auctions: start at oracle × buffer, −(1 − cut) every step, floor oracle × resetBelow, target debt × (1 + penalty). */
+  auctionStartBufferWad: bigint;
+  auctionStepSeconds: bigint;
+  auctionCutWad: bigint;
+  auctionFloorWad: bigint;
+  auctionResetAfterSeconds: number;
+  auctionPenaltyWad: bigint;
+  auctionAssetCapWad: bigint;
+  auctionGlobalCapWad: bigint;
+  /** Kick and reset reward: tip + chip × target + gas, at most the cap. */
+  auctionTipWad: bigint;
+  auctionChipWad: bigint;
+  auctionMaxRewardWad: bigint;
+  /** Both rewards reimburse gas × base fee × ETH price × this [bps]. */
+  auctionGasFactorBps: number;
+  backstopGasFactorBps: number;
+};
+
+export async function readParameters(
+  rpcUrl: string,
+  d: Deployment,
+  pattern: Pattern,
+): Promise<Parameters> {
+  const { publicClient } = clients(rpcUrl);
+  const read = <T>(address: Address, abi: readonly unknown[], name: string) =>
+    publicClient.readContract({
+      address,
+      abi,
+      functionName: name,
+      args: [],
+    } as never) as Promise<T>;
+  const [engine, backstopDiscount, auction, globalCap, reward] =
+    await Promise.all([
+      publicClient.readContract({
+        address: d.engine,
+        abi: iLiquidationEngineAbi,
+        functionName: "params",
+      }),
+      publicClient.readContract({
+        address: d.engine,
+        abi: iLiquidationEngineAbi,
+        functionName: "backstopDiscountWad",
+      }),
+      publicClient.readContract({
+        address: d.auctionHouse,
+        abi: iAuctionHouseAbi,
+        functionName: "params",
+        args: [0n],
+      }),
+      publicClient.readContract({
+        address: d.auctionHouse,
+        abi: iAuctionHouseAbi,
+        functionName: "globalCapWad",
+      }),
+      publicClient.readContract({
+        address: d.auctionHouse,
+        abi: iAuctionHouseAbi,
+        functionName: "rewardParams",
+      }),
+    ]);
+  const [step, cut, backstopAsset, backstopReward] = await Promise.all([
+    read<bigint>(auction.curve, curveAbi, "stepSeconds"),
+    read<bigint>(auction.curve, curveAbi, "cutWad"),
+    publicClient.readContract({
+      address: d.backstop,
+      abi: backstopVaultAbi,
+      functionName: "assetConfig",
+      args: [0n],
+    }),
+    publicClient.readContract({
+      address: d.backstop,
+      abi: backstopVaultAbi,
+      functionName: "rewardParams",
+    }),
+  ]);
+  return {
+    pattern,
+    penaltyWad: engine.penaltyWad,
+    keeperShareWad: engine.keeperShareWad,
+    targetHealthWad: engine.targetHealthWad,
+    collateralDiscountWad: engine.collateralDiscountWad,
+    backstopDiscountWad: backstopDiscount,
+    backstopCapWad: backstopAsset.exposureCapWad,
+    backstopTipWad: backstopReward.tipWad,
+    backstopGainShareWad: backstopReward.gainShareWad,
+    backstopMaxRewardWad: backstopReward.maxRewardWad,
+    auctionStartBufferWad: auction.startBufferWad,
+    auctionStepSeconds: step,
+    auctionCutWad: cut,
+    auctionFloorWad: auction.resetBelowWad,
+    auctionResetAfterSeconds: auction.resetAfterSeconds,
+    auctionPenaltyWad: auction.penaltyWad,
+    auctionAssetCapWad: auction.capWad,
+    auctionGlobalCapWad: globalCap,
+    auctionTipWad: reward.tipWad,
+    auctionChipWad: reward.chipWad,
+    auctionMaxRewardWad: reward.maxRewardWad,
+    auctionGasFactorBps: reward.gasFactorBps,
+    backstopGasFactorBps: backstopReward.gasFactorBps,
+  };
+}
+
+/*//////////////////////////////////////////////////////////////
+                              REPORT
+//////////////////////////////////////////////////////////////*/
+
+export type Spread = { min: number; median: number; mean: number; max: number };
+
+/** Collateral sold through one channel: its value at the oracle price of the sale's block, and what was paid. */
+export type Execution = {
+  sales: number;
+  oracleValueWad: bigint;
+  paidWad: bigint;
+};
 
 export type Report = {
+  pattern: Pattern;
   accounts: number;
   accountsBreached: number;
+  /** Breached accounts the machinery acted on after a breach (a close, a sale, a kick, a take, a backstop buy). */
   accountsLiquidated: number;
+  /** Breached accounts of which every breach ended: a later block where the account is no longer liquidatable. */
+  accountsCleared: number;
   breachesUnliquidated: Address[];
+  breachesUncleared: Address[];
   liquidations: number;
   collateralSales: number;
-  blocksToLiquidation: {
-    min: number;
-    median: number;
-    max: number;
-    mean: number;
+  kicks: number;
+  takes: number;
+  resets: number;
+  backstopAbsorbs: number;
+  backstopFloorBuys: number;
+  /** Blocks from a breach to the first action on the account at or after it. */
+  blocksToLiquidation: Spread;
+  /** Blocks from a breach to the first block at whose end the account is no longer liquidatable. */
+  blocksToClear: Spread;
+  /** Collateral sold, by channel: keepers at the fixed discount, auction takes, the backstop (absorbs, floor buys). */
+  execution: { keepers: Execution; auctions: Execution; backstop: Execution };
+  keeper: {
+    quoteStartWad: bigint;
+    quoteChangeWad: bigint;
+    collateralValueWad: bigint; // collateral gained, at the oracle price at the end
+    gasWei: bigint;
+    gasCostWad: bigint; // each step's gas at that step's ETH price
+    profitWad: bigint;
   };
   penaltiesWad: bigint;
   keeperRewardsWad: bigint;
   insurancePenaltyShareWad: bigint;
+  /** The part of auction proceeds that went to the insurance fund (the auction penalty). */
+  auctionPenaltyWad: bigint;
+  /** Kick, reset and floor-buy rewards the insurance fund paid to keepers. */
+  auctionKeeperRewardsWad: bigint;
   badDebtWad: bigint;
   coveredWad: bigint;
   deficitWad: bigint;
   insuranceStartWad: bigint;
   insuranceEndWad: bigint;
-  /** insurance end − start + bad debt − deficit − penalty share: zero when nothing was lost silently. */
+  /**
+   * fund end − start − position penalty share − auction penalties + covered bad debt + auction keeper rewards: zero
+   * when every movement of the fund is explained by the liquidation events.
+   */
   waterfallImbalanceWad: bigint;
-  /** The index and the chain agree on the engine's totals and the fund's balance. */
+  backstop: {
+    assetsStartWad: bigint;
+    assetsEndWad: bigint;
+    resultWad: bigint; // totalAssets end − start: mark-to-oracle
+    boughtWad: bigint;
+    soldWad: bigint;
+    keeperRewardsWad: bigint;
+    held: { collateralId: bigint; amount: bigint; decimals: number }[];
+  };
+  /** Where the index and the chain disagree; empty when they agree. */
+  indexMismatches: string[];
   indexMatchesChain: boolean;
 };
 
-async function graphql<T>(indexerUrl: string, query: string): Promise<T> {
-  const response = await fetch(`${indexerUrl}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown };
-  if (!response.ok || body.errors || !body.data)
-    throw new Error(
-      `indexer GraphQL failed: ${JSON.stringify(body.errors ?? response.status)}`,
-    );
-  return body.data;
+const big = (s: string) => BigInt(s);
+const sumOf = <T>(rows: T[], f: (r: T) => bigint) =>
+  rows.reduce((acc, r) => acc + f(r), 0n);
+const lower = (a: string) => a.toLowerCase();
+
+export function spread(values: number[]): Spread {
+  const v = [...values].sort((a, b) => a - b);
+  return {
+    min: v[0] ?? 0,
+    median: v[Math.floor(v.length / 2)] ?? 0,
+    mean: v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0,
+    max: v[v.length - 1] ?? 0,
+  };
 }
+
+/** amount [token units] × price [wad per whole token] → value [wad], rounded down. */
+const valueWad = (amount: bigint, decimals: number, priceWad: bigint) =>
+  (amount * 10n ** BigInt(18 - decimals) * priceWad) / WAD;
 
 export async function buildReport(
   rpcUrl: string,
   indexerUrl: string,
   d: Deployment,
   scenario: ScenarioResult,
-  insuranceStartWad: bigint,
+  baseline: Baseline,
+  pattern: Pattern,
 ): Promise<Report> {
-  const data = await graphql<{
-    liquidations: { items: LiquidationRow[] };
-    badDebts: { items: BadDebtRow[] };
-    collateralSales: { items: SaleRow[] };
-  }>(
-    indexerUrl,
-    `
-      {
-        liquidations(limit: 1000) {
-          items {
-            account
-            block
-            penaltyWad
-            keeperRewardWad
-            insuranceWad
-          }
-        }
-        badDebts(limit: 1000) {
-          items {
-            account
-            badDebtWad
-            coveredWad
-            deficitWad
-          }
-        }
-        collateralSales(limit: 1000) {
-          items {
-            account
-            block
-            quotePaidWad
-          }
-        }
-      }
-    `,
-  );
-  const liquidations = data.liquidations.items;
-  const sales = data.collateralSales.items;
-  const badDebts = data.badDebts.items;
-  const sum = (rows: object[], key: string) =>
-    rows.reduce(
-      (acc, r) => acc + BigInt((r as Record<string, string>)[key]!),
-      0n,
-    );
+  const index = await readIndex(indexerUrl);
+  const { publicClient } = clients(rpcUrl);
+  const assets = await collaterals(publicClient, d);
+  const assetOf = (id: bigint | string) => {
+    const a = assets.find((x) => x.id === BigInt(id));
+    if (!a) throw new Error(`unknown collateral ${id}`);
+    return a;
+  };
+  const end = scenario.endBlock;
+  const range = { fromBlock: baseline.block + 1n, toBlock: end };
 
-  // Blocks from each breach to the first liquidation action on that account at or after it.
-  const actions = [...liquidations, ...sales].map((r) => ({
-    account: r.account.toLowerCase(),
-    block: BigInt(r.block),
-  }));
+  // Oracle prices at a block, read once per (oracle, block).
+  const prices = new Map<string, Promise<bigint>>();
+  const priceAt = (oracle: Address, blockNumber: bigint) => {
+    const key = `${lower(oracle)}@${blockNumber}`;
+    let p = prices.get(key);
+    if (!p) {
+      p = publicClient
+        .readContract({
+          address: oracle,
+          abi: pushPriceFeedAbi,
+          functionName: "read",
+          blockNumber,
+        })
+        .then(([priceWad]) => priceWad);
+      prices.set(key, p);
+    }
+    return p;
+  };
+
+  // --- events on the chain over the crash, the reference for the index
+  const [engineLogs, auctionLogs, protocolLogs, coveredLogs] =
+    await Promise.all([
+      publicClient.getContractEvents({
+        address: d.engine,
+        abi: iLiquidationEngineAbi,
+        ...range,
+      }),
+      publicClient.getContractEvents({
+        address: d.auctionHouse,
+        abi: iAuctionHouseAbi,
+        ...range,
+      }),
+      publicClient.getContractEvents({
+        address: d.protocol,
+        abi: iMarginProtocolAbi,
+        ...range,
+      }),
+      publicClient.getContractEvents({
+        address: d.insuranceFund,
+        abi: iInsuranceFundAbi,
+        eventName: "Covered",
+        ...range,
+      }),
+    ]);
+  const chainLiquidated = engineLogs.flatMap((l) =>
+    l.eventName === "Liquidated" ? [l.args] : [],
+  );
+  const chainSold = engineLogs.flatMap((l) =>
+    l.eventName === "CollateralSold" ? [l.args] : [],
+  );
+  const chainBadDebt = engineLogs.flatMap((l) =>
+    l.eventName === "BadDebtSettled" ? [l.args] : [],
+  );
+  const chainKicked = auctionLogs.flatMap((l) =>
+    l.eventName === "Kicked" ? [l.args] : [],
+  );
+  // A floor buy's keeper reward, paid by the fund as a reset's would be.
+  const chainFloorBuyRewards = auctionLogs.flatMap((l) =>
+    l.eventName === "FloorBuyRewarded" ? [l.args] : [],
+  );
+  const chainReset = auctionLogs.flatMap((l) =>
+    l.eventName === "Reset" ? [l.args] : [],
+  );
+  const chainTaken = auctionLogs.flatMap((l) =>
+    l.eventName === "Taken" ? [l.args] : [],
+  );
+
+  // --- the index's rows within the crash
+  const inRange = (block: string) =>
+    big(block) > baseline.block && big(block) <= end;
+  const liquidations = index.liquidations.filter((r) => inRange(r.block));
+  const sales = index.collateralSales.filter((r) => inRange(r.block));
+  const takes = index.auctionTakes.filter((r) => inRange(r.block));
+  const auctions = index.auctions.filter((r) => inRange(r.kickedBlock));
+  const badDebts = index.badDebts.filter((r) => inRange(r.block));
+  const floorBuys = index.backstopTrades.filter(
+    (r) => r.kind === "auction_buy" && inRange(r.block),
+  );
+  const auctionAccount = new Map(
+    index.auctions.map((a) => [a.id, lower(a.account)]),
+  );
+
+  // --- latency: breach → first action; breach → no longer liquidatable
+  const actions = [
+    ...liquidations.map((r) => ({ account: r.account, block: r.block })),
+    ...sales.map((r) => ({ account: r.account, block: r.block })),
+    ...auctions.map((r) => ({ account: r.account, block: r.kickedBlock })),
+    ...takes.map((r) => ({
+      account: auctionAccount.get(r.auctionId) ?? "",
+      block: r.block,
+    })),
+  ].map((a) => ({ account: lower(a.account), block: big(a.block) }));
+  const stepBlocks = scenario.steps.map((s) => s.block);
+  // Blocks where something happened to each account (its own events), where its health can have changed.
+  const touched = new Map<string, bigint[]>();
+  for (const log of protocolLogs) {
+    const who = (log.args as { account?: Address }).account;
+    if (!who || log.blockNumber === null) continue;
+    const list = touched.get(lower(who)) ?? [];
+    list.push(log.blockNumber);
+    touched.set(lower(who), list);
+  }
   const latencies: number[] = [];
-  const unliquidated: Address[] = [];
+  const clearLatencies: number[] = [];
+  const unliquidated = new Set<Address>();
+  const uncleared = new Set<Address>();
   for (const breach of scenario.breaches) {
-    const next = actions
-      .filter(
-        (a) =>
-          a.account === breach.account.toLowerCase() && a.block >= breach.block,
-      )
+    const who = lower(breach.account);
+    const first = actions
+      .filter((a) => a.account === who && a.block >= breach.block)
       .reduce<bigint | undefined>(
         (min, a) => (min === undefined || a.block < min ? a.block : min),
         undefined,
       );
-    if (next === undefined) unliquidated.push(breach.account);
-    else latencies.push(Number(next - breach.block));
-  }
-  latencies.sort((a, b) => a - b);
+    if (first === undefined) unliquidated.add(breach.account);
+    else latencies.push(Number(first - breach.block));
 
-  const { publicClient } = clients(rpcUrl);
+    const candidates = [
+      ...new Set([...(touched.get(who) ?? []), ...stepBlocks]),
+    ]
+      .filter((b) => b > breach.block && b <= end)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    let cleared: bigint | undefined;
+    for (const block of candidates) {
+      const liquidatable = await publicClient.readContract({
+        address: d.protocol,
+        abi: iMarginProtocolAbi,
+        functionName: "isLiquidatable",
+        args: [breach.account],
+        blockNumber: block,
+      });
+      if (!liquidatable) {
+        cleared = block;
+        break;
+      }
+    }
+    if (cleared === undefined) uncleared.add(breach.account);
+    else clearLatencies.push(Number(cleared - breach.block));
+  }
+
+  // --- execution prices against the oracle at the sale's block
+  const execution = {
+    keepers: { sales: 0, oracleValueWad: 0n, paidWad: 0n },
+    auctions: { sales: 0, oracleValueWad: 0n, paidWad: 0n },
+    backstop: { sales: 0, oracleValueWad: 0n, paidWad: 0n },
+  };
+  const addSale = async (
+    channel: keyof typeof execution,
+    collateralId: string | bigint,
+    amount: bigint,
+    paidWad: bigint,
+    block: bigint,
+  ) => {
+    const a = assetOf(collateralId);
+    const oracleWad = await priceAt(a.oracle, block);
+    const e = execution[channel];
+    e.sales += 1;
+    e.oracleValueWad += valueWad(amount, a.decimals, oracleWad);
+    e.paidWad += paidWad;
+  };
+  const auctionAsset = new Map(
+    index.auctions.map((a) => [a.id, a.collateralId]),
+  );
+  for (const s of sales)
+    await addSale(
+      s.byBackstop ? "backstop" : "keepers",
+      s.collateralId,
+      big(s.amount),
+      big(s.quotePaidWad),
+      big(s.block),
+    );
+  for (const t of takes)
+    await addSale(
+      t.byBackstop ? "backstop" : "auctions",
+      auctionAsset.get(t.auctionId) ?? "0",
+      big(t.amount),
+      big(t.paidWad),
+      big(t.block),
+    );
+
+  // --- the keeper: quote and collateral gained, gas spent at each step's ETH price
+  const keeper = keeperAddress();
   const c = contracts(d, publicClient);
+  const atEnd = { blockNumber: end };
+  const [quoteEnd, ethEnd, ...collateralEnd] = await Promise.all([
+    c.usdc.read.balanceOf([keeper], atEnd),
+    publicClient.getBalance({ address: keeper, blockNumber: end }),
+    ...assets.map((a) =>
+      publicClient.readContract({
+        address: a.token,
+        abi: testnetTokenAbi,
+        functionName: "balanceOf",
+        args: [keeper],
+        blockNumber: end,
+      }),
+    ),
+  ]);
+  let collateralValueWad = 0n;
+  for (const [i, a] of assets.entries()) {
+    const gained = collateralEnd[i]! - (baseline.keeper.collateral[i] ?? 0n);
+    collateralValueWad += valueWad(
+      gained,
+      a.decimals,
+      await priceAt(a.oracle, end),
+    );
+  }
+  // Prices change only at the step blocks: value the ether spent between two of them at the price in between.
+  const bounds = [baseline.block, ...stepBlocks.filter((b) => b < end), end];
+  let gasCostWad = 0n;
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const [from, to] = [bounds[i]!, bounds[i + 1]!];
+    const [before, after, ethPrice] = await Promise.all([
+      publicClient.getBalance({ address: keeper, blockNumber: from }),
+      publicClient.getBalance({ address: keeper, blockNumber: to }),
+      priceAt(d.ethFeed, from),
+    ]);
+    gasCostWad += ((before - after) * ethPrice) / WAD;
+  }
+  const quoteChangeWad = quoteEnd * QUOTE_UNIT_WAD - baseline.keeper.quoteWad;
+
+  // --- the insurance fund
   const [insuranceEndUnits, totalBadDebtWad, totalDeficitWad] =
     await Promise.all([
-      c.insurance.read.balance(),
-      c.engine.read.totalBadDebtWad(),
-      c.engine.read.totalDeficitWad(),
+      c.insurance.read.balance(atEnd),
+      c.engine.read.totalBadDebtWad(atEnd),
+      c.engine.read.totalDeficitWad(atEnd),
     ]);
-  const insuranceEndWad = insuranceEndUnits * 10n ** 12n;
-  const penaltiesWad = sum(liquidations, "penaltyWad");
-  const insurancePenaltyShareWad = sum(liquidations, "insuranceWad");
-  const badDebtWad = sum(badDebts, "badDebtWad");
-  const coveredWad = sum(badDebts, "coveredWad");
-  const deficitWad = sum(badDebts, "deficitWad");
-
-  const liquidatedAccounts = new Set(actions.map((a) => a.account));
-  const breachedAccounts = new Set(
-    scenario.breaches.map((b) => b.account.toLowerCase()),
+  const insuranceEndWad = insuranceEndUnits * QUOTE_UNIT_WAD;
+  const penaltiesWad = sumOf(liquidations, (r) => big(r.penaltyWad));
+  const insurancePenaltyShareWad = sumOf(liquidations, (r) =>
+    big(r.insuranceWad),
   );
+  const badDebtWad = sumOf(badDebts, (r) => big(r.badDebtWad));
+  const coveredWad = sumOf(badDebts, (r) => big(r.coveredWad));
+  const deficitWad = sumOf(badDebts, (r) => big(r.deficitWad));
+  const auctionKeeperRewardsWad =
+    sumOf(auctions, (a) => big(a.kickRewardWad) + big(a.resetRewardsWad)) +
+    sumOf(floorBuys, (r) => big(r.keeperRewardWad));
+  // Of each take's payment, what the protocol credited to the account; the rest went to the fund (the penalty).
+  const creditedByTx = new Map<string, bigint>();
+  for (const log of protocolLogs) {
+    if (log.eventName !== "QuoteCredited") continue;
+    const args = log.args as { amountWad: bigint };
+    creditedByTx.set(
+      log.transactionHash,
+      (creditedByTx.get(log.transactionHash) ?? 0n) + args.amountWad,
+    );
+  }
+  const paidByTx = new Map<string, bigint>();
+  for (const t of takes) {
+    const tx = t.id.split("-")[0]!;
+    paidByTx.set(tx, (paidByTx.get(tx) ?? 0n) + big(t.paidWad));
+  }
+  const auctionPenaltyWad = sumOf([...paidByTx], ([tx, paid]) => {
+    return paid - (creditedByTx.get(tx) ?? 0n);
+  });
+
+  // --- the backstop vault
+  const [assetsEnd, totals, ...heldEnd] = await Promise.all([
+    publicClient.readContract({
+      address: d.backstop,
+      abi: backstopVaultAbi,
+      functionName: "totalAssets",
+      blockNumber: end,
+    }),
+    publicClient.readContract({
+      address: d.backstop,
+      abi: backstopVaultAbi,
+      functionName: "totals",
+      blockNumber: end,
+    }),
+    ...assets.map((a) =>
+      publicClient.readContract({
+        address: d.backstop,
+        abi: backstopVaultAbi,
+        functionName: "held",
+        args: [a.id],
+        blockNumber: end,
+      }),
+    ),
+  ]);
+  const backstop = {
+    assetsStartWad: baseline.backstopAssetsWad,
+    assetsEndWad: assetsEnd * QUOTE_UNIT_WAD,
+    resultWad: assetsEnd * QUOTE_UNIT_WAD - baseline.backstopAssetsWad,
+    boughtWad: totals[0],
+    soldWad: totals[1],
+    keeperRewardsWad: totals[2],
+    held: assets.map((a, i) => ({
+      collateralId: a.id,
+      amount: heldEnd[i]!,
+      decimals: a.decimals,
+    })),
+  };
+
+  const indexMismatches = compareIndexWithChain(index, {
+    liquidations: chainLiquidated.length,
+    penaltiesWad: sumOf(chainLiquidated, (l) => l.penaltyWad!),
+    insuranceShareWad: sumOf(chainLiquidated, (l) => l.insuranceWad!),
+    sales: chainSold.length,
+    salesPaidWad: sumOf(chainSold, (l) => l.quotePaidWad!),
+    kicks: chainKicked.length,
+    kickRewardsWad:
+      sumOf(chainKicked, (l) => l.rewardWad!) +
+      sumOf(chainReset, (l) => l.rewardWad!),
+    takes: chainTaken.length,
+    takesPaidWad: sumOf(chainTaken, (l) => l.paidWad!),
+    badDebts: chainBadDebt.length,
+    totalBadDebtWad,
+    totalDeficitWad,
+    floorBuyRewardsWad: sumOf(chainFloorBuyRewards, (l) => l.rewardWad!),
+    fundPaidOutWad: sumOf(coveredLogs, (l) => l.args.amount!) * QUOTE_UNIT_WAD,
+    insuranceEndUnits,
+    backstop,
+    range: { liquidations, sales, takes, auctions, badDebts, floorBuys },
+  });
+
+  const breachedAccounts = new Set(
+    scenario.breaches.map((b) => lower(b.account)),
+  );
+  const actedOn = new Set(actions.map((a) => a.account));
+  const unclearedLower = new Set([...uncleared].map(lower));
   return {
+    pattern,
     accounts: scenario.traders.length,
     accountsBreached: breachedAccounts.size,
-    accountsLiquidated: [...breachedAccounts].filter((a) =>
-      liquidatedAccounts.has(a),
-    ).length,
-    breachesUnliquidated: [...new Set(unliquidated)],
+    accountsLiquidated: [...breachedAccounts].filter((a) => actedOn.has(a))
+      .length,
+    accountsCleared: [...breachedAccounts].filter((a) => !unclearedLower.has(a))
+      .length,
+    breachesUnliquidated: [...unliquidated],
+    breachesUncleared: [...uncleared],
     liquidations: liquidations.length,
-    collateralSales: sales.length,
-    blocksToLiquidation: {
-      min: latencies[0] ?? 0,
-      median: latencies[Math.floor(latencies.length / 2)] ?? 0,
-      max: latencies[latencies.length - 1] ?? 0,
-      mean: latencies.length
-        ? latencies.reduce((a, b) => a + b, 0) / latencies.length
-        : 0,
+    collateralSales: sales.filter((s) => !s.byBackstop).length,
+    kicks: auctions.length,
+    takes: takes.filter((t) => !t.byBackstop).length,
+    resets: auctions.reduce((n, a) => n + a.resets, 0),
+    backstopAbsorbs: sales.filter((s) => s.byBackstop).length,
+    backstopFloorBuys: takes.filter((t) => t.byBackstop).length,
+    blocksToLiquidation: spread(latencies),
+    blocksToClear: spread(clearLatencies),
+    execution,
+    keeper: {
+      quoteStartWad: baseline.keeper.quoteWad,
+      quoteChangeWad,
+      collateralValueWad,
+      gasWei: baseline.keeper.ethWei - ethEnd,
+      gasCostWad,
+      profitWad: quoteChangeWad + collateralValueWad - gasCostWad,
     },
     penaltiesWad,
-    keeperRewardsWad: sum(liquidations, "keeperRewardWad"),
+    keeperRewardsWad: sumOf(liquidations, (r) => big(r.keeperRewardWad)),
     insurancePenaltyShareWad,
+    auctionPenaltyWad,
+    auctionKeeperRewardsWad,
     badDebtWad,
     coveredWad,
     deficitWad,
-    insuranceStartWad,
+    insuranceStartWad: baseline.insuranceWad,
     insuranceEndWad,
     waterfallImbalanceWad:
       insuranceEndWad -
-      insuranceStartWad +
-      badDebtWad -
-      deficitWad -
-      insurancePenaltyShareWad,
-    indexMatchesChain:
-      totalBadDebtWad === badDebtWad &&
-      totalDeficitWad === deficitWad &&
-      coveredWad === badDebtWad - deficitWad,
+      baseline.insuranceWad -
+      insurancePenaltyShareWad -
+      auctionPenaltyWad +
+      coveredWad +
+      auctionKeeperRewardsWad,
+    backstop,
+    indexMismatches,
+    indexMatchesChain: indexMismatches.length === 0,
   };
 }
+
+/** Each total the index keeps against the same total summed from the chain's events or read from the contracts. */
+function compareIndexWithChain(
+  index: IndexRows,
+  chain: {
+    liquidations: number;
+    penaltiesWad: bigint;
+    insuranceShareWad: bigint;
+    sales: number;
+    salesPaidWad: bigint;
+    kicks: number;
+    kickRewardsWad: bigint;
+    floorBuyRewardsWad: bigint;
+    takes: number;
+    takesPaidWad: bigint;
+    badDebts: number;
+    totalBadDebtWad: bigint;
+    totalDeficitWad: bigint;
+    fundPaidOutWad: bigint;
+    insuranceEndUnits: bigint;
+    backstop: Report["backstop"];
+    range: {
+      liquidations: IndexRows["liquidations"];
+      sales: IndexRows["collateralSales"];
+      takes: IndexRows["auctionTakes"];
+      auctions: IndexRows["auctions"];
+      badDebts: IndexRows["badDebts"];
+      floorBuys: IndexRows["backstopTrades"];
+    };
+  },
+): string[] {
+  const r = chain.range;
+  const problems: string[] = [];
+  const same = (
+    what: string,
+    indexed: bigint | number,
+    onChain: bigint | number,
+  ) => {
+    if (BigInt(indexed) !== BigInt(onChain))
+      problems.push(`${what}: index ${indexed}, chain ${onChain}`);
+  };
+  same("liquidations", r.liquidations.length, chain.liquidations);
+  same(
+    "penalties",
+    sumOf(r.liquidations, (x) => big(x.penaltyWad)),
+    chain.penaltiesWad,
+  );
+  same(
+    "insurance share",
+    sumOf(r.liquidations, (x) => big(x.insuranceWad)),
+    chain.insuranceShareWad,
+  );
+  same("collateral sales", r.sales.length, chain.sales);
+  same(
+    "collateral sales paid",
+    sumOf(r.sales, (x) => big(x.quotePaidWad)),
+    chain.salesPaidWad,
+  );
+  same("kicks", r.auctions.length, chain.kicks);
+  same(
+    "kick and reset rewards",
+    sumOf(r.auctions, (a) => big(a.kickRewardWad) + big(a.resetRewardsWad)),
+    chain.kickRewardsWad,
+  );
+  same("takes", r.takes.length, chain.takes);
+  same(
+    "takes paid",
+    sumOf(r.takes, (x) => big(x.paidWad)),
+    chain.takesPaidWad,
+  );
+  same(
+    "floor-buy rewards",
+    sumOf(r.floorBuys, (x) => big(x.keeperRewardWad)),
+    chain.floorBuyRewardsWad,
+  );
+  same("bad-debt settlements", r.badDebts.length, chain.badDebts);
+  const covered = sumOf(r.badDebts, (x) => big(x.coveredWad));
+  same(
+    "bad debt",
+    sumOf(r.badDebts, (x) => big(x.badDebtWad)),
+    chain.totalBadDebtWad,
+  );
+  same(
+    "deficit",
+    sumOf(r.badDebts, (x) => big(x.deficitWad)),
+    chain.totalDeficitWad,
+  );
+  same(
+    "stats bad debt",
+    big(index.stats.totalBadDebtWad),
+    chain.totalBadDebtWad,
+  );
+  same(
+    "stats deficit",
+    big(index.stats.totalDeficitWad),
+    chain.totalDeficitWad,
+  );
+  same(
+    "fund paid out (cover)",
+    covered +
+      sumOf(r.auctions, (a) => big(a.kickRewardWad) + big(a.resetRewardsWad)) +
+      sumOf(r.floorBuys, (x) => big(x.keeperRewardWad)),
+    chain.fundPaidOutWad,
+  );
+  same(
+    "insurance fund balance",
+    big(index.stats.insuranceFundBalance),
+    chain.insuranceEndUnits,
+  );
+  const b = index.stats.backstop;
+  if (b === null) problems.push("backstop: not indexed");
+  else {
+    same("backstop bought", big(b.totalBoughtWad), chain.backstop.boughtWad);
+    same("backstop sold", big(b.totalSoldWad), chain.backstop.soldWad);
+    same(
+      "backstop keeper rewards",
+      big(b.totalKeeperRewardsWad),
+      chain.backstop.keeperRewardsWad,
+    );
+    for (const h of chain.backstop.held) {
+      const row = b.assets.find((a) => big(a.collateralId) === h.collateralId);
+      same(
+        `backstop holdings of collateral ${h.collateralId}`,
+        big(row?.held ?? "0"),
+        h.amount,
+      );
+    }
+  }
+  return problems;
+}
+
+/*//////////////////////////////////////////////////////////////
+                             FORMATTING
+//////////////////////////////////////////////////////////////*/
 
 export function usd(wad: bigint): string {
   const negative = wad < 0n;
@@ -200,44 +855,128 @@ export function usd(wad: bigint): string {
   return `${negative ? "-" : ""}$${whole}.${(cents % 100n).toString().padStart(2, "0")}`;
 }
 
-export function formatReport(r: Report, scenario: ScenarioResult): string {
+/** A wad fraction as a percentage with `digits` decimals. */
+export function pct(wad: bigint, digits = 2): string {
+  const scale = 10n ** BigInt(digits);
+  const negative = wad < 0n;
+  const abs = negative ? -wad : wad;
+  const units = (abs * 100n * scale + WAD / 2n) / WAD;
+  const s = `${units / scale}${digits > 0 ? "." + (units % scale).toString().padStart(digits, "0") : ""}`;
+  return `${negative ? "-" : ""}${s}%`;
+}
+
+/** Paid / value at the oracle, as a percentage of the oracle price ("n/a" with no sale). */
+export function executionRatio(e: Execution): string {
+  if (e.oracleValueWad === 0n) return "n/a";
+  return pct((e.paidWad * WAD) / e.oracleValueWad);
+}
+
+export const allExecution = (r: Report): Execution => {
+  const channels = Object.values(r.execution);
+  return {
+    sales: channels.reduce((a, e) => a + e.sales, 0),
+    oracleValueWad: channels.reduce((a, e) => a + e.oracleValueWad, 0n),
+    paidWad: channels.reduce((a, e) => a + e.paidWad, 0n),
+  };
+};
+
+const spreadText = (s: Spread) =>
+  `min ${s.min}, median ${s.median}, mean ${s.mean.toFixed(2)}, max ${s.max}`;
+
+const executionText = (e: Execution) =>
+  e.sales === 0
+    ? "none"
+    : `${executionRatio(e)} of oracle on ${usd(e.oracleValueWad)} (${e.sales} sales)`;
+
+export function formatParameters(p: Parameters): string[] {
+  const lines = [
+    `pattern                           ${p.pattern}`,
+    `position penalty                  ${pct(p.penaltyWad)} of closed notional (keeper ${pct(p.keeperShareWad, 0)}, insurance fund the rest); target health ${Number((p.targetHealthWad * 100n) / WAD) / 100}`,
+  ];
+  if (p.pattern === "fixed-fee")
+    lines.push(
+      `collateral sale                   keepers buy at oracle - ${pct(p.collateralDiscountWad)}`,
+    );
+  if (p.pattern === "dutch-auction")
+    lines.push(
+      `auction                           start at oracle x ${pct(p.auctionStartBufferWad, 0)}, -${pct(WAD - p.auctionCutWad, 0)} every ${p.auctionStepSeconds} s, floor ${pct(p.auctionFloorWad, 0)} of oracle (backstop buys below it), reset after ${p.auctionResetAfterSeconds} s; target debt + ${pct(p.auctionPenaltyWad, 0)}; caps ${usd(p.auctionAssetCapWad)} per asset, ${usd(p.auctionGlobalCapWad)} in all; kick/reset reward ${usd(p.auctionTipWad)} + ${pct(p.auctionChipWad, 1)} of target + gas, at most ${usd(p.auctionMaxRewardWad)}`,
+    );
+  if (p.pattern === "internal")
+    lines.push(
+      `backstop                          buys at oracle - ${pct(p.backstopDiscountWad)} with priority (keepers at - ${pct(p.collateralDiscountWad)} only when it is full); cap ${usd(p.backstopCapWad)} per asset; keeper reward ${usd(p.backstopTipWad)} + gas, at most ${pct(p.backstopGainShareWad, 0)} of the gain and ${usd(p.backstopMaxRewardWad)}`,
+    );
+  return lines;
+}
+
+export function formatReport(
+  r: Report,
+  scenario: ScenarioResult,
+  parameters?: Parameters,
+): string {
+  const deviation = (s: ScenarioResult["steps"][number]) =>
+    s.poolDeviationWad
+      ? `; pools vs oracle ETH ${pct(s.poolDeviationWad.eth, 3)}, BTC ${pct(s.poolDeviationWad.btc, 3)}`
+      : "";
   const lines = [
     "",
     "=== Crash report ===",
+    ...(parameters ? formatParameters(parameters) : [`pattern ${r.pattern}`]),
+    "",
     ...scenario.steps.map(
       (s) =>
-        `step ${s.step}: ETH $${s.ethUsd} BTC $${s.btcUsd} at block ${s.block}: ${s.newlyBreached.length} new breaches, cleared in ${(s.clearedAfterMs / 1000).toFixed(1)} s`,
+        `step ${s.step}: ETH $${s.ethUsd} BTC $${s.btcUsd} at block ${s.block}: ${s.newlyBreached.length} new breaches, cleared in ${(s.clearedAfterMs / 1000).toFixed(1)} s${deviation(s)}`,
     ),
     "",
     `accounts                          ${r.accounts}`,
     `accounts that crossed maintenance ${r.accountsBreached}`,
-    `  of them liquidated              ${r.accountsLiquidated}`,
+    `  of them liquidated              ${r.accountsLiquidated}   (acted on after the breach: a close, a sale, a kick, a take or a backstop buy)`,
+    `  of them cleared                 ${r.accountsCleared}   (every breach ended: no longer liquidatable at a later block)`,
     `liquidations / collateral sales   ${r.liquidations} / ${r.collateralSales}`,
-    `blocks from breach to liquidation min ${r.blocksToLiquidation.min}, median ${r.blocksToLiquidation.median}, mean ${r.blocksToLiquidation.mean.toFixed(2)}, max ${r.blocksToLiquidation.max}`,
+    `auctions: kicks / takes / resets  ${r.kicks} / ${r.takes} / ${r.resets}`,
+    `backstop: absorbs / floor buys    ${r.backstopAbsorbs} / ${r.backstopFloorBuys}`,
+    `blocks from breach to liquidation ${spreadText(r.blocksToLiquidation)}`,
+    `blocks from breach to cleared     ${spreadText(r.blocksToClear)}`,
+    `execution price (paid / oracle value at the sale's block, value-weighted):`,
+    `  keepers (fixed discount)        ${executionText(r.execution.keepers)}`,
+    `  auction takes                   ${executionText(r.execution.auctions)}`,
+    `  backstop buys                   ${executionText(r.execution.backstop)}`,
+    `  all                             ${executionText(allExecution(r))}`,
+    `keeper profit                     ${usd(r.keeper.profitWad)} (quote ${usd(r.keeper.quoteChangeWad)} + collateral ${usd(r.keeper.collateralValueWad)} - gas ${usd(r.keeper.gasCostWad)})`,
     `penalties                         ${usd(r.penaltiesWad)} (keepers ${usd(r.keeperRewardsWad)}, insurance fund ${usd(r.insurancePenaltyShareWad)})`,
+    `auction penalties to the fund     ${usd(r.auctionPenaltyWad)} (kick, reset and floor-buy rewards paid by the fund ${usd(r.auctionKeeperRewardsWad)})`,
+    `protocol penalty income           ${usd(r.insurancePenaltyShareWad + r.auctionPenaltyWad)}`,
     `insurance fund                    ${usd(r.insuranceStartWad)} -> ${usd(r.insuranceEndWad)}`,
+    `backstop                          ${usd(r.backstop.assetsStartWad)} -> ${usd(r.backstop.assetsEndWad)} at the oracle: ${usd(r.backstop.resultWad)} (bought ${usd(r.backstop.boughtWad)}, sold ${usd(r.backstop.soldWad)}, keepers paid ${usd(r.backstop.keeperRewardsWad)})`,
     `bad debt                          ${usd(r.badDebtWad)} (covered by the fund ${usd(r.coveredWad)})`,
     `deficit                           ${usd(r.deficitWad)}`,
-    `waterfall balance                 fund change + bad debt - deficit - penalty share = ${usd(r.waterfallImbalanceWad)}`,
-    `index matches chain               ${r.indexMatchesChain ? "yes" : "NO"}`,
+    `waterfall balance                 fund change - penalty share - auction penalties + covered bad debt + auction keeper rewards = ${usd(r.waterfallImbalanceWad)}`,
+    `index matches chain               ${r.indexMatchesChain ? "yes" : `NO (${r.indexMismatches.join("; ")})`}`,
   ];
   return lines.join("\n");
 }
 
-/** Failures of the demo's promises, empty when every breached account was liquidated and the books balance. */
+/** Failures of the demo's promises, empty when every breached account was liquidated and cleared and the books balance. */
 export function reportProblems(r: Report, scenario: ScenarioResult): string[] {
   const problems: string[] = [];
   if (scenario.stillLiquidatable.length > 0)
     problems.push(
       `still liquidatable: ${scenario.stillLiquidatable.join(", ")}`,
     );
+  if (scenario.liveAuctions.length > 0)
+    problems.push(`auctions still live: ${scenario.liveAuctions.join(", ")}`);
   if (r.breachesUnliquidated.length > 0)
     problems.push(
       `breached but never liquidated: ${r.breachesUnliquidated.join(", ")}`,
     );
+  if (r.breachesUncleared.length > 0)
+    problems.push(
+      `breached and never cleared: ${r.breachesUncleared.join(", ")}`,
+    );
   if (r.waterfallImbalanceWad !== 0n)
     problems.push(`waterfall does not balance: ${r.waterfallImbalanceWad}`);
   if (!r.indexMatchesChain)
-    problems.push("the index disagrees with the chain on bad debt or deficit");
+    problems.push(
+      `the index disagrees with the chain: ${r.indexMismatches.join("; ")}`,
+    );
   return problems;
 }

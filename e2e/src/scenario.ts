@@ -1,10 +1,11 @@
 /**
  * A market crash on the local chain: a few dozen leveraged accounts, then prices stepped down.
- * After each step the scenario records, at that block, which accounts crossed maintenance, and waits
- * until the keeper has liquidated every liquidatable account.
+ * Each step pushes both prices and, in the same block, arbitrages the pools to them; the scenario records, at that
+ * block, which accounts crossed maintenance, and waits until no account is liquidatable and no auction is live.
  */
 import {
   keccak256,
+  parseAbi,
   parseEther,
   parseUnits,
   toHex,
@@ -13,6 +14,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
+  iAuctionHouseAbi,
   iMarginProtocolAbi,
   pushPriceFeedAbi,
   testnetTokenAbi,
@@ -24,6 +26,12 @@ import {
   type PublicClient,
   type WalletClient,
 } from "./contracts.ts";
+import {
+  approvePools,
+  arbitrageTransactions,
+  poolDeviations,
+  type Transaction,
+} from "./market.ts";
 import { sleep } from "./processes.ts";
 import { DEPLOYER_KEY, type Deployment } from "./system.ts";
 
@@ -52,6 +60,8 @@ export type StepResult = {
   btcUsd: bigint;
   newlyBreached: Address[];
   clearedAfterMs: number;
+  /** Each pool's spot price against the oracle at the step's block, after the arbitrage: pool / oracle − 1 [wad]. */
+  poolDeviationWad?: { eth: bigint; btc: bigint };
 };
 
 /** An account found below maintenance at the block of a price step. */
@@ -62,6 +72,11 @@ export type ScenarioResult = {
   steps: StepResult[];
   breaches: Breach[];
   stillLiquidatable: Address[];
+  /** Auctions still live when the crash ended (or timed out). */
+  liveAuctions: bigint[];
+  /** First and last block of the crash: the block before the first push, and the head when it ended. */
+  startBlock: bigint;
+  endBlock: bigint;
 };
 
 const e = (x: number) => parseEther(String(x));
@@ -284,11 +299,15 @@ export async function liquidatableAt(
   return traders.filter((_, i) => flags[i]).map((t) => t.address);
 }
 
-/** Pushes both prices in one block. */
+/**
+ * Pushes both prices in one block, followed in the same burst by `then` (the deployer's transactions with explicit
+ * gas, e.g. the pool arbitrage, which cannot be estimated before the transactions ahead of it are mined).
+ */
 export async function pushPrices(
   rpcUrl: string,
   d: Deployment,
   step: PriceStep,
+  then: Transaction[] = [],
 ): Promise<bigint> {
   const { publicClient, wallet } = clients(rpcUrl);
   const deployer = wallet(DEPLOYER_KEY);
@@ -296,49 +315,112 @@ export async function pushPrices(
     address: deployer.account.address,
     blockTag: "pending",
   });
-  const hashes = await Promise.all([
-    deployer.writeContract({
-      address: d.ethFeed,
-      abi: pushPriceFeedAbi,
-      functionName: "push",
-      args: [step.ethUsd * WAD],
-      nonce,
-    }),
-    deployer.writeContract({
-      address: d.btcFeed,
-      abi: pushPriceFeedAbi,
-      functionName: "push",
-      args: [step.btcUsd * WAD],
-      nonce: nonce + 1,
-    }),
-  ]);
+  const pushes = [
+    { feed: d.ethFeed, usd: step.ethUsd },
+    { feed: d.btcFeed, usd: step.btcUsd },
+  ].map((p) => ({
+    address: p.feed,
+    abi: pushPriceFeedAbi,
+    functionName: "push",
+    args: [p.usd * WAD],
+    gas: 100_000n,
+  }));
+  // Sent one after the other (in nonce order) so the node sees them in order; mined together in the next block.
+  const hashes: Hex[] = [];
+  for (const [i, tx] of [...pushes, ...then].entries()) {
+    hashes.push(
+      await deployer.writeContract({
+        ...tx,
+        nonce: nonce + i,
+      } as never),
+    );
+  }
   const receipts = await Promise.all(
     hashes.map((hash) =>
       publicClient.waitForTransactionReceipt({ hash, pollingInterval: 100 }),
     ),
   );
-  if (receipts.some((r) => r.status !== "success"))
-    throw new Error("price push reverted");
+  const failed = receipts.findIndex((r) => r.status !== "success");
+  if (failed >= 0)
+    throw new Error(
+      `${failed < 2 ? "price push" : "pool arbitrage"} reverted in ${receipts[failed]!.transactionHash}`,
+    );
   if (receipts[0]!.blockNumber !== receipts[1]!.blockNumber)
     throw new Error("the two price pushes landed in different blocks");
   return receipts[0]!.blockNumber;
 }
 
-/** Runs the crash: each step, then wait until no account is liquidatable (or `clearTimeoutMs` passes). */
+/** The auction house's id counter (a public variable, not part of IAuctionHouse). */
+export const auctionHouseIdAbi = parseAbi([
+  "function nextAuctionId() view returns (uint128)",
+]);
+
+/** Auctions the auction house runs: ids in `watched` (live at the last look) or started at or after `fromId`. */
+export async function liveAuctions(
+  publicClient: PublicClient,
+  d: Deployment,
+  since: { watched: bigint[]; fromId: bigint } = { watched: [], fromId: 0n },
+): Promise<{ watched: bigint[]; fromId: bigint }> {
+  const nextId = await publicClient.readContract({
+    address: d.auctionHouse,
+    abi: auctionHouseIdAbi,
+    functionName: "nextAuctionId",
+  });
+  const ids = [...since.watched];
+  for (let id = since.fromId; id < nextId; id++) ids.push(id);
+  const lots = await Promise.all(
+    ids.map((id) =>
+      publicClient
+        .readContract({
+          address: d.auctionHouse,
+          abi: iAuctionHouseAbi,
+          functionName: "auction",
+          args: [id],
+        })
+        .then((a) => a.lot),
+    ),
+  );
+  return { watched: ids.filter((_, i) => lots[i]! > 0n), fromId: nextId };
+}
+
+/**
+ * Runs the crash: each step (prices, then the pools arbitraged to them in the same block), then waits until no
+ * account is liquidatable and no auction is live, or `clearTimeoutMs` passes.
+ */
 export async function runCrash(
   rpcUrl: string,
   d: Deployment,
   traders: Trader[],
   steps: PriceStep[],
-  options: { clearTimeoutMs: number; onStep?: (s: StepResult) => void },
+  options: {
+    clearTimeoutMs: number;
+    onStep?: (s: StepResult) => void;
+    /** Arbitrage the pools to each new oracle price (default true). */
+    arbitrage?: boolean;
+  },
 ): Promise<ScenarioResult> {
   const { publicClient } = clients(rpcUrl);
+  const arbitrage = options.arbitrage ?? true;
+  if (arbitrage) await approvePools(rpcUrl, d);
+  const startBlock = await publicClient.getBlockNumber();
   const breaches: Breach[] = [];
   const everBreached = new Set<Address>();
   const results: StepResult[] = [];
   let stillLiquidatable: Address[] = [];
+  let live: bigint[] = [];
+  let auctions = { watched: [] as bigint[], fromId: 0n };
+  const auctionsLive = async () => {
+    auctions = await liveAuctions(publicClient, d, auctions);
+    return auctions.watched;
+  };
   for (const [i, step] of steps.entries()) {
-    const block = await pushPrices(rpcUrl, d, step);
+    const then = arbitrage
+      ? await arbitrageTransactions(publicClient, d, {
+          eth: step.ethUsd * WAD,
+          btc: step.btcUsd * WAD,
+        })
+      : [];
+    const block = await pushPrices(rpcUrl, d, step, then);
     const breached = await liquidatableAt(publicClient, d, traders, block);
     const newlyBreached = breached.filter((a) => !everBreached.has(a));
     for (const a of breached) {
@@ -347,24 +429,38 @@ export async function runCrash(
     }
     const started = Date.now();
     stillLiquidatable = breached;
+    live = await auctionsLive();
     while (
-      stillLiquidatable.length > 0 &&
+      (stillLiquidatable.length > 0 || live.length > 0) &&
       Date.now() - started < options.clearTimeoutMs
     ) {
       await sleep(250);
       stillLiquidatable = await liquidatableAt(publicClient, d, traders);
+      live = await auctionsLive();
     }
-    const result = {
+    const result: StepResult = {
       step: i + 1,
       block,
       ethUsd: step.ethUsd,
       btcUsd: step.btcUsd,
       newlyBreached,
       clearedAfterMs: Date.now() - started,
+      ...(arbitrage
+        ? { poolDeviationWad: await poolDeviations(publicClient, d, block) }
+        : {}),
     };
     results.push(result);
     options.onStep?.(result);
-    if (stillLiquidatable.length > 0) break;
+    if (stillLiquidatable.length > 0 || live.length > 0) break;
   }
-  return { traders, steps: results, breaches, stillLiquidatable };
+  const endBlock = await publicClient.getBlockNumber();
+  return {
+    traders,
+    steps: results,
+    breaches,
+    stillLiquidatable,
+    liveAuctions: live,
+    startBlock,
+    endBlock,
+  };
 }

@@ -11,6 +11,7 @@ import {
 } from "../../abi/src/deployment.ts";
 import { clients, send } from "./contracts.ts";
 import { ROOT, foundryBin } from "./paths.ts";
+import { DEFAULT_PATTERN, type Pattern } from "./patterns.ts";
 import {
   onCleanup,
   freePort,
@@ -36,9 +37,15 @@ export type SystemOptions = {
   blockTimeSeconds: number;
   logDir?: string;
   keeperEnv?: NodeJS.ProcessEnv;
+  /** Liquidation pattern of both collateral assets (the deploy script's `COLLATERAL_PATTERN`); fixed fee by default. */
+  pattern?: Pattern;
+  /** The auction curve's step, −1% per step (the deploy script's `AUCTION_STEP_SECONDS`); 10 s by default. */
+  auctionStepSeconds?: number;
 };
 
 export type System = {
+  pattern: Pattern;
+  auctionStepSeconds: number;
   rpcUrl: string;
   indexerUrl: string;
   deployment: Deployment;
@@ -52,6 +59,8 @@ export type System = {
 };
 
 export async function startSystem(options: SystemOptions): Promise<System> {
+  const pattern = options.pattern ?? DEFAULT_PATTERN;
+  const auctionStepSeconds = options.auctionStepSeconds ?? 10;
   const logDir =
     options.logDir ??
     mkdtempSync(path.join(os.tmpdir(), "liquidation-engine-"));
@@ -110,6 +119,9 @@ export async function startSystem(options: SystemOptions): Promise<System> {
           DEPLOYMENT_FILE: deploymentFile,
           DEPLOYER_PRIVATE_KEY: DEPLOYER_KEY,
           FOUNDRY_PROFILE: "default",
+          // Always explicit, so a value in the caller's environment never leaks into a test's deployment.
+          COLLATERAL_PATTERN: pattern,
+          AUCTION_STEP_SECONDS: String(auctionStepSeconds),
         },
       },
     );
@@ -162,6 +174,8 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     );
 
     const system: System = {
+      pattern,
+      auctionStepSeconds,
       rpcUrl,
       indexerUrl,
       deployment,

@@ -15,9 +15,17 @@ import { clients, contracts, send } from "../src/contracts.ts";
 import { startCluster, type Cluster } from "../src/postgres.ts";
 import { waitFor } from "../src/processes.ts";
 import {
+  buildReport,
+  reportProblems,
+  takeBaseline,
+  type Report,
+} from "../src/report.ts";
+import { indexCaughtUp } from "../src/crash.ts";
+import {
   liquidatableAt,
   openBook,
   pushPrices,
+  runCrash,
   traderKey,
   type TraderPlan,
 } from "../src/scenario.ts";
@@ -194,7 +202,8 @@ async function auctionOneAccount(system: System) {
       btcSizeWad: 0n,
     },
   ]);
-  await system.startKeeper();
+  // The keeper closes the position and leaves the auction to the capital-less taker below.
+  await system.startKeeper({ KEEPER_ACTIONS: "liquidate,buyCollateral" });
   await pushPrices(system.rpcUrl, d, { ethUsd: 1_800n, btcUsd: 60_000n });
   await waitFor(
     "the keeper to close the position",
@@ -293,6 +302,133 @@ async function auctionOneAccount(system: System) {
   );
 }
 
+/**
+ * The internal pattern on a real chain: both collateral assets are bought by the backstop vault. A WETH-backed and a
+ * WBTC-backed long fall into debt in a two-step crash; the keeper closes their positions and has the backstop absorb
+ * their collateral; every debt is repaid or written off, and the index's backstop holdings match the chain's.
+ */
+async function internalCrash(system: System): Promise<Report> {
+  const { publicClient } = clients(system.rpcUrl);
+  const d = system.deployment;
+  const c = contracts(d, publicClient);
+  const traders = await openBook(system.rpcUrl, d, [
+    {
+      label: "weth-backed",
+      quoteUsdc: 0n,
+      wethWad: 2n * WAD,
+      wbtcSats: 0n,
+      ethSizeWad: 4n * WAD,
+      btcSizeWad: 0n,
+    },
+    {
+      label: "wbtc-backed",
+      quoteUsdc: 0n,
+      wethWad: 0n,
+      wbtcSats: 10_000_000n, // 0.1 WBTC
+      ethSizeWad: 0n,
+      btcSizeWad: (3n * WAD) / 10n,
+    },
+    {
+      label: "cautious",
+      quoteUsdc: 5_000n,
+      wethWad: 0n,
+      wbtcSats: 0n,
+      ethSizeWad: 1n * WAD,
+      btcSizeWad: 0n,
+    },
+  ]);
+  const baseline = await takeBaseline(system.rpcUrl, d);
+  await system.startKeeper();
+  // At $2,100 the WETH-backed long and at $45,000 the WBTC-backed long have negative equity.
+  const scenario = await runCrash(
+    system.rpcUrl,
+    d,
+    traders,
+    [
+      { ethUsd: 2_500n, btcUsd: 55_000n },
+      { ethUsd: 2_100n, btcUsd: 45_000n },
+    ],
+    { clearTimeoutMs: 60_000 },
+  );
+  await indexCaughtUp(system.rpcUrl, system.indexerUrl);
+  const report = await buildReport(
+    system.rpcUrl,
+    system.indexerUrl,
+    d,
+    scenario,
+    baseline,
+    "internal",
+  );
+  assert.deepEqual(reportProblems(report, scenario), []);
+  assert.equal(report.accountsBreached, 2);
+  assert.equal(report.accountsCleared, 2);
+  assert.ok(report.backstopAbsorbs >= 2, "the backstop bought both assets");
+  assert.equal(report.collateralSales, 0, "no keeper bought at the discount");
+  assert.equal(report.waterfallImbalanceWad, 0n);
+  // Every debt was repaid by the backstop's purchase or written off against the insurance fund.
+  for (const t of traders)
+    assert.ok((await c.protocol.read.quoteBalance([t.address])) >= 0n);
+  // The backstop holds what it bought, paid 98% of the oracle value, and the index agrees with the chain.
+  for (const h of report.backstop.held) assert.ok(h.amount > 0n);
+  assert.equal(report.execution.backstop.sales, report.backstopAbsorbs);
+  const paid = report.execution.backstop.paidWad;
+  const value = report.execution.backstop.oracleValueWad;
+  assert.ok(paid * 1000n >= value * 979n && paid * 1000n <= value * 981n);
+  assert.equal(report.backstop.boughtWad, paid);
+  assert.ok(report.indexMatchesChain, report.indexMismatches.join("; "));
+  return report;
+}
+
+/**
+ * An auction nobody takes: the keeper kicks but may not take, so the lot decays below its floor and the keeper has
+ * the backstop buy it at the floor price (a reset is refused while the backstop can buy), paid by the insurance fund.
+ */
+async function floorBuyCrash(system: System): Promise<Report> {
+  const d = system.deployment;
+  const traders = await openBook(system.rpcUrl, d, [
+    {
+      label: "weth-backed",
+      quoteUsdc: 0n,
+      wethWad: 3n * WAD,
+      wbtcSats: 0n,
+      ethSizeWad: 4n * WAD,
+      btcSizeWad: 0n,
+    },
+  ]);
+  const baseline = await takeBaseline(system.rpcUrl, d);
+  await system.startKeeper({
+    KEEPER_ACTIONS: "liquidate,kick,redo,buyAuction",
+  });
+  const scenario = await runCrash(
+    system.rpcUrl,
+    d,
+    traders,
+    [{ ethUsd: 1_800n, btcUsd: 60_000n }],
+    { clearTimeoutMs: 90_000 },
+  );
+  await indexCaughtUp(system.rpcUrl, system.indexerUrl);
+  const report = await buildReport(
+    system.rpcUrl,
+    system.indexerUrl,
+    d,
+    scenario,
+    baseline,
+    "dutch-auction",
+  );
+  assert.deepEqual(reportProblems(report, scenario), []);
+  assert.equal(report.kicks, 1);
+  assert.equal(report.takes, 0);
+  assert.ok(report.backstopFloorBuys >= 1, "the backstop bought the lot");
+  // At the floor: 85% of the oracle price (rounded up to whole quote units).
+  const { paidWad, oracleValueWad } = report.execution.backstop;
+  assert.ok(paidWad * 100n >= oracleValueWad * 85n);
+  assert.ok(paidWad * 1000n <= oracleValueWad * 851n);
+  assert.equal(report.backstop.boughtWad, paidWad);
+  assert.ok(report.auctionKeeperRewardsWad > 0n, "the fund paid the keeper");
+  assert.equal(report.waterfallImbalanceWad, 0n);
+  return report;
+}
+
 describe("end to end", { concurrency: false }, () => {
   const systems: System[] = [];
   let cluster: Cluster | undefined;
@@ -319,6 +455,36 @@ describe("end to end", { concurrency: false }, () => {
       const system = await startSystem({ blockTimeSeconds: 1 });
       systems.push(system);
       await auctionOneAccount(system);
+      await system.stop();
+    },
+  );
+
+  it(
+    "liquidates under the internal pattern: the backstop buys the collateral",
+    { timeout: 240_000 },
+    async () => {
+      const system = await startSystem({
+        blockTimeSeconds: 1,
+        pattern: "internal",
+      });
+      systems.push(system);
+      await internalCrash(system);
+      await system.stop();
+    },
+  );
+
+  it(
+    "has the backstop buy an auction lot that fell below its floor",
+    { timeout: 240_000 },
+    async () => {
+      // −1% a second: the lot reaches its floor (85% of the oracle price) in about 30 s.
+      const system = await startSystem({
+        blockTimeSeconds: 1,
+        pattern: "dutch-auction",
+        auctionStepSeconds: 1,
+      });
+      systems.push(system);
+      await floorBuyCrash(system);
       await system.stop();
     },
   );

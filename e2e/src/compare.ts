@@ -1,0 +1,169 @@
+/** The pattern benchmark's comparison: one table of the crash report's metrics, one column per pattern. */
+import os from "node:os";
+import path from "node:path";
+import type { CrashRun } from "./crash.ts";
+import { ROOT } from "./paths.ts";
+import {
+  allExecution,
+  executionRatio,
+  pct,
+  usd,
+  type Report,
+  type Spread,
+} from "./report.ts";
+
+const WAD = 10n ** 18n;
+export const BENCHMARK_FILE = path.join(ROOT, "benchmarks", "patterns.md");
+
+type Row = [label: string, value: (r: Report, run: CrashRun) => string];
+
+const spread = (s: Spread) => `${s.median} / ${s.mean.toFixed(1)} / ${s.max}`;
+
+/** The compared metrics, one row each; their meaning is spelled out under the table. */
+const ROWS: Row[] = [
+  [
+    "accounts breached / liquidated / cleared",
+    (r) =>
+      `${r.accountsBreached} / ${r.accountsLiquidated} / ${r.accountsCleared}`,
+  ],
+  [
+    "position closes / fixed-fee sales",
+    (r) => `${r.liquidations} / ${r.collateralSales}`,
+  ],
+  ["kicks / takes / resets", (r) => `${r.kicks} / ${r.takes} / ${r.resets}`],
+  [
+    "backstop absorbs / floor buys",
+    (r) => `${r.backstopAbsorbs} / ${r.backstopFloorBuys}`,
+  ],
+  [
+    "blocks breach → first action (median / mean / max)",
+    (r) => spread(r.blocksToLiquidation),
+  ],
+  [
+    "blocks breach → cleared (median / mean / max)",
+    (r) => spread(r.blocksToClear),
+  ],
+  [
+    "collateral sold, at the oracle",
+    (r) => usd(allExecution(r).oracleValueWad),
+  ],
+  [
+    "execution price / oracle (value-weighted)",
+    (r) => executionRatio(allExecution(r)),
+  ],
+  ["keeper profit", (r) => usd(r.keeper.profitWad)],
+  [
+    "  quote + collateral − gas",
+    (r) =>
+      `${usd(r.keeper.quoteChangeWad)} + ${usd(r.keeper.collateralValueWad)} − ${usd(r.keeper.gasCostWad)}`,
+  ],
+  [
+    "protocol penalty income (insurance fund)",
+    (r) => usd(r.insurancePenaltyShareWad + r.auctionPenaltyWad),
+  ],
+  [
+    "  position penalty share + auction penalties",
+    (r) => `${usd(r.insurancePenaltyShareWad)} + ${usd(r.auctionPenaltyWad)}`,
+  ],
+  [
+    "auction keeper rewards paid by the fund",
+    (r) => usd(r.auctionKeeperRewardsWad),
+  ],
+  [
+    "insurance fund change",
+    (r) => usd(r.insuranceEndWad - r.insuranceStartWad),
+  ],
+  [
+    "backstop result (totalAssets end − start)",
+    (r) => usd(r.backstop.resultWad),
+  ],
+  [
+    "  bought / sold / keepers paid",
+    (r) =>
+      `${usd(r.backstop.boughtWad)} / ${usd(r.backstop.soldWad)} / ${usd(r.backstop.keeperRewardsWad)}`,
+  ],
+  [
+    "bad debt recognized / covered / deficit",
+    (r) => `${usd(r.badDebtWad)} / ${usd(r.coveredWad)} / ${usd(r.deficitWad)}`,
+  ],
+  ["waterfall imbalance", (r) => usd(r.waterfallImbalanceWad)],
+  ["index matches chain", (r) => (r.indexMatchesChain ? "yes" : "NO")],
+  ["crash wall time", (_, run) => `${run.crashSeconds.toFixed(0)} s`],
+];
+
+export function comparisonTable(runs: CrashRun[]): string {
+  const header = `| metric | ${runs.map((r) => r.pattern).join(" | ")} |`;
+  const rule = `|---|${runs.map(() => "---:").join("|")}|`;
+  const body = ROWS.map(
+    ([label, value]) =>
+      `| ${label} | ${runs.map((run) => value(run.report, run)).join(" | ")} |`,
+  );
+  return [header, rule, ...body].join("\n");
+}
+
+const frac = (wad: bigint) => pct(wad, 0);
+
+function parametersText(runs: CrashRun[]): string {
+  const p = runs[0]!.parameters;
+  const r = runs[0]!.report;
+  const auctionStep =
+    runs.find((x) => x.pattern === "dutch-auction")?.parameters
+      .auctionStepSeconds ?? p.auctionStepSeconds;
+  const factor = (bps: number) => (bps / 10_000).toFixed(2);
+  return [
+    `- Chain: anvil, 1 s blocks; the same 36-account book and 7-step crash (ETH −40%, BTC −25%, one −12% gap) in every run. After each price push the constant-product pools (0.3% fee; 1,000 WETH and 50 WBTC against $3M each at the start) are arbitraged to the oracle price in the same block.`,
+    `- Positions (every pattern): closed at the oracle price to target health ${Number((p.targetHealthWad * 100n) / WAD) / 100}, penalty ${pct(p.penaltyWad, 1)} of the closed notional, ${frac(p.keeperShareWad)} of it to the keeper, the rest to the insurance fund.`,
+    `- fixed-fee: keepers buy collateral at the oracle price − ${pct(p.collateralDiscountWad, 0)}.`,
+    `- dutch-auction: start at oracle × ${frac(p.auctionStartBufferWad)}, −${frac(WAD - p.auctionCutWad)} every ${auctionStep} s (\`AUCTION_STEP_SECONDS\`, 10 s outside the demo), floor ${frac(p.auctionFloorWad)} of the oracle (the backstop buys below it), reset after ${p.auctionResetAfterSeconds} s; target = debt + ${frac(p.auctionPenaltyWad)}; caps ${usd(p.auctionAssetCapWad)} per asset and ${usd(p.auctionGlobalCapWad)} in all; kick/reset/floor-buy reward ${usd(p.auctionTipWad)} + ${pct(p.auctionChipWad, 1)} of the target + gas × ${factor(p.auctionGasFactorBps)}, at most ${usd(p.auctionMaxRewardWad)}, paid by the insurance fund. Keepers take through the pool callback, with no capital.`,
+    `- internal: the backstop vault (${usd(r.backstop.assetsStartWad)} before the crash) buys at the oracle price − ${pct(p.backstopDiscountWad, 0)} with priority, up to ${usd(p.backstopCapWad)} per asset at the oracle price; the caller earns ${usd(p.backstopTipWad)} + gas × ${factor(p.backstopGasFactorBps)}, at most ${frac(p.backstopGainShareWad)} of the backstop's gain and ${usd(p.backstopMaxRewardWad)}. It does not sell its holdings during the run.`,
+    `- Keeper: one, \`MIN_PROFIT_QUOTE=0.5\`, \`TAKE_MIN_PROFIT_QUOTE=1\` (its default), polling every 250 ms, ${usd(r.keeper.quoteStartWad)} of working capital (used only by fixed-fee purchases).`,
+  ].join("\n");
+}
+
+const METRICS = `## What each metric means
+
+- **breached / liquidated / cleared**: accounts found liquidatable at the block of a price push; of them, those the
+  machinery acted on at or after a breach (a position close, a fixed-fee sale, a kick, a take of its lot, a backstop
+  buy); and those of which every breach ended: a later block at whose end the account is no longer liquidatable
+  (equity ≥ maintenance). In the auction pattern an account is cleared once the takes have repaid its debt (the
+  auction may run on to collect the penalty); every run also waits until no auction is live.
+- **blocks breach → first action**: from the push's block to the first action on the account at or after it.
+  **blocks breach → cleared**: from the push's block to the first block at whose end the account is no longer
+  liquidatable (checked on the chain at each block where the account's state or a price changed).
+- **execution price / oracle**: Σ quote paid ÷ Σ (amount × the oracle price read from the chain at the sale's block),
+  over fixed-fee sales, auction takes and backstop buys: 95% means sold 5% under the oracle.
+- **keeper profit**: the keeper's quote balance change + the collateral it gained, valued at the oracle price at the
+  end − the ether it spent on gas, each step's gas valued at that step's ETH oracle price. A fixed-fee keeper keeps
+  the collateral it bought, so its profit carries the fall of that collateral's price until the end of the crash.
+- **protocol penalty income**: what penalties brought the insurance fund: the fund's share of position penalties and
+  the auction penalty (each take's payment − the quote the protocol credited to the account in that transaction). **auction keeper rewards** are the fund's payments
+  for kicks, resets and backstop floor buys.
+- **backstop result**: the backstop vault's \`totalAssets()\` (idle quote + holdings at the oracle price) at the end −
+  before the crash: its mark-to-oracle gain or loss; bought / sold / keepers paid are its \`totals()\`.
+- **bad debt**: debt left on emptied accounts (recognized), the part the insurance fund paid (covered), and the rest
+  (deficit, borne by the liquidity vault).
+- **waterfall imbalance**: fund end − start − position penalty share − auction penalties + covered bad debt + auction
+  keeper rewards; zero when every movement of the fund is explained by liquidation events.
+- **index matches chain**: the index's liquidations, sales, kicks, takes, rewards, bad debt, fund balance and backstop
+  holdings and totals equal the same figures from the chain's events and contracts.
+`;
+
+export function benchmarkMarkdown(runs: CrashRun[], date: Date): string {
+  const cpus = os.cpus();
+  return [
+    "# Liquidation patterns compared",
+    "",
+    `Generated by \`npm run bench:patterns\` on ${date.toISOString().slice(0, 10)}: ${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown"}), Node.js ${process.version}.`,
+    "Each column is one run of the demo crash on a fresh system (anvil, deploy, indexer on PGlite, keeper) with both",
+    "collateral assets under that pattern (`COLLATERAL_PATTERN`). Timing-dependent figures (blocks, keeper profit,",
+    "auction prices) vary a little from run to run.",
+    "",
+    comparisonTable(runs),
+    "",
+    "## Parameters",
+    "",
+    parametersText(runs),
+    "",
+    METRICS,
+  ].join("\n");
+}
