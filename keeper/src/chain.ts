@@ -1,6 +1,7 @@
 /**
  * viem clients: one fallback transport over every RPC URL (retries with exponential backoff, then the next URL),
- * a public client for reads and a wallet client whose account has its own nonce manager.
+ * a public client for reads and a wallet client. Nonces are chosen by the sender, one broadcast at a time
+ * (`nonces.ts`).
  */
 import {
   createPublicClient,
@@ -16,7 +17,6 @@ import {
   type WalletClient,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { createNonceManager, jsonRpc } from "viem/nonce";
 
 export type Clients = {
   chain: Chain;
@@ -49,10 +49,7 @@ export function createClients(options: ClientOptions): Clients {
     ),
     { retryCount: 3, retryDelay: 250 },
   );
-  // One nonce manager per key: concurrent sends from this key never reuse a nonce.
-  const account = privateKeyToAccount(options.privateKey, {
-    nonceManager: createNonceManager({ source: jsonRpc() }),
-  });
+  const account = privateKeyToAccount(options.privateKey);
   const publicClient = createPublicClient({
     chain,
     transport,

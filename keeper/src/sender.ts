@@ -15,6 +15,7 @@ import {
 import type { Clients } from "./chain.ts";
 import { TransactionStuckError, walkCause } from "./errors.ts";
 import type { Logger } from "./logger.ts";
+import { SerialNonces } from "./nonces.ts";
 import {
   CALL_CONTRACT,
   type CallContract,
@@ -62,6 +63,12 @@ export function bumpFees(
 export function createSender(options: SenderOptions) {
   const { clients, targets, receiptTimeoutMs, logger } = options;
   const { publicClient, walletClient, account, chain } = clients;
+  const nonces = new SerialNonces(() =>
+    publicClient.getTransactionCount({
+      address: account.address,
+      blockTag: "pending",
+    }),
+  );
 
   async function findReceipt(
     hashes: readonly Hex[],
@@ -107,49 +114,37 @@ export function createSender(options: SenderOptions) {
       maxPriorityFeePerGasWei: fees.maxPriorityFeePerGasWei,
     };
 
-    // Preparing consumes a nonce from the account's nonce manager; replacements reuse it.
-    const prepared = await walletClient.prepareTransactionRequest({
-      account,
-      chain,
-      to,
-      data,
-      gas,
-      type: "eip1559",
-      maxFeePerGas: current.maxFeePerGasWei,
-      maxPriorityFeePerGas: current.maxPriorityFeePerGasWei,
-    });
-    const nonce = prepared.nonce;
-    const hashes: Hex[] = [];
+    const sendWith = (nonce: number) =>
+      walletClient.sendTransaction({
+        account,
+        chain,
+        to,
+        data,
+        gas,
+        nonce,
+        type: "eip1559",
+        maxFeePerGas: current.maxFeePerGasWei,
+        maxPriorityFeePerGas: current.maxPriorityFeePerGasWei,
+      });
+    // The first broadcast takes the next nonce (one broadcast at a time); replacements reuse it.
+    let nonce = 0;
+    const hashes: Hex[] = [
+      await nonces.withNonce(async (n) => {
+        nonce = n;
+        return sendWith(n);
+      }),
+    ];
 
     for (let attempt = 0; ; attempt++) {
-      try {
-        hashes.push(
-          await walletClient.sendTransaction({
-            account,
-            chain,
-            to,
-            data,
-            gas,
-            nonce,
-            type: "eip1559",
-            maxFeePerGas: current.maxFeePerGasWei,
-            maxPriorityFeePerGas: current.maxPriorityFeePerGasWei,
-          }),
-        );
-      } catch (error) {
-        if (hashes.length === 0) {
-          // Nothing of ours is in flight for this nonce as far as we know: let the manager hand it out again.
-          account.nonceManager?.reset({
-            address: account.address,
-            chainId: chain.id,
-            nonce,
-          });
-          throw error;
+      if (attempt > 0) {
+        try {
+          hashes.push(await sendWith(nonce));
+        } catch (error) {
+          // A replacement was refused (often: the previous attempt was just mined). Look for its receipt.
+          const receipt = await findReceipt(hashes);
+          if (receipt) return sent(receipt, hashes);
+          throw new TransactionStuckError(hashes, error);
         }
-        // A replacement was refused (often: the previous attempt was just mined). Look for its receipt.
-        const receipt = await findReceipt(hashes);
-        if (receipt) return sent(receipt, hashes);
-        throw new TransactionStuckError(hashes, error);
       }
       const hash = hashes[hashes.length - 1] as Hex;
       try {
