@@ -3,9 +3,10 @@
  * each price push the deployer (owner of the test tokens) arbitrages each pool back to the oracle price, so that
  * takers who sell lots into a pool get the market price, not a stale one.
  */
-import { type Address } from "viem";
+import { BaseError, ContractFunctionRevertedError, type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
+  backstopVaultAbi,
   constantProductPoolAbi,
   pushPriceFeedAbi,
   testnetTokenAbi,
@@ -224,4 +225,97 @@ export async function poolDeviations(
     deviation(sides.btc, d.btcFeed),
   ]);
   return { eth, btc };
+}
+
+export type BackstopSale = {
+  collateralId: bigint;
+  /** Collateral sold [token units] and quote received [wad]. */
+  sold: bigint;
+  receivedWad: bigint;
+  /** Collateral kept, and why (the vault refused a sale of even a small slice). */
+  kept: bigint;
+  keptReason?: string;
+};
+
+/** The backstop's ABI plus the pool's errors, which a refused sale bubbles up. */
+const backstopSaleAbi = [
+  ...backstopVaultAbi,
+  ...constantProductPoolAbi.filter((item) => item.type === "error"),
+];
+
+/** At most this many sale transactions per asset per step: the whole holding, then halves of what is left. */
+const MAX_SALES_PER_ASSET = 6;
+
+/**
+ * The backstop's operator (the deployer owns it) sells what the backstop holds into the pools, each sale bounded by the
+ * vault at the oracle price − 1%: the internal pattern's collateral goes back to the market instead of riding the
+ * crash on the backstop's books. A sale the vault would refuse (the pool would pay less: too large for its depth) is
+ * simulated first and halved until it passes; what cannot be sold is kept, with the reason.
+ */
+export async function sellBackstopHoldings(
+  rpcUrl: string,
+  d: Deployment,
+): Promise<BackstopSale[]> {
+  const { publicClient, wallet } = clients(rpcUrl);
+  const deployer = wallet(DEPLOYER_KEY);
+  const held = (collateralId: bigint) =>
+    publicClient.readContract({
+      address: d.backstop,
+      abi: backstopVaultAbi,
+      functionName: "held",
+      args: [collateralId],
+    });
+  const sales: BackstopSale[] = [];
+  for (const collateralId of [0n, 1n]) {
+    let left = await held(collateralId);
+    if (left === 0n) continue;
+    const sale: BackstopSale = {
+      collateralId,
+      sold: 0n,
+      receivedWad: 0n,
+      kept: 0n,
+    };
+    let slice = left;
+    for (let i = 0; i < MAX_SALES_PER_ASSET && left > 0n && slice > 0n; i++) {
+      try {
+        const { result } = await publicClient.simulateContract({
+          address: d.backstop,
+          abi: backstopSaleAbi,
+          functionName: "sellToPool",
+          args: [collateralId, slice],
+          account: deployer.account,
+        });
+        await send(publicClient, deployer, {
+          address: d.backstop,
+          abi: backstopSaleAbi,
+          functionName: "sellToPool",
+          args: [collateralId, slice],
+        });
+        sale.sold += slice;
+        sale.receivedWad += result;
+        left = await held(collateralId);
+        slice = left;
+      } catch (error) {
+        sale.keptReason = revertName(error);
+        slice /= 2n;
+      }
+    }
+    sale.kept = left;
+    if (left === 0n) delete sale.keptReason;
+    sales.push(sale);
+  }
+  return sales;
+}
+
+/** The custom error a simulation reverted with, or the error's first line. */
+function revertName(error: unknown): string {
+  if (error instanceof BaseError) {
+    const reverted = error.walk(
+      (e) => e instanceof ContractFunctionRevertedError,
+    );
+    if (reverted instanceof ContractFunctionRevertedError && reverted.data)
+      return reverted.data.errorName;
+    return error.shortMessage.split("\n")[0]!;
+  }
+  return String(error).split("\n")[0]!;
 }

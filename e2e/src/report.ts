@@ -917,6 +917,21 @@ export function formatReport(
     s.poolDeviationWad
       ? `; pools vs oracle ETH ${pct(s.poolDeviationWad.eth, 3)}, BTC ${pct(s.poolDeviationWad.btc, 3)}`
       : "";
+  const sales = (s: ScenarioResult["steps"][number]) =>
+    s.backstopSales
+      .map((x) => {
+        const asset = x.collateralId === 0n ? "WETH" : "WBTC";
+        const sold =
+          x.sold > 0n
+            ? `; backstop sold ${asset} for ${usd(x.receivedWad)}`
+            : "";
+        const kept =
+          x.kept > 0n
+            ? `; backstop kept some ${asset} (${x.keptReason ?? "unsold"})`
+            : "";
+        return sold + kept;
+      })
+      .join("");
   const lines = [
     "",
     "=== Crash report ===",
@@ -924,7 +939,7 @@ export function formatReport(
     "",
     ...scenario.steps.map(
       (s) =>
-        `step ${s.step}: ETH $${s.ethUsd} BTC $${s.btcUsd} at block ${s.block}: ${s.newlyBreached.length} new breaches, cleared in ${(s.clearedAfterMs / 1000).toFixed(1)} s${deviation(s)}`,
+        `step ${s.step}: ETH $${s.ethUsd} BTC $${s.btcUsd} at block ${s.block}: ${s.newlyBreached.length} new breaches, cleared in ${(s.clearedAfterMs / 1000).toFixed(1)} s${deviation(s)}${sales(s)}`,
     ),
     "",
     `accounts                          ${r.accounts}`,

@@ -30,6 +30,8 @@ import {
   approvePools,
   arbitrageTransactions,
   poolDeviations,
+  sellBackstopHoldings,
+  type BackstopSale,
   type Transaction,
 } from "./market.ts";
 import { sleep } from "./processes.ts";
@@ -62,6 +64,8 @@ export type StepResult = {
   clearedAfterMs: number;
   /** Each pool's spot price against the oracle at the step's block, after the arbitrage: pool / oracle − 1 [wad]. */
   poolDeviationWad?: { eth: bigint; btc: bigint };
+  /** What the backstop's operator sold into the pools once the step cleared. */
+  backstopSales: BackstopSale[];
 };
 
 /** An account found below maintenance at the block of a price step. */
@@ -397,6 +401,8 @@ export async function runCrash(
     onStep?: (s: StepResult) => void;
     /** Arbitrage the pools to each new oracle price (default true). */
     arbitrage?: boolean;
+    /** The backstop's operator sells its holdings into the pools after each step (default true). */
+    sellBackstop?: boolean;
   },
 ): Promise<ScenarioResult> {
   const { publicClient } = clients(rpcUrl);
@@ -438,13 +444,19 @@ export async function runCrash(
       stillLiquidatable = await liquidatableAt(publicClient, d, traders);
       live = await auctionsLive();
     }
+    const clearedAfterMs = Date.now() - started;
+    const backstopSales =
+      (options.sellBackstop ?? true)
+        ? await sellBackstopHoldings(rpcUrl, d)
+        : [];
     const result: StepResult = {
       step: i + 1,
       block,
       ethUsd: step.ethUsd,
       btcUsd: step.btcUsd,
       newlyBreached,
-      clearedAfterMs: Date.now() - started,
+      clearedAfterMs,
+      backstopSales,
       ...(arbitrage
         ? { poolDeviationWad: await poolDeviations(publicClient, d, block) }
         : {}),
