@@ -20,6 +20,7 @@ import {
 } from "./interfaces/IAuctionHouse.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 import {QuoteUnits} from "./libraries/QuoteUnits.sol";
+import {GasReimbursement} from "./libraries/GasReimbursement.sol";
 
 /// @title AuctionHouse
 /// @notice Dutch auctions of collateral. See `IAuctionHouse`.
@@ -199,8 +200,8 @@ contract AuctionHouse is IAuctionHouse, Owned {
         returns (uint256 amount, uint256 paidWad)
     {
         Auction memory a = _takeable(auctionId);
-        (uint256 priceWad, uint256 floorWad, bool tooOld) = _prices(a);
-        if (tooOld || priceWad < floorWad) revert NeedsReset(auctionId);
+        (uint256 priceWad, bool needsReset) = _status(a);
+        if (needsReset) revert NeedsReset(auctionId);
         if (priceWad > maxPriceWad) revert PriceLimit(priceWad, maxPriceWad);
         (amount, paidWad) = _sell(auctionId, a, priceWad, maxAmount, receiver, data);
     }
@@ -211,7 +212,7 @@ contract AuctionHouse is IAuctionHouse, Owned {
         nonReentrant
         returns (uint256 amount, uint256 floorWad, uint256 paidWad, uint256 rewardWad)
     {
-        if (msg.sender != backstop || msg.sender == address(0)) revert NotBackstop(msg.sender);
+        if (msg.sender != backstop) revert NotBackstop(msg.sender);
         Auction memory a = _takeable(auctionId);
         uint256 priceWad;
         (priceWad, floorWad,) = _prices(a);
@@ -355,14 +356,8 @@ contract AuctionHouse is IAuctionHouse, Owned {
     /// @dev tip + chip × target + gas × block.basefee × native price × factor, at most the cap, in whole quote units.
     function keeperReward(uint256 targetWad, uint32 gasUnits) public view returns (uint256) {
         KeeperRewardParams memory r = _reward;
-        uint256 rewardWad = r.tipWad + targetWad.mulWadDown(r.chipWad);
-        if (address(r.nativeOracle) != address(0)) {
-            (uint256 nativePriceWad, PriceStatus s) = r.nativeOracle.read();
-            if (isUsable(s)) {
-                // [gas] × [wei/gas] = [wei]; × [wad quote per 1e18 wei] / 1e18 = [wad quote]
-                rewardWad += (uint256(gasUnits) * block.basefee).mulWadDown(nativePriceWad) * r.gasFactorBps / 10_000;
-            }
-        }
+        uint256 rewardWad =
+            r.tipWad + targetWad.mulWadDown(r.chipWad) + GasReimbursement.wad(r.nativeOracle, gasUnits, r.gasFactorBps);
         return QuoteUnits.roundDown(WadMath.min(rewardWad, r.maxRewardWad), QUOTE_UNIT_WAD);
     }
 

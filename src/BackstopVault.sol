@@ -14,6 +14,7 @@ import {IOracle, PriceStatus, isUsable} from "./interfaces/IOracle.sol";
 import {ConstantProductPool} from "./demo/ConstantProductPool.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 import {QuoteUnits} from "./libraries/QuoteUnits.sol";
+import {GasReimbursement} from "./libraries/GasReimbursement.sol";
 
 /// @title BackstopVault
 /// @notice The protocol's own buyer of seized collateral. See `IBackstopVault`.
@@ -177,14 +178,7 @@ contract BackstopVault is IBackstopVault, ERC4626, Owned {
     /// @dev min(tip + gas × basefee × native price × factor, share of the gain, cap), rounded down to whole units.
     function keeperReward(uint256 gainWad, uint32 gasUnits) public view returns (uint256) {
         BackstopRewardParams memory r = _reward;
-        uint256 rewardWad = r.tipWad;
-        if (address(r.nativeOracle) != address(0)) {
-            (uint256 nativePriceWad, PriceStatus s) = r.nativeOracle.read();
-            if (isUsable(s)) {
-                // [gas] × [wei/gas] = [wei]; × [wad quote per 1e18 wei] / 1e18 = [wad quote]
-                rewardWad += (uint256(gasUnits) * block.basefee).mulWadDown(nativePriceWad) * r.gasFactorBps / 10_000;
-            }
-        }
+        uint256 rewardWad = r.tipWad + GasReimbursement.wad(r.nativeOracle, gasUnits, r.gasFactorBps);
         rewardWad = WadMath.min(WadMath.min(rewardWad, gainWad.mulWadDown(r.gainShareWad)), r.maxRewardWad);
         return QuoteUnits.roundDown(rewardWad, QUOTE_UNIT_WAD);
     }

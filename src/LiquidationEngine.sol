@@ -311,7 +311,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         nonReentrant
         returns (uint256 amount, uint256 salePriceWad, uint256 quotePaidWad)
     {
-        if (msg.sender != backstop || msg.sender == address(0)) revert NotBackstop(msg.sender);
+        if (msg.sender != backstop) revert NotBackstop(msg.sender);
         CollateralPattern pattern = collateralPattern[collateralId];
         if (pattern != CollateralPattern.Internal) revert WrongPattern(collateralId, pattern);
         uint256 debtWad = _sellableDebt(account);
