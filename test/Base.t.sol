@@ -99,6 +99,16 @@ abstract contract BaseTest is Test, SystemDeployer {
         protocol.trade(marketId, sizeDeltaWad, sizeDeltaWad > 0 ? type(uint256).max : 0);
     }
 
+    /// @dev `who` deposits `wethAmount` of WETH, goes long 4 ETH at the current price, the price falls to
+    /// `crashPriceWad`, and a keeper closes the position: `who` is left owing quote against its WETH.
+    function _indebtedOnWeth(address who, uint256 wethAmount, uint256 crashPriceWad) internal {
+        _depositCollateral(who, WETH_ID, wethAmount);
+        _trade(who, ETH_MARKET, 4e18);
+        _setEthPrice(crashPriceWad);
+        vm.prank(keeper);
+        engine.liquidate(who, ETH_MARKET, type(uint256).max);
+    }
+
     function _setEthPrice(uint256 priceWad) internal {
         ethFeed.push(int192(int256(priceWad)));
     }

@@ -28,11 +28,7 @@ contract AuctionHouseTest is BaseTest {
     function setUp() public override {
         super.setUp();
         engine.setCollateralPattern(WETH_ID, CollateralPattern.DutchAuction);
-        _depositCollateral(carol, WETH_ID, 3e18);
-        _trade(carol, ETH_MARKET, 4e18);
-        _setEthPrice(1_800e18);
-        vm.prank(keeper);
-        engine.liquidate(carol, ETH_MARKET, type(uint256).max);
+        _indebtedOnWeth(carol, 3e18, 1_800e18);
         assertTrue(_liquidatable(carol));
         assertLt(protocol.quoteBalance(carol), 0);
     }
@@ -303,11 +299,7 @@ contract AuctionHouseTest is BaseTest {
         // Too old but above the floor (the oracle fell faster than the curve): reset, whatever the backstop could do.
         address dave = makeAddr("dave");
         _setEthPrice(3_000e18);
-        _depositCollateral(dave, WETH_ID, 3e18);
-        _trade(dave, ETH_MARKET, 4e18);
-        _setEthPrice(1_800e18);
-        vm.prank(keeper);
-        engine.liquidate(dave, ETH_MARKET, type(uint256).max);
+        _indebtedOnWeth(dave, 3e18, 1_800e18);
         vm.prank(keeper);
         id = auctionHouse.kick(dave, WETH_ID);
         vm.warp(block.timestamp + 601);

@@ -17,11 +17,7 @@ contract BackstopVaultTest is BaseTest {
     function setUp() public override {
         super.setUp();
         engine.setCollateralPattern(WETH_ID, CollateralPattern.Internal);
-        _depositCollateral(carol, WETH_ID, 3e18);
-        _trade(carol, ETH_MARKET, 4e18);
-        _setEthPrice(1_800e18);
-        vm.prank(keeper);
-        engine.liquidate(carol, ETH_MARKET, type(uint256).max);
+        _indebtedOnWeth(carol, 3e18, 1_800e18);
         assertTrue(_liquidatable(carol));
     }
 

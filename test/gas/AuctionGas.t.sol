@@ -13,11 +13,7 @@ contract AuctionGasTest is BaseTest {
     function setUp() public override {
         super.setUp();
         engine.setCollateralPattern(WETH_ID, CollateralPattern.DutchAuction);
-        _depositCollateral(carol, WETH_ID, 3e18);
-        _trade(carol, ETH_MARKET, 4e18);
-        _setEthPrice(1_800e18);
-        vm.prank(keeper);
-        engine.liquidate(carol, ETH_MARKET, type(uint256).max);
+        _indebtedOnWeth(carol, 3e18, 1_800e18);
     }
 
     function _kick() internal {

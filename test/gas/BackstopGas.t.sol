@@ -10,11 +10,7 @@ contract BackstopGasTest is BaseTest {
 
     function setUp() public override {
         super.setUp();
-        _depositCollateral(carol, WETH_ID, 3e18);
-        _trade(carol, ETH_MARKET, 4e18);
-        _setEthPrice(1_800e18);
-        vm.prank(keeper);
-        engine.liquidate(carol, ETH_MARKET, type(uint256).max);
+        _indebtedOnWeth(carol, 3e18, 1_800e18);
     }
 
     function test_gas_absorb() public {
