@@ -109,7 +109,9 @@ abstract contract SystemDeployer {
         d.usdc.mint(owner, 5_050_000e6);
         d.usdc.approve(address(d.vault), 5_000_000e6);
         d.vault.deposit(5_000_000e6, owner);
-        d.usdc.transfer(address(d.insuranceFund), 50_000e6);
+        // The insurance fund's seed is the owner's stake (its first shares, before any penalty arrives).
+        d.usdc.approve(address(d.insuranceFund), 50_000e6);
+        d.insuranceFund.deposit(50_000e6, owner);
 
         _deployAuctions(d, owner);
         _deployBackstop(d, owner);

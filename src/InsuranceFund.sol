@@ -2,16 +2,23 @@
 pragma solidity ^0.8.24;
 
 import {ERC20} from "solmate/tokens/ERC20.sol";
+import {ERC4626} from "solmate/tokens/ERC4626.sol";
 import {SafeTransferLib} from "solmate/utils/SafeTransferLib.sol";
 import {Owned} from "solmate/auth/Owned.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
 
 /// @title InsuranceFund
-/// @notice Receives its share of every liquidation penalty as plain transfers and pays, on the engine's order (or a
-/// liquidation module's, such as the auction house paying keeper rewards), bad-debt coverage and keeper rewards.
-/// Anyone may top it up by transferring the quote asset to it.
-contract InsuranceFund is IInsuranceFund, Owned {
+/// @notice A staking vault (ERC4626) on the quote asset that insures the protocol. See `IInsuranceFund`.
+/// @dev Shares enter through `deposit`/`mint` and leave only through the cooldown (`requestWithdraw`, then
+/// `withdrawRequested`): the standard `withdraw`/`redeem` revert. Escrowed shares are held by the fund itself, so they
+/// stay in the supply and share every gain and loss until redeemed.
+contract InsuranceFund is IInsuranceFund, ERC4626, Owned {
     using SafeTransferLib for ERC20;
+
+    struct Request {
+        uint192 shares;
+        uint64 readyAt; // [unix seconds]
+    }
 
     event SpenderSet(address indexed spender, bool allowed);
 
@@ -19,16 +26,44 @@ contract InsuranceFund is IInsuranceFund, Owned {
     address public immutable engine;
     /// @notice Liquidation modules besides the engine allowed to draw on the fund.
     mapping(address => bool) public isSpender;
+    /// @notice Delay between a withdrawal request and the withdrawal [seconds].
+    uint256 public cooldownSeconds;
+    /// @notice Assets never available to stakers [quote token units].
+    uint256 public floorAssets;
+    mapping(address owner => Request) public requests;
 
-    constructor(ERC20 quote_, address engine_, address owner_) Owned(owner_) {
+    constructor(ERC20 quote_, address engine_, address owner_)
+        ERC4626(quote_, "Insurance fund stake", "IFS")
+        Owned(owner_)
+    {
         quote = quote_;
         engine = engine_;
+        cooldownSeconds = 7 days;
     }
+
+    /*//////////////////////////////////////////////////////////////
+                             CONFIGURATION
+    //////////////////////////////////////////////////////////////*/
 
     function setSpender(address spender, bool allowed) external onlyOwner {
         isSpender[spender] = allowed;
         emit SpenderSet(spender, allowed);
     }
+
+    function setCooldown(uint256 cooldownSeconds_) external onlyOwner {
+        if (cooldownSeconds_ > 365 days) revert InvalidParams("cooldown");
+        cooldownSeconds = cooldownSeconds_;
+        emit CooldownSet(cooldownSeconds_);
+    }
+
+    function setFloor(uint256 floorAssets_) external onlyOwner {
+        floorAssets = floorAssets_;
+        emit FloorSet(floorAssets_);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 COVER
+    //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IInsuranceFund
     function cover(address to, uint256 amount) external returns (uint256 paid) {
@@ -42,5 +77,78 @@ contract InsuranceFund is IInsuranceFund, Owned {
     /// @inheritdoc IInsuranceFund
     function balance() external view returns (uint256) {
         return quote.balanceOf(address(this));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               COOLDOWN
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IInsuranceFund
+    function requestWithdraw(uint256 shares) external returns (uint256 readyAt) {
+        // The escrow is this contract's own balance; `transfer` checks the caller holds the shares.
+        transfer(address(this), shares);
+        Request memory r = requests[msg.sender];
+        readyAt = block.timestamp + cooldownSeconds;
+        requests[msg.sender] = Request(uint192(r.shares + shares), uint64(readyAt));
+        emit WithdrawRequested(msg.sender, r.shares + shares, readyAt);
+    }
+
+    /// @inheritdoc IInsuranceFund
+    function cancelWithdraw() external {
+        uint256 shares = requests[msg.sender].shares;
+        if (shares == 0) revert NoRequest(msg.sender);
+        delete requests[msg.sender];
+        balanceOf[address(this)] -= shares;
+        unchecked {
+            balanceOf[msg.sender] += shares;
+        }
+        emit Transfer(address(this), msg.sender, shares);
+        emit WithdrawCancelled(msg.sender, shares);
+    }
+
+    /// @inheritdoc IInsuranceFund
+    function withdrawRequested(address receiver) external returns (uint256 assets) {
+        Request memory r = requests[msg.sender];
+        if (r.shares == 0) revert NoRequest(msg.sender);
+        if (block.timestamp < r.readyAt) revert CoolingDown(msg.sender, r.readyAt);
+        assets = convertToAssets(r.shares);
+        uint256 available = availableToStakers();
+        if (assets > available) revert BelowFloor(assets, available);
+        delete requests[msg.sender];
+        _burn(address(this), r.shares);
+        emit Withdraw(msg.sender, receiver, msg.sender, assets, r.shares);
+        quote.safeTransfer(receiver, assets);
+    }
+
+    /// @inheritdoc IInsuranceFund
+    function availableToStakers() public view returns (uint256) {
+        uint256 held = quote.balanceOf(address(this));
+        return held > floorAssets ? held - floorAssets : 0;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                ERC4626
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Everything the fund holds: the stake, every penalty share received, less what it paid out.
+    function totalAssets() public view override returns (uint256) {
+        return quote.balanceOf(address(this));
+    }
+
+    /// @dev Shares leave only through the cooldown.
+    function withdraw(uint256, address, address) public pure override returns (uint256) {
+        revert CooldownRequired();
+    }
+
+    function redeem(uint256, address, address) public pure override returns (uint256) {
+        revert CooldownRequired();
+    }
+
+    function maxWithdraw(address) public pure override returns (uint256) {
+        return 0;
+    }
+
+    function maxRedeem(address) public pure override returns (uint256) {
+        return 0;
     }
 }

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {BaseTest} from "../Base.t.sol";
+import {IInsuranceFund} from "../../src/interfaces/IInsuranceFund.sol";
+
+contract InsuranceFundTest is BaseTest {
+    address internal staker = makeAddr("staker");
+
+    function _stake(address who, uint256 amount) internal returns (uint256 shares) {
+        usdc.mint(who, amount);
+        vm.startPrank(who);
+        usdc.approve(address(insurance), amount);
+        shares = insurance.deposit(amount, who);
+        vm.stopPrank();
+    }
+
+    function test_stakersEarnPenalties() public {
+        uint256 shares = _stake(staker, 50_000e6); // half the fund
+        usdc.mint(address(insurance), 1_000e6); // a penalty share arrives
+        assertEq(insurance.convertToAssets(shares), 50_500e6);
+    }
+
+    function test_exitOnlyThroughTheCooldown() public {
+        uint256 shares = _stake(staker, 10_000e6);
+        vm.startPrank(staker);
+        vm.expectRevert(IInsuranceFund.CooldownRequired.selector);
+        insurance.redeem(shares, staker, staker);
+        vm.expectRevert(IInsuranceFund.CooldownRequired.selector);
+        insurance.withdraw(1, staker, staker);
+        assertEq(insurance.maxRedeem(staker), 0);
+
+        uint256 readyAt = insurance.requestWithdraw(shares);
+        assertEq(readyAt, block.timestamp + 7 days);
+        assertEq(insurance.balanceOf(staker), 0, "escrowed");
+        vm.expectRevert(abi.encodeWithSelector(IInsuranceFund.CoolingDown.selector, staker, readyAt));
+        insurance.withdrawRequested(staker);
+        vm.warp(readyAt);
+        uint256 assets = insurance.withdrawRequested(staker);
+        vm.stopPrank();
+        assertEq(assets, 10_000e6);
+        assertEq(usdc.balanceOf(staker), 10_000e6);
+        assertEq(insurance.balanceOf(address(insurance)), 0);
+    }
+
+    /// A staker who asks to leave just before a known loss still bears its share of it.
+    function test_lossDuringCooldownIsSharedByCoolingStakers() public {
+        uint256 shares = _stake(staker, 50_000e6); // half of 100k
+        vm.prank(staker);
+        insurance.requestWithdraw(shares);
+        // Bad debt of 20k is covered while the request cools down.
+        vm.prank(address(engine));
+        insurance.cover(address(vault), 20_000e6);
+        vm.warp(block.timestamp + 7 days);
+        vm.prank(staker);
+        uint256 assets = insurance.withdrawRequested(staker);
+        assertEq(assets, 40_000e6, "half of the loss");
+        assertEq(insurance.convertToAssets(insurance.balanceOf(address(this))), 40_000e6, "the other half");
+    }
+
+    function test_floorIsNeverAvailableToStakers_butCoversBadDebt() public {
+        uint256 shares = _stake(staker, 50_000e6);
+        insurance.setFloor(80_000e6);
+        assertEq(insurance.availableToStakers(), 20_000e6);
+        vm.prank(staker);
+        insurance.requestWithdraw(shares);
+        vm.warp(block.timestamp + 7 days);
+        vm.prank(staker);
+        vm.expectRevert(abi.encodeWithSelector(IInsuranceFund.BelowFloor.selector, 50_000e6, 20_000e6));
+        insurance.withdrawRequested(staker);
+        // Coverage is not bound by the floor.
+        vm.prank(address(engine));
+        assertEq(insurance.cover(address(vault), 95_000e6), 95_000e6);
+    }
+
+    function test_cancelReturnsTheShares_andANewRequestRestartsTheClock() public {
+        uint256 shares = _stake(staker, 10_000e6);
+        vm.startPrank(staker);
+        insurance.requestWithdraw(shares / 2);
+        vm.warp(block.timestamp + 6 days);
+        uint256 readyAt = insurance.requestWithdraw(shares / 2);
+        assertEq(readyAt, block.timestamp + 7 days);
+        (uint192 escrowed,) = insurance.requests(staker);
+        assertEq(escrowed, shares);
+        insurance.cancelWithdraw();
+        assertEq(insurance.balanceOf(staker), shares);
+        vm.expectRevert(abi.encodeWithSelector(IInsuranceFund.NoRequest.selector, staker));
+        insurance.cancelWithdraw();
+        vm.stopPrank();
+    }
+
+    function test_onlyEngineAndSpendersCover_andOwnerConfigures() public {
+        vm.prank(staker);
+        vm.expectRevert(abi.encodeWithSelector(IInsuranceFund.NotEngine.selector, staker));
+        insurance.cover(staker, 1);
+        vm.prank(staker);
+        vm.expectRevert("UNAUTHORIZED");
+        insurance.setFloor(1);
+        vm.expectRevert(abi.encodeWithSelector(IInsuranceFund.InvalidParams.selector, "cooldown"));
+        insurance.setCooldown(366 days);
+    }
+
+    /// Whatever the gains and losses in between, no staker redeems more than its share of what the fund holds.
+    function testFuzz_cooldownPaysTheShareNow(uint256 stake, uint256 gain, uint256 loss) public {
+        stake = bound(stake, 1e6, 1_000_000e6);
+        gain = bound(gain, 0, 100_000e6);
+        uint256 shares = _stake(staker, stake);
+        vm.prank(staker);
+        insurance.requestWithdraw(shares);
+        usdc.mint(address(insurance), gain);
+        loss = bound(loss, 0, insurance.balance());
+        vm.prank(address(engine));
+        insurance.cover(address(vault), loss);
+        uint256 balanceBefore = insurance.balance();
+        uint256 supplyBefore = insurance.totalSupply();
+        vm.warp(block.timestamp + 7 days);
+        vm.prank(staker);
+        uint256 assets = insurance.withdrawRequested(staker);
+        // Exactly its pro-rata share of what the fund holds now, rounded down...
+        assertEq(assets, balanceBefore * shares / supplyBefore);
+        // ...so the stakers who stay never see their share price fall.
+        assertGe(insurance.balance() * supplyBefore, balanceBefore * insurance.totalSupply());
+    }
+}
