@@ -72,6 +72,7 @@ contract Deploy is Script, SystemDeployer {
         vm.serializeAddress(o, "wbtcPool", address(d.wbtcPool));
         vm.serializeAddress(o, "takeCallee", address(d.takeCallee));
         vm.serializeAddress(o, "backstop", address(d.backstop));
+        vm.serializeAddress(o, "waterfall", address(d.waterfall));
         address[] memory feeds = new address[](2);
         feeds[0] = address(d.ethFeed);
         feeds[1] = address(d.btcFeed);

@@ -19,6 +19,9 @@ import {ConstantProductPool} from "../src/demo/ConstantProductPool.sol";
 import {PoolTakeCallee} from "../src/periphery/PoolTakeCallee.sol";
 import {BackstopVault} from "../src/BackstopVault.sol";
 import {BackstopRewardParams} from "../src/interfaces/IBackstopVault.sol";
+import {SolvencyWaterfall} from "../src/SolvencyWaterfall.sol";
+import {IInsuranceFund} from "../src/interfaces/IInsuranceFund.sol";
+import {BondAuctionParams} from "../src/interfaces/ISolvencyWaterfall.sol";
 
 /// @notice The system with its demo parameters, deployed by the same code in the deploy script and in the tests.
 /// Every call is made by the inheriting contract (the broadcasting key in the script, the test contract in tests).
@@ -39,6 +42,7 @@ abstract contract SystemDeployer {
         ConstantProductPool wbtcPool;
         PoolTakeCallee takeCallee;
         BackstopVault backstop;
+        SolvencyWaterfall waterfall;
     }
 
     /// @notice The deployment itself, shared with the tests so they run against the demo parameters.
@@ -72,8 +76,8 @@ abstract contract SystemDeployer {
             })
         );
         d.insuranceFund = new InsuranceFund(ERC20(address(d.usdc)), address(d.engine), owner);
-        d.engine.setInsuranceFund(address(d.insuranceFund));
         d.protocol.setEngine(address(d.engine));
+        _deployWaterfall(d, owner);
 
         d.protocol.listCollateral(address(d.weth), d.ethFeed, 0.8e18, 20_000e18);
         d.protocol.listCollateral(address(d.wbtc), d.btcFeed, 0.75e18, 1_000e8);
@@ -117,12 +121,38 @@ abstract contract SystemDeployer {
         _deployBackstop(d, owner);
     }
 
+    /// @notice The solvency waterfall: the insurance fund pays first; a deficit of $100 or more goes to a bond series
+    /// priced from 0.98 down to 0.85 per unit of face over 60 s, then 30 s at the floor (short, for a local chain; a
+    /// production deployment would use hours), maturing in 30 days. A fifth of every trade fee is revenue too.
+    function _deployWaterfall(Deployment memory d, address owner) internal {
+        d.waterfall = new SolvencyWaterfall(
+            ERC20(address(d.usdc)),
+            IInsuranceFund(address(d.insuranceFund)),
+            owner,
+            BondAuctionParams({
+                startPriceWad: 0.98e18,
+                floorPriceWad: 0.85e18,
+                decaySeconds: 60,
+                floorSeconds: 30,
+                maturitySeconds: 30 days,
+                minSeriesUnits: 100e6
+            })
+        );
+        d.waterfall.setEngine(address(d.engine), true);
+        d.engine.setWaterfall(address(d.waterfall));
+        d.insuranceFund.setSpender(address(d.waterfall), true);
+        d.insuranceFund.setWaterfall(d.waterfall);
+        d.vault.setWaterfall(address(d.waterfall));
+        d.protocol.setFeeShare(address(d.waterfall), 2_000);
+    }
+
     /// @notice The Dutch-auction pattern: the auction house, its curve, and pools a keeper without capital sells into.
     function _deployAuctions(Deployment memory d, address owner) internal {
         d.auctionHouse = new AuctionHouse(d.protocol, d.engine, owner);
         d.protocol.setLiquidator(address(d.auctionHouse), true);
         d.insuranceFund.setSpender(address(d.auctionHouse), true);
         d.auctionHouse.setInsuranceFund(address(d.insuranceFund));
+        d.auctionHouse.setWaterfall(address(d.waterfall));
         // −1% every 10 s from 110% of the oracle price; reset after 10 minutes or below 85% of the oracle price.
         d.curve = new StairstepExponentialDecrease(0.99e18, 10);
         AuctionParams memory p = AuctionParams({

@@ -43,7 +43,10 @@ contract AuctionHouse is IAuctionHouse, Owned {
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
+    /// @notice Pays keepers' kick and reset rewards.
     address public insuranceFund;
+    /// @notice Receives the auctions' penalties as revenue (bondholders first, then the insurance fund).
+    address public waterfall;
     /// @notice The backstop vault, the only buyer of a lot below its floor.
     address public backstop;
     /// @notice Cap on the target in auction across all assets [wad].
@@ -116,6 +119,11 @@ contract AuctionHouse is IAuctionHouse, Owned {
     function setInsuranceFund(address insuranceFund_) external onlyOwner {
         if (insuranceFund_ == address(0)) revert InvalidParams("insurance fund");
         insuranceFund = insuranceFund_;
+    }
+
+    function setWaterfall(address waterfall_) external onlyOwner {
+        if (waterfall_ == address(0)) revert InvalidParams("waterfall");
+        waterfall = waterfall_;
     }
 
     function setBackstop(address backstop_) external onlyOwner {
@@ -282,9 +290,9 @@ contract AuctionHouse is IAuctionHouse, Owned {
         }
     }
 
-    /// @dev Proceeds repay the account's debt first, then the penalty (to the insurance fund); any excess belongs to
-    /// the account (its debt was repaid by other means during the auction). The taker pays each recipient directly:
-    /// the protocol pulls the account's part, and the fund's part goes straight to the fund.
+    /// @dev Proceeds repay the account's debt first, then the penalty (revenue, to the solvency waterfall); any excess
+    /// belongs to the account (its debt was repaid by other means during the auction). The taker pays each recipient
+    /// directly: the protocol pulls the account's part, and the penalty goes straight to the waterfall.
     function _distribute(uint256 auctionId, Auction memory a, uint256 paidWad) internal {
         uint256 debtWad = WadMath.negativePart(PROTOCOL.quoteBalance(a.account));
         uint256 toDebtWad = WadMath.min(paidWad, debtWad);
@@ -294,7 +302,7 @@ contract AuctionHouse is IAuctionHouse, Owned {
         if (toFundWad != 0) {
             a.penaltyLeftWad -= uint128(toFundWad);
             _auctions[auctionId].penaltyLeftWad = a.penaltyLeftWad;
-            QUOTE.safeTransferFrom(msg.sender, insuranceFund, toFundWad / QUOTE_UNIT_WAD);
+            QUOTE.safeTransferFrom(msg.sender, waterfall, toFundWad / QUOTE_UNIT_WAD);
         }
     }
 

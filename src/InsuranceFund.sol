@@ -6,6 +6,7 @@ import {ERC4626} from "solmate/tokens/ERC4626.sol";
 import {SafeTransferLib} from "solmate/utils/SafeTransferLib.sol";
 import {Owned} from "solmate/auth/Owned.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
+import {ISolvencyWaterfall} from "./interfaces/ISolvencyWaterfall.sol";
 
 /// @title InsuranceFund
 /// @notice A staking vault (ERC4626) on the quote asset that insures the protocol. See `IInsuranceFund`.
@@ -21,6 +22,7 @@ contract InsuranceFund is IInsuranceFund, ERC4626, Owned {
     }
 
     event SpenderSet(address indexed spender, bool allowed);
+    event WaterfallSet(address indexed waterfall);
 
     ERC20 public immutable quote;
     address public immutable engine;
@@ -31,6 +33,8 @@ contract InsuranceFund is IInsuranceFund, ERC4626, Owned {
     /// @notice Assets never available to stakers [quote token units].
     uint256 public floorAssets;
     mapping(address owner => Request) public requests;
+    /// @notice Where revenue lands before it reaches the fund (after any bondholders).
+    ISolvencyWaterfall public waterfall;
 
     constructor(ERC20 quote_, address engine_, address owner_)
         ERC4626(quote_, "Insurance fund stake", "IFS")
@@ -48,6 +52,11 @@ contract InsuranceFund is IInsuranceFund, ERC4626, Owned {
     function setSpender(address spender, bool allowed) external onlyOwner {
         isSpender[spender] = allowed;
         emit SpenderSet(spender, allowed);
+    }
+
+    function setWaterfall(ISolvencyWaterfall waterfall_) external onlyOwner {
+        waterfall = waterfall_;
+        emit WaterfallSet(address(waterfall_));
     }
 
     function setCooldown(uint256 cooldownSeconds_) external onlyOwner {
@@ -111,6 +120,8 @@ contract InsuranceFund is IInsuranceFund, ERC4626, Owned {
         Request memory r = requests[msg.sender];
         if (r.shares == 0) revert NoRequest(msg.sender);
         if (block.timestamp < r.readyAt) revert CoolingDown(msg.sender, r.readyAt);
+        // Revenue owed to the fund counts in the price; collect it before paying out.
+        if (address(waterfall) != address(0)) waterfall.route();
         assets = convertToAssets(r.shares);
         uint256 available = availableToStakers();
         if (assets > available) revert BelowFloor(assets, available);
@@ -130,9 +141,11 @@ contract InsuranceFund is IInsuranceFund, ERC4626, Owned {
                                 ERC4626
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Everything the fund holds: the stake, every penalty share received, less what it paid out.
+    /// @notice Everything the fund holds (the stake, every revenue share received, less what it paid out), plus the
+    /// revenue the waterfall holds for it, so that a stake entering just before that revenue is routed gains nothing.
     function totalAssets() public view override returns (uint256) {
-        return quote.balanceOf(address(this));
+        uint256 pending = address(waterfall) == address(0) ? 0 : waterfall.pendingForFund();
+        return quote.balanceOf(address(this)) + pending;
     }
 
     /// @dev Shares leave only through the cooldown.

@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {Owned} from "solmate/auth/Owned.sol";
 import {ILiquidatable} from "./interfaces/ILiquidatable.sol";
 import {ILiquidationEngine, LiquidationParams, CollateralPattern} from "./interfaces/ILiquidationEngine.sol";
-import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
+import {ISolvencyWaterfall} from "./interfaces/ISolvencyWaterfall.sol";
 import {IBackstopVault} from "./interfaces/IBackstopVault.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 import {QuoteUnits} from "./libraries/QuoteUnits.sol";
@@ -52,7 +52,8 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     //////////////////////////////////////////////////////////////*/
 
     LiquidationParams internal _params;
-    address public insuranceFund;
+    /// @inheritdoc ILiquidationEngine
+    address public waterfall;
     /// @inheritdoc ILiquidationEngine
     mapping(uint256 collateralId => CollateralPattern) public collateralPattern;
     /// @inheritdoc ILiquidationEngine
@@ -107,9 +108,9 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         emit CollateralPatternSet(collateralId, pattern);
     }
 
-    function setInsuranceFund(address insuranceFund_) external onlyOwner {
-        if (insuranceFund_ == address(0)) revert InvalidParams("insurance fund");
-        insuranceFund = insuranceFund_;
+    function setWaterfall(address waterfall_) external onlyOwner {
+        if (waterfall_ == address(0)) revert InvalidParams("waterfall");
+        waterfall = waterfall_;
     }
 
     /// @notice Sets the backstop vault and its discount, which must be positive and not exceed the keepers' fixed
@@ -165,8 +166,9 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
             _penalty(p, plan);
         }
         closedSizeWad = plan.sizeWad > 0 ? -plan.closeSizeWad.toInt() : plan.closeSizeWad.toInt();
-        address fund = insuranceFund;
-        if (fund == address(0)) revert InvalidParams("insurance fund not set");
+        // The penalty's insurance share is revenue: the waterfall repays bondholders with it, then the fund.
+        address fund = waterfall;
+        if (fund == address(0)) revert InvalidParams("waterfall not set");
 
         (uint256 closedNotionalWad, int256 equityAfterWad, uint256 maintenanceAfterWad) = PROTOCOL.liquidatePosition(
             account,
@@ -400,11 +402,13 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         if (PROTOCOL.auctionLots(account) == 0) _settleBadDebt(account);
     }
 
-    /// @dev Waterfall: the account's own collateral is already gone; the insurance fund pays the vault what it can,
-    /// and the rest is recorded as deficit, borne by the vault's depositors.
+    /// @dev The account's own collateral is already gone; the waterfall takes the rest (insurance fund, then bonds,
+    /// then socialization). Debts are whole quote units, so the division is exact.
     function _settleBadDebt(address account) internal returns (uint256 badDebtWad) {
         badDebtWad = PROTOCOL.writeOffBadDebt(account);
-        uint256 paid = IInsuranceFund(insuranceFund).cover(PROTOCOL.liquidityVault(), badDebtWad / QUOTE_UNIT_WAD);
+        (uint256 paid,,) = ISolvencyWaterfall(waterfall).absorbBadDebt(
+            PROTOCOL.liquidityVault(), account, badDebtWad / QUOTE_UNIT_WAD
+        );
         uint256 coveredWad = paid * QUOTE_UNIT_WAD;
         uint256 deficitWad = badDebtWad - coveredWad;
         totalBadDebtWad += badDebtWad;

@@ -5,7 +5,9 @@ import {ERC20} from "solmate/tokens/ERC20.sol";
 import {ERC4626} from "solmate/tokens/ERC4626.sol";
 import {SafeTransferLib} from "solmate/utils/SafeTransferLib.sol";
 import {Owned} from "solmate/auth/Owned.sol";
+import {FixedPointMathLib} from "solmate/utils/FixedPointMathLib.sol";
 import {QuoteUnits} from "./libraries/QuoteUnits.sol";
+import {IDeficitVault} from "./interfaces/IDeficitVault.sol";
 
 interface IVaultProtocol {
     function vaultReceivable() external view returns (uint256);
@@ -19,13 +21,23 @@ interface IVaultProtocol {
 /// @dev A reserve of idle tokens, a share of the protocol's open-interest notional, cannot be withdrawn by depositors:
 /// the protocol draws on it to pay traders' gains and to lend the liquidation penalties of indebted accounts, so
 /// that depositors running for the exit cannot block liquidations.
-contract LiquidityVault is ERC4626, Owned {
+/// A deficit the insurance fund could not pay is carried as a receivable from the solvency waterfall while bonds are
+/// on sale for it (`IDeficitVault`): deposits wait until it is settled (a newcomer neither pays for a loss recorded
+/// before it joined nor takes the bond proceeds owed to those who bore it), and exits are priced without it.
+contract LiquidityVault is ERC4626, Owned, IDeficitVault {
     using SafeTransferLib for ERC20;
+    using FixedPointMathLib for uint256;
 
     error NotProtocol(address caller);
     error ProtocolAlreadySet();
     error InsufficientIdle(uint256 requested, uint256 available);
     error InvalidReserve(uint256 reserveBps);
+    error NotWaterfall(address caller);
+    error DeficitOpen(uint256 deficitReceivable);
+
+    event WaterfallSet(address indexed waterfall);
+    /// @notice The deficit owed by the waterfall changed: `delta` > 0 recorded, < 0 repaid or socialized.
+    event DeficitUpdated(int256 delta, uint256 deficitReceivable, bool socialized);
 
     event ProtocolSet(address indexed protocol);
     event Drawn(address indexed to, uint256 amount);
@@ -39,6 +51,10 @@ contract LiquidityVault is ERC4626, Owned {
 
     /// @notice The margin protocol allowed to draw from the vault to pay traders.
     address public protocol;
+    /// @notice The solvency waterfall allowed to book, repay and socialize deficits.
+    address public waterfall;
+    /// @inheritdoc IDeficitVault
+    uint256 public deficitReceivable;
 
     constructor(ERC20 quote_, address owner_, uint256 reserveBps_)
         ERC4626(quote_, "Liquidity Vault Share", "LVS")
@@ -55,6 +71,34 @@ contract LiquidityVault is ERC4626, Owned {
         emit ProtocolSet(protocol_);
     }
 
+    function setWaterfall(address waterfall_) external onlyOwner {
+        waterfall = waterfall_;
+        emit WaterfallSet(waterfall_);
+    }
+
+    modifier onlyWaterfall() {
+        if (msg.sender != waterfall) revert NotWaterfall(msg.sender);
+        _;
+    }
+
+    /// @inheritdoc IDeficitVault
+    function recordDeficit(uint256 amount) external onlyWaterfall {
+        deficitReceivable += amount;
+        emit DeficitUpdated(int256(amount), deficitReceivable, false);
+    }
+
+    /// @inheritdoc IDeficitVault
+    function deficitRepaid(uint256 amount) external onlyWaterfall {
+        deficitReceivable -= amount;
+        emit DeficitUpdated(-int256(amount), deficitReceivable, false);
+    }
+
+    /// @inheritdoc IDeficitVault
+    function socializeDeficit(uint256 amount) external onlyWaterfall {
+        deficitReceivable -= amount;
+        emit DeficitUpdated(-int256(amount), deficitReceivable, true);
+    }
+
     /// @notice Pays `amount` [quote token units] of idle tokens, reserve included, to the protocol.
     function draw(uint256 amount) external {
         if (msg.sender != protocol) revert NotProtocol(msg.sender);
@@ -64,10 +108,50 @@ contract LiquidityVault is ERC4626, Owned {
         emit Drawn(msg.sender, amount);
     }
 
-    /// @notice Idle tokens plus the receivable from indebted accounts [quote token units, rounded down].
+    /// @notice Idle tokens plus the receivable from indebted accounts and the deficit owed by the waterfall [quote
+    /// token units, rounded down].
     function totalAssets() public view override returns (uint256) {
+        return exitAssets() + deficitReceivable;
+    }
+
+    /// @notice What exits are priced on: total assets without the deficit still on sale as bonds [quote units].
+    function exitAssets() public view returns (uint256) {
         uint256 receivableWad = protocol == address(0) ? 0 : IVaultProtocol(protocol).vaultReceivable();
         return asset.balanceOf(address(this)) + receivableWad / QUOTE_UNIT_WAD;
+    }
+
+    /// @dev Entries wait while a deficit is open; `deposit` and `mint` revert through these.
+    function previewDeposit(uint256 assets) public view override returns (uint256) {
+        _revertIfDeficitOpen();
+        return super.previewDeposit(assets);
+    }
+
+    function previewMint(uint256 shares) public view override returns (uint256) {
+        _revertIfDeficitOpen();
+        return super.previewMint(shares);
+    }
+
+    function maxDeposit(address) public view override returns (uint256) {
+        return deficitReceivable == 0 ? type(uint256).max : 0;
+    }
+
+    function maxMint(address) public view override returns (uint256) {
+        return deficitReceivable == 0 ? type(uint256).max : 0;
+    }
+
+    /// @dev Exits are priced on `exitAssets` (rounded against the leaver, as in ERC4626).
+    function previewWithdraw(uint256 assets) public view override returns (uint256) {
+        uint256 supply = totalSupply;
+        return supply == 0 ? assets : assets.mulDivUp(supply, exitAssets());
+    }
+
+    function previewRedeem(uint256 shares) public view override returns (uint256) {
+        uint256 supply = totalSupply;
+        return supply == 0 ? shares : shares.mulDivDown(exitAssets(), supply);
+    }
+
+    function _revertIfDeficitOpen() internal view {
+        if (deficitReceivable != 0) revert DeficitOpen(deficitReceivable);
     }
 
     /// @notice Idle tokens kept back from depositors [quote token units, rounded up].
@@ -85,13 +169,15 @@ contract LiquidityVault is ERC4626, Owned {
     }
 
     function maxWithdraw(address owner_) public view override returns (uint256) {
-        uint256 assets = convertToAssets(balanceOf[owner_]);
+        uint256 assets = previewRedeem(balanceOf[owner_]);
         uint256 available = withdrawable();
         return assets < available ? assets : available;
     }
 
     function maxRedeem(address owner_) public view override returns (uint256) {
-        return convertToShares(maxWithdraw(owner_));
+        uint256 supply = totalSupply;
+        uint256 assets = maxWithdraw(owner_);
+        return supply == 0 ? assets : assets.mulDivDown(supply, exitAssets());
     }
 
     /// @dev Only idle tokens above the reserve can leave; the receivable is paid in as debts are repaid.

@@ -74,6 +74,12 @@ contract MarginProtocol is IMarginProtocol, Owned {
     mapping(address => uint256) public auctionLots;
     /// @notice Sum of all negative quote balances: what accounts owe the vault [wad].
     uint256 public vaultReceivable;
+    /// @notice Receives the insurance share of trade fees (the solvency waterfall: bondholders, then the fund).
+    address public feeRecipient;
+    /// @notice The share of every trade fee that goes to `feeRecipient` instead of the vault [bps].
+    uint16 public feeShareBps;
+    /// @notice Fee shares accrued and not yet swept to `feeRecipient` [wad, whole quote units]; held by this contract.
+    uint256 public feesOwedWad;
 
     /// @inheritdoc IMarginProtocol
     uint256 public marketCount;
@@ -136,6 +142,24 @@ contract MarginProtocol is IMarginProtocol, Owned {
     function setLiquidator(address liquidator, bool allowed) external onlyOwner {
         isLiquidator[liquidator] = allowed;
         emit LiquidatorSet(liquidator, allowed);
+    }
+
+    /// @notice Sends `shareBps` (at most half) of every trade fee to `recipient`, accrued per trade and paid by
+    /// `sweepFees`; the rest stays the vault's.
+    function setFeeShare(address recipient, uint16 shareBps) external onlyOwner {
+        if (shareBps > BPS / 2 || (shareBps != 0 && recipient == address(0))) revert InvalidParams("fee share");
+        feeRecipient = recipient;
+        feeShareBps = shareBps;
+        emit FeeShareSet(recipient, shareBps);
+    }
+
+    /// @notice Pays the fee shares accrued to `feeRecipient` (anyone may call).
+    function sweepFees() external nonReentrant returns (uint256 amountWad) {
+        amountWad = feesOwedWad;
+        if (amountWad == 0) revert ZeroAmount();
+        feesOwedWad = 0;
+        QUOTE.safeTransfer(feeRecipient, QuoteUnits.toUnitsExact(amountWad, QUOTE_UNIT_WAD));
+        emit FeesSwept(feeRecipient, amountWad);
     }
 
     function setGuardian(address guardian_) external onlyOwner {
@@ -319,8 +343,9 @@ contract MarginProtocol is IMarginProtocol, Owned {
         uint256 feeWad = QuoteUnits.roundUp(
             sizeDeltaWad.abs().mulWadUp(priceWad).mulWadUp(params.tradeFeeBps * BPS_WAD), QUOTE_UNIT_WAD
         );
-        int256 vaultDeltaWad = QuoteUnits.roundFloor(realizedPnlWad, QUOTE_UNIT_WAD) - feeWad.toInt();
-        int256 balanceWad = _updateQuote(account, vaultDeltaWad, 0);
+        int256 pnlWad = QuoteUnits.roundFloor(realizedPnlWad, QUOTE_UNIT_WAD);
+        uint256 shareWad = _feeShare(account, feeWad, pnlWad);
+        int256 balanceWad = _updateQuote(account, pnlWad - (feeWad - shareWad).toInt(), -shareWad.toInt());
         emit PositionUpdated(
             account,
             marketId,
@@ -739,6 +764,16 @@ contract MarginProtocol is IMarginProtocol, Owned {
         if (longWad > oi.longWad && longWad > cap) revert OpenInterestCapExceeded(marketId, longWad, cap);
         if (shortWad > oi.shortWad && shortWad > cap) revert OpenInterestCapExceeded(marketId, shortWad, cap);
         openInterests[marketId] = OpenInterest(uint128(longWad), uint128(shortWad));
+    }
+
+    /// @dev The insurance share of a trade fee [wad, whole units, rounded down]. It leaves the vault's books and waits
+    /// here for `sweepFees`, so it is taken only from an account that stays solvent after the trade: an indebted one's
+    /// whole fee is the vault's receivable, never cash the vault would have to lend.
+    function _feeShare(address account, uint256 feeWad, int256 pnlWad) internal returns (uint256 shareWad) {
+        uint256 shareBps = feeShareBps;
+        if (shareBps == 0 || accounts[account].quoteWad + pnlWad < feeWad.toInt()) return 0;
+        shareWad = QuoteUnits.roundDown(feeWad * shareBps / BPS, QUOTE_UNIT_WAD);
+        if (shareWad != 0) feesOwedWad += shareWad;
     }
 
     /// @dev Applies two changes to an account's quote balance [wad, whole units]: `vaultDeltaWad` is value exchanged

@@ -13,6 +13,7 @@ import {Health} from "../src/interfaces/IMarginProtocol.sol";
 import {AuctionHouse} from "../src/AuctionHouse.sol";
 import {ConstantProductPool} from "../src/demo/ConstantProductPool.sol";
 import {PoolTakeCallee} from "../src/periphery/PoolTakeCallee.sol";
+import {SolvencyWaterfall} from "../src/SolvencyWaterfall.sol";
 import {BackstopVault} from "../src/BackstopVault.sol";
 
 /// @notice The demo system deployed with this contract as owner and price pusher, plus bounded-input helpers.
@@ -36,6 +37,7 @@ abstract contract BaseTest is Test, SystemDeployer {
     ConstantProductPool internal wethPool;
     PoolTakeCallee internal takeCallee;
     BackstopVault internal backstop;
+    SolvencyWaterfall internal waterfall;
 
     address internal alice = makeAddr("alice");
     address internal bob = makeAddr("bob");
@@ -58,6 +60,7 @@ abstract contract BaseTest is Test, SystemDeployer {
         wethPool = d.wethPool;
         takeCallee = d.takeCallee;
         backstop = d.backstop;
+        waterfall = d.waterfall;
         // Unit tests move prices freely; the feed guards (grace period, volatility flag) have their own tests.
         ethFeed.setGuards(0, 0, 0);
         btcFeed.setGuards(0, 0, 0);

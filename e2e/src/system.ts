@@ -87,6 +87,10 @@ export async function startSystem(options: SystemOptions): Promise<System> {
         String(options.blockTimeSeconds),
         "--accounts",
         "10",
+        // The deployment is one burst of ~60 transactions (~40M gas). On anvil's default 30M-gas blocks the
+        // transactions that spill over a full block are dropped from its pool and the deploy waits forever.
+        "--gas-limit",
+        "100000000",
       ],
       { cwd: ROOT, logDir },
     );

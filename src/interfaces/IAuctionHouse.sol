@@ -23,7 +23,7 @@ struct AuctionAsset {
 
 /// @notice Keeper reward on a kick, a reset or a backstop floor buy (which replaces a reset), so that I > C_gas + ε: a flat tip, a chip of the target, and the
 /// gas the action is known to use × block.basefee × the native asset's price × a factor, within a cap.
-/// Paid by the insurance fund, which the auction's penalty replenishes.
+/// Paid by the insurance fund, which the auctions' penalties replenish (through the solvency waterfall, after any bondholders).
 struct KeeperRewardParams {
     IOracle nativeOracle; // price of the gas asset in quote [wad]; an unusable price values gas at 0
     uint16 gasFactorBps; // [bps]
@@ -48,7 +48,7 @@ struct Auction {
 
 /// @notice Called back by `take` when it is given data: the collateral has been sent to the callee, and the caller of
 /// `take` must hold `owedWad` of the quote asset when the callback returns, approved to both the margin protocol (which
-/// pulls the account's part) and the auction house (which sends the penalty's part straight to the insurance fund).
+/// pulls the account's part) and the auction house (which sends the penalty's part straight to the solvency waterfall, as revenue).
 interface IAuctionTakeCallee {
     function onAuctionTake(address taker, uint256 collateralAmount, uint256 owedWad, bytes calldata data) external;
 }
@@ -58,7 +58,7 @@ interface IAuctionTakeCallee {
 /// protocol only through `ILiquidatable`). `kick` seizes a lot with a target of debt plus penalty; the price starts
 /// above the oracle price and decays along a pluggable curve; `take` buys at the current price, never above the
 /// taker's limit and never below the floor (an auction past its floor or age must be reset by `redo`); proceeds repay
-/// the account's debt, then the penalty funds the insurance fund; what is unsold returns to the account. Debt under
+/// the account's debt, then the penalty is revenue for the waterfall (bondholders, then the insurance fund); what is unsold returns to the account. Debt under
 /// auction is capped per asset and globally (MakerDAO's Hole and hole).
 interface IAuctionHouse {
     /*//////////////////////////////////////////////////////////////
@@ -130,7 +130,7 @@ interface IAuctionHouse {
     /// @notice Buys up to `maxAmount` of the lot at the current price, paying at most `maxPriceWad` per whole token.
     /// The collateral goes to `receiver`; with `data`, `receiver` is called back before payment is pulled from the
     /// caller, who approves the protocol (the account's part) and the auction house (the penalty's part, sent to the
-    /// insurance fund). A take never leaves less than the dust minimum of target unraised, nor a lot worth less than it.
+    /// solvency waterfall, as revenue). A take never leaves less than the dust minimum of target unraised, nor a lot worth less than it.
     function take(uint256 auctionId, uint256 maxAmount, uint256 maxPriceWad, address receiver, bytes calldata data)
         external
         returns (uint256 amount, uint256 paidWad);

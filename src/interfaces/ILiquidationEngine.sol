@@ -27,8 +27,8 @@ enum CollateralPattern {
 /// @notice Fixed-fee liquidation of accounts below maintenance margin, reaching the protocol only through
 /// `ILiquidatable`. Positions close at the oracle price with a penalty on the closed notional, partially when a slice
 /// restores health to the target; debt left after the positions are closed is covered by selling the account's
-/// collateral to the keeper at a discount; debt left once nothing remains is written off, covered by the insurance
-/// fund, and what the fund cannot cover is recorded as deficit.
+/// collateral to the keeper at a discount; debt left once nothing remains is written off and handed to the solvency
+/// waterfall (`ISolvencyWaterfall`): the insurance fund, then solvency bonds, then socialization.
 interface ILiquidationEngine {
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
@@ -115,8 +115,8 @@ interface ILiquidationEngine {
         external
         returns (uint256 amount, uint256 salePriceWad, uint256 quotePaidWad);
 
-    /// @notice Writes off the debt of an account with no positions and no collateral, covering it from the insurance
-    /// fund and recording the rest as deficit. Called by `liquidate`, `buyCollateral` and `sellToBackstop` when they
+    /// @notice Writes off the debt of an account with no positions and no collateral and hands it to the solvency
+    /// waterfall (insurance fund, then bonds, then socialization). Called by `liquidate`, `buyCollateral` and `sellToBackstop` when they
     /// empty an account, and by the auction house when an auction ends with nothing left.
     function settleBadDebt(address account) external returns (uint256 badDebtWad);
 
@@ -131,14 +131,16 @@ interface ILiquidationEngine {
 
     /// @notice Chooses the pattern of a collateral asset; the owner.
     function setCollateralPattern(uint256 collateralId, CollateralPattern pattern) external;
-    function insuranceFund() external view returns (address);
+    /// @notice The solvency waterfall: it receives the penalties' insurance share and takes every bad debt.
+    function waterfall() external view returns (address);
 
     /// @notice The backstop vault of the internal pattern and its discount on the oracle price [wad].
     function backstop() external view returns (address);
     function backstopDiscountWad() external view returns (uint64);
     function params() external view returns (LiquidationParams memory);
 
-    /// @notice Bad debt recorded in total and the part the insurance fund could not cover [wad].
+    /// @notice Bad debt recorded in total and the part the insurance fund could not cover (raised by bonds or
+    /// socialized, see the waterfall) [wad].
     function totalBadDebtWad() external view returns (uint256);
     function totalDeficitWad() external view returns (uint256);
 

@@ -130,6 +130,9 @@ interface IMarginProtocol is ILiquidatable {
     event BadDebtWrittenOff(address indexed account, uint256 badDebtWad);
     /// @notice The vault's receivable (the sum of account debts) changed [wad].
     event VaultReceivableUpdated(uint256 receivableWad);
+    event FeeShareSet(address indexed recipient, uint256 shareBps);
+    /// @notice The insurance share of trade fees accrued so far was paid to `recipient` (the solvency waterfall).
+    event FeesSwept(address indexed recipient, uint256 amountWad);
 
     /*//////////////////////////////////////////////////////////////
                                ACCOUNTS

@@ -118,7 +118,7 @@ contract AuctionHouseTest is BaseTest {
     function test_take_fullRaisesTargetAndReturnsTheRest() public {
         uint256 id = _kick();
         uint256 target = auctionHouse.auction(id).targetWad;
-        uint256 fundBefore = insurance.balance();
+        uint256 fundBefore = insurance.totalAssets();
         vm.prank(keeper2);
         (uint256 amount, uint256 paid) = auctionHouse.take(id, type(uint256).max, type(uint256).max, keeper2, "");
         assertEq(paid, target);
@@ -127,7 +127,7 @@ contract AuctionHouseTest is BaseTest {
         assertEq(protocol.quoteBalance(carol), 0, "debt repaid");
         assertEq(protocol.collateralBalance(carol, WETH_ID), 3e18 - amount, "the unsold lot is back");
         assertEq(protocol.auctionLots(carol), 0);
-        assertEq(insurance.balance() - fundBefore, (target - (target * 100 / 105)) / 1e12 + 0, "penalty to the fund");
+        assertEq(insurance.totalAssets() - fundBefore, (target - (target * 100 / 105)) / 1e12 + 0, "penalty to the fund");
         assertEq(auctionHouse.room(WETH_ID), 2_000_000e18);
     }
 

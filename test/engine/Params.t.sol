@@ -53,9 +53,9 @@ contract ParamsTest is BaseTest {
         engine.setParams(p);
     }
 
-    function test_setInsuranceFund_rejectsZero() public {
-        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParams.selector, "insurance fund"));
-        engine.setInsuranceFund(address(0));
+    function test_setWaterfall_rejectsZero() public {
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParams.selector, "waterfall"));
+        engine.setWaterfall(address(0));
     }
 
     function test_previewLiquidation_zeroWhenHealthy() public {

@@ -14,7 +14,12 @@ contract TradeTest is BaseTest {
         assertEq(size, 2e18);
         assertEq(openNotional, 6_000e18);
         assertEq(protocol.quoteBalance(alice), 997e18); // fee 0.05% of 6,000
-        assertEq(usdc.balanceOf(address(vault)) - vaultBefore, 3e6);
+        // A fifth of the fee is the insurance share, held for the waterfall until swept.
+        assertEq(usdc.balanceOf(address(vault)) - vaultBefore, 2.4e6);
+        assertEq(protocol.feesOwedWad(), 0.6e18);
+        protocol.sweepFees();
+        assertEq(usdc.balanceOf(address(waterfall)), 0.6e6);
+        assertEq(protocol.feesOwedWad(), 0);
         (uint256 longOi, uint256 shortOi) = protocol.openInterest(ETH_MARKET);
         assertEq(longOi, 2e18);
         assertEq(shortOi, 0);
@@ -28,7 +33,8 @@ contract TradeTest is BaseTest {
         _trade(alice, ETH_MARKET, 1e18);
         // +500 PnL, fees 1.5 + 1.25
         assertEq(protocol.quoteBalance(alice), 1_000e18 + 500e18 - 1.5e18 - 1.25e18);
-        assertEq(vaultBefore - usdc.balanceOf(address(vault)), 500e6 - 1.25e6, "vault paid the gain net of fee");
+        // The vault keeps four fifths of the fee; a fifth is the insurance share.
+        assertEq(vaultBefore - usdc.balanceOf(address(vault)), 500e6 - 1e6, "vault paid the gain net of fee");
         (uint256 longOi, uint256 shortOi) = protocol.openInterest(ETH_MARKET);
         assertEq(longOi + shortOi, 0);
     }
