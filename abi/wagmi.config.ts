@@ -25,6 +25,8 @@ export default defineConfig({
         "IAuctionHouse.sol/**",
         "ConstantProductPool.sol/**",
         "BackstopVault.sol/**",
+        "InsuranceFund.sol/**",
+        "SolvencyWaterfall.sol/**",
       ],
     }),
   ],

@@ -406,9 +406,8 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     /// then socialization). Debts are whole quote units, so the division is exact.
     function _settleBadDebt(address account) internal returns (uint256 badDebtWad) {
         badDebtWad = PROTOCOL.writeOffBadDebt(account);
-        (uint256 paid,,) = ISolvencyWaterfall(waterfall).absorbBadDebt(
-            PROTOCOL.liquidityVault(), account, badDebtWad / QUOTE_UNIT_WAD
-        );
+        (uint256 paid,,) =
+            ISolvencyWaterfall(waterfall).absorbBadDebt(PROTOCOL.liquidityVault(), account, badDebtWad / QUOTE_UNIT_WAD);
         uint256 coveredWad = paid * QUOTE_UNIT_WAD;
         uint256 deficitWad = badDebtWad - coveredWad;
         totalBadDebtWad += badDebtWad;

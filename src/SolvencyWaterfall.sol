@@ -255,11 +255,7 @@ contract SolvencyWaterfall is ISolvencyWaterfall, ERC6909, Owned {
         return super.transfer(receiver, id, amount);
     }
 
-    function transferFrom(address sender, address receiver, uint256 id, uint256 amount)
-        public
-        override
-        returns (bool)
-    {
+    function transferFrom(address sender, address receiver, uint256 id, uint256 amount) public override returns (bool) {
         _accrueBoth(id, sender, receiver);
         return super.transferFrom(sender, receiver, id, amount);
     }

@@ -20,6 +20,7 @@ const ADDRESS_FIELDS = [
   "wbtcPool",
   "takeCallee",
   "backstop",
+  "waterfall", // SolvencyWaterfall: bad debt after the fund, bond series, revenue routing
 ] as const;
 
 export type Deployment = {

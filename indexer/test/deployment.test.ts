@@ -20,6 +20,7 @@ const valid = {
   wbtcPool: a(12),
   takeCallee: a(13),
   backstop: a(14),
+  waterfall: a(15),
   feeds: [a(8), a(9)],
 };
 

@@ -127,7 +127,9 @@ contract AuctionHouseTest is BaseTest {
         assertEq(protocol.quoteBalance(carol), 0, "debt repaid");
         assertEq(protocol.collateralBalance(carol, WETH_ID), 3e18 - amount, "the unsold lot is back");
         assertEq(protocol.auctionLots(carol), 0);
-        assertEq(insurance.totalAssets() - fundBefore, (target - (target * 100 / 105)) / 1e12 + 0, "penalty to the fund");
+        assertEq(
+            insurance.totalAssets() - fundBefore, (target - (target * 100 / 105)) / 1e12 + 0, "penalty to the fund"
+        );
         assertEq(auctionHouse.room(WETH_ID), 2_000_000e18);
     }
 
