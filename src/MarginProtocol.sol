@@ -147,7 +147,8 @@ contract MarginProtocol is IMarginProtocol, Owned {
     /// @notice Sends `shareBps` (at most half) of every trade fee to `recipient`, accrued per trade and paid by
     /// `sweepFees`; the rest stays the vault's.
     function setFeeShare(address recipient, uint16 shareBps) external onlyOwner {
-        if (shareBps > BPS / 2 || (shareBps != 0 && recipient == address(0))) revert InvalidParams("fee share");
+        if (shareBps > BPS / 2) revert InvalidParams("fee share");
+        if (recipient == address(0)) revert InvalidParams("fee recipient");
         feeRecipient = recipient;
         feeShareBps = shareBps;
         emit FeeShareSet(recipient, shareBps);
@@ -157,6 +158,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
     function sweepFees() external nonReentrant returns (uint256 amountWad) {
         amountWad = feesOwedWad;
         if (amountWad == 0) revert ZeroAmount();
+        if (feeRecipient == address(0)) revert InvalidParams("fee recipient");
         feesOwedWad = 0;
         QUOTE.safeTransfer(feeRecipient, QuoteUnits.toUnitsExact(amountWad, QUOTE_UNIT_WAD));
         emit FeesSwept(feeRecipient, amountWad);
