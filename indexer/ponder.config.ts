@@ -1,25 +1,18 @@
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createConfig } from "ponder";
 import {
   backstopVaultAbi,
-  iInsuranceFundAbi,
   iAuctionHouseAbi,
   iLiquidationEngineAbi,
   iMarginProtocolAbi,
+  insuranceFundAbi,
+  liquidityVaultAbi,
   pushPriceFeedAbi,
+  solvencyWaterfallAbi,
   testnetTokenAbi,
 } from "../abi/src/generated.ts";
-import { loadDeployment } from "./src/deployment.ts";
+import { deploymentFileFromEnv, loadDeployment } from "./src/deployment.ts";
 
-// Relative paths in DEPLOYMENT_FILE resolve against this (the indexer)
-// directory, not the working directory.
-const indexerDir = path.dirname(fileURLToPath(import.meta.url));
-const deploymentFile = path.resolve(
-  indexerDir,
-  process.env.DEPLOYMENT_FILE ?? "../deployments/local.json",
-);
-const deployment = loadDeployment(deploymentFile);
+const deployment = loadDeployment(deploymentFileFromEnv());
 const startBlock = deployment.startBlock;
 
 export default createConfig({
@@ -65,21 +58,40 @@ export default createConfig({
       address: deployment.backstop,
       startBlock,
     },
+    // The staking vault (ERC4626 Deposit/Withdraw, share Transfers, the
+    // cooldown, cover, the floor).
     InsuranceFund: {
       chain: "anvil",
-      abi: iInsuranceFundAbi,
+      abi: insuranceFundAbi,
       address: deployment.insuranceFund,
       startBlock,
     },
-    // Only the quote token's transfers into the insurance fund (penalty shares,
-    // the seed, top-ups); its only way out is `cover`, seen as
-    // InsuranceFund:Covered. (Ponder keeps one filter per event, so not both
-    // directions.)
+    SolvencyWaterfall: {
+      chain: "anvil",
+      abi: solvencyWaterfallAbi,
+      address: deployment.waterfall,
+      startBlock,
+    },
+    // Only DeficitUpdated has a handler, so only it is fetched.
+    LiquidityVault: {
+      chain: "anvil",
+      abi: liquidityVaultAbi,
+      address: deployment.vault,
+      startBlock,
+    },
+    // The quote token's transfers into the waterfall (revenue: penalty shares,
+    // auction penalties, the fee share) and into the insurance fund (stakes,
+    // revenue routed to it, top-ups). Their ways out are events of their own:
+    // the waterfall's RevenueRouted and Redeemed, the fund's Covered and
+    // Withdraw. (Ponder keeps one filter per event; its `to` matches either.)
     QuoteToken: {
       chain: "anvil",
       abi: testnetTokenAbi,
       address: deployment.quote,
-      filter: { event: "Transfer", args: { to: deployment.insuranceFund } },
+      filter: {
+        event: "Transfer",
+        args: { to: [deployment.insuranceFund, deployment.waterfall] },
+      },
       startBlock,
     },
     PriceFeed: {

@@ -1,12 +1,27 @@
 // The deployments file written by the deploy script, read and checked once at
 // startup (shape and validation shared with the keeper: abi/src/deployment.ts).
 import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   type Deployment,
   parseDeploymentJson,
 } from "../../abi/src/deployment.ts";
 
 export type { Deployment };
+
+// DEPLOYMENT_FILE (deployments/local.json by default); a relative path
+// resolves against the indexer directory, not the working directory.
+export function deploymentFileFromEnv(): string {
+  const indexerDir = path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    "..",
+  );
+  return path.resolve(
+    indexerDir,
+    process.env.DEPLOYMENT_FILE ?? "../deployments/local.json",
+  );
+}
 
 export class DeploymentError extends Error {
   override name = "DeploymentError";

@@ -39,7 +39,7 @@ import {
 import { breachBlockAt, NO_BREACH } from "./breach.ts";
 import { BPS_WAD } from "./health.ts";
 import { collateralPatternName, DEFAULT_PATTERN } from "./pattern.ts";
-import { createStats, refreshInsuranceBalance, updateStats } from "./stats.ts";
+import { createStats, updateStats } from "./stats.ts";
 
 type Db = Context["db"];
 
@@ -392,20 +392,8 @@ ponder.on("LiquidationEngine:BadDebtSettled", async ({ event, context }) => {
   }));
 });
 
-/*//////////////////////////////////////////////////////////////
-                           INSURANCE FUND
-//////////////////////////////////////////////////////////////*/
-
-// The fund's balance moves by quote-token transfers into it (filtered in the
-// config) and by `cover` payouts out of it; both refresh the stored balance
-// from the chain.
-ponder.on("QuoteToken:Transfer", async ({ event, context }) => {
-  await refreshInsuranceBalance(context, event.block.number);
-});
-
-ponder.on("InsuranceFund:Covered", async ({ event, context }) => {
-  await refreshInsuranceBalance(context, event.block.number);
-});
+// The insurance fund, the solvency waterfall and the liquidity vault's deficit:
+// ./solvency/fundHandlers.ts and ./solvency/waterfallHandlers.ts.
 
 /*//////////////////////////////////////////////////////////////
                         CIRCUIT BREAKERS

@@ -1,7 +1,6 @@
 // The protocol_stats singleton: created at setup, then patched by the handlers.
 import type { Context } from "ponder:registry";
 import { protocolStats } from "ponder:schema";
-import { iInsuranceFundAbi } from "../../abi/src/generated.ts";
 
 const STATS_ID = "global";
 
@@ -18,6 +17,10 @@ export async function createStats(db: Db, block: bigint): Promise<void> {
       totalPenaltiesWad: 0n,
       totalKeeperRewardsWad: 0n,
       totalInsuranceWad: 0n,
+      revenueReceived: 0n,
+      revenueToBonds: 0n,
+      revenueToFund: 0n,
+      totalFeeShareWad: 0n,
       totalBadDebtWad: 0n,
       totalCoveredWad: 0n,
       totalDeficitWad: 0n,
@@ -38,20 +41,4 @@ export async function updateStats(
   await db
     .update(protocolStats, { id: STATS_ID })
     .set((row) => ({ ...patch(row), updatedBlock: block }));
-}
-
-// The fund's balance at the end of the event's block (the client is pinned to
-// it), so it is right whatever the start block and however the balance moved.
-export async function refreshInsuranceBalance(
-  context: Pick<Context, "db" | "client" | "contracts">,
-  block: bigint,
-): Promise<void> {
-  const balance = await context.client.readContract({
-    abi: iInsuranceFundAbi,
-    address: context.contracts.InsuranceFund.address,
-    functionName: "balance",
-  });
-  await updateStats(context.db, block, () => ({
-    insuranceFundBalance: balance,
-  }));
 }

@@ -13,13 +13,31 @@ import schema, {
   price,
   protocolStats,
 } from "ponder:schema";
+import { loadDeployment, deploymentFileFromEnv } from "../deployment.ts";
 import { WAD } from "../health.ts";
 import { atRiskAccounts } from "./atRisk.ts";
 import { readLiveAuctions } from "./auctions.ts";
 import { summarizeBackstop } from "./backstopStats.ts";
-import { decodeCheckpoint } from "./checkpoint.ts";
+import { decodeCheckpoint, type IndexedBlock } from "./checkpoint.ts";
 import { json } from "./json.ts";
-import { ParamError, parseLimitParam, parseWadParam } from "./params.ts";
+import {
+  ParamError,
+  parseBlockParam,
+  parseLimitParam,
+  parseWadParam,
+} from "./params.ts";
+import {
+  BlockRangeError,
+  checkBlockInRange,
+  IdentityError,
+  solvencyBody,
+  stateOf,
+} from "./solvency.ts";
+import { seriesAt, snapshotAt } from "./solvencyQuery.ts";
+
+// The same deployments file as ponder.config.ts: /solvency refuses blocks
+// before its start block.
+const startBlock = BigInt(loadDeployment(deploymentFileFromEnv()).startBlock);
 
 const app = new Hono();
 
@@ -29,8 +47,26 @@ app.use("/", graphql({ db, schema }));
 
 app.onError((error, c) => {
   if (error instanceof ParamError) return c.json({ error: error.message }, 400);
+  if (error instanceof BlockRangeError)
+    return c.json({ error: error.message }, 404);
+  if (error instanceof IdentityError)
+    return c.json({ error: error.message }, 500);
   throw error;
 });
+
+// The last block the indexer has fully processed; undefined before it starts.
+async function indexedHead(): Promise<IndexedBlock | undefined> {
+  const result = await db.execute<{
+    chain_id: string | number;
+    latest_checkpoint: string;
+  }>(
+    sql`select chain_id, latest_checkpoint from _ponder_checkpoint order by chain_id limit 1`,
+  );
+  const row = result.rows[0];
+  return row === undefined
+    ? undefined
+    : decodeCheckpoint(Number(row.chain_id), row.latest_checkpoint);
+}
 
 // GET /accounts/at-risk?maxHealth=1.0&limit=100 — healthWad < maxHealth × 1e18,
 // lowest first.
@@ -48,16 +84,32 @@ app.get("/accounts/at-risk", async (c) => {
 // GET /status/latest — the last block the indexer has fully processed; the
 // keeper refuses data older than it likes.
 app.get("/status/latest", async (c) => {
-  const result = await db.execute<{
-    chain_id: string | number;
-    latest_checkpoint: string;
-  }>(
-    sql`select chain_id, latest_checkpoint from _ponder_checkpoint order by chain_id limit 1`,
-  );
-  const row = result.rows[0];
-  if (row === undefined)
+  const head = await indexedHead();
+  if (head === undefined)
     return c.json({ error: "indexing has not started" }, 503);
-  return c.json(decodeCheckpoint(Number(row.chain_id), row.latest_checkpoint));
+  return c.json(head);
+});
+
+// GET /solvency?block=n — every layer of the solvency waterfall as of the end
+// of block n (the indexed head without `block`): the latest snapshot at or
+// before n and each series' state then (see ./solvency.ts). 400 for a bad
+// block, 404 before the start block or beyond the indexed head. `timestamp` is
+// block n's, from the chain's header.
+app.get("/solvency", async (c) => {
+  const asked = parseBlockParam("block", c.req.query("block"));
+  const head = await indexedHead();
+  if (head === undefined)
+    return c.json({ error: "indexing has not started" }, 503);
+  const block = asked ?? BigInt(head.latestBlock);
+  checkBlockInRange(block, startBlock, BigInt(head.latestBlock));
+  const [snapshot, series, header] = await Promise.all([
+    snapshotAt(db, block),
+    seriesAt(db, block),
+    publicClients.anvil.getBlock({ blockNumber: block }),
+  ]);
+  return c.json(
+    solvencyBody(block, header.timestamp, stateOf(snapshot), series),
+  );
 });
 
 // GET /auctions/active — live auctions with, at the chain head: the curve

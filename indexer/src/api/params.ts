@@ -39,3 +39,17 @@ export function parseLimitParam(
   }
   return n;
 }
+
+/** A block number: decimal digits only; `undefined` when absent (the head). */
+export function parseBlockParam(
+  name: string,
+  value: string | undefined,
+): bigint | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,19}$/.test(value) || BigInt(value) > 2n ** 63n - 1n) {
+    throw new ParamError(
+      `${name} must be a block number (decimal digits, at most 2^63 - 1), got "${value}"`,
+    );
+  }
+  return BigInt(value);
+}
