@@ -153,4 +153,25 @@ contract RedemptionTest is WaterfallBase {
         }
         assertLe(waterfall.heldForHolders(), 2, "only rounding dust is left");
     }
+
+    /// `transferFrom` by an approved spender moves claims exactly as `transfer` does: what the bonds earned before stays
+    /// with the sender, what they earn after goes to the receiver.
+    function test_transferFromCarriesClaimsLikeTransfer() public {
+        uint256 faceSold = _sell(4_000e6, 4_000e6, 10);
+        uint256 face0 = waterfall.balanceOf(holders[0], id);
+        _revenue(faceSold / 4);
+        waterfall.route();
+        uint256 earnedBefore = waterfall.claimable(id, holders[0]);
+        vm.prank(holders[0]);
+        waterfall.approve(bob, id, face0);
+        vm.prank(bob);
+        waterfall.transferFrom(holders[0], holders[2], id, face0);
+        assertEq(waterfall.claimable(id, holders[0]), earnedBefore, "earned before stays");
+        assertEq(waterfall.claimable(id, holders[2]), 0);
+        _revenue(faceSold / 4);
+        waterfall.route();
+        assertEq(waterfall.claimable(id, holders[0]), earnedBefore, "nothing after");
+        assertEq(waterfall.claimable(id, holders[2]), face0 * (faceSold / 4) / faceSold, "earned after goes along");
+        assertEq(waterfall.allowance(holders[0], bob, id), 0);
+    }
 }
