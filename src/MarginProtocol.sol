@@ -78,8 +78,10 @@ contract MarginProtocol is IMarginProtocol, Owned {
     address public feeRecipient;
     /// @notice The share of every trade fee that goes to `feeRecipient` instead of the vault [bps].
     uint16 public feeShareBps;
-    /// @notice Fee shares accrued and not yet swept to `feeRecipient` [wad, whole quote units]; held by this contract.
-    uint256 public feesOwedWad;
+    /// @dev Fee shares accrued and not yet swept, plus one once a fee share is set: whole quote units are multiples of
+    /// the unit's wad value, so the extra wei is unambiguous, and the slot never returns to zero (an accrual costs a
+    /// warm rewrite, not a fresh write, on every liquidation and trade after a sweep).
+    uint256 internal _feesOwedWadPlusOne;
 
     /// @inheritdoc IMarginProtocol
     uint256 public marketCount;
@@ -151,17 +153,24 @@ contract MarginProtocol is IMarginProtocol, Owned {
         if (recipient == address(0)) revert InvalidParams("fee recipient");
         feeRecipient = recipient;
         feeShareBps = shareBps;
+        if (_feesOwedWadPlusOne == 0) _feesOwedWadPlusOne = 1;
         emit FeeShareSet(recipient, shareBps);
     }
 
     /// @notice Pays the fee shares accrued to `feeRecipient` (anyone may call).
     function sweepFees() external nonReentrant returns (uint256 amountWad) {
-        amountWad = feesOwedWad;
+        amountWad = feesOwedWad();
         if (amountWad == 0) revert ZeroAmount();
         if (feeRecipient == address(0)) revert InvalidParams("fee recipient");
-        feesOwedWad = 0;
+        _feesOwedWadPlusOne = 1;
         QUOTE.safeTransfer(feeRecipient, QuoteUnits.toUnitsExact(amountWad, QUOTE_UNIT_WAD));
         emit FeesSwept(feeRecipient, amountWad);
+    }
+
+    /// @notice Fee shares accrued and not yet swept to `feeRecipient` [wad, whole quote units]; held by this contract.
+    function feesOwedWad() public view returns (uint256) {
+        uint256 stored = _feesOwedWadPlusOne;
+        return stored == 0 ? 0 : stored - 1;
     }
 
     function setGuardian(address guardian_) external onlyOwner {
@@ -775,7 +784,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
         uint256 shareBps = feeShareBps;
         if (shareBps == 0 || accounts[account].quoteWad + pnlWad < feeWad.toInt()) return 0;
         shareWad = QuoteUnits.roundDown(feeWad * shareBps / BPS, QUOTE_UNIT_WAD);
-        if (shareWad != 0) feesOwedWad += shareWad;
+        if (shareWad != 0) _feesOwedWadPlusOne += shareWad;
     }
 
     /// @dev Applies two changes to an account's quote balance [wad, whole units]: `vaultDeltaWad` is value exchanged

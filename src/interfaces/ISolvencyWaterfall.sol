@@ -118,7 +118,8 @@ interface ISolvencyWaterfall {
     function closeSeries(uint256 id) external returns (uint256 socialized);
 
     /// @notice Routes the revenue received since the last call: to the oldest closed series not yet repaid, then the
-    /// next; while a series is still on sale, revenue waits for it; with no bonds outstanding, to the insurance fund.
+    /// next; while a series is still on sale, revenue waits for it; with no bonds outstanding, to the insurance fund
+    /// (less one unit the waterfall keeps as float, so a penalty never pays for creating its balance).
     function route() external returns (uint256 toBonds, uint256 toFund);
 
     /// @notice Pays the caller what its bonds of series `id` have earned so far (pro rata to its face), to `receiver`.

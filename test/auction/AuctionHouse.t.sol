@@ -118,7 +118,7 @@ contract AuctionHouseTest is BaseTest {
     function test_take_fullRaisesTargetAndReturnsTheRest() public {
         uint256 id = _kick();
         uint256 target = auctionHouse.auction(id).targetWad;
-        uint256 fundBefore = insurance.totalAssets();
+        uint256 revenueBefore = usdc.balanceOf(address(waterfall));
         vm.prank(keeper2);
         (uint256 amount, uint256 paid) = auctionHouse.take(id, type(uint256).max, type(uint256).max, keeper2, "");
         assertEq(paid, target);
@@ -128,7 +128,9 @@ contract AuctionHouseTest is BaseTest {
         assertEq(protocol.collateralBalance(carol, WETH_ID), 3e18 - amount, "the unsold lot is back");
         assertEq(protocol.auctionLots(carol), 0);
         assertEq(
-            insurance.totalAssets() - fundBefore, (target - (target * 100 / 105)) / 1e12 + 0, "penalty to the fund"
+            usdc.balanceOf(address(waterfall)) - revenueBefore,
+            (target - (target * 100 / 105)) / 1e12,
+            "penalty to the waterfall, as revenue"
         );
         assertEq(auctionHouse.room(WETH_ID), 2_000_000e18);
     }

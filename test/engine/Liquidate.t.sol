@@ -92,7 +92,7 @@ contract LiquidateTest is BaseTest {
     function test_liquidate_paysExactRewardAndPenalty() public {
         _setEthPrice(2_540e18);
         uint256 keeperBefore = usdc.balanceOf(keeper);
-        uint256 fundBefore = insurance.totalAssets();
+        uint256 revenueBefore = usdc.balanceOf(address(waterfall));
         (, uint256 penalty, uint256 reward) = engine.previewLiquidation(alice, ETH_MARKET);
         int256 quoteBefore = protocol.quoteBalance(alice);
         vm.prank(keeper);
@@ -101,7 +101,8 @@ contract LiquidateTest is BaseTest {
         assertApproxEqAbs(penalty, 77e18, 0.01e18);
         assertEq(reward, penalty * 4 / 10 / 1e12 * 1e12);
         assertEq(usdc.balanceOf(keeper) - keeperBefore, reward / 1e12);
-        assertEq(insurance.totalAssets() - fundBefore, (penalty - reward) / 1e12);
+        // The insurance share is revenue: it lands in the waterfall (bondholders first, then the fund).
+        assertEq(usdc.balanceOf(address(waterfall)) - revenueBefore, (penalty - reward) / 1e12);
         // realized PnL −920 and the penalty
         assertEq(protocol.quoteBalance(alice), quoteBefore - 920e18 - int256(penalty));
     }
