@@ -5,6 +5,7 @@ import {ERC20} from "solmate/tokens/ERC20.sol";
 import {ERC4626} from "solmate/tokens/ERC4626.sol";
 import {SafeTransferLib} from "solmate/utils/SafeTransferLib.sol";
 import {Owned} from "solmate/auth/Owned.sol";
+import {FixedPointMathLib} from "solmate/utils/FixedPointMathLib.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
 import {ISolvencyWaterfall} from "./interfaces/ISolvencyWaterfall.sol";
 
@@ -15,6 +16,7 @@ import {ISolvencyWaterfall} from "./interfaces/ISolvencyWaterfall.sol";
 /// stay in the supply and share every gain and loss until redeemed.
 contract InsuranceFund is IInsuranceFund, ERC4626, Owned {
     using SafeTransferLib for ERC20;
+    using FixedPointMathLib for uint256;
 
     struct Request {
         uint192 shares;
@@ -146,6 +148,24 @@ contract InsuranceFund is IInsuranceFund, ERC4626, Owned {
     function totalAssets() public view override returns (uint256) {
         uint256 pending = address(waterfall) == address(0) ? 0 : waterfall.pendingForFund();
         return quote.balanceOf(address(this)) + pending;
+    }
+
+    /// @dev Entries are priced on at least one quote unit of assets. A loss can empty the fund while shares remain (and
+    /// while bonds are outstanding no revenue reaches it): priced on zero, `mint` would hand out shares for nothing,
+    /// which would later take the revenue owed to the stakers who bore the loss, and `deposit` would divide by zero.
+    function convertToShares(uint256 assets) public view override returns (uint256) {
+        uint256 supply = totalSupply;
+        return supply == 0 ? assets : assets.mulDivDown(supply, _entryAssets());
+    }
+
+    function previewMint(uint256 shares) public view override returns (uint256) {
+        uint256 supply = totalSupply;
+        return supply == 0 ? shares : shares.mulDivUp(_entryAssets(), supply);
+    }
+
+    function _entryAssets() internal view returns (uint256) {
+        uint256 assets = totalAssets();
+        return assets == 0 ? 1 : assets;
     }
 
     /// @dev Shares leave only through the cooldown.

@@ -121,4 +121,31 @@ contract InsuranceFundTest is BaseTest {
         // ...so the stakers who stay never see their share price fall.
         assertGe(insurance.balance() * supplyBefore, balanceBefore * insurance.totalSupply());
     }
+
+    /// Regression: once a loss empties the fund (its shares remain), a stake is priced on one quote unit of assets.
+    /// Priced on zero, `mint` handed out any number of shares for nothing (and `deposit` divided by zero): the free
+    /// shares would then have taken the revenue routed to the fund after the bonds, owed to the stakers who bore the loss.
+    function test_emptiedFund_mintIsNeverFree_andDepositStillWorks() public {
+        uint256 all = insurance.balance();
+        vm.prank(address(engine));
+        insurance.cover(address(vault), all);
+        uint256 supply = insurance.totalSupply();
+        assertEq(insurance.totalAssets(), 0);
+        assertEq(supply, 50_000e6, "the owner's shares remain");
+
+        // A mint pays at least one unit per `supply` shares.
+        assertEq(insurance.previewMint(1e30), (1e30 + supply - 1) / supply);
+        usdc.mint(staker, 1_000e6);
+        vm.startPrank(staker);
+        usdc.approve(address(insurance), type(uint256).max);
+        vm.expectRevert("TRANSFER_FROM_FAILED");
+        insurance.mint(1e40, staker); // would cost 2e29 units
+        uint256 shares = insurance.deposit(1_000e6, staker);
+        vm.stopPrank();
+        assertEq(shares, 1_000e6 * supply);
+        // The newcomer owns its stake; the wiped shares keep one unit's worth, rounded down.
+        assertEq(insurance.convertToAssets(shares), 1_000e6 * shares / (shares + supply));
+        assertGe(insurance.convertToAssets(shares), 1_000e6 - 1);
+        assertLe(insurance.convertToAssets(supply), 1);
+    }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Test} from "forge-std/Test.sol";
+import {WaterfallActions} from "./WaterfallActions.sol";
 import {TestnetToken} from "../../src/demo/TestnetToken.sol";
 import {PushPriceFeed} from "../../src/oracle/PushPriceFeed.sol";
 import {MarginProtocol} from "../../src/MarginProtocol.sol";
@@ -14,11 +14,15 @@ import {IAuctionHouse, Auction} from "../../src/interfaces/IAuctionHouse.sol";
 import {BackstopVault} from "../../src/BackstopVault.sol";
 import {IBackstopVault} from "../../src/interfaces/IBackstopVault.sol";
 import {ConstantProductPool} from "../../src/demo/ConstantProductPool.sol";
+import {LiquidityVault} from "../../src/LiquidityVault.sol";
+import {InsuranceFund} from "../../src/InsuranceFund.sol";
+import {SolvencyWaterfall} from "../../src/SolvencyWaterfall.sol";
 
 /// @notice Drives the system through random sequences of deposits, withdrawals, trades, price moves within bounds,
-/// and liquidations by two keepers. Every revert must be one the model explains, or the handler fails the run;
-/// per-call properties (3, 4, 5, 7, 8, 14) are asserted here, global ones in `InvariantsTest`.
-contract Handler is Test {
+/// liquidations by two keepers, and (in `WaterfallActions`) bond sales, redemptions and staking. Every revert must be
+/// one the model explains, or the handler fails the run; per-call properties (3, 4, 5, 7, 8, 14, 15) are asserted
+/// here and in the ledger, global ones in `InvariantsTest`. Every action is `recorded`: its events feed the ledger.
+contract Handler is WaterfallActions {
     uint256 internal constant WAD = 1e18;
 
     MarginProtocol public immutable protocol;
@@ -30,9 +34,6 @@ contract Handler is Test {
 
     address[3] public traders;
     address[2] public keepers;
-
-    // Ghost state
-    uint256 public ghostInsuranceInflowWad;
 
     constructor(
         MarginProtocol protocol_,
@@ -78,13 +79,31 @@ contract Handler is Test {
     BackstopVault public backstop;
     /// @notice Quote paid to keepers by every liquidation path [wad].
     uint256 public ghostKeeperRewardsWad;
-    /// @notice Penalties charged on liquidated accounts (keeper and insurance shares) and collected by auctions [wad].
-    uint256 public ghostPenaltiesWad;
     /// @notice What the backstop gained on its buys: oracle value bought − price paid [wad].
     uint256 public ghostBackstopGainWad;
 
     function setBackstop(BackstopVault backstop_) external {
         backstop = backstop_;
+    }
+
+    function setWaterfall(SolvencyWaterfall waterfall_, LiquidityVault vault_, InsuranceFund fund_) external {
+        _initLedger(usdc, protocol, vault_, fund_, waterfall_);
+        _initWaterfallActors();
+    }
+
+    /// @notice Penalties charged on liquidated accounts (keeper and insurance shares) and collected by auctions [wad].
+    function ghostPenaltiesWad() public view returns (uint256) {
+        return ghostLiquidationPenaltiesWad + books.auctionPenalties * 1e12;
+    }
+
+    function _refreshFeeds() internal override {
+        for (uint256 i; i < 2; ++i) {
+            feeds[i].push(int192(feeds[i].answerWad()));
+        }
+    }
+
+    function _quote() internal view override returns (TestnetToken) {
+        return usdc;
     }
 
     function openAuctionCount() external view returns (uint256) {
@@ -99,7 +118,7 @@ contract Handler is Test {
                                 ACTIONS
     //////////////////////////////////////////////////////////////*/
 
-    function depositQuote(uint256 actorSeed, uint256 amount) external {
+    function depositQuote(uint256 actorSeed, uint256 amount) external recorded {
         address a = traders[actorSeed % 3];
         amount = amount % 8 == 0 ? bound(amount, 1, 1e6) : bound(amount, 100e6, 20_000e6);
         usdc.mint(a, amount);
@@ -111,22 +130,24 @@ contract Handler is Test {
         _assertNotWorse(a, healthyBefore, known);
     }
 
-    function withdrawQuote(uint256 actorSeed, uint256 amount) external {
+    function withdrawQuote(uint256 actorSeed, uint256 amount) external recorded {
         address a = traders[actorSeed % 3];
         int256 q = protocol.quoteBalance(a);
         if (q < 1e12) return;
         // A third of the time all of it: the account then trades on its collateral alone, so losses become debt.
         amount = amount % 3 == 0 ? uint256(q) / 1e12 : bound(amount, 1, uint256(q) / 1e12);
         (bool healthyBefore, bool known) = _healthy(a);
+        _flush();
         vm.prank(a);
         try protocol.withdrawQuote(amount) {
             _assertNotWorse(a, healthyBefore, known);
         } catch (bytes memory reason) {
+            _drop();
             _expectMarginRevert(reason);
         }
     }
 
-    function depositCollateral(uint256 actorSeed, uint256 id, uint256 amount) external {
+    function depositCollateral(uint256 actorSeed, uint256 id, uint256 amount) external recorded {
         address a = traders[actorSeed % 3];
         id = id % 2;
         TestnetToken token = collateralTokens[id];
@@ -143,22 +164,24 @@ contract Handler is Test {
         _assertNotWorse(a, healthyBefore, known);
     }
 
-    function withdrawCollateral(uint256 actorSeed, uint256 id, uint256 amount) external {
+    function withdrawCollateral(uint256 actorSeed, uint256 id, uint256 amount) external recorded {
         address a = traders[actorSeed % 3];
         id = id % 2;
         uint256 held = protocol.collateralBalance(a, id);
         if (held == 0) return;
         amount = bound(amount, 1, held);
         (bool healthyBefore, bool known) = _healthy(a);
+        _flush();
         vm.prank(a);
         try protocol.withdrawCollateral(id, amount) {
             _assertNotWorse(a, healthyBefore, known);
         } catch (bytes memory reason) {
+            _drop();
             _expectMarginRevert(reason);
         }
     }
 
-    function trade(uint256 actorSeed, uint256 marketId, int256 sizeDeltaWad) external {
+    function trade(uint256 actorSeed, uint256 marketId, int256 sizeDeltaWad) external recorded {
         address a = traders[actorSeed % 3];
         marketId = marketId % 2;
         int256 maxSizeWad = _affordableSize(a, marketId);
@@ -166,10 +189,12 @@ contract Handler is Test {
         sizeDeltaWad = bound(sizeDeltaWad, -maxSizeWad, maxSizeWad);
         if (sizeDeltaWad == 0) return;
         (bool healthyBefore, bool known) = _healthy(a);
+        _flush();
         vm.prank(a);
         try protocol.trade(marketId, sizeDeltaWad, sizeDeltaWad > 0 ? type(uint256).max : 0) {
             _assertNotWorse(a, healthyBefore, known);
         } catch (bytes memory reason) {
+            _drop();
             if (_haltedBy(reason, 1)) return;
             bytes4 sel = bytes4(reason);
             if (sel == IMarginProtocol.OpenInterestCapExceeded.selector) return;
@@ -190,7 +215,7 @@ contract Handler is Test {
     }
 
     /// @dev Moves one price by up to ±15% and refreshes both feeds, so no price goes stale.
-    function movePrice(uint256 feedSeed, uint256 moveBps, uint256 dt) external {
+    function movePrice(uint256 feedSeed, uint256 moveBps, uint256 dt) external recorded {
         uint256 i = feedSeed % 2;
         vm.warp(block.timestamp + bound(dt, 0, 10 minutes));
         uint256 price = uint256(int256(feeds[i].answerWad()));
@@ -205,16 +230,31 @@ contract Handler is Test {
         other.push(int192(other.answerWad()));
     }
 
-    /// @dev A leveraged long on collateral alone, then two 14% drops a minute apart: through the checked actions, a
-    /// path to the indebted, under-collateralized accounts the liquidation patterns exist for.
-    function crash(uint256 actorSeed, uint256 marketSeed) external {
+    /// @dev A leveraged long on collateral alone, then a fall, a keeper closing the position and the collateral going to
+    /// its buyer: through the checked actions, a path to the indebted, under-collateralized accounts the liquidation
+    /// patterns exist for. Two 14% drops a minute apart leave bad debt; one 8% drop mostly leaves equity, so the close
+    /// charges a penalty whose share is revenue for the waterfall. The trade asks for three quarters of
+    /// `_affordableSize` (0.9 of what the initial margin allows); the whole bound (1.2 of it) the margin check refuses.
+    function crash(uint256 actorSeed, uint256 marketSeed) external recorded {
         uint256 m = marketSeed % 2;
+        address a = traders[actorSeed % 3];
         this.depositCollateral(actorSeed, m, m == 0 ? 1e18 : 0.05e8);
         this.withdrawQuote(actorSeed, 0);
-        this.trade(actorSeed, m, type(int256).max);
-        this.movePrice(m, 8_600, 61);
-        this.movePrice(m, 8_600, 61);
+        this.trade(actorSeed, m, _affordableSize(a, m) * 3 / 4);
+        if ((marketSeed >> 1) % 3 == 0) {
+            this.movePrice(m, 9_200, 61);
+        } else {
+            this.movePrice(m, 8_600, 61);
+            this.movePrice(m, 8_600, 61);
+        }
         _closePositionsFirst(actorSeed, actorSeed);
+        if (m == 0) {
+            // WETH goes to the backstop first, to a keeper once the backstop is full.
+            this.absorb(actorSeed, actorSeed, 1);
+            this.buyCollateral(actorSeed, actorSeed, 0, type(uint256).max - 1);
+        } else {
+            this.kick(actorSeed, actorSeed, 1); // WBTC is auctioned
+        }
     }
 
     struct LiquidationSnap {
@@ -228,11 +268,9 @@ contract Handler is Test {
         int256 plannedClose;
         uint256 reward;
         uint256 keeperBalance;
-        uint256 fund;
-        uint256 coveredBefore;
     }
 
-    function liquidate(uint256 keeperSeed, uint256 actorSeed, uint256 marketId, uint256 maxClose) external {
+    function liquidate(uint256 keeperSeed, uint256 actorSeed, uint256 marketId, uint256 maxClose) external recorded {
         LiquidationSnap memory s;
         s.keeper = keepers[keeperSeed % 2];
         s.account = _pickLiquidatable(actorSeed);
@@ -245,13 +283,13 @@ contract Handler is Test {
         s.before = protocol.health(s.account);
         (s.plannedClose,, s.reward) = engine.previewLiquidation(s.account, s.marketId);
         s.keeperBalance = usdc.balanceOf(s.keeper);
-        s.fund = usdc.balanceOf(insurance);
-        s.coveredBefore = engine.totalBadDebtWad() - engine.totalDeficitWad();
 
+        _flush();
         vm.prank(s.keeper);
         try engine.liquidate(s.account, s.marketId, s.maxClose) returns (int256 closed) {
             _checkLiquidation(s, closed);
         } catch (bytes memory reason) {
+            _drop();
             if (_haltedBy(reason, 2)) return;
             bytes4 sel = bytes4(reason);
             if (sel == ILiquidationEngine.Healthy.selector) assertFalse(s.liquidatable);
@@ -270,12 +308,8 @@ contract Handler is Test {
         uint256 received = usdc.balanceOf(s.keeper) - s.keeperBalance;
         // Property 8: the keeper receives exactly the computed reward (when the planned close ran).
         if (closed == s.plannedClose) assertEq(received, s.reward / 1e12, "keeper reward");
-        // Insurance inflow, net of any bad debt it covered within the call.
-        uint256 coveredPaid = (engine.totalBadDebtWad() - engine.totalDeficitWad() - s.coveredBefore) / 1e12;
-        uint256 inflowWad = (usdc.balanceOf(insurance) + coveredPaid - s.fund) * 1e12;
-        ghostInsuranceInflowWad += inflowWad;
+        // The penalty itself (keeper and insurance shares) is booked by the ledger from `PenaltyCharged`.
         ghostKeeperRewardsWad += received * 1e12;
-        ghostPenaltiesWad += received * 1e12 + inflowWad;
         // Property 5: a solvent account's health never falls.
         if (s.before.equityWad > 0) {
             assertGe(protocol.health(s.account).healthWad, s.before.healthWad, "health fell");
@@ -287,7 +321,7 @@ contract Handler is Test {
         }
     }
 
-    function buyCollateral(uint256 keeperSeed, uint256 actorSeed, uint256 id, uint256 maxAmount) external {
+    function buyCollateral(uint256 keeperSeed, uint256 actorSeed, uint256 id, uint256 maxAmount) external recorded {
         _closePositionsFirst(keeperSeed, actorSeed);
         address k = keepers[keeperSeed % 2];
         address a = _pickLiquidatable(actorSeed);
@@ -299,6 +333,7 @@ contract Handler is Test {
         bool liquidatable = protocol.isLiquidatable(a);
         (int256 equityBefore,) = protocol.marginState(a);
         usdc.mint(k, 10_000_000e6);
+        _flush();
         vm.prank(k);
         try engine.buyCollateral(a, id, maxAmount, type(uint256).max) returns (uint256 amount, uint256 paidWad) {
             assertTrue(liquidatable && q < 0, "sale from a healthy or debt-free account");
@@ -309,6 +344,7 @@ contract Handler is Test {
             assertGe(equityAfter, equityBefore, "sale lowered equity");
             assertGt(paidWad, 0, "no zero-price sale");
         } catch (bytes memory reason) {
+            _drop();
             if (_haltedBy(reason, 3)) return;
             bytes4 sel = bytes4(reason);
             if (sel == ILiquidationEngine.NoDebt.selector) assertGe(q, 0);
@@ -326,12 +362,13 @@ contract Handler is Test {
                                 AUCTIONS
     //////////////////////////////////////////////////////////////*/
 
-    function kick(uint256 keeperSeed, uint256 actorSeed, uint256 id) external {
+    function kick(uint256 keeperSeed, uint256 actorSeed, uint256 id) external recorded {
         _closePositionsFirst(keeperSeed, actorSeed);
         address k = keepers[keeperSeed % 2];
         address a = _pickLiquidatable(actorSeed);
         id = id % 5 == 0 ? 0 : 1; // mostly the auctioned asset
         uint256 fundBefore = usdc.balanceOf(insurance);
+        _flush();
         vm.prank(k);
         try auctionHouse.kick(a, id) returns (uint256 auctionId) {
             assertTrue(protocol.isLiquidatable(a) || protocol.quoteBalance(a) < 0);
@@ -340,6 +377,7 @@ contract Handler is Test {
             ghostRewardOutflowWad += paidWad;
             ghostKeeperRewardsWad += paidWad;
         } catch (bytes memory reason) {
+            _drop();
             if (_haltedBy(reason, 2)) return;
             bytes4 sel = bytes4(reason);
             if (sel == IAuctionHouse.NotLiquidatable.selector) {
@@ -361,7 +399,7 @@ contract Handler is Test {
     }
 
     /// @dev Lets time pass (the curve decays), refreshes both feeds, and takes from an open auction.
-    function take(uint256 keeperSeed, uint256 auctionSeed, uint256 maxAmount, uint256 dt) external {
+    function take(uint256 keeperSeed, uint256 auctionSeed, uint256 maxAmount, uint256 dt) external recorded {
         if (openAuctions.length == 0) return;
         uint256 index = auctionSeed % openAuctions.length;
         uint256 auctionId = openAuctions[index];
@@ -375,8 +413,7 @@ contract Handler is Test {
         (uint256 price, bool needsReset) = auctionHouse.status(auctionId);
         address k = keepers[keeperSeed % 2];
         usdc.mint(k, 10_000_000e6);
-        uint256 fundBefore = usdc.balanceOf(insurance);
-        uint256 coveredBefore = engine.totalBadDebtWad() - engine.totalDeficitWad();
+        _flush();
         vm.prank(k);
         try auctionHouse.take(auctionId, maxAmount, type(uint256).max, k, "") returns (uint256 amount, uint256 paid) {
             // Property 12: never a sale below the floor, never a zero-bid settlement.
@@ -385,9 +422,9 @@ contract Handler is Test {
             assertLe(amount, before.lot);
             assertLe(paid, before.targetWad);
             assertGe(paid + 1e12, amount * price / 10 ** collateralTokens[before.collateralId].decimals(), "underpaid");
-            _bookAuctionPenalty(fundBefore, coveredBefore);
             if (auctionHouse.auction(auctionId).lot == 0) _forget(index);
         } catch (bytes memory reason) {
+            _drop();
             if (_haltedBy(reason, 3)) return;
             bytes4 sel = bytes4(reason);
             if (sel == IAuctionHouse.NeedsReset.selector) assertTrue(needsReset);
@@ -397,7 +434,7 @@ contract Handler is Test {
         }
     }
 
-    function redo(uint256 keeperSeed, uint256 auctionSeed, uint256 dt) external {
+    function redo(uint256 keeperSeed, uint256 auctionSeed, uint256 dt) external recorded {
         if (openAuctions.length == 0) return;
         uint256 index = auctionSeed % openAuctions.length;
         uint256 auctionId = openAuctions[index];
@@ -408,6 +445,7 @@ contract Handler is Test {
         }
         (, bool needsReset) = auctionHouse.status(auctionId);
         uint256 fundBefore = usdc.balanceOf(insurance);
+        _flush();
         vm.prank(keepers[keeperSeed % 2]);
         try auctionHouse.redo(auctionId) {
             assertTrue(needsReset);
@@ -415,6 +453,7 @@ contract Handler is Test {
             ghostRewardOutflowWad += paidWad;
             ghostKeeperRewardsWad += paidWad;
         } catch (bytes memory reason) {
+            _drop();
             if (_haltedBy(reason, 2)) return;
             if (bytes4(reason) == IAuctionHouse.BackstopFirst.selector) {
                 // Below the floor with a backstop able to buy the whole lot: it goes to the backstop instead.
@@ -426,14 +465,6 @@ contract Handler is Test {
             assertEq(bytes4(reason), IAuctionHouse.NoResetNeeded.selector);
             assertFalse(needsReset);
         }
-    }
-
-    /// @dev What reached the insurance fund within an auction sale (net of bad debt it covered) is collected penalty.
-    function _bookAuctionPenalty(uint256 fundBefore, uint256 coveredBefore) internal {
-        uint256 coveredPaid = (engine.totalBadDebtWad() - engine.totalDeficitWad() - coveredBefore) / 1e12;
-        uint256 inflowWad = (usdc.balanceOf(insurance) + coveredPaid - fundBefore) * 1e12;
-        ghostInsuranceInflowWad += inflowWad;
-        ghostPenaltiesWad += inflowWad;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -454,7 +485,7 @@ contract Handler is Test {
     }
 
     /// @dev The backstop buys an account's collateral (WETH is in the internal pattern; WBTC is auctioned).
-    function absorb(uint256 keeperSeed, uint256 actorSeed, uint256 id) external {
+    function absorb(uint256 keeperSeed, uint256 actorSeed, uint256 id) external recorded {
         _closePositionsFirst(keeperSeed, actorSeed);
         BackstopSnap memory s;
         s.keeper = keepers[keeperSeed % 2];
@@ -468,8 +499,7 @@ contract Handler is Test {
         s.price = uint256(int256(feeds[s.id].answerWad()));
         s.capacity = backstop.capacity(s.id, engine.backstopDiscountWad());
         uint256 heldBefore = backstop.held(s.id);
-        uint256 coveredBefore = engine.totalBadDebtWad() - engine.totalDeficitWad();
-        uint256 fundBefore = usdc.balanceOf(insurance);
+        _flush();
         vm.prank(s.keeper);
         try backstop.absorb(s.account, s.id) returns (uint256 amount, uint256 paid, uint256 reward) {
             assertTrue(s.liquidatable && s.quote < 0, "backstop bought from a healthy or debt-free account");
@@ -487,9 +517,8 @@ contract Handler is Test {
             assertEq(usdc.balanceOf(s.keeper) - s.keeperBalance, reward / 1e12);
             ghostKeeperRewardsWad += reward;
             ghostBackstopGainWad += value > paid ? value - paid : 0;
-            uint256 coveredPaid = (engine.totalBadDebtWad() - engine.totalDeficitWad() - coveredBefore) / 1e12;
-            ghostInsuranceInflowWad += (usdc.balanceOf(insurance) + coveredPaid - fundBefore) * 1e12;
         } catch (bytes memory reason) {
+            _drop();
             if (_haltedBy(reason, 3)) return;
             bytes4 sel = bytes4(reason);
             if (sel == ILiquidationEngine.NoDebt.selector) assertGe(s.quote, 0);
@@ -511,12 +540,10 @@ contract Handler is Test {
         uint256 floor;
         address keeper;
         uint256 keeperBalance;
-        uint256 fundBefore;
-        uint256 coveredBefore;
     }
 
     /// @dev Lets time pass and has the backstop buy an auction lot that decayed below its floor.
-    function backstopBuyAuction(uint256 keeperSeed, uint256 auctionSeed, uint256 dt) external {
+    function backstopBuyAuction(uint256 keeperSeed, uint256 auctionSeed, uint256 dt) external recorded {
         if (openAuctions.length == 0) return;
         FloorSnap memory s;
         s.index = auctionSeed % openAuctions.length;
@@ -536,12 +563,12 @@ contract Handler is Test {
         s.floor = s.oracle * s.floorFraction / WAD;
         s.keeper = keepers[keeperSeed % 2];
         s.keeperBalance = usdc.balanceOf(s.keeper);
-        s.fundBefore = usdc.balanceOf(insurance);
-        s.coveredBefore = engine.totalBadDebtWad() - engine.totalDeficitWad();
+        _flush();
         vm.prank(s.keeper);
         try backstop.buyAuction(s.auctionId) returns (uint256 amount, uint256 paid, uint256 reward) {
             _checkFloorBuy(s, amount, paid, reward);
         } catch (bytes memory reason) {
+            _drop();
             if (_haltedBy(reason, 3)) return;
             bytes4 sel = bytes4(reason);
             uint256 capacity = backstop.capacity(s.before.collateralId, WAD - s.floorFraction);
@@ -564,19 +591,19 @@ contract Handler is Test {
         ghostKeeperRewardsWad += reward;
         ghostRewardOutflowWad += reward;
         ghostBackstopGainWad += value > paid ? value - paid : 0;
-        _bookAuctionPenalty(s.fundBefore - reward / 1e12, s.coveredBefore);
         if (auctionHouse.auction(s.auctionId).lot == 0) _forget(s.index);
     }
 
     /// @dev The owner sells part of the backstop's holdings into the pool, which frees exposure room; it reverts when
     /// the pool pays less than the oracle price × (1 − max slippage).
-    function backstopSell(uint256 id, uint256 fraction) external {
+    function backstopSell(uint256 id, uint256 fraction) external recorded {
         id = id % 2;
         uint256 heldAmount = backstop.held(id);
         if (heldAmount == 0) return;
         uint256 amount = heldAmount * bound(fraction, 1, 100) / 100;
         if (amount == 0) return;
         (, uint256 soldBefore,) = backstop.totals();
+        _flush();
         try backstop.sellToPool(id, amount) returns (uint256 received) {
             (, uint256 soldAfter,) = backstop.totals();
             assertEq(soldAfter - soldBefore, received);
@@ -584,6 +611,7 @@ contract Handler is Test {
             uint256 value = amount * oracle / 10 ** collateralTokens[id].decimals();
             assertGe(received + 1e12, value * (WAD - backstop.maxSlippageWad()) / WAD, "sold below the bound");
         } catch (bytes memory reason) {
+            _drop();
             assertEq(bytes4(reason), ConstantProductPool.InsufficientOutput.selector, "unexplained sale revert");
         }
     }
@@ -614,9 +642,7 @@ contract Handler is Test {
 
     function _elapse(uint256 dt) internal {
         vm.warp(block.timestamp + bound(dt, 0, 5 minutes));
-        for (uint256 i; i < 2; ++i) {
-            feeds[i].push(int192(feeds[i].answerWad()));
-        }
+        _refreshFeeds();
     }
 
     function _forget(uint256 index) internal {
@@ -625,7 +651,7 @@ contract Handler is Test {
     }
 
     /// @dev Raises or lowers the circuit breaker; mostly back to 0 so that the other actions keep running.
-    function setBreaker(uint256 seed) external {
+    function setBreaker(uint256 seed) external recorded {
         uint8 level = seed % 8 < 5 ? 0 : uint8(seed % 4);
         protocol.setBreakerLevel(level);
     }
@@ -640,12 +666,14 @@ contract Handler is Test {
     }
 
     /// Property 14: an account can never liquidate itself.
-    function selfLiquidate(uint256 actorSeed, uint256 marketId) external {
+    function selfLiquidate(uint256 actorSeed, uint256 marketId) external recorded {
         address a = traders[actorSeed % 3];
+        _flush();
         vm.prank(a);
         try engine.liquidate(a, marketId % 2, type(uint256).max) {
             revert("self-liquidation succeeded");
         } catch (bytes memory reason) {
+            _drop();
             assertEq(bytes4(reason), ILiquidationEngine.SelfLiquidation.selector);
         }
     }

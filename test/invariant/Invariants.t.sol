@@ -1,65 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {BaseTest} from "../Base.t.sol";
-import {Handler} from "./Handler.sol";
-import {CollateralPattern} from "../../src/interfaces/ILiquidationEngine.sol";
+import {WaterfallChecks} from "./WaterfallChecks.sol";
 
-/// @notice Global properties of `docs/properties.md` (1, 2, 6, 8, 13 and the auction books) checked after every call.
-contract InvariantsTest is BaseTest {
-    Handler internal handler;
-
-    function setUp() public override {
-        super.setUp();
-        // The demo's guards: moves of more than 25% within a minute halt new exposure in that asset.
-        ethFeed.setGuards(600, 0.25e18, 60);
-        btcFeed.setGuards(600, 0.25e18, 60);
-        handler = new Handler(protocol, engine, usdc, weth, wbtc, ethFeed, btcFeed, address(insurance));
-        // The handler pushes prices and funds actors.
-        ethFeed.setPusher(address(handler));
-        btcFeed.setPusher(address(handler));
-        usdc.transferOwnership(address(handler));
-        weth.transferOwnership(address(handler));
-        wbtc.transferOwnership(address(handler));
-        handler.setAuctionHouse(auctionHouse);
-        handler.setBackstop(backstop);
-        // WETH goes to the backstop first (internal pattern; keepers buy it at the fixed discount once the backstop's
-        // small WETH cap is full), WBTC by Dutch auction: all three patterns run in one system.
-        engine.setCollateralPattern(WETH_ID, CollateralPattern.Internal);
-        engine.setCollateralPattern(WBTC_ID, CollateralPattern.DutchAuction);
-        backstop.setAsset(WETH_ID, address(wethPool), 5_000e18);
-        backstop.transferOwnership(address(handler));
-        targetContract(address(handler));
-        protocol.setGuardian(address(handler));
-        bytes4[] memory actions = new bytes4[](17);
-        actions[0] = Handler.depositQuote.selector;
-        actions[1] = Handler.withdrawQuote.selector;
-        actions[2] = Handler.depositCollateral.selector;
-        actions[3] = Handler.withdrawCollateral.selector;
-        actions[4] = Handler.trade.selector;
-        actions[5] = Handler.movePrice.selector;
-        actions[6] = Handler.liquidate.selector;
-        actions[7] = Handler.buyCollateral.selector;
-        actions[8] = Handler.kick.selector;
-        actions[9] = Handler.take.selector;
-        actions[10] = Handler.redo.selector;
-        actions[11] = Handler.selfLiquidate.selector;
-        actions[12] = Handler.setBreaker.selector;
-        actions[13] = Handler.absorb.selector;
-        actions[14] = Handler.backstopBuyAuction.selector;
-        actions[15] = Handler.backstopSell.selector;
-        actions[16] = Handler.crash.selector;
-        targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
-    }
-
-    function _traders() internal view returns (address[3] memory) {
-        return handler.tradersList();
-    }
-
-    /// Property 1: the protocol holds at least every positive quote balance, and every collateral it owes.
+/// @notice Global properties of `docs/properties.md` (1, 2, 6, 8, 13 and the auction books) checked after every call;
+/// the waterfall's own books are in `WaterfallInvariantsTest` (the checks themselves in `WaterfallChecks`).
+contract InvariantsTest is WaterfallChecks {
+    /// Property 1: the protocol holds at least every positive quote balance and the fee share it owes the waterfall,
+    /// and every collateral it owes.
     function invariant_tokensCoverAccounting() public view {
         address[3] memory t = _traders();
-        uint256 positiveQuoteWad;
+        uint256 positiveQuoteWad = protocol.feesOwedWad();
         for (uint256 i; i < 3; ++i) {
             int256 q = protocol.quoteBalance(t[i]);
             if (q > 0) positiveQuoteWad += uint256(q);
@@ -69,10 +20,11 @@ contract InvariantsTest is BaseTest {
         assertGe(wbtc.balanceOf(address(protocol)), protocol.collateralTotal(WBTC_ID));
     }
 
-    /// Property 1 (exact form): every quote movement is whole units, so the ledger matches the tokens exactly.
+    /// Property 1 (exact form): every quote movement is whole units, so the ledger (balances and the fee share not yet
+    /// swept) matches the tokens exactly.
     function invariant_quoteLedgerExact() public view {
         address[3] memory t = _traders();
-        uint256 positiveQuoteWad;
+        uint256 positiveQuoteWad = protocol.feesOwedWad();
         for (uint256 i; i < 3; ++i) {
             int256 q = protocol.quoteBalance(t[i]);
             if (q > 0) positiveQuoteWad += uint256(q);
@@ -119,21 +71,13 @@ contract InvariantsTest is BaseTest {
         assertLe(engine.totalDeficitWad(), engine.totalBadDebtWad());
     }
 
-    /// Property 8: the insurance fund holds exactly its seed, plus every penalty share and auction penalty, minus what
-    /// it covered and the keeper rewards it paid on kicks and resets.
+    /// Property 8 (the insurance fund's ledger) and the vault's accounting.
     function invariant_insuranceLedger() public view {
-        uint256 fund = usdc.balanceOf(address(insurance)) * 1e12;
-        uint256 covered = engine.totalBadDebtWad() - engine.totalDeficitWad();
-        assertEq(
-            fund + covered + handler.ghostRewardOutflowWad(),
-            50_000e18 + handler.ghostInsuranceInflowWad(),
-            "insurance fund ledger"
-        );
+        _checkInsuranceLedger();
     }
 
-    /// The vault's assets are exactly its idle tokens plus what indebted accounts owe it.
     function invariant_vaultAccounting() public view {
-        assertEq(vault.totalAssets(), usdc.balanceOf(address(vault)) + protocol.vaultReceivable() / 1e12);
+        _checkVaultAccounting();
     }
 
     /// Property 13 and the auction books: the caps hold, the target in auction adds up, the auction house holds
