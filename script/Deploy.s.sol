@@ -11,7 +11,9 @@ import {StairstepExponentialDecrease} from "../src/auction/StairstepExponentialD
 /// `DEPLOYMENT_FILE` (default `deployments/local.json`), where the indexer and the keeper read them.
 /// Env: `DEPLOYER_PRIVATE_KEY` (default: anvil's first key), `PRICE_PUSHER` (default: the deployer),
 /// `COLLATERAL_PATTERN` for both collateral assets: `fixed-fee` (default), `dutch-auction` or `internal`;
-/// `AUCTION_STEP_SECONDS`: the auction curve's step (−1% per step; default 10 s), e.g. shorter on a fast local chain.
+/// `AUCTION_STEP_SECONDS`: the auction curve's step (−1% per step; default 10 s), e.g. shorter on a fast local chain;
+/// `INSURANCE_FUND_STAKE`: the owner's stake that seeds the insurance fund, in whole USDC (default 50000), e.g. smaller
+/// so that a crash's bad debt reaches the solvency bonds.
 contract Deploy is Script, SystemDeployer {
     uint256 internal constant ANVIL_KEY_0 = 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80;
 
@@ -23,9 +25,11 @@ contract Deploy is Script, SystemDeployer {
         uint256 startBlock = block.number;
 
         CollateralPattern pattern = _pattern(vm.envOr("COLLATERAL_PATTERN", string("fixed-fee")));
+        uint256 stakeUsdc = vm.envOr("INSURANCE_FUND_STAKE", DEFAULT_INSURANCE_STAKE / 1e6);
+        require(stakeUsdc > 0 && stakeUsdc <= 1e12, "INSURANCE_FUND_STAKE must be 1..1e12 whole USDC");
 
         vm.startBroadcast(key);
-        d = _deploySystem(deployer, pusher);
+        d = _deploySystem(deployer, pusher, stakeUsdc * 1e6);
         d.engine.setCollateralPattern(0, pattern);
         d.engine.setCollateralPattern(1, pattern);
         uint256 step = vm.envOr("AUCTION_STEP_SECONDS", uint256(10));

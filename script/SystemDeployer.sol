@@ -45,8 +45,20 @@ abstract contract SystemDeployer {
         SolvencyWaterfall waterfall;
     }
 
+    /// @notice The owner's stake that seeds the insurance fund in the tests and by default [quote units]: 50k USDC.
+    uint256 internal constant DEFAULT_INSURANCE_STAKE = 50_000e6;
+
     /// @notice The deployment itself, shared with the tests so they run against the demo parameters.
     function _deploySystem(address owner, address pusher) internal returns (Deployment memory d) {
+        return _deploySystem(owner, pusher, DEFAULT_INSURANCE_STAKE);
+    }
+
+    /// @notice The same, with the insurance fund seeded by `insuranceStake` [quote units, > 0] of the owner's.
+    function _deploySystem(address owner, address pusher, uint256 insuranceStake)
+        internal
+        returns (Deployment memory d)
+    {
+        require(insuranceStake > 0, "insurance stake must be positive");
         d.usdc = new TestnetToken("USD Coin (local)", "USDC", 6, owner);
         d.weth = new TestnetToken("Wrapped Ether (local)", "WETH", 18, owner);
         d.wbtc = new TestnetToken("Wrapped Bitcoin (local)", "WBTC", 8, owner);
@@ -109,13 +121,13 @@ abstract contract SystemDeployer {
             d.btcFeed.push(60_000e18);
         }
 
-        // Seed the vault with 5M and the insurance fund with 50k of the quote asset.
-        d.usdc.mint(owner, 5_050_000e6);
+        // Seed the vault with 5M of the quote asset and the insurance fund with the stake.
+        d.usdc.mint(owner, 5_000_000e6 + insuranceStake);
         d.usdc.approve(address(d.vault), 5_000_000e6);
         d.vault.deposit(5_000_000e6, owner);
         // The insurance fund's seed is the owner's stake (its first shares, before any penalty arrives).
-        d.usdc.approve(address(d.insuranceFund), 50_000e6);
-        d.insuranceFund.deposit(50_000e6, owner);
+        d.usdc.approve(address(d.insuranceFund), insuranceStake);
+        d.insuranceFund.deposit(insuranceStake, owner);
 
         _deployAuctions(d, owner);
         _deployBackstop(d, owner);

@@ -1,12 +1,14 @@
 /**
  * One run of the demo crash under one liquidation pattern, on a fresh system: anvil, deploy, indexer, the book, the
- * keeper, the crash, the report. Used by `npm run demo` and by the pattern benchmark.
+ * keeper, the crash, the keeper settling the solvency waterfall (bond sales, revenue, redemptions), the report. Used by
+ * `npm run demo` and by the pattern benchmark.
  */
 import path from "node:path";
 import { clients } from "./contracts.ts";
 import { DEMO_AUCTION_STEP_SECONDS, type Pattern } from "./patterns.ts";
 import {
   buildReport,
+  keeperAddress,
   readParameters,
   reportProblems,
   takeBaseline,
@@ -21,7 +23,14 @@ import {
   type ScenarioResult,
   type StepResult,
 } from "./scenario.ts";
-import { startSystem } from "./system.ts";
+import {
+  DEFAULT_INSURANCE_STAKE_USDC,
+  KEEPER_FEE_SWEEP_MIN_QUOTE,
+  startSystem,
+} from "./system.ts";
+import { waitForWaterfallSettled } from "./waterfall.ts";
+
+const WAD = 10n ** 18n;
 
 export type CrashRun = {
   pattern: Pattern;
@@ -29,6 +38,9 @@ export type CrashRun = {
   scenario: ScenarioResult;
   report: Report;
   problems: string[];
+  /** The insurance fund's stake [whole USDC], and whether the crash's bad debt must reach the bonds. */
+  insuranceStakeUsdc: bigint;
+  expectBonds: boolean;
   /** Wall-clock seconds of the crash itself (first push to the last step cleared). */
   crashSeconds: number;
   logDir: string;
@@ -47,6 +59,15 @@ export type CrashOptions = {
 export const demoAuctionStep = (pattern: Pattern) =>
   pattern === "dutch-auction" ? DEMO_AUCTION_STEP_SECONDS : 10;
 
+/**
+ * The insurance fund's stake in the demo [whole USDC]: $10,000, small enough that the whale's bad debt at the gap
+ * outruns the fund (its stake and the revenue routed to it before) and opens a bond series. The auction pattern keeps
+ * the deploy default: its kick and reset rewards are paid by the fund, which a bond issue leaves empty until every
+ * bond is repaid, so its keepers would stop kicking the collateral of the accounts the crash reaches after the gap.
+ */
+export const demoInsuranceStake = (pattern: Pattern): bigint =>
+  pattern === "dutch-auction" ? DEFAULT_INSURANCE_STAKE_USDC : 10_000n;
+
 export async function runPatternCrash(
   options: CrashOptions,
 ): Promise<CrashRun> {
@@ -55,11 +76,14 @@ export async function runPatternCrash(
   say(
     `starting anvil, deploying (${pattern}), starting the indexer (PGlite); logs in ${path.relative(process.cwd(), logDir) || logDir}`,
   );
+  const insuranceStakeUsdc = demoInsuranceStake(pattern);
+  const expectBonds = insuranceStakeUsdc < DEFAULT_INSURANCE_STAKE_USDC;
   const system = await startSystem({
     blockTimeSeconds: 1,
     logDir,
     pattern,
     auctionStepSeconds: options.auctionStepSeconds ?? demoAuctionStep(pattern),
+    insuranceStakeUsdc,
   });
   try {
     say(
@@ -90,21 +114,42 @@ export async function runPatternCrash(
       },
     );
     const crashSeconds = (Date.now() - started) / 1000;
+    say(
+      "waiting for the keeper to settle the solvency waterfall (bond sales, revenue, redemptions)",
+    );
+    const settledBlock = await waitForWaterfallSettled(
+      system.rpcUrl,
+      system.deployment,
+      {
+        holder: keeperAddress(),
+        feeSweepMinWad: KEEPER_FEE_SWEEP_MIN_QUOTE * WAD,
+        timeoutMs: 150_000,
+        keeper: system.keeper,
+      },
+    );
+    // The report covers the crash and its aftermath on the waterfall.
+    const ended: ScenarioResult = {
+      ...scenario,
+      endBlock:
+        settledBlock > scenario.endBlock ? settledBlock : scenario.endBlock,
+    };
     await indexCaughtUp(system.rpcUrl, system.indexerUrl);
     const report = await buildReport(
       system.rpcUrl,
       system.indexerUrl,
       system.deployment,
-      scenario,
+      ended,
       baseline,
       pattern,
     );
     return {
       pattern,
       parameters,
-      scenario,
+      scenario: ended,
       report,
-      problems: reportProblems(report, scenario),
+      problems: reportProblems(report, ended, { expectBonds }),
+      insuranceStakeUsdc,
+      expectBonds,
       crashSeconds,
       logDir,
     };

@@ -1,6 +1,6 @@
 /**
  * The crash report: read from the index, cross-checked against the chain, with the prices and balances that judge
- * each pattern read from the chain at the blocks where things happened.
+ * each pattern read from the chain at the blocks where things happened, and the solvency waterfall (waterfall.ts).
  */
 import { parseAbi, type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -18,6 +18,8 @@ import { readIndex, type IndexRows } from "./indexQuery.ts";
 import type { Pattern } from "./patterns.ts";
 import type { ScenarioResult } from "./scenario.ts";
 import { KEEPER_KEY, type Deployment } from "./system.ts";
+import { readWaterfall, type WaterfallReport } from "./waterfall.ts";
+import { compareWaterfallIndex } from "./waterfallIndex.ts";
 
 const WAD = 10n ** 18n;
 /** The wad value of one quote-token unit (6 decimals). */
@@ -269,6 +271,8 @@ export type Report = {
     collateralValueWad: bigint; // collateral gained, at the oracle price at the end
     gasWei: bigint;
     gasCostWad: bigint; // each step's gas at that step's ETH price
+    /** Quote paid for solvency bonds − quote redeemed from them: an investment, kept out of the profit. */
+    bondsNetWad: bigint;
     profitWad: bigint;
   };
   penaltiesWad: bigint;
@@ -283,11 +287,20 @@ export type Report = {
   deficitWad: bigint;
   insuranceStartWad: bigint;
   insuranceEndWad: bigint;
+  /** Revenue the solvency waterfall routed to the fund (it receives the penalty shares first, repays bonds first). */
+  revenueToFundWad: bigint;
   /**
-   * fund end − start − position penalty share − auction penalties + covered bad debt + auction keeper rewards: zero
-   * when every movement of the fund is explained by the liquidation events.
+   * fund end − start − revenue routed to it + covered bad debt + auction keeper rewards: zero when every movement of
+   * the fund is explained by the waterfall's routing and the liquidation events.
    */
   waterfallImbalanceWad: bigint;
+  /**
+   * position penalty share + auction penalties − the penalty revenue that reached the waterfall: zero when every
+   * penalty the liquidation events name arrived.
+   */
+  revenueImbalanceWad: bigint;
+  /** Every layer of the solvency waterfall, its bond series and revenue, at the report's end block. */
+  waterfall: WaterfallReport;
   backstop: {
     assetsStartWad: bigint;
     assetsEndWad: bigint;
@@ -560,6 +573,17 @@ export async function buildReport(
   }
   const quoteChangeWad = quoteEnd * QUOTE_UNIT_WAD - baseline.keeper.quoteWad;
 
+  // --- the solvency waterfall over the same range
+  const waterfall = await readWaterfall(
+    rpcUrl,
+    d,
+    { fromBlock: baseline.block, toBlock: end },
+    keeper,
+  );
+  const bondsNetWad =
+    (waterfall.holder.cost - waterfall.holder.redeemed) * QUOTE_UNIT_WAD;
+  const revenueToFundWad = waterfall.routedToFund * QUOTE_UNIT_WAD;
+
   // --- the insurance fund
   const [insuranceEndUnits, totalBadDebtWad, totalDeficitWad] =
     await Promise.all([
@@ -656,6 +680,9 @@ export async function buildReport(
     backstop,
     range: { liquidations, sales, takes, auctions, badDebts, floorBuys },
   });
+  indexMismatches.push(
+    ...(await compareWaterfallIndex(rpcUrl, indexerUrl, d, waterfall)),
+  );
 
   const breachedAccounts = new Set(
     scenario.breaches.map((b) => lower(b.account)),
@@ -688,7 +715,8 @@ export async function buildReport(
       collateralValueWad,
       gasWei: baseline.keeper.ethWei - ethEnd,
       gasCostWad,
-      profitWad: quoteChangeWad + collateralValueWad - gasCostWad,
+      bondsNetWad,
+      profitWad: quoteChangeWad + bondsNetWad + collateralValueWad - gasCostWad,
     },
     penaltiesWad,
     keeperRewardsWad: sumOf(liquidations, (r) => big(r.keeperRewardWad)),
@@ -700,13 +728,19 @@ export async function buildReport(
     deficitWad,
     insuranceStartWad: baseline.insuranceWad,
     insuranceEndWad,
+    revenueToFundWad,
     waterfallImbalanceWad:
       insuranceEndWad -
       baseline.insuranceWad -
-      insurancePenaltyShareWad -
-      auctionPenaltyWad +
+      revenueToFundWad +
       coveredWad +
       auctionKeeperRewardsWad,
+    revenueImbalanceWad:
+      insurancePenaltyShareWad +
+      auctionPenaltyWad -
+      (waterfall.revenue.penaltyShare + waterfall.revenue.auctionPenalties) *
+        QUOTE_UNIT_WAD,
+    waterfall,
     backstop,
     indexMismatches,
     indexMatchesChain: indexMismatches.length === 0,
@@ -865,6 +899,17 @@ export function pct(wad: bigint, digits = 2): string {
   return `${negative ? "-" : ""}${s}%`;
 }
 
+/** A wad price with 4 decimals, e.g. 0.9500. */
+export function price(wad: bigint): string {
+  const units = (wad * 10_000n + WAD / 2n) / WAD;
+  return `${units / 10_000n}.${(units % 10_000n).toString().padStart(4, "0")}`;
+}
+
+/** Quote token units (6 decimals) as dollars. */
+const usdUnits = (units: bigint) => usd(units * QUOTE_UNIT_WAD);
+
+const shortAddress = (a: Address) => `${a.slice(0, 6)}…${a.slice(-4)}`;
+
 /** Paid / value at the oracle, as a percentage of the oracle price ("n/a" with no sale). */
 export function executionRatio(e: Execution): string {
   if (e.oracleValueWad === 0n) return "n/a";
@@ -956,22 +1001,77 @@ export function formatReport(
     `  auction takes                   ${executionText(r.execution.auctions)}`,
     `  backstop buys                   ${executionText(r.execution.backstop)}`,
     `  all                             ${executionText(allExecution(r))}`,
-    `keeper profit                     ${usd(r.keeper.profitWad)} (quote ${usd(r.keeper.quoteChangeWad)} + collateral ${usd(r.keeper.collateralValueWad)} - gas ${usd(r.keeper.gasCostWad)})`,
-    `penalties                         ${usd(r.penaltiesWad)} (keepers ${usd(r.keeperRewardsWad)}, insurance fund ${usd(r.insurancePenaltyShareWad)})`,
-    `auction penalties to the fund     ${usd(r.auctionPenaltyWad)} (kick, reset and floor-buy rewards paid by the fund ${usd(r.auctionKeeperRewardsWad)})`,
+    `keeper profit                     ${usd(r.keeper.profitWad)} (quote ${usd(r.keeper.quoteChangeWad)} + bonds bought less redeemed ${usd(r.keeper.bondsNetWad)} + collateral ${usd(r.keeper.collateralValueWad)} - gas ${usd(r.keeper.gasCostWad)})`,
+    `penalties                         ${usd(r.penaltiesWad)} (keepers ${usd(r.keeperRewardsWad)}, solvency waterfall ${usd(r.insurancePenaltyShareWad)})`,
+    `auction penalties to waterfall    ${usd(r.auctionPenaltyWad)} (kick, reset and floor-buy rewards paid by the fund ${usd(r.auctionKeeperRewardsWad)})`,
     `protocol penalty income           ${usd(r.insurancePenaltyShareWad + r.auctionPenaltyWad)}`,
     `insurance fund                    ${usd(r.insuranceStartWad)} -> ${usd(r.insuranceEndWad)}`,
     `backstop                          ${usd(r.backstop.assetsStartWad)} -> ${usd(r.backstop.assetsEndWad)} at the oracle: ${usd(r.backstop.resultWad)} (bought ${usd(r.backstop.boughtWad)}, sold ${usd(r.backstop.soldWad)}, keepers paid ${usd(r.backstop.keeperRewardsWad)})`,
     `bad debt                          ${usd(r.badDebtWad)} (covered by the fund ${usd(r.coveredWad)})`,
     `deficit                           ${usd(r.deficitWad)}`,
-    `waterfall balance                 fund change - penalty share - auction penalties + covered bad debt + auction keeper rewards = ${usd(r.waterfallImbalanceWad)}`,
+    `waterfall balance                 fund change - revenue routed to it + covered bad debt + auction keeper rewards = ${usd(r.waterfallImbalanceWad)}`,
+    `revenue balance                   penalty share + auction penalties - penalty revenue the waterfall received = ${usd(r.revenueImbalanceWad)}`,
+    "",
+    ...formatWaterfall(r.waterfall),
+    "",
     `index matches chain               ${r.indexMatchesChain ? "yes" : `NO (${r.indexMismatches.join("; ")})`}`,
   ];
   return lines.join("\n");
 }
 
-/** Failures of the demo's promises, empty when every breached account was liquidated and cleared and the books balance. */
-export function reportProblems(r: Report, scenario: ScenarioResult): string[] {
+/** The report's "solvency waterfall" section: every layer, each series, the revenue, the share prices. */
+export function formatWaterfall(w: WaterfallReport): string[] {
+  const revenueText = (x: WaterfallReport["revenue"]) =>
+    `${usdUnits(x.penaltyShare + x.auctionPenalties + x.feeShare)} (penalty share ${usdUnits(x.penaltyShare)}, auction penalties ${usdUnits(x.auctionPenalties)}, fee share ${usdUnits(x.feeShare)})`;
+  const sum = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
+  const avg = (cost: bigint, face: bigint) =>
+    face === 0n ? "n/a" : price((cost * WAD) / face);
+  const holds = w.problems.length === 0 ? "holds" : "BROKEN";
+  const lines = [
+    `solvency waterfall                collateral -> insurance fund -> solvency bonds -> socialization, at block ${w.block}`,
+    `  bad debt recognized             ${usdUnits(w.recognized)} (${w.badDebts} settlement${w.badDebts === 1 ? "" : "s"})`,
+    `    covered by the insurance fund ${usdUnits(w.coveredByFund)}`,
+    `    raised by bonds               ${usdUnits(w.raisedByBonds)} (${w.series.length} series)`,
+    `    socialized                    ${usdUnits(w.socialized)} (${usdUnits(w.socializedBelowMinimum)} below the minimum series, ${usdUnits(sum(w.series.map((s) => s.unsoldSocialized)))} unsold at a close)`,
+    `    still open (bonds on sale)    ${usdUnits(w.open)}`,
+    `    identity                      recognized = fund + bonds + socialized + open: ${usdUnits(w.recognized)} = ${usdUnits(w.coveredByFund)} + ${usdUnits(w.raisedByBonds)} + ${usdUnits(w.socialized)} + ${usdUnits(w.open)} (${holds})`,
+  ];
+  for (const s of w.series) {
+    const buyers = s.buyers
+      .map(
+        (b) =>
+          `${shortAddress(b.buyer)}${b.buyer.toLowerCase() === w.holder.address.toLowerCase() ? " (the keeper)" : ""} ${usdUnits(b.cost)} for face ${usdUnits(b.face)} at ${avg(b.cost, b.face)}`,
+      )
+      .join("; ");
+    const repaidPct =
+      s.faceSold === 0n ? "n/a" : pct((s.repaid * WAD) / s.faceSold);
+    lines.push(
+      `  series ${s.id}`.padEnd(34) +
+        `deficit ${usdUnits(s.deficit)}, issued at block ${s.issuedBlock}${s.issuedWithItsBadDebt ? " in the bad debt's transaction" : ""}; ${s.closed ? "closed" : "on sale"}`,
+      `    sold                          face ${usdUnits(s.faceSold)} for ${usdUnits(s.raised)}, average price ${avg(s.raised, s.faceSold)}${buyers ? `: ${buyers}` : ""}`,
+      `    repaid                        ${usdUnits(s.repaid)} (${repaidPct} of face), redeemed ${usdUnits(s.redeemed)}, still owed ${usdUnits(s.faceSold - s.repaid)}`,
+    );
+  }
+  lines.push(
+    `  revenue into the waterfall      ${revenueText(w.revenue)}`,
+    `    after the first series        ${revenueText(w.revenueAfterIssue)}`,
+    `    routed to bonds / the fund    ${usdUnits(w.routedToBonds)} / ${usdUnits(w.routedToFund)}; pending ${usdUnits(w.pendingStart)} -> ${usdUnits(w.pendingEnd)} (the fund takes revenue only once every series is repaid: ${w.problems.some((p) => p.startsWith("the fund took")) ? "BROKEN" : "holds"})`,
+    `  bonds outstanding               face ${usdUnits(w.outstandingFace)} not yet repaid; ${usdUnits(w.heldForHolders)} repaid and not yet redeemed`,
+    `  insurance fund share price      ${price(w.fund.start.sharePriceWad)} -> ${price(w.fund.end.sharePriceWad)} (assets ${usdUnits(w.fund.start.assets)} -> ${usdUnits(w.fund.end.assets)})`,
+    `  vault share price               ${price(w.vault.start.sharePriceWad)} -> ${price(w.vault.end.sharePriceWad)} (exit price ${price(w.vault.start.exitPriceWad)} -> ${price(w.vault.end.exitPriceWad)})`,
+  );
+  return lines;
+}
+
+/**
+ * Failures of the demo's promises, empty when every breached account was liquidated and cleared and the books balance.
+ * `expectBonds`: the run was set up for bad debt beyond the insurance fund, so a bond series must have been issued.
+ */
+export function reportProblems(
+  r: Report,
+  scenario: ScenarioResult,
+  options: { expectBonds?: boolean } = {},
+): string[] {
   const problems: string[] = [];
   if (scenario.stillLiquidatable.length > 0)
     problems.push(
@@ -989,6 +1089,15 @@ export function reportProblems(r: Report, scenario: ScenarioResult): string[] {
     );
   if (r.waterfallImbalanceWad !== 0n)
     problems.push(`waterfall does not balance: ${r.waterfallImbalanceWad}`);
+  if (r.revenueImbalanceWad !== 0n)
+    problems.push(
+      `penalty revenue does not balance: ${r.revenueImbalanceWad} [wad]`,
+    );
+  problems.push(...r.waterfall.problems.map((p) => `solvency waterfall: ${p}`));
+  if (options.expectBonds && r.waterfall.series.length === 0)
+    problems.push(
+      "no bond series was issued: the crash's bad debt never went past the insurance fund",
+    );
   if (!r.indexMatchesChain)
     problems.push(
       `the index disagrees with the chain: ${r.indexMismatches.join("; ")}`,

@@ -85,7 +85,10 @@ export type ScenarioResult = {
 
 const e = (x: number) => parseEther(String(x));
 
-/** The demo's book: 36 accounts, from cautious to reckless, longs and shorts, quote and token collateral. */
+/**
+ * The demo's book: 38 accounts, from cautious to reckless, longs and shorts, quote and token collateral; a whale whose
+ * bad debt is large enough to reach the solvency bonds, and a late BTC long whose penalties repay them.
+ */
 export function demoBook(): TraderPlan[] {
   const plans: TraderPlan[] = [];
   // ETH longs on quote margin, leverage 2× to 9.5×, $1,000–$6,500 of margin.
@@ -158,6 +161,26 @@ export function demoBook(): TraderPlan[] {
       ethSizeWad: e((margin * 9.9) / 3_000),
       btcSizeWad: 0n,
     });
+  });
+  // The whale: 150 ETH long (4.6×) on $97,000. At $2,520 its health is still 1.32; the gap to $2,220 leaves it about
+  // $20,000 under water (plus the keeper's share of the penalty): bad debt beyond a small insurance fund.
+  plans.push({
+    label: "whale-4.6x",
+    quoteUsdc: 97_000n,
+    wethWad: 0n,
+    wbtcSats: 0n,
+    ethSizeWad: e(150),
+    btcSizeWad: 0n,
+  });
+  // A late BTC long: 6 BTC (4.2×) on $85,800, reached only by the last two legs. At $47,500 its health is 0.76 and
+  // the keeper closes two thirds of it; at $45,000 the rest. Its penalties are revenue after the bonds were issued.
+  plans.push({
+    label: "btc-late-4.2x",
+    quoteUsdc: 85_800n,
+    wethWad: 0n,
+    wbtcSats: 0n,
+    ethSizeWad: 0n,
+    btcSizeWad: e(6),
   });
   return plans;
 }

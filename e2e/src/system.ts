@@ -41,11 +41,19 @@ export type SystemOptions = {
   pattern?: Pattern;
   /** The auction curve's step, −1% per step (the deploy script's `AUCTION_STEP_SECONDS`); 10 s by default. */
   auctionStepSeconds?: number;
+  /** The owner's stake that seeds the insurance fund [whole USDC] (the deploy script's `INSURANCE_FUND_STAKE`). */
+  insuranceStakeUsdc?: bigint;
 };
+
+/** The deploy script's default stake, which the contract tests use too [whole USDC]. */
+export const DEFAULT_INSURANCE_STAKE_USDC = 50_000n;
+/** The keeper sweeps the protocol's fee share to the waterfall once it owes more than this [whole quote units]. */
+export const KEEPER_FEE_SWEEP_MIN_QUOTE = 10n;
 
 export type System = {
   pattern: Pattern;
   auctionStepSeconds: number;
+  insuranceStakeUsdc: bigint;
   rpcUrl: string;
   indexerUrl: string;
   deployment: Deployment;
@@ -61,6 +69,8 @@ export type System = {
 export async function startSystem(options: SystemOptions): Promise<System> {
   const pattern = options.pattern ?? DEFAULT_PATTERN;
   const auctionStepSeconds = options.auctionStepSeconds ?? 10;
+  const insuranceStakeUsdc =
+    options.insuranceStakeUsdc ?? DEFAULT_INSURANCE_STAKE_USDC;
   const logDir =
     options.logDir ??
     mkdtempSync(path.join(os.tmpdir(), "liquidation-engine-"));
@@ -126,6 +136,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
           // Always explicit, so a value in the caller's environment never leaks into a test's deployment.
           COLLATERAL_PATTERN: pattern,
           AUCTION_STEP_SECONDS: String(auctionStepSeconds),
+          INSURANCE_FUND_STAKE: String(insuranceStakeUsdc),
         },
       },
     );
@@ -180,6 +191,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     const system: System = {
       pattern,
       auctionStepSeconds,
+      insuranceStakeUsdc,
       rpcUrl,
       indexerUrl,
       deployment,
@@ -204,6 +216,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
               POLL_INTERVAL_MS: "250",
               MAX_INDEX_LAG_BLOCKS: "3",
               LOG_LEVEL: "info",
+              FEE_SWEEP_MIN_QUOTE: String(KEEPER_FEE_SWEEP_MIN_QUOTE),
               ...options.keeperEnv,
               ...env,
             },
@@ -246,7 +259,10 @@ async function rpc(
   return body.result;
 }
 
-/** Mints working capital in the quote asset to the keeper (the test token's owner is the deployer). */
+/**
+ * Mints working capital in the quote asset to the keeper (the test token's owner is the deployer): for collateral
+ * purchases and for the solvency bonds it buys (up to its BOND_BUDGET_QUOTE, $25k by default).
+ */
 async function fundKeeper(rpcUrl: string, d: Deployment): Promise<void> {
   const { publicClient, wallet } = clients(rpcUrl);
   const keeper = privateKeyToAccount(KEEPER_KEY).address;

@@ -45,6 +45,15 @@ export type Config = {
   indexerTimeoutMs: number;
   receiptTimeoutMs: number;
   chainStallAlertMs: number;
+  /** The highest price the keeper pays for one unit of bond face, as given ("0.95" or a wad integer). */
+  bondMaxPrice: string;
+  bondMaxPriceWad: bigint;
+  /** Quote the keeper may spend on bonds since it started, as given in quote units. */
+  bondBudgetQuote: string;
+  bondBudgetQuoteWad: bigint;
+  /** The protocol's fee share is swept to the waterfall once it owes more than this, in quote units. */
+  feeSweepMinQuote: string;
+  feeSweepMinQuoteWad: bigint;
 };
 
 /** Environment variable, JSON file key (the schema key) and default of each field. */
@@ -68,6 +77,9 @@ export const CONFIG_FIELDS = {
   indexerTimeoutMs: { env: "INDEXER_TIMEOUT_MS", default: "5000" },
   receiptTimeoutMs: { env: "RECEIPT_TIMEOUT_MS", default: "30000" },
   chainStallAlertMs: { env: "CHAIN_STALL_ALERT_MS", default: "60000" },
+  bondMaxPrice: { env: "BOND_MAX_PRICE", default: "0.95" },
+  bondBudgetQuote: { env: "BOND_BUDGET_QUOTE", default: "25000" },
+  feeSweepMinQuote: { env: "FEE_SWEEP_MIN_QUOTE", default: "10" },
 } as const satisfies Record<
   string,
   { env: string; default: string | undefined }
@@ -112,6 +124,29 @@ function decimal(expected: string, maxFractionDigits: number) {
     z
       .string(required(expected))
       .regex(pattern, { error: expected, abort: true }),
+  );
+}
+
+/**
+ * A price per unit of bond face in (0, 1], as a decimal ("0.95", "1") or as a wad integer ("950000000000000000"): an
+ * integer above 1 is read as wad. Returns null when the text is neither or out of range.
+ */
+export function parseBondPriceWad(text: string): bigint | null {
+  if (!/^\d+(\.\d{1,18})?$/.test(text)) return null;
+  const wad = text.includes(".")
+    ? parseUnits(text, 18)
+    : BigInt(text) <= 1n
+      ? BigInt(text) * 10n ** 18n
+      : BigInt(text);
+  return wad > 0n && wad <= 10n ** 18n ? wad : null;
+}
+
+function bondPrice(expected: string) {
+  return z.preprocess(
+    asText,
+    z
+      .string(required(expected))
+      .refine((text) => parseBondPriceWad(text) !== null, { error: expected }),
   );
 }
 
@@ -261,6 +296,17 @@ const configSchema = z.object({
     1_000,
     86_400_000,
   ),
+  bondMaxPrice: bondPrice(
+    "expected a price per unit of bond face in (0, 1]: a decimal such as 0.95, or a wad integer such as 950000000000000000",
+  ),
+  bondBudgetQuote: decimal(
+    "expected a non-negative decimal number of quote units, e.g. 25000",
+    18,
+  ),
+  feeSweepMinQuote: decimal(
+    "expected a non-negative decimal number of quote units, e.g. 10",
+    18,
+  ),
 });
 
 /*//////////////////////////////////////////////////////////////
@@ -313,6 +359,10 @@ export function loadConfig(env: Env, readFile: FileReader): Config {
     takeMinProfitQuoteWad: parseUnits(values.takeMinProfitQuote, 18),
     gasPriceCapWei: parseUnits(values.gasPriceCapGwei, 9),
     maxIndexLagBlocks: BigInt(values.maxIndexLagBlocks),
+    // Validated by the schema: never null here.
+    bondMaxPriceWad: parseBondPriceWad(values.bondMaxPrice)!,
+    bondBudgetQuoteWad: parseUnits(values.bondBudgetQuote, 18),
+    feeSweepMinQuoteWad: parseUnits(values.feeSweepMinQuote, 18),
   };
 }
 
@@ -375,5 +425,8 @@ export function configSummary(config: Config): Record<string, unknown> {
     metricsPort: config.metricsPort ?? null,
     metricsEveryPasses: config.metricsEveryPasses,
     concurrency: config.concurrency,
+    bondMaxPrice: config.bondMaxPrice,
+    bondBudgetQuote: config.bondBudgetQuote,
+    feeSweepMinQuote: config.feeSweepMinQuote,
   };
 }

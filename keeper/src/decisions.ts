@@ -1,4 +1,7 @@
-/** What the keeper decided for one account and one market, collateral or auction, and how it is logged. */
+/**
+ * What the keeper decided for one account and one market, collateral or auction, or for one bond series or the
+ * waterfall's revenue, and how it is logged.
+ */
 import type { Address, Hex } from "viem";
 import type { Logger } from "./logger.ts";
 import { formatWad } from "./math.ts";
@@ -8,7 +11,8 @@ import { formatWad } from "./math.ts";
  * `skip-auctioned` an account that already has a lot in auction (one at a time), `skip-no-room` no room for a kick
  * under the auction caps, `skip-no-capacity` a backstop that cannot buy (the keeper falls back to `buyCollateral`),
  * `skip-no-pool` no pool to sell a lot into, `skip-dust` a take the dust rules refuse, `skip-breaker` a circuit
- * breaker halts the action, `skip-disabled` an action left out of KEEPER_ACTIONS.
+ * breaker halts the action, `skip-disabled` an action left out of KEEPER_ACTIONS, `skip-above-price` a bond price
+ * above BOND_MAX_PRICE, `skip-budget` a bond budget (BOND_BUDGET_QUOTE) already spent.
  */
 export const DECISION_KINDS = [
   "liquidate",
@@ -24,6 +28,8 @@ export const DECISION_KINDS = [
   "skip-dust",
   "skip-breaker",
   "skip-disabled",
+  "skip-above-price",
+  "skip-budget",
   "dry-run",
   "lost-race",
   "error",
@@ -39,8 +45,23 @@ export const KEEPER_ACTIONS = [
   "redo",
   "buyAuction",
   "absorb",
+  "buyBonds",
+  "closeSeries",
+  "route",
+  "sweepFees",
+  "redeem",
 ] as const;
 export type KeeperAction = (typeof KEEPER_ACTIONS)[number];
+
+/** The actions on the solvency waterfall (and the protocol's fee share): worked once a pass, with no account. */
+export const WATERFALL_ACTIONS = [
+  "buyBonds",
+  "closeSeries",
+  "route",
+  "sweepFees",
+  "redeem",
+] as const satisfies readonly KeeperAction[];
+export type WaterfallAction = (typeof WATERFALL_ACTIONS)[number];
 
 /** `check` is the re-check of an account (or an auction), before any market, collateral or action is looked at. */
 export type DecisionAction = "check" | KeeperAction;
@@ -48,10 +69,13 @@ export type DecisionAction = "check" | KeeperAction;
 export type Decision = {
   decision: DecisionKind;
   action: DecisionAction;
-  account: Address;
+  /** The account acted on; null for the waterfall's actions, which have none. */
+  account: Address | null;
   marketId?: number;
   collateralId?: number;
   auctionId?: bigint;
+  /** The bond series acted on. */
+  seriesId?: bigint;
   healthWad?: bigint;
   rewardQuoteWad?: bigint;
   gasCostQuoteWad?: bigint;
@@ -78,6 +102,7 @@ export function decisionLogFields(decision: Decision): Record<string, unknown> {
     marketId: decision.marketId ?? null,
     collateralId: decision.collateralId ?? null,
     auctionId: decision.auctionId?.toString() ?? null,
+    seriesId: decision.seriesId?.toString() ?? null,
     healthWad: decision.healthWad?.toString() ?? null,
     rewardQuote:
       decision.rewardQuoteWad === undefined

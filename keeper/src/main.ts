@@ -1,13 +1,13 @@
 /**
  * Keeper entry point: validate the configuration (one line per bad field, exit 2), connect, approve the quote token
- * once (to the protocol for collateral purchases, to the auction house for takes), then run a pass on every new
- * block until SIGINT or SIGTERM.
+ * once (to the protocol for collateral purchases, to the auction house for takes, to the waterfall for bond
+ * purchases), then run a pass on every new block until SIGINT or SIGTERM.
  */
 import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { createClients } from "./chain.ts";
 import { configSummary, loadConfig, type Config } from "./config.ts";
-import { logDecision } from "./decisions.ts";
+import { WATERFALL_ACTIONS, logDecision, type Decision } from "./decisions.ts";
 import { loadDeployments, type Deployments } from "./deployments.ts";
 import { ConfigError, describeError } from "./errors.ts";
 import { createIndexClient } from "./index-client.ts";
@@ -16,6 +16,7 @@ import { Metrics, serveMetrics } from "./metrics.ts";
 import { runPass } from "./pass.ts";
 import { createStrategy } from "./strategy.ts";
 import { createViemProtocolClient } from "./viem-protocol-client.ts";
+import { createWaterfallStrategy } from "./waterfall-strategy.ts";
 import { startWatcher } from "./watcher.ts";
 
 const EXIT_BAD_CONFIG = 2;
@@ -83,6 +84,9 @@ async function main(): Promise<void> {
       ...(actions.has("take")
         ? [{ name: "auction house", address: deployments.auctionHouse }]
         : []),
+      ...(actions.has("buyBonds")
+        ? [{ name: "waterfall", address: deployments.waterfall }]
+        : []),
     ];
     for (const spender of spenders) {
       const txHash = await chain.ensureQuoteAllowance(spender.address);
@@ -108,15 +112,14 @@ async function main(): Promise<void> {
     );
   }
 
-  const strategy = createStrategy({
-    chain,
-    config,
-    logger,
-    report: (decision) => {
-      logDecision(logger, decision);
-      metrics.recordDecision(decision);
-    },
-  });
+  const report = (decision: Decision) => {
+    logDecision(logger, decision);
+    metrics.recordDecision(decision);
+  };
+  const strategy = createStrategy({ chain, config, logger, report });
+  const waterfall = WATERFALL_ACTIONS.some((action) => actions.has(action))
+    ? createWaterfallStrategy({ chain, config, logger, report })
+    : undefined;
   const index = createIndexClient({
     baseUrl: config.indexerUrl,
     timeoutMs: config.indexerTimeoutMs,
@@ -132,6 +135,7 @@ async function main(): Promise<void> {
     watchAuctions: (["take", "redo", "buyAuction"] as const).some((action) =>
       actions.has(action),
     ),
+    waterfall,
   };
 
   const watcher = startWatcher({

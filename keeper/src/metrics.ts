@@ -18,6 +18,12 @@ export type MetricsSnapshot = {
   /** Backstop buys triggered: lots bought at their auction's floor, and collateral absorbed (internal pattern). */
   auctionBuysSent: number;
   absorbsSent: number;
+  /** Solvency waterfall: bond purchases, series closed, revenue routed, fee shares swept, bonds redeemed. */
+  bondBuysSent: number;
+  seriesClosesSent: number;
+  routesSent: number;
+  feeSweepsSent: number;
+  redeemsSent: number;
   decisions: Record<DecisionKind, number>;
   errors: number;
   lostRaces: number;
@@ -63,14 +69,17 @@ export class Metrics {
 
   /**
    * Sets the stalled-account gauge from the decisions of a completed pass: accounts whose own liquidation was
-   * skipped as unprofitable (an auction priced above what a pool pays is not a stalled account: its price decays).
+   * skipped as unprofitable (an auction priced above what a pool pays is not a stalled account: its price decays; the
+   * waterfall's actions have no account).
    */
   recordStalled(decisions: readonly Decision[]): void {
     this.stalledAccounts = new Set(
       decisions
         .filter(
           (d) =>
-            d.decision === "skip-unprofitable" && d.auctionId === undefined,
+            d.decision === "skip-unprofitable" &&
+            d.auctionId === undefined &&
+            d.account !== null,
         )
         .map((d) => d.account),
     ).size;
@@ -86,6 +95,11 @@ export class Metrics {
       redosSent: this.sent.redo,
       auctionBuysSent: this.sent.buyAuction,
       absorbsSent: this.sent.absorb,
+      bondBuysSent: this.sent.buyBonds,
+      seriesClosesSent: this.sent.closeSeries,
+      routesSent: this.sent.route,
+      feeSweepsSent: this.sent.sweepFees,
+      redeemsSent: this.sent.redeem,
       decisions: { ...this.decisions },
       errors: this.errors,
       lostRaces: this.lostRaces,

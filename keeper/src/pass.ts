@@ -2,7 +2,9 @@
  * One keeper pass at a chain head: refuse a lagging index, then work through the at-risk accounts lowest health
  * first, and then the live auctions, up to `concurrency` at once (each account's or auction's receipts are awaited
  * before its next action; the nonce manager orders the sends). Reads that do not change within a pass (collateral
- * patterns, auction parameters) are shared through one cache per pass.
+ * patterns, auction parameters) are shared through one cache per pass. The solvency waterfall (bond sales, revenue,
+ * redemptions) is worked once a pass alongside them; it reads the chain only, so it runs even when the index is
+ * refused.
  */
 import type { Decision } from "./decisions.ts";
 import { describeError } from "./errors.ts";
@@ -14,6 +16,7 @@ import type {
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
 import type { PassContext, Strategy } from "./strategy.ts";
+import type { WaterfallStrategy } from "./waterfall-strategy.ts";
 
 export type PassDeps = {
   index: IndexClient;
@@ -26,6 +29,8 @@ export type PassDeps = {
   concurrency?: number;
   /** Also work on the index's live auctions (take, reset, backstop buy). */
   watchAuctions?: boolean;
+  /** Also work on the solvency waterfall, once a pass. */
+  waterfall?: WaterfallStrategy;
 };
 
 export type PassResult =
@@ -40,7 +45,8 @@ export type PassResult =
 
 type Job =
   | { kind: "account"; row: AtRiskAccount }
-  | { kind: "auction"; row: ActiveAuction };
+  | { kind: "auction"; row: ActiveAuction }
+  | { kind: "waterfall" };
 
 export async function runPass(
   deps: PassDeps,
@@ -55,7 +61,43 @@ export async function runPass(
   return result;
 
   async function run(): Promise<PassResult> {
-    let rows;
+    const context: PassContext = { chainHeadBlock, cache: new Map() };
+    const indexed = await readIndex();
+    if (indexed.kind !== "ok") {
+      if (deps.waterfall) await work([{ kind: "waterfall" }], context);
+      return indexed;
+    }
+    const { rows, auctions } = indexed;
+
+    logger.debug(
+      {
+        event: "pass",
+        chainHeadBlock: chainHeadBlock.toString(),
+        candidates: rows.length,
+        auctions: auctions.length,
+      },
+      "pass",
+    );
+    const jobs: Job[] = [
+      ...rows.map((row) => ({ kind: "account" as const, row })),
+      ...auctions.map((row) => ({ kind: "auction" as const, row })),
+      ...(deps.waterfall ? [{ kind: "waterfall" as const }] : []),
+    ];
+    const decisions = await work(jobs, context);
+    metrics.recordStalled(decisions);
+    return {
+      kind: "done",
+      accounts: rows.length,
+      auctions: auctions.length,
+      decisions,
+    };
+  }
+
+  async function readIndex(): Promise<
+    | { kind: "ok"; rows: AtRiskAccount[]; auctions: ActiveAuction[] }
+    | Exclude<PassResult, { kind: "done" }>
+  > {
+    let rows: AtRiskAccount[];
     try {
       const status = await index.status();
       const lagBlocks = chainHeadBlock - status.latestBlock;
@@ -69,7 +111,7 @@ export async function runPass(
             lagBlocks: lagBlocks.toString(),
             maxIndexLagBlocks: deps.maxIndexLagBlocks.toString(),
           },
-          "index lags the chain: no action this pass",
+          "index lags the chain: no liquidation this pass",
         );
         return { kind: "index-stale", lagBlocks };
       }
@@ -78,7 +120,7 @@ export async function runPass(
       metrics.indexErrors += 1;
       logger.error(
         { event: "index-unavailable", error: describeError(error) },
-        "indexer failed: no action this pass",
+        "indexer failed: no liquidation this pass",
       );
       return { kind: "index-unavailable" };
     }
@@ -95,21 +137,11 @@ export async function runPass(
         );
       }
     }
+    return { kind: "ok", rows, auctions };
+  }
 
-    logger.debug(
-      {
-        event: "pass",
-        chainHeadBlock: chainHeadBlock.toString(),
-        candidates: rows.length,
-        auctions: auctions.length,
-      },
-      "pass",
-    );
-    const jobs: Job[] = [
-      ...rows.map((row) => ({ kind: "account" as const, row })),
-      ...auctions.map((row) => ({ kind: "auction" as const, row })),
-    ];
-    const context: PassContext = { chainHeadBlock, cache: new Map() };
+  /** Runs the jobs, up to `concurrency` at once; returns their decisions. */
+  async function work(jobs: Job[], context: PassContext): Promise<Decision[]> {
     const decisions: Decision[] = [];
     let next = 0;
     const worker = async () => {
@@ -117,24 +149,10 @@ export async function runPass(
         const job = jobs[next++]!;
         // The strategy turns its own failures into decisions; this guard keeps one bad job from ending the pass.
         try {
-          decisions.push(
-            ...(job.kind === "account"
-              ? await strategy.processAccount(job.row, context)
-              : await strategy.processAuction(job.row, context)),
-          );
+          decisions.push(...(await runJob(job, context)));
         } catch (error) {
           logger.error(
-            job.kind === "account"
-              ? {
-                  event: "account-failed",
-                  account: job.row.address,
-                  error: describeError(error),
-                }
-              : {
-                  event: "auction-failed",
-                  auctionId: job.row.id.toString(),
-                  error: describeError(error),
-                },
+            { ...jobFields(job), error: describeError(error) },
             `${job.kind} failed`,
           );
         }
@@ -142,12 +160,28 @@ export async function runPass(
     };
     const workers = Math.max(1, Math.min(deps.concurrency ?? 1, jobs.length));
     await Promise.all(Array.from({ length: workers }, worker));
-    metrics.recordStalled(decisions);
-    return {
-      kind: "done",
-      accounts: rows.length,
-      auctions: auctions.length,
-      decisions,
-    };
+    return decisions;
+  }
+
+  function runJob(job: Job, context: PassContext): Promise<Decision[]> {
+    switch (job.kind) {
+      case "account":
+        return strategy.processAccount(job.row, context);
+      case "auction":
+        return strategy.processAuction(job.row, context);
+      case "waterfall":
+        return deps.waterfall!.processWaterfall(context);
+    }
+  }
+}
+
+function jobFields(job: Job): Record<string, string> {
+  switch (job.kind) {
+    case "account":
+      return { event: "account-failed", account: job.row.address };
+    case "auction":
+      return { event: "auction-failed", auctionId: job.row.id.toString() };
+    case "waterfall":
+      return { event: "waterfall-failed" };
   }
 }

@@ -4,8 +4,12 @@
  * Every estimate rounds against the keeper: costs up, rewards down.
  */
 import { WAD, mulDivDown, mulDivUp, min } from "./math.ts";
+import type { FeeQuote, SendFees } from "./protocol-client.ts";
 
 const MAX_UINT256 = 2n ** 256n - 1n;
+/** maxFeePerGas leaves this headroom over the network gas price for a rising base fee (never above the ceiling). */
+const FEE_HEADROOM_NUMERATOR = 125n;
+const FEE_HEADROOM_DENOMINATOR = 100n;
 
 /**
  * Gas cost valued in quote [wad], rounded up:
@@ -54,6 +58,22 @@ export function maxProfitableGasPriceWei(args: {
   const weiToQuoteScaled = args.gasUnits * args.ethPriceWad; // quote [wad] per wei of gas price, × 1e18
   if (weiToQuoteScaled === 0n) return MAX_UINT256;
   return (budgetQuoteWad * WAD) / weiToQuoteScaled;
+}
+
+/**
+ * The fees a transaction is sent with: the network gas price plus headroom for a rising base fee, never above the
+ * ceiling (which fee bumps of a stuck transaction never pass either); the tip never above the fee.
+ */
+export function sendFees(args: FeeQuote & { feeCeilingWei: bigint }): SendFees {
+  const maxFeePerGasWei = min(
+    (args.gasPriceWei * FEE_HEADROOM_NUMERATOR) / FEE_HEADROOM_DENOMINATOR,
+    args.feeCeilingWei,
+  );
+  return {
+    maxFeePerGasWei,
+    maxPriorityFeePerGasWei: min(args.maxPriorityFeePerGasWei, maxFeePerGasWei),
+    feeCeilingWei: args.feeCeilingWei,
+  };
 }
 
 /** Gas price above the configured cap: the keeper does not act. */

@@ -69,7 +69,7 @@ export const COLLATERAL_PATTERN_NAMES = [
   "Internal",
 ] as const;
 
-/** A transaction the keeper sends. Function names are unique across the three contracts it calls. */
+/** A transaction the keeper sends. Function names are unique across the contracts it calls. */
 export type KeeperCall =
   | { functionName: "liquidate"; args: readonly [Address, bigint, bigint] }
   | {
@@ -83,7 +83,15 @@ export type KeeperCall =
     }
   | { functionName: "redo"; args: readonly [bigint] }
   | { functionName: "buyAuction"; args: readonly [bigint] }
-  | { functionName: "absorb"; args: readonly [Address, bigint] };
+  | { functionName: "absorb"; args: readonly [Address, bigint] }
+  | {
+      functionName: "buyBonds";
+      args: readonly [bigint, bigint, bigint, Address];
+    }
+  | { functionName: "closeSeries"; args: readonly [bigint] }
+  | { functionName: "route"; args: readonly [] }
+  | { functionName: "redeem"; args: readonly [bigint, Address] }
+  | { functionName: "sweepFees"; args: readonly [] };
 
 export type KeeperFunction = KeeperCall["functionName"];
 
@@ -96,6 +104,11 @@ export const CALL_CONTRACT = {
   redo: "auctionHouse",
   buyAuction: "backstop",
   absorb: "backstop",
+  buyBonds: "waterfall",
+  closeSeries: "waterfall",
+  route: "waterfall",
+  redeem: "waterfall",
+  sweepFees: "protocol",
 } as const satisfies Record<KeeperFunction, string>;
 export type CallContract = (typeof CALL_CONTRACT)[KeeperFunction];
 
@@ -137,6 +150,23 @@ export type BackstopBuy = {
   paidWad: bigint;
   rewardWad: bigint;
 };
+
+/**
+ * A solvency bond series as the waterfall stores it (`BondSeries`), the parts the keeper uses. Amounts in quote token
+ * units (face: one unit of face is a claim on one quote unit of revenue).
+ */
+export type BondSeriesView = {
+  closed: boolean;
+  /** What the sale must raise, and what it has raised [quote units]. */
+  deficit: bigint;
+  raised: bigint;
+  /** Bonds sold, and revenue routed to them [quote units of face]. */
+  faceSold: bigint;
+  repaid: bigint;
+};
+
+/** What a simulated `buyBonds` returned: quote paid and bonds received [quote units]. */
+export type BondPurchase = { cost: bigint; face: bigint };
 
 export type SendFees = {
   maxFeePerGasWei: bigint;
@@ -218,6 +248,26 @@ export interface ProtocolClient {
   /** Quote the backstop can pay now for the asset at this discount [wad]. */
   backstopCapacity(collateralId: number, discountWad: bigint): Promise<bigint>;
 
+  /*  Solvency waterfall (bonds) and the protocol's fee share  */
+  /** The solvency waterfall the keeper buys bonds of, closes, routes and redeems on. */
+  readonly waterfall: Address;
+  bondSeriesCount(): Promise<bigint>;
+  bondSeries(seriesId: bigint): Promise<BondSeriesView>;
+  /** The price of one unit of face now [wad]. */
+  bondPriceWad(seriesId: bigint): Promise<bigint>;
+  /** When the series may be closed [unix seconds]. */
+  bondClosableAt(seriesId: bigint): Promise<bigint>;
+  /** What the keeper may redeem from the series now [quote units]. */
+  bondClaimable(seriesId: bigint): Promise<bigint>;
+  /** Revenue the waterfall holds and has not routed yet [quote units]. */
+  waterfallPendingRevenue(): Promise<bigint>;
+  /** The keeper's quote allowance to the waterfall, which pulls the cost of a bond purchase [wad]. */
+  bondAllowanceWad(): Promise<bigint>;
+  /** The fee share the protocol owes the waterfall, paid by `sweepFees` [wad]. */
+  feesOwedWad(): Promise<bigint>;
+  /** The latest block's timestamp [unix seconds]. */
+  latestTimestamp(): Promise<bigint>;
+
   ethPrice(): Promise<PriceRead>;
   feeQuote(): Promise<FeeQuote>;
   quoteFunding(): Promise<QuoteFunding>;
@@ -249,6 +299,20 @@ export interface ProtocolClient {
     account: Address,
     collateralId: number,
   ): Promise<Simulated<BackstopBuy>>;
+  /** `buyBonds(seriesId, maxCostUnits, maxPriceWad, keeper)`: the bonds go to the keeper. */
+  simulateBuyBonds(
+    seriesId: bigint,
+    maxCostUnits: bigint,
+    maxPriceWad: bigint,
+  ): Promise<Simulated<BondPurchase>>;
+  /** `closeSeries(seriesId)`: returns the unsold deficit socialized [quote units]. */
+  simulateCloseSeries(seriesId: bigint): Promise<Simulated<bigint>>;
+  /** `route()`: returns the revenue sent to bonds and to the fund [quote units]. */
+  simulateRoute(): Promise<Simulated<{ toBonds: bigint; toFund: bigint }>>;
+  /** `redeem(seriesId, keeper)`: returns what was paid [quote units]. */
+  simulateRedeem(seriesId: bigint): Promise<Simulated<bigint>>;
+  /** `protocol.sweepFees()`: returns the fee share paid to the waterfall [wad]. */
+  simulateSweepFees(): Promise<Simulated<bigint>>;
   /** Sends a simulated call and waits for its receipt, bumping fees while it is stuck. */
   send(
     call: KeeperCall,

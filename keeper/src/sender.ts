@@ -31,6 +31,28 @@ export const MAX_FEE_BUMPS = 3;
 /** Gas limit = estimate × 1.25: the state may move a little between estimate and inclusion. */
 const GAS_LIMIT_NUMERATOR = 125n;
 const GAS_LIMIT_DENOMINATOR = 100n;
+/**
+ * Calls that may settle an account's bad debt. A settlement the estimate saw the insurance fund pay can open a bond
+ * series by inclusion (the fund drained in between): about 147k gas more (the waterfall's gas tests: a liquidation
+ * with bad debt 205,806 when the fund covers it, 352,387 through a series). Their limit has this much more room; only
+ * the gas used is paid.
+ */
+export const BAD_DEBT_SETTLEMENT_HEADROOM_GAS = 200_000n;
+const MAY_SETTLE_BAD_DEBT: ReadonlySet<KeeperCall["functionName"]> = new Set([
+  "liquidate",
+  "buyCollateral",
+  "take",
+  "buyAuction",
+  "absorb",
+]);
+
+/** The gas limit a call is sent with, from its estimate [gas units]. */
+export function gasLimit(call: KeeperCall, gasUnits: bigint): bigint {
+  const headroom = MAY_SETTLE_BAD_DEBT.has(call.functionName)
+    ? BAD_DEBT_SETTLEMENT_HEADROOM_GAS
+    : 0n;
+  return (gasUnits * GAS_LIMIT_NUMERATOR) / GAS_LIMIT_DENOMINATOR + headroom;
+}
 
 /** Address and ABI (with every error its calls may bubble up) of each contract the keeper sends to. */
 export type SendTargets = Record<CallContract, { address: Address; abi: Abi }>;
@@ -108,7 +130,7 @@ export function createSender(options: SenderOptions) {
       functionName: call.functionName,
       args: call.args,
     });
-    const gas = (gasUnits * GAS_LIMIT_NUMERATOR) / GAS_LIMIT_DENOMINATOR;
+    const gas = gasLimit(call, gasUnits);
     let current = {
       maxFeePerGasWei: fees.maxFeePerGasWei,
       maxPriorityFeePerGasWei: fees.maxPriorityFeePerGasWei,

@@ -37,6 +37,7 @@ import {
   exceedsGasPriceCap,
   gasCostQuoteWad,
   maxProfitableGasPriceWei,
+  sendFees,
   shouldAct,
 } from "./profit.ts";
 import {
@@ -82,9 +83,6 @@ export const SKIP_ERRORS: ReadonlyMap<string, DecisionKind> = new Map([
   ["InsufficientOutput", "skip-unprofitable"], // the pool itself
 ] as const);
 
-/** maxFeePerGas leaves this headroom over the network gas price for a rising base fee (never above the ceiling). */
-const FEE_HEADROOM_NUMERATOR = 125n;
-const FEE_HEADROOM_DENOMINATOR = 100n;
 /** A take's price limit is the price seen plus this [bps]: the price of a Dutch auction only falls until a reset. */
 export const TAKE_PRICE_TOLERANCE_BPS = 1n;
 
@@ -1196,20 +1194,11 @@ export function createStrategy(deps: StrategyDeps): Strategy {
         ? config.gasPriceCapWei
         : min(config.gasPriceCapWei, profitableCeilingWei);
     // The ceiling is at least the gas price here: under the cap (checked above) and profitable at it.
-    const maxFeePerGasWei = min(
-      (gasPriceWei * FEE_HEADROOM_NUMERATOR) / FEE_HEADROOM_DENOMINATOR,
-      feeCeilingWei,
+    const sent = await chain.send(
+      call,
+      gasUnits,
+      sendFees({ ...fees, feeCeilingWei }),
     );
-    const maxPriorityFeePerGasWei = min(
-      fees.maxPriorityFeePerGasWei,
-      maxFeePerGasWei,
-    );
-
-    const sent = await chain.send(call, gasUnits, {
-      maxFeePerGasWei,
-      maxPriorityFeePerGasWei,
-      feeCeilingWei,
-    });
     const sentFacts = {
       ...facts,
       gasUsed: sent.gasUsed,
@@ -1329,11 +1318,14 @@ type Here = Base & {
   healthWad?: bigint;
 };
 
-function revertName(error: unknown): string | undefined {
+export function revertName(error: unknown): string | undefined {
   return error instanceof ContractRevertError ? error.errorName : undefined;
 }
 
-function revertFacts(error: unknown): { errorName?: string; reason: string } {
+export function revertFacts(error: unknown): {
+  errorName?: string;
+  reason: string;
+} {
   if (error instanceof ContractRevertError) {
     if (error.errorName === INVALID_PRICE_ERROR) {
       const [oracle, priceWad, status] = error.args as [
@@ -1354,7 +1346,10 @@ function revertFacts(error: unknown): { errorName?: string; reason: string } {
   return { reason: shortMessageOf(error) };
 }
 
-function errorFacts(error: unknown): { errorName?: string; reason: string } {
+export function errorFacts(error: unknown): {
+  errorName?: string;
+  reason: string;
+} {
   const described = describeError(error);
   return {
     ...(error instanceof ContractRevertError

@@ -16,6 +16,7 @@ import {
   iLiquidationEngineAbi,
   iMarginProtocolAbi,
   pushPriceFeedAbi,
+  solvencyWaterfallAbi,
   testnetTokenAbi,
 } from "../../abi/src/generated.ts";
 import type { Clients } from "./chain.ts";
@@ -62,6 +63,15 @@ export const backstopAbi = [
   ...errorsOf(iMarginProtocolAbi),
 ];
 
+/** MarginProtocol's fee share (not part of IMarginProtocol), with the protocol's errors for `sweepFees`. */
+export const feeShareAbi = [
+  ...parseAbi([
+    "function feesOwedWad() view returns (uint256)",
+    "function sweepFees() returns (uint256)",
+  ]),
+  ...errorsOf(iMarginProtocolAbi),
+];
+
 /** Turns a viem revert into a ContractRevertError with the decoded error name; other errors pass through. */
 export function toRevertError(error: unknown, functionName: string): unknown {
   const reverted = walkCause(
@@ -95,7 +105,7 @@ export type ViemProtocolClient = ProtocolClient & {
   quoteDecimals: number;
   /**
    * Lets `spender` pull the keeper's quote tokens (max allowance, once): the protocol for collateral purchases, the
-   * auction house for takes. Returns the tx hash if sent.
+   * auction house for takes, the waterfall for bond purchases. Returns the tx hash if sent.
    */
   ensureQuoteAllowance(spender: Address): Promise<Hex | null>;
 };
@@ -134,6 +144,11 @@ export async function createViemProtocolClient(args: {
   } as const;
   const backstop = { address: deployments.backstop, abi: backstopAbi } as const;
   const quote = { address: deployments.quote, abi: testnetTokenAbi } as const;
+  const waterfall = {
+    address: deployments.waterfall,
+    abi: solvencyWaterfallAbi,
+  } as const;
+  const feeShare = { address: deployments.protocol, abi: feeShareAbi } as const;
 
   const quoteDecimals = await publicClient.readContract({
     ...quote,
@@ -142,7 +157,7 @@ export async function createViemProtocolClient(args: {
   const quoteScale = 10n ** BigInt(18 - quoteDecimals);
   const send = createSender({
     clients,
-    targets: { engine, auctionHouse, backstop },
+    targets: { engine, auctionHouse, backstop, waterfall, protocol: feeShare },
     receiptTimeoutMs: args.receiptTimeoutMs,
     logger,
   });
@@ -189,6 +204,7 @@ export async function createViemProtocolClient(args: {
     auctionHouse: deployments.auctionHouse,
     backstop: deployments.backstop,
     takeCallee: deployments.takeCallee,
+    waterfall: deployments.waterfall,
 
     isLiquidatable: (account: Address) =>
       call("isLiquidatable", () =>
@@ -465,6 +481,162 @@ export async function createViemProtocolClient(args: {
           args: [BigInt(collateralId), discountWad],
         }),
       ),
+
+    bondSeriesCount: () =>
+      call("seriesCount", () =>
+        publicClient.readContract({
+          ...waterfall,
+          functionName: "seriesCount",
+        }),
+      ),
+
+    bondSeries: (seriesId) =>
+      call("series", async () => {
+        const s = await publicClient.readContract({
+          ...waterfall,
+          functionName: "series",
+          args: [seriesId],
+        });
+        return {
+          closed: s.closed,
+          deficit: s.deficit,
+          raised: s.raised,
+          faceSold: s.faceSold,
+          repaid: s.repaid,
+        };
+      }),
+
+    bondPriceWad: (seriesId) =>
+      call("priceWad", () =>
+        publicClient.readContract({
+          ...waterfall,
+          functionName: "priceWad",
+          args: [seriesId],
+        }),
+      ),
+
+    bondClosableAt: (seriesId) =>
+      call("closableAt", () =>
+        publicClient.readContract({
+          ...waterfall,
+          functionName: "closableAt",
+          args: [seriesId],
+        }),
+      ),
+
+    bondClaimable: (seriesId) =>
+      call("claimable", () =>
+        publicClient.readContract({
+          ...waterfall,
+          functionName: "claimable",
+          args: [seriesId, keeper],
+        }),
+      ),
+
+    waterfallPendingRevenue: () =>
+      call("layers", async () => {
+        const layers = await publicClient.readContract({
+          ...waterfall,
+          functionName: "layers",
+          args: [deployments.vault],
+        });
+        return layers.pendingRevenue;
+      }),
+
+    bondAllowanceWad: () => allowanceWad(deployments.waterfall),
+
+    feesOwedWad: () =>
+      call("feesOwedWad", () =>
+        publicClient.readContract({ ...feeShare, functionName: "feesOwedWad" }),
+      ),
+
+    latestTimestamp: async () => (await publicClient.getBlock()).timestamp,
+
+    simulateBuyBonds: (seriesId, maxCostUnits, maxPriceWad) =>
+      call("buyBonds", async () => {
+        const args = [seriesId, maxCostUnits, maxPriceWad, keeper] as const;
+        const request = {
+          ...waterfall,
+          functionName: "buyBonds",
+          args,
+          account: keeper,
+        } as const;
+        const { result } = await publicClient.simulateContract(request);
+        const gasUnits = await publicClient.estimateContractGas(request);
+        const [cost, face] = result;
+        return {
+          call: { functionName: "buyBonds", args },
+          result: { cost, face },
+          gasUnits,
+        };
+      }),
+
+    simulateCloseSeries: (seriesId) =>
+      call("closeSeries", async () => {
+        const args = [seriesId] as const;
+        const request = {
+          ...waterfall,
+          functionName: "closeSeries",
+          args,
+          account: keeper,
+        } as const;
+        const { result } = await publicClient.simulateContract(request);
+        const gasUnits = await publicClient.estimateContractGas(request);
+        return {
+          call: { functionName: "closeSeries", args },
+          result,
+          gasUnits,
+        };
+      }),
+
+    simulateRoute: () =>
+      call("route", async () => {
+        const request = {
+          ...waterfall,
+          functionName: "route",
+          args: [],
+          account: keeper,
+        } as const;
+        const { result } = await publicClient.simulateContract(request);
+        const gasUnits = await publicClient.estimateContractGas(request);
+        const [toBonds, toFund] = result;
+        return {
+          call: { functionName: "route", args: [] },
+          result: { toBonds, toFund },
+          gasUnits,
+        };
+      }),
+
+    simulateRedeem: (seriesId) =>
+      call("redeem", async () => {
+        const args = [seriesId, keeper] as const;
+        const request = {
+          ...waterfall,
+          functionName: "redeem",
+          args,
+          account: keeper,
+        } as const;
+        const { result } = await publicClient.simulateContract(request);
+        const gasUnits = await publicClient.estimateContractGas(request);
+        return { call: { functionName: "redeem", args }, result, gasUnits };
+      }),
+
+    simulateSweepFees: () =>
+      call("sweepFees", async () => {
+        const request = {
+          ...feeShare,
+          functionName: "sweepFees",
+          args: [],
+          account: keeper,
+        } as const;
+        const { result } = await publicClient.simulateContract(request);
+        const gasUnits = await publicClient.estimateContractGas(request);
+        return {
+          call: { functionName: "sweepFees", args: [] },
+          result,
+          gasUnits,
+        };
+      }),
 
     simulateLiquidate: (
       account: Address,

@@ -48,7 +48,31 @@ describe("loadConfig", () => {
       "redo",
       "buyAuction",
       "absorb",
+      "buyBonds",
+      "closeSeries",
+      "route",
+      "sweepFees",
+      "redeem",
     ]);
+    assert.equal(config.bondMaxPriceWad, 95n * 10n ** 16n);
+    assert.equal(config.bondBudgetQuoteWad, 25_000n * 10n ** 18n);
+    assert.equal(config.feeSweepMinQuoteWad, 10n * 10n ** 18n);
+  });
+
+  it("reads the bond price limit as a decimal or as a wad integer, and the bond budget and sweep threshold", () => {
+    const price = (BOND_MAX_PRICE: string) =>
+      loadConfig({ ...VALID, BOND_MAX_PRICE }, noFile).bondMaxPriceWad;
+    assert.equal(price("0.9"), 9n * 10n ** 17n);
+    assert.equal(price("900000000000000000"), 9n * 10n ** 17n);
+    assert.equal(price("1"), 10n ** 18n);
+    assert.equal(price("1.0"), 10n ** 18n);
+    assert.equal(price("2"), 2n, "an integer above 1 is a wad amount");
+    const config = loadConfig(
+      { ...VALID, BOND_BUDGET_QUOTE: "1500.5", FEE_SWEEP_MIN_QUOTE: "0" },
+      noFile,
+    );
+    assert.equal(config.bondBudgetQuoteWad, 15_005n * 10n ** 17n);
+    assert.equal(config.feeSweepMinQuoteWad, 0n);
   });
 
   it("parses the take margin and the list of actions", () => {
@@ -169,7 +193,33 @@ describe("loadConfig", () => {
     [
       "KEEPER_ACTIONS",
       "kick,steal,borrow",
-      /^config error: KEEPER_ACTIONS: expected one or more of liquidate, buyCollateral, kick, take, redo, buyAuction, absorb, comma-separated \(unknown: steal, borrow\)$/,
+      /^config error: KEEPER_ACTIONS: expected one or more of liquidate, buyCollateral, kick, take, redo, buyAuction, absorb, buyBonds, closeSeries, route, sweepFees, redeem, comma-separated \(unknown: steal, borrow\)$/,
+    ],
+    [
+      "BOND_MAX_PRICE",
+      "1.01",
+      /^config error: BOND_MAX_PRICE: expected a price per unit of bond face in \(0, 1\]: a decimal such as 0.95, or a wad integer such as 950000000000000000$/,
+    ],
+    ["BOND_MAX_PRICE", "0", /^config error: BOND_MAX_PRICE: expected a price/],
+    [
+      "BOND_MAX_PRICE",
+      "1000000000000000001",
+      /^config error: BOND_MAX_PRICE: expected a price/,
+    ],
+    [
+      "BOND_MAX_PRICE",
+      "cheap",
+      /^config error: BOND_MAX_PRICE: expected a price/,
+    ],
+    [
+      "BOND_BUDGET_QUOTE",
+      "-5",
+      /^config error: BOND_BUDGET_QUOTE: expected a non-negative decimal number of quote units, e.g. 25000$/,
+    ],
+    [
+      "FEE_SWEEP_MIN_QUOTE",
+      "ten",
+      /^config error: FEE_SWEEP_MIN_QUOTE: expected a non-negative decimal number of quote units, e.g. 10$/,
     ],
     ["KEEPER_ACTIONS", " , ", /^config error: KEEPER_ACTIONS: is required/],
   ];

@@ -22,6 +22,7 @@ const VALID = {
   wbtcPool: address(12),
   takeCallee: address(13),
   backstop: address(14),
+  waterfall: address(15),
   feeds: [address(8), address(9)],
 };
 

@@ -19,6 +19,7 @@ import type {
   AuctionStatus,
   AuctionView,
   BackstopBuy,
+  BondSeriesView,
   CollateralAsset,
   CollateralState,
   FeeQuote,
@@ -56,6 +57,9 @@ export const WETH_POOL: Address = getAddress(
 );
 export const WETH_TOKEN: Address = getAddress(
   "0x00000000000000000000000000000000000000e1",
+);
+export const WATERFALL: Address = getAddress(
+  "0x00000000000000000000000000000000000000fa",
 );
 export const TX_HASH: Hex = `0x${"ab".repeat(32)}`;
 /** One quote-token unit of a 6-decimal quote asset [wad]. */
@@ -214,6 +218,21 @@ export class FakeChain implements ProtocolClient {
     paidWad: 1700n * WAD,
     rewardWad: 40n * WAD,
   };
+
+  /* Solvency waterfall: quote units; series as the contract stores them, with its rules for buys and closes. */
+  readonly waterfall = WATERFALL;
+  series: BondSeriesView[] = [];
+  /** Bond price by series id [wad]; 0.98 (the demo's start price) by default. */
+  bondPrices = new Map<bigint, bigint>();
+  /** When each series may be closed [unix seconds]; 1,090 by default. */
+  closableAts = new Map<bigint, bigint>();
+  /** The latest block's timestamp [unix seconds]. */
+  now = 1_000n;
+  /** What the keeper may redeem, by series id [quote units]. */
+  claimables = new Map<bigint, bigint>();
+  pendingRevenueUnits = 0n;
+  bondAllowance = maxUint256;
+  feesOwed = 0n;
 
   readonly calls: Method[] = [];
   readonly sent: { call: KeeperCall; gasUnits: bigint; fees: SendFees }[] = [];
@@ -467,6 +486,160 @@ export class FakeChain implements ProtocolClient {
       this.absorbResult,
     );
   }
+  private seriesOf(seriesId: bigint, functionName: string): BondSeriesView {
+    const s = this.series[Number(seriesId)];
+    if (s === undefined)
+      throw revert(functionName, "UnknownSeries", [seriesId]);
+    return s;
+  }
+  async bondSeriesCount() {
+    this.enter("bondSeriesCount");
+    return BigInt(this.series.length);
+  }
+  async bondSeries(seriesId: bigint) {
+    this.enter("bondSeries");
+    return { ...this.seriesOf(seriesId, "series") };
+  }
+  async bondPriceWad(seriesId: bigint) {
+    this.enter("bondPriceWad");
+    this.seriesOf(seriesId, "priceWad");
+    return this.bondPrices.get(seriesId) ?? (98n * WAD) / 100n;
+  }
+  async bondClosableAt(seriesId: bigint) {
+    this.enter("bondClosableAt");
+    this.seriesOf(seriesId, "closableAt");
+    return this.closableAts.get(seriesId) ?? 1_090n;
+  }
+  async bondClaimable(seriesId: bigint) {
+    this.enter("bondClaimable");
+    return this.claimables.get(seriesId) ?? 0n;
+  }
+  async waterfallPendingRevenue() {
+    this.enter("waterfallPendingRevenue");
+    return this.pendingRevenueUnits;
+  }
+  async bondAllowanceWad() {
+    this.enter("bondAllowanceWad");
+    return this.bondAllowance;
+  }
+  async feesOwedWad() {
+    this.enter("feesOwedWad");
+    return this.feesOwed;
+  }
+  async latestTimestamp() {
+    this.enter("latestTimestamp");
+    return this.now;
+  }
+  /** The waterfall's `buyBonds`: the price limit, then cost = min(maxCost, left), face = cost ÷ price rounded down. */
+  private bondPurchase(seriesId: bigint, maxCost: bigint, maxPriceWad: bigint) {
+    const s = this.seriesOf(seriesId, "buyBonds");
+    if (s.closed) throw revert("buyBonds", "SeriesAlreadyClosed", [seriesId]);
+    const priceWad = this.bondPrices.get(seriesId) ?? (98n * WAD) / 100n;
+    if (priceWad > maxPriceWad)
+      throw revert("buyBonds", "PriceAboveLimit", [priceWad, maxPriceWad]);
+    const left = s.deficit - s.raised;
+    const cost = maxCost < left ? maxCost : left;
+    const face = (cost * WAD) / priceWad;
+    if (face === 0n) throw revert("buyBonds", "NothingToBuy", [seriesId]);
+    return { cost, face };
+  }
+  async simulateBuyBonds(
+    seriesId: bigint,
+    maxCostUnits: bigint,
+    maxPriceWad: bigint,
+  ) {
+    this.enter("simulateBuyBonds");
+    return this.simulation(
+      {
+        functionName: "buyBonds",
+        args: [seriesId, maxCostUnits, maxPriceWad, KEEPER],
+      },
+      this.bondPurchase(seriesId, maxCostUnits, maxPriceWad),
+    );
+  }
+  async simulateCloseSeries(seriesId: bigint) {
+    this.enter("simulateCloseSeries");
+    const s = this.seriesOf(seriesId, "closeSeries");
+    if (s.closed)
+      throw revert("closeSeries", "SeriesAlreadyClosed", [seriesId]);
+    const closableAt = this.closableAts.get(seriesId) ?? 1_090n;
+    if (this.now < closableAt)
+      throw revert("closeSeries", "SaleNotOver", [seriesId, closableAt]);
+    return this.simulation(
+      { functionName: "closeSeries", args: [seriesId] },
+      s.deficit - s.raised,
+    );
+  }
+  async simulateRoute() {
+    this.enter("simulateRoute");
+    return this.simulation(
+      { functionName: "route", args: [] },
+      { toBonds: this.pendingRevenueUnits, toFund: 0n },
+    );
+  }
+  async simulateRedeem(seriesId: bigint) {
+    this.enter("simulateRedeem");
+    const amount = this.claimables.get(seriesId) ?? 0n;
+    if (amount === 0n)
+      throw revert("redeem", "NothingToRedeem", [seriesId, KEEPER]);
+    return this.simulation(
+      { functionName: "redeem", args: [seriesId, KEEPER] },
+      amount,
+    );
+  }
+  async simulateSweepFees() {
+    this.enter("simulateSweepFees");
+    if (this.feesOwed === 0n) throw revert("sweepFees", "ZeroAmount");
+    return this.simulation(
+      { functionName: "sweepFees", args: [] },
+      this.feesOwed,
+    );
+  }
+  /** What the waterfall's calls do to its state once mined. */
+  private applyWaterfall(call: KeeperCall): void {
+    switch (call.functionName) {
+      case "buyBonds": {
+        const [seriesId, maxCost, maxPriceWad] = call.args;
+        const { cost, face } = this.bondPurchase(
+          seriesId,
+          maxCost,
+          maxPriceWad,
+        );
+        const s = this.series[Number(seriesId)]!;
+        s.raised += cost;
+        s.faceSold += face;
+        if (s.raised === s.deficit) s.closed = true;
+        this.funding = {
+          ...this.funding,
+          balanceWad: this.funding.balanceWad - cost * QUOTE_UNIT_WAD,
+        };
+        break;
+      }
+      case "closeSeries":
+        this.series[Number(call.args[0])]!.closed = true;
+        break;
+      case "route": {
+        const owed = this.series.find((s) => s.repaid < s.faceSold);
+        if (owed) {
+          const pay =
+            this.pendingRevenueUnits < owed.faceSold - owed.repaid
+              ? this.pendingRevenueUnits
+              : owed.faceSold - owed.repaid;
+          owed.repaid += pay;
+          this.pendingRevenueUnits -= pay;
+        }
+        break;
+      }
+      case "redeem":
+        this.claimables.set(call.args[0], 0n);
+        break;
+      case "sweepFees":
+        this.pendingRevenueUnits += this.feesOwed / QUOTE_UNIT_WAD;
+        this.feesOwed = 0n;
+        break;
+    }
+  }
+
   async ethPrice() {
     this.enter("ethPrice");
     return this.eth;
@@ -522,6 +695,7 @@ export class FakeChain implements ProtocolClient {
   ): Promise<SentTransaction> {
     this.enter("send");
     this.sent.push({ call, gasUnits, fees });
+    if (this.sendStatus === "success") this.applyWaterfall(call);
     this.afterSend(call);
     return {
       txHash: TX_HASH,

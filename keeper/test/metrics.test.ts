@@ -88,4 +88,35 @@ describe("metrics", () => {
     ]);
     assert.equal(metrics.stalledAccounts, 1);
   });
+
+  it("counts the waterfall's sends by action, and never its skips as stalled accounts", () => {
+    const metrics = new Metrics();
+    for (const action of ["buyBonds", "buyBonds", "route", "redeem"] as const)
+      metrics.recordDecision(
+        decision({
+          decision: "liquidate",
+          action,
+          account: null,
+          seriesId: 0n,
+          txHash: TX_HASH,
+        }),
+      );
+    metrics.recordStalled([
+      decision({
+        decision: "skip-unprofitable",
+        action: "buyBonds",
+        account: null,
+      }),
+    ]);
+    const snapshot = metrics.snapshot();
+    assert.equal(snapshot.bondBuysSent, 2);
+    assert.equal(snapshot.routesSent, 1);
+    assert.equal(snapshot.redeemsSent, 1);
+    assert.equal(snapshot.seriesClosesSent, 0);
+    assert.equal(snapshot.stalledAccounts, 0);
+    assert.match(
+      metrics.toPrometheus(),
+      /^keeper_transactions_sent_total\{action="buyBonds"\} 2$/m,
+    );
+  });
 });

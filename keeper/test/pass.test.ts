@@ -182,6 +182,48 @@ describe("runPass", () => {
     assert.deepEqual(processedAuctions, []);
   });
 
+  it("works on the waterfall once a pass, after the accounts, and even when the index is refused", async () => {
+    const waterfallPasses: bigint[] = [];
+    const order: string[] = [];
+    const waterfall = {
+      processWaterfall: async (c: { chainHeadBlock: bigint }) => {
+        order.push("waterfall");
+        waterfallPasses.push(c.chainHeadBlock);
+        return [];
+      },
+      bondSpentQuoteWad: () => 0n,
+    };
+    const fresh = setup({ latestBlock: 100n, latestTimestamp: 0n }, [row()]);
+    const inner = fresh.deps.strategy;
+    fresh.deps.strategy = {
+      ...inner,
+      processAccount: async (r, c) => {
+        order.push("account");
+        return inner.processAccount(r, c);
+      },
+    };
+    const done = await runPass(
+      { ...fresh.deps, waterfall, concurrency: 1 },
+      100n,
+    );
+    assert.equal(done.kind, "done");
+    assert.deepEqual(order, ["account", "waterfall"]);
+
+    // The waterfall reads the chain only: a lagging or failing index stops the liquidations, not the bond sale.
+    const stale = setup({ latestBlock: 90n, latestTimestamp: 0n });
+    assert.equal(
+      (await runPass({ ...stale.deps, waterfall }, 101n)).kind,
+      "index-stale",
+    );
+    assert.equal(stale.processed.length, 0);
+    const down = setup(new Error("ECONNREFUSED"));
+    assert.equal(
+      (await runPass({ ...down.deps, waterfall }, 102n)).kind,
+      "index-unavailable",
+    );
+    assert.deepEqual(waterfallPasses, [100n, 101n, 102n]);
+  });
+
   it("still works on the accounts when the auction list fails", async () => {
     const { deps, processed, processedAuctions, metrics } = setup(
       { latestBlock: 100n, latestTimestamp: 0n },

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { bumpFees } from "../src/sender.ts";
+import type { KeeperCall } from "../src/protocol-client.ts";
+import {
+  BAD_DEBT_SETTLEMENT_HEADROOM_GAS,
+  bumpFees,
+  gasLimit,
+} from "../src/sender.ts";
+import { ALICE } from "./fakes.ts";
 
 const GWEI = 10n ** 9n;
 
@@ -31,5 +37,22 @@ describe("bumpFees", () => {
       100n * GWEI,
     );
     assert.ok(next && next.maxPriorityFeePerGasWei <= next.maxFeePerGasWei);
+  });
+});
+
+describe("gasLimit", () => {
+  it("adds room for a bond series to calls that may settle bad debt, and only to them", () => {
+    const liquidate: KeeperCall = {
+      functionName: "liquidate",
+      args: [ALICE, 0n, 1n],
+    };
+    const route: KeeperCall = { functionName: "route", args: [] };
+    assert.equal(
+      gasLimit(liquidate, 200_000n),
+      250_000n + BAD_DEBT_SETTLEMENT_HEADROOM_GAS,
+    );
+    // A liquidation the estimate saw the fund cover (205,806) still fits once it opens a series (352,387).
+    assert.ok(gasLimit(liquidate, 205_806n) >= 352_387n);
+    assert.equal(gasLimit(route, 100_000n), 125_000n);
   });
 });
