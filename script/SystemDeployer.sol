@@ -162,8 +162,10 @@ abstract contract SystemDeployer {
     function _deployAuctions(Deployment memory d, address owner) internal {
         d.auctionHouse = new AuctionHouse(d.protocol, d.engine, owner);
         d.protocol.setLiquidator(address(d.auctionHouse), true);
-        d.insuranceFund.setSpender(address(d.auctionHouse), true);
-        d.auctionHouse.setInsuranceFund(address(d.insuranceFund));
+        // Kick and reset rewards: pending revenue first (kept back up to $1,000 from bonds and the fund), then the fund.
+        d.auctionHouse.setRewardPayer(address(d.waterfall));
+        d.waterfall.setRewardSpender(address(d.auctionHouse), true);
+        d.waterfall.setRewardReserve(1_000e6);
         d.auctionHouse.setWaterfall(address(d.waterfall));
         // −1% every 10 s from 110% of the oracle price; reset after 10 minutes or below 85% of the oracle price.
         d.curve = new StairstepExponentialDecrease(0.99e18, 10);

@@ -43,8 +43,8 @@ contract AuctionHouse is IAuctionHouse, Owned {
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Pays keepers' kick and reset rewards.
-    address public insuranceFund;
+    /// @notice Pays keepers' kick and reset rewards (the solvency waterfall: pending revenue, then the insurance fund).
+    address public rewardPayer;
     /// @notice Receives the auctions' penalties as revenue (bondholders first, then the insurance fund).
     address public waterfall;
     /// @notice The backstop vault, the only buyer of a lot below its floor.
@@ -116,9 +116,9 @@ contract AuctionHouse is IAuctionHouse, Owned {
         emit KeeperRewardParamsSet(r);
     }
 
-    function setInsuranceFund(address insuranceFund_) external onlyOwner {
-        if (insuranceFund_ == address(0)) revert InvalidParams("insurance fund");
-        insuranceFund = insuranceFund_;
+    function setRewardPayer(address rewardPayer_) external onlyOwner {
+        if (rewardPayer_ == address(0)) revert InvalidParams("reward payer");
+        rewardPayer = rewardPayer_;
     }
 
     function setWaterfall(address waterfall_) external onlyOwner {
@@ -369,11 +369,11 @@ contract AuctionHouse is IAuctionHouse, Owned {
         return QuoteUnits.roundDown(WadMath.min(rewardWad, r.maxRewardWad), QUOTE_UNIT_WAD);
     }
 
-    /// @dev Pays the keeper from the insurance fund (what the fund holds at most); the penalty replenishes it.
+    /// @dev Pays the keeper through the reward payer (pending revenue, then the insurance fund; what they hold at most).
     function _payKeeper(address keeper, uint256 targetWad, uint32 gasUnits) internal returns (uint256 paidWad) {
         uint256 rewardWad = keeperReward(targetWad, gasUnits);
         if (rewardWad == 0) return 0;
-        paidWad = IInsuranceFund(insuranceFund).cover(keeper, rewardWad / QUOTE_UNIT_WAD) * QUOTE_UNIT_WAD;
+        paidWad = IInsuranceFund(rewardPayer).cover(keeper, rewardWad / QUOTE_UNIT_WAD) * QUOTE_UNIT_WAD;
     }
 
     /*//////////////////////////////////////////////////////////////

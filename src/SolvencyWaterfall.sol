@@ -38,13 +38,16 @@ contract SolvencyWaterfall is ISolvencyWaterfall, ERC6909, Owned {
         uint128 repaidMark;
     }
 
-    /// @dev Revenue the waterfall keeps when it pays the fund [quote units] (see `_route`).
-    uint256 internal constant FLOAT_UNITS = 1;
-
     ERC20 public immutable quote;
     IInsuranceFund public immutable fund;
 
     mapping(address engine => bool) public isEngine;
+    /// @notice Liquidation modules whose keeper rewards the waterfall pays (the auction house).
+    mapping(address module => bool) public isRewardSpender;
+    /// @notice Revenue kept back from bonds and the fund to pay keeper rewards [quote units]. Any nonzero reserve is
+    /// also a float: the waterfall's balance never returns to zero, so a penalty paid here rewrites a balance instead
+    /// of creating one (~17k gas on every liquidation).
+    uint256 public rewardReserveUnits;
     BondAuctionParams internal _params;
     BondSeries[] internal _series;
     mapping(uint256 id => mapping(address holder => Claim)) internal _claims;
@@ -70,6 +73,16 @@ contract SolvencyWaterfall is ISolvencyWaterfall, ERC6909, Owned {
     function setEngine(address engine, bool allowed) external onlyOwner {
         isEngine[engine] = allowed;
         emit EngineSet(engine, allowed);
+    }
+
+    function setRewardSpender(address module, bool allowed) external onlyOwner {
+        isRewardSpender[module] = allowed;
+        emit RewardSpenderSet(module, allowed);
+    }
+
+    function setRewardReserve(uint256 units) external onlyOwner {
+        rewardReserveUnits = units;
+        emit RewardReserveSet(units);
     }
 
     function setBondAuctionParams(BondAuctionParams calldata params_) external onlyOwner {
@@ -204,7 +217,7 @@ contract SolvencyWaterfall is ISolvencyWaterfall, ERC6909, Owned {
     }
 
     function _route() internal returns (uint256 toBonds, uint256 toFund) {
-        uint256 revenue = quote.balanceOf(address(this)) - heldForHolders;
+        uint256 revenue = _routable();
         if (revenue == 0) return (0, 0);
         uint256 n = _series.length;
         uint256 i = nextToRepay;
@@ -227,13 +240,30 @@ contract SolvencyWaterfall is ISolvencyWaterfall, ERC6909, Owned {
             heldForHolders += toBonds;
             outstandingFace -= toBonds;
         }
-        // Only with every series repaid does the fund take its share again. One unit stays behind as float, so that
-        // the next penalty paid here rewrites a balance instead of creating one (~17k gas on every liquidation).
-        if (i == n && revenue > FLOAT_UNITS) {
-            toFund = revenue - FLOAT_UNITS;
+        // Only with every series repaid does the fund take its share again.
+        if (i == n && revenue != 0) {
+            toFund = revenue;
             quote.safeTransfer(address(fund), toFund);
         }
         if (toBonds != 0 || toFund != 0) emit RevenueRouted(toBonds, toFund);
+    }
+
+    /// @dev Revenue beyond the reward reserve, which `route` may spend [quote units].
+    function _routable() internal view returns (uint256) {
+        uint256 revenue = quote.balanceOf(address(this)) - heldForHolders;
+        uint256 reserve = rewardReserveUnits;
+        return revenue > reserve ? revenue - reserve : 0;
+    }
+
+    /// @inheritdoc ISolvencyWaterfall
+    function cover(address to, uint256 amount) external returns (uint256 paid) {
+        if (!isRewardSpender[msg.sender]) revert NotRewardSpender(msg.sender);
+        uint256 revenue = quote.balanceOf(address(this)) - heldForHolders;
+        uint256 fromRevenue = amount < revenue ? amount : revenue;
+        if (fromRevenue != 0) quote.safeTransfer(to, fromRevenue);
+        uint256 fromFund = amount == fromRevenue ? 0 : fund.cover(to, amount - fromRevenue);
+        paid = fromRevenue + fromFund;
+        emit RewardPaid(msg.sender, to, fromRevenue, fromFund);
     }
 
     /// @inheritdoc ISolvencyWaterfall
@@ -313,7 +343,7 @@ contract SolvencyWaterfall is ISolvencyWaterfall, ERC6909, Owned {
 
     /// @inheritdoc ISolvencyWaterfall
     function pendingForFund() public view returns (uint256) {
-        uint256 revenue = quote.balanceOf(address(this)) - heldForHolders;
+        uint256 revenue = _routable();
         uint256 n = _series.length;
         for (uint256 i = nextToRepay; i < n && revenue != 0; ++i) {
             BondSeries storage s = _series[i];
@@ -322,7 +352,12 @@ contract SolvencyWaterfall is ISolvencyWaterfall, ERC6909, Owned {
             if (revenue <= owed) return 0;
             revenue -= owed;
         }
-        return revenue > FLOAT_UNITS ? revenue - FLOAT_UNITS : 0;
+        return revenue;
+    }
+
+    /// @inheritdoc ISolvencyWaterfall
+    function rewardCapacity() external view returns (uint256) {
+        return quote.balanceOf(address(this)) - heldForHolders + fund.balance();
     }
 
     /// @inheritdoc ISolvencyWaterfall

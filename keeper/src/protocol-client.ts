@@ -227,8 +227,11 @@ export interface ProtocolClient {
   auctionRewardGas(): Promise<AuctionRewardGas>;
   /** What a kick or reset of an auction with this target would pay now [wad]. */
   auctionKeeperReward(targetWad: bigint, gasUnits: number): Promise<bigint>;
-  /** The insurance fund's balance [wad]: kick and reset rewards are paid from it, at most what it holds. */
-  insuranceFundBalanceWad(): Promise<bigint>;
+  /**
+   * What kick and reset rewards can draw on [wad]: the waterfall's pending revenue plus the insurance fund's balance
+   * (rewards are paid from them, at most what they hold).
+   */
+  rewardCapacityWad(): Promise<bigint>;
   auctionStatus(auctionId: bigint): Promise<AuctionStatus>;
   auction(auctionId: bigint): Promise<AuctionView>;
   /** The pool a take of this collateral sells into through the take callee; null when there is none. */

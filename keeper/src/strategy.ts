@@ -513,7 +513,7 @@ export function createStrategy(deps: StrategyDeps): Strategy {
         auctionDustWad(context),
         auctionParams(collateralId, context),
         auctionRewardGas(context),
-        chain.insuranceFundBalanceWad(),
+        chain.rewardCapacityWad(),
       ]);
       Object.assign(facts, { roomWad, dustWad });
       const target = kickTargetWad({
@@ -551,7 +551,7 @@ export function createStrategy(deps: StrategyDeps): Strategy {
           partialKick: target.partial,
           kickGas: rewardGas.kickGas,
           listedRewardQuoteWad: listedRewardWad,
-          insuranceFundWad: fundWad,
+          rewardPayerWad: fundWad,
           auctionId: simulated.result,
         },
         emit,
@@ -934,7 +934,7 @@ export function createStrategy(deps: StrategyDeps): Strategy {
       if (redoOn) {
         const [rewardGas, fundWad] = await Promise.all([
           auctionRewardGas(context),
-          chain.insuranceFundBalanceWad(),
+          chain.rewardCapacityWad(),
         ]);
         const listedRewardWad = await chain.auctionKeeperReward(
           auction.targetWad,
@@ -943,7 +943,7 @@ export function createStrategy(deps: StrategyDeps): Strategy {
         Object.assign(facts, {
           redoGas: rewardGas.redoGas,
           redoListedRewardQuoteWad: listedRewardWad,
-          insuranceFundWad: fundWad,
+          rewardPayerWad: fundWad,
         });
         try {
           const simulated = await chain.simulateRedo(auctionId);

@@ -12,7 +12,6 @@ import {
   backstopVaultAbi,
   constantProductPoolAbi,
   iAuctionHouseAbi,
-  iInsuranceFundAbi,
   iLiquidationEngineAbi,
   iMarginProtocolAbi,
   pushPriceFeedAbi,
@@ -406,12 +405,12 @@ export async function createViemProtocolClient(args: {
         }),
       ),
 
-    insuranceFundBalanceWad: () =>
-      call("balance", async () => {
+    rewardCapacityWad: () =>
+      call("rewardCapacity", async () => {
         const units = await publicClient.readContract({
-          address: deployments.insuranceFund,
-          abi: iInsuranceFundAbi,
-          functionName: "balance",
+          address: deployments.waterfall,
+          abi: solvencyWaterfallAbi,
+          functionName: "rewardCapacity",
         });
         return units * quoteScale;
       }),

@@ -189,7 +189,7 @@ export class FakeChain implements ProtocolClient {
   keeperReward: (targetWad: bigint, gasUnits: number) => bigint = (t) =>
     5n * WAD + t / 1000n;
   readonly rewardQueries: { targetWad: bigint; gasUnits: number }[] = [];
-  insuranceFundWad = 50_000n * WAD;
+  rewardPayerWad = 50_000n * WAD;
   auctions = new Map<bigint, AuctionView>();
   statuses = new Map<bigint, AuctionStatus>();
   /** Auction id a simulated kick returns. */
@@ -342,9 +342,9 @@ export class FakeChain implements ProtocolClient {
     this.rewardQueries.push({ targetWad, gasUnits });
     return this.keeperReward(targetWad, gasUnits);
   }
-  async insuranceFundBalanceWad() {
-    this.enter("insuranceFundBalanceWad");
-    return this.insuranceFundWad;
+  async rewardCapacityWad() {
+    this.enter("rewardCapacityWad");
+    return this.rewardPayerWad;
   }
   private liveAuction(auctionId: bigint, functionName: string): AuctionView {
     const a = this.auctions.get(auctionId);

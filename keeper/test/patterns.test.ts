@@ -183,7 +183,7 @@ describe("strategy: Dutch auction collateral (kick)", () => {
 
   it("never counts on more reward than the insurance fund holds", async () => {
     const chain = indebted(1);
-    chain.insuranceFundWad = 1n * WAD; // 1 < 0.6 + 0.5 is false... 1 > 1.1 is false: unprofitable
+    chain.rewardPayerWad = 1n * WAD; // 1 < 0.6 + 0.5 is false... 1 > 1.1 is false: unprofitable
     const decision = only(await runAccount(chain));
     assert.equal(decision.decision, "skip-unprofitable");
     assert.equal(decision.rewardQuoteWad, 1n * WAD);

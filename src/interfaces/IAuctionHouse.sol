@@ -23,7 +23,7 @@ struct AuctionAsset {
 
 /// @notice Keeper reward on a kick, a reset or a backstop floor buy (which replaces a reset), so that I > C_gas + ε: a flat tip, a chip of the target, and the
 /// gas the action is known to use × block.basefee × the native asset's price × a factor, within a cap.
-/// Paid by the insurance fund, which the auctions' penalties replenish (through the solvency waterfall, after any bondholders).
+/// Paid by the reward payer, the solvency waterfall: from pending penalty revenue first, then by the insurance fund.
 struct KeeperRewardParams {
     IOracle nativeOracle; // price of the gas asset in quote [wad]; an unusable price values gas at 0
     uint16 gasFactorBps; // [bps]
@@ -58,8 +58,8 @@ interface IAuctionTakeCallee {
 /// protocol only through `ILiquidatable`). `kick` seizes a lot with a target of debt plus penalty; the price starts
 /// above the oracle price and decays along a pluggable curve; `take` buys at the current price, never above the
 /// taker's limit and never below the floor (an auction past its floor or age must be reset by `redo`); proceeds repay
-/// the account's debt, then the penalty is revenue for the waterfall (bondholders, then the insurance fund); what is unsold returns to the account. Debt under
-/// auction is capped per asset and globally (MakerDAO's Hole and hole).
+/// the account's debt, then the penalty is revenue for the solvency waterfall; what is unsold returns to the account.
+/// Debt under auction is capped per asset and globally (MakerDAO's Hole and hole).
 interface IAuctionHouse {
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
@@ -138,7 +138,7 @@ interface IAuctionHouse {
     /// @notice The backstop vault (the only caller) buys up to `maxAmount` of a lot whose curve price has fallen below
     /// the floor, at the floor price (oracle price × resetBelow), instead of a reset. Same slicing and dust rules as
     /// `take`; the collateral goes to the backstop, which pays in the quote asset. The `keeper` who triggered it is paid
-    /// the reset's reward (with the floor buy's gas), from the insurance fund, as a reset would have been.
+    /// the reset's reward (with the floor buy's gas), from the reward payer, as a reset would have been.
     /// @return amount Collateral bought [token units].
     /// @return floorWad Price paid per whole token [wad].
     /// @return paidWad Quote paid [wad].

@@ -53,14 +53,15 @@ struct WaterfallLayers {
 /// @title ISolvencyWaterfall
 /// @notice The one place that restores solvency after bad debt, in a fixed order: the account's own collateral (gone
 /// before the engine calls here) → the insurance fund → solvency bonds → socialization across the liquidity vault's
-/// depositors. It is also where liquidation revenue (penalty shares, the fee share) lands: revenue repays bondholders
-/// before the insurance fund takes its share again.
+/// depositors. It is also where liquidation revenue (penalty shares, the fee share) lands: after a small reserve for
+/// keeper rewards, revenue repays bondholders before the insurance fund takes its share again.
 ///
 /// Accounting identity, per vault and in total: recognized = coveredByFund + raisedByBonds + socialized + openDeficit.
 /// Revenue identity: Σ repaid ≤ Σ faceSold; Σ redeemed ≤ Σ repaid; the contract holds Σ repaid − Σ redeemed plus the
 /// pending revenue.
 interface ISolvencyWaterfall {
     error NotEngine(address caller);
+    error NotRewardSpender(address caller);
     error UnknownSeries(uint256 id);
     error SeriesAlreadyClosed(uint256 id);
     error SaleNotOver(uint256 id, uint256 closableAt);
@@ -99,6 +100,10 @@ interface ISolvencyWaterfall {
     event SeriesRepaid(uint256 indexed id, uint256 amount, uint256 repaidTotal, uint256 faceSold);
     event Redeemed(uint256 indexed id, address indexed holder, address receiver, uint256 amount);
     event EngineSet(address indexed engine, bool allowed);
+    event RewardSpenderSet(address indexed module, bool allowed);
+    event RewardReserveSet(uint256 units);
+    /// @notice A keeper reward ordered by `module`: paid from pending revenue first, then by the insurance fund.
+    event RewardPaid(address indexed module, address indexed to, uint256 fromRevenue, uint256 fromFund);
     event BondAuctionParamsSet(BondAuctionParams params);
 
     /// @notice Recognizes bad debt `amount` [quote units] that `account` left on `vault`: the insurance fund pays the
@@ -117,10 +122,18 @@ interface ISolvencyWaterfall {
     /// @notice Ends the sale of a series once its floor window is over: the unsold deficit is socialized.
     function closeSeries(uint256 id) external returns (uint256 socialized);
 
-    /// @notice Routes the revenue received since the last call: to the oldest closed series not yet repaid, then the
-    /// next; while a series is still on sale, revenue waits for it; with no bonds outstanding, to the insurance fund
-    /// (less one unit the waterfall keeps as float, so a penalty never pays for creating its balance).
+    /// @notice Routes the revenue received beyond the reward reserve: to the oldest closed series not yet repaid, then
+    /// the next; while a series is still on sale, revenue waits for it; with no bonds outstanding, to the insurance fund.
     function route() external returns (uint256 toBonds, uint256 toFund);
+
+    /// @notice Pays a keeper reward of up to `amount` [quote units] to `to` on a liquidation module's order (the
+    /// auction house's kicks and resets): from pending revenue first, then from the insurance fund. Keeper rewards are
+    /// the cost of the liquidations that earn the revenue, so they come before bondholders: a crash that empties the
+    /// fund and opens bonds never leaves auctions without a reward. Returns what was paid.
+    function cover(address to, uint256 amount) external returns (uint256 paid);
+
+    /// @notice What keeper rewards can draw on now: pending revenue plus the insurance fund's balance [quote units].
+    function rewardCapacity() external view returns (uint256);
 
     /// @notice Pays the caller what its bonds of series `id` have earned so far (pro rata to its face), to `receiver`.
     function redeem(uint256 id, address receiver) external returns (uint256 amount);

@@ -367,13 +367,14 @@ contract Handler is WaterfallActions {
         address k = keepers[keeperSeed % 2];
         address a = _pickLiquidatable(actorSeed);
         id = id % 5 == 0 ? 0 : 1; // mostly the auctioned asset
-        uint256 fundBefore = usdc.balanceOf(insurance);
+        // The reward comes from the waterfall's pending revenue, then the fund: count what the keeper received.
+        uint256 keeperBefore = usdc.balanceOf(k);
         _flush();
         vm.prank(k);
         try auctionHouse.kick(a, id) returns (uint256 auctionId) {
             assertTrue(protocol.isLiquidatable(a) || protocol.quoteBalance(a) < 0);
             openAuctions.push(auctionId);
-            uint256 paidWad = (fundBefore - usdc.balanceOf(insurance)) * 1e12;
+            uint256 paidWad = (usdc.balanceOf(k) - keeperBefore) * 1e12;
             ghostRewardOutflowWad += paidWad;
             ghostKeeperRewardsWad += paidWad;
         } catch (bytes memory reason) {
@@ -444,12 +445,13 @@ contract Handler is WaterfallActions {
             return;
         }
         (, bool needsReset) = auctionHouse.status(auctionId);
-        uint256 fundBefore = usdc.balanceOf(insurance);
+        address k = keepers[keeperSeed % 2];
+        uint256 keeperBefore = usdc.balanceOf(k);
         _flush();
-        vm.prank(keepers[keeperSeed % 2]);
+        vm.prank(k);
         try auctionHouse.redo(auctionId) {
             assertTrue(needsReset);
-            uint256 paidWad = (fundBefore - usdc.balanceOf(insurance)) * 1e12;
+            uint256 paidWad = (usdc.balanceOf(k) - keeperBefore) * 1e12;
             ghostRewardOutflowWad += paidWad;
             ghostKeeperRewardsWad += paidWad;
         } catch (bytes memory reason) {
@@ -587,7 +589,7 @@ contract Handler is WaterfallActions {
         uint256 value = amount * s.oracle / 10 ** collateralTokens[s.before.collateralId].decimals();
         assertGe(paid + 1e12, value * s.floorFraction / WAD, "paid below the floor");
         assertEq(usdc.balanceOf(s.keeper) - s.keeperBalance, reward / 1e12);
-        // The keeper is paid by the insurance fund, as for the reset the floor buy replaces.
+        // The keeper is paid by the reward payer (pending revenue, then the fund), as for the reset it replaces.
         ghostKeeperRewardsWad += reward;
         ghostRewardOutflowWad += reward;
         ghostBackstopGainWad += value > paid ? value - paid : 0;

@@ -39,6 +39,8 @@ abstract contract InvariantSetup is BaseTest {
         handler.setAuctionHouse(auctionHouse);
         handler.setBackstop(backstop);
         handler.setWaterfall(waterfall, vault, insurance);
+        // A $20 reward reserve: kicks and resets draw on revenue first, and routing still runs often.
+        waterfall.setRewardReserve(20e6);
         // WETH goes to the backstop first (internal pattern; keepers buy it at the fixed discount once the backstop's
         // small WETH cap is full), WBTC by Dutch auction: all three patterns run in one system.
         engine.setCollateralPattern(WETH_ID, CollateralPattern.Internal);

@@ -19,7 +19,8 @@ abstract contract WaterfallChecks is InvariantSetup {
         assertEq(b.waterfallToFund, b.routedToFund, "routed = transferred to the fund");
         assertEq(b.fundCoveredToVault, b.coveredByFund, "covers to the vault = bad debt covered");
         assertEq((engine.totalBadDebtWad() - engine.totalDeficitWad()) / 1e12, b.coveredByFund, "engine's covered");
-        assertEq((b.fundCovered - b.fundCoveredToVault) * 1e12, handler.ghostRewardOutflowWad(), "keeper rewards");
+        assertEq(b.fundCovered - b.fundCoveredToVault, b.rewardsFromFund, "the fund's covers to keepers = its rewards");
+        assertEq((b.rewardsFromRevenue + b.rewardsFromFund) * 1e12, handler.ghostRewardOutflowWad(), "keeper rewards");
         assertEq(insurance.totalAssets(), insurance.balance() + waterfall.pendingForFund());
     }
 
@@ -54,9 +55,13 @@ abstract contract WaterfallChecks is InvariantSetup {
         uint256 balance = usdc.balanceOf(address(waterfall));
         assertEq(balance, b.revenueIn - b.waterfallToFund - b.waterfallToHolders, "waterfall token ledger");
         assertEq(b.revenueFromProtocol, b.penaltyShares + b.feesSwept, "protocol revenue = penalty shares + fees");
-        assertEq(b.waterfallToHolders, b.redeemed, "paid out = redeemed");
+        assertEq(b.waterfallToHolders, b.redeemed + b.rewardsFromRevenue, "paid out = redeemed + rewards from revenue");
         assertEq(held, b.routedToBonds - b.redeemed, "held for holders = routed to bonds - redeemed");
-        assertEq(balance - held, b.revenueIn - b.routedToBonds - b.routedToFund, "pending = received - routed");
+        assertEq(
+            balance - held,
+            b.revenueIn - b.routedToBonds - b.routedToFund - b.rewardsFromRevenue,
+            "pending = received - routed - rewards"
+        );
     }
 
     /// The bond books: each series matches its ghost replayed from events; Σ repaid ≤ Σ face sold and Σ redeemed ≤
@@ -89,8 +94,9 @@ abstract contract WaterfallChecks is InvariantSetup {
         assertEq(waterfall.outstandingFace(), outstanding, "outstanding face");
         assertEq(waterfall.heldForHolders(), held, "held for holders");
         uint256 pending = usdc.balanceOf(address(waterfall)) - held;
-        // One unit of revenue always stays in the waterfall as float.
-        uint256 dueToFund = onSale || pending <= outstanding + 1 ? 0 : pending - outstanding - 1;
+        // The reward reserve stays in the waterfall; bonds come next, the fund last.
+        uint256 reserve = waterfall.rewardReserveUnits();
+        uint256 dueToFund = onSale || pending <= outstanding + reserve ? 0 : pending - outstanding - reserve;
         assertEq(waterfall.pendingForFund(), dueToFund, "the fund is due only what is left after the bonds");
     }
 

@@ -47,7 +47,9 @@ abstract contract WaterfallLedger is Test {
         uint256 routedToFund;
         uint256 redeemed; // Redeemed
         uint256 waterfallToFund; // quote transferred from the waterfall to the fund
-        uint256 waterfallToHolders; // ... to anyone else (redemptions)
+        uint256 waterfallToHolders; // ... to anyone else (redemptions, keeper rewards)
+        uint256 rewardsFromRevenue; // RewardPaid: keeper rewards out of pending revenue
+        uint256 rewardsFromFund; // ... and by the insurance fund
         uint256 recognized; // BadDebtAbsorbed
         uint256 coveredByFund;
         uint256 issued;
@@ -243,7 +245,14 @@ abstract contract WaterfallLedger is Test {
         else if (sig == ISolvencyWaterfall.SeriesRepaid.selector) _onRepaid(l);
         else if (sig == ISolvencyWaterfall.RevenueRouted.selector) _onRouted(l);
         else if (sig == ISolvencyWaterfall.Redeemed.selector) _onRedeemed(l);
+        else if (sig == ISolvencyWaterfall.RewardPaid.selector) _onRewardPaid(l);
         else if (sig == ERC6909_TRANSFER) _onBondTransfer(l);
+    }
+
+    function _onRewardPaid(Vm.Log memory l) internal {
+        (uint256 fromRevenue, uint256 fromFund) = abi.decode(l.data, (uint256, uint256));
+        books.rewardsFromRevenue += fromRevenue;
+        books.rewardsFromFund += fromFund;
     }
 
     function _onIssued(Vm.Log memory l) internal {

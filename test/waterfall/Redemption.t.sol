@@ -138,13 +138,11 @@ contract RedemptionTest is WaterfallBase {
             assertEq(insurance.balance(), fundBefore, "the fund waits for the bonds");
         }
         _revenue(faceSold % chunks + extra);
-        // One unit of the rest stays in the waterfall as its float.
-        uint256 toFund = extra > 1 ? extra - 1 : 0;
-        assertEq(waterfall.pendingForFund(), toFund);
+        assertEq(waterfall.pendingForFund(), extra);
         waterfall.route();
         assertEq(_series(id).repaid, faceSold);
         assertEq(waterfall.outstandingFace(), 0);
-        assertEq(insurance.balance(), fundBefore + toFund, "the rest goes to the fund");
+        assertEq(insurance.balance(), fundBefore + extra, "the rest goes to the fund");
         for (uint256 i; i < 2; ++i) {
             address h = holders[i];
             uint256 face = faceHeld[h];
