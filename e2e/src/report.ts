@@ -19,7 +19,7 @@ import type { Pattern } from "./patterns.ts";
 import type { ScenarioResult } from "./scenario.ts";
 import { KEEPER_KEY, type Deployment } from "./system.ts";
 import { readWaterfall, type WaterfallReport } from "./waterfall.ts";
-import { compareWaterfallIndex } from "./waterfallIndex.ts";
+import { compareWaterfallIndex, indexedFundRewards } from "./waterfallIndex.ts";
 
 const WAD = 10n ** 18n;
 /** The wad value of one quote-token unit (6 decimals). */
@@ -417,7 +417,7 @@ export async function buildReport(
   const chainKicked = auctionLogs.flatMap((l) =>
     l.eventName === "Kicked" ? [l.args] : [],
   );
-  // A floor buy's keeper reward, paid by the fund as a reset's would be.
+  // A floor buy's keeper reward, paid through the waterfall as a reset's would be.
   const chainFloorBuyRewards = auctionLogs.flatMap((l) =>
     l.eventName === "FloorBuyRewarded" ? [l.args] : [],
   );
@@ -667,27 +667,35 @@ export async function buildReport(
     })),
   };
 
-  const indexMismatches = compareIndexWithChain(index, {
-    liquidations: chainLiquidated.length,
-    penaltiesWad: sumOf(chainLiquidated, (l) => l.penaltyWad!),
-    insuranceShareWad: sumOf(chainLiquidated, (l) => l.insuranceWad!),
-    sales: chainSold.length,
-    salesPaidWad: sumOf(chainSold, (l) => l.quotePaidWad!),
-    kicks: chainKicked.length,
-    kickRewardsWad:
-      sumOf(chainKicked, (l) => l.rewardWad!) +
-      sumOf(chainReset, (l) => l.rewardWad!),
-    takes: chainTaken.length,
-    takesPaidWad: sumOf(chainTaken, (l) => l.paidWad!),
-    badDebts: chainBadDebt.length,
-    totalBadDebtWad,
-    totalDeficitWad,
-    floorBuyRewardsWad: sumOf(chainFloorBuyRewards, (l) => l.rewardWad!),
-    fundPaidOutWad: sumOf(coveredLogs, (l) => l.args.amount!) * QUOTE_UNIT_WAD,
-    insuranceEndUnits,
-    backstop,
-    range: { liquidations, sales, takes, auctions, badDebts, floorBuys },
-  });
+  // Keeper rewards the fund paid over the crash, as the index has them (the rest came from the waterfall's revenue).
+  const fundRewardsWad =
+    (await indexedFundRewards(indexerUrl, baseline.block, end)) *
+    QUOTE_UNIT_WAD;
+  const indexMismatches = compareIndexWithChain(
+    { ...index, fundRewardsWad },
+    {
+      liquidations: chainLiquidated.length,
+      penaltiesWad: sumOf(chainLiquidated, (l) => l.penaltyWad!),
+      insuranceShareWad: sumOf(chainLiquidated, (l) => l.insuranceWad!),
+      sales: chainSold.length,
+      salesPaidWad: sumOf(chainSold, (l) => l.quotePaidWad!),
+      kicks: chainKicked.length,
+      kickRewardsWad:
+        sumOf(chainKicked, (l) => l.rewardWad!) +
+        sumOf(chainReset, (l) => l.rewardWad!),
+      takes: chainTaken.length,
+      takesPaidWad: sumOf(chainTaken, (l) => l.paidWad!),
+      badDebts: chainBadDebt.length,
+      totalBadDebtWad,
+      totalDeficitWad,
+      floorBuyRewardsWad: sumOf(chainFloorBuyRewards, (l) => l.rewardWad!),
+      fundPaidOutWad:
+        sumOf(coveredLogs, (l) => l.args.amount!) * QUOTE_UNIT_WAD,
+      insuranceEndUnits,
+      backstop,
+      range: { liquidations, sales, takes, auctions, badDebts, floorBuys },
+    },
+  );
   indexMismatches.push(
     ...(await compareWaterfallIndex(rpcUrl, indexerUrl, d, waterfall)),
   );
@@ -761,7 +769,7 @@ export async function buildReport(
 
 /** Each total the index keeps against the same total summed from the chain's events or read from the contracts. */
 function compareIndexWithChain(
-  index: IndexRows,
+  index: IndexRows & { fundRewardsWad: bigint },
   chain: {
     liquidations: number;
     penaltiesWad: bigint;
@@ -855,11 +863,10 @@ function compareIndexWithChain(
     big(index.stats.totalDeficitWad),
     chain.totalDeficitWad,
   );
+  // The fund covers bad debt and the part of each keeper reward the waterfall's pending revenue did not pay.
   same(
     "fund paid out (cover)",
-    covered +
-      sumOf(r.auctions, (a) => big(a.kickRewardWad) + big(a.resetRewardsWad)) +
-      sumOf(r.floorBuys, (x) => big(x.keeperRewardWad)),
+    covered + index.fundRewardsWad,
     chain.fundPaidOutWad,
   );
   same(

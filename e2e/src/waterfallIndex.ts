@@ -70,6 +70,23 @@ async function getJson<T>(url: string): Promise<T> {
   return JSON.parse(text) as T;
 }
 
+/**
+ * Keeper rewards the index says the insurance fund paid over (`fromBlock`, `toBlock`] [quote units]: the difference of
+ * GET /solvency's fund.rewardsPaid at both ends (the rest of each reward came from the waterfall's revenue).
+ */
+export async function indexedFundRewards(
+  indexerUrl: string,
+  fromBlock: bigint,
+  toBlock: bigint,
+): Promise<bigint> {
+  const [start, end] = await Promise.all(
+    [fromBlock, toBlock].map((block) =>
+      getJson<IndexedSolvency>(`${indexerUrl}/solvency?block=${block}`),
+    ),
+  );
+  return BigInt(end!.fund.rewardsPaid) - BigInt(start!.fund.rewardsPaid);
+}
+
 /** Each difference between the index and the chain at the report's block, as one line; empty when they agree. */
 export async function compareWaterfallIndex(
   rpcUrl: string,
