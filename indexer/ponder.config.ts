@@ -82,8 +82,9 @@ export default createConfig({
     // The quote token's transfers into the waterfall (revenue: penalty shares,
     // auction penalties, the fee share) and into the insurance fund (stakes,
     // revenue routed to it, top-ups). Their ways out are events of their own:
-    // the waterfall's RevenueRouted and Redeemed, the fund's Covered and
-    // Withdraw. (Ponder keeps one filter per event; its `to` matches either.)
+    // the waterfall's RevenueRouted, Redeemed and RewardPaid (fromRevenue), the
+    // fund's Covered (bad debt, and a reward's fromFund) and Withdraw. (Ponder
+    // keeps one filter per event; its `to` matches either.)
     QuoteToken: {
       chain: "anvil",
       abi: testnetTokenAbi,

@@ -1,7 +1,8 @@
 // Units: *Wad columns are 18-decimal fixed point (quote amounts, sizes, prices,
-// fractions); `amount`, `depositCap`, `insuranceFundBalance`, the `revenue*`
-// stats and every solvency waterfall table's amounts are raw token units;
-// blocks and timestamps are plain integers stored as bigint.
+// fractions); `amount`, `depositCap`, `insuranceFundBalance`, the `revenue*`,
+// `keeperRewardsFrom*` and `rewardReserve` stats and every solvency waterfall
+// table's amounts are raw token units; blocks and timestamps are plain
+// integers stored as bigint.
 import { index, onchainTable, primaryKey } from "ponder";
 
 export const account = onchainTable("account", (t) => ({
@@ -168,6 +169,12 @@ export const protocolStats = onchainTable("protocol_stats", (t) => ({
   revenueReceived: t.bigint().notNull(),
   revenueToBonds: t.bigint().notNull(),
   revenueToFund: t.bigint().notNull(),
+  // Keeper rewards the waterfall paid (auction kicks and resets) [quote token
+  // units]: from pending revenue first, then by the insurance fund; and the
+  // revenue route() keeps back for them.
+  keeperRewardsFromRevenue: t.bigint().notNull(),
+  keeperRewardsFromFund: t.bigint().notNull(),
+  rewardReserve: t.bigint().notNull(),
   totalFeeShareWad: t.bigint().notNull(), // trade fee shares swept to the waterfall (FeesSwept)
   totalBadDebtWad: t.bigint().notNull(),
   totalCoveredWad: t.bigint().notNull(),
@@ -366,6 +373,9 @@ export const solvencySnapshot = onchainTable("solvency_snapshot", (t) => ({
   revenueReceived: t.bigint().notNull(), // Σ quote transferred to the waterfall
   revenueToBonds: t.bigint().notNull(), // Σ RevenueRouted.toBonds
   revenueToFund: t.bigint().notNull(), // Σ RevenueRouted.toFund
+  rewardReserve: t.bigint().notNull(), // revenue route() keeps back for keeper rewards
+  rewardsFromRevenue: t.bigint().notNull(), // Σ RewardPaid.fromRevenue
+  rewardsFromFund: t.bigint().notNull(), // Σ RewardPaid.fromFund
   vaultDeficitReceivable: t.bigint().notNull(), // = the open deficit
   recognized: t.bigint().notNull(), // totals(vault) from here on
   coveredByFund: t.bigint().notNull(),

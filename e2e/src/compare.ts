@@ -68,8 +68,9 @@ const ROWS: Row[] = [
     (r) => `${usd(r.insurancePenaltyShareWad)} + ${usd(r.auctionPenaltyWad)}`,
   ],
   [
-    "auction keeper rewards paid by the fund",
-    (r) => usd(r.auctionKeeperRewardsWad),
+    "auction keeper rewards (from revenue / by the fund)",
+    (r) =>
+      `${usd(r.auctionKeeperRewardsWad)} (${usd(r.waterfall.rewardsFromRevenue * QUOTE_UNIT_WAD)} / ${usd(r.waterfall.rewardsFromFund * QUOTE_UNIT_WAD)})`,
   ],
   [
     "insurance fund change",
@@ -133,9 +134,9 @@ function parametersText(runs: CrashRun[]): string {
   return [
     `- Chain: anvil, 1 s blocks; the same 38-account book (among them a whale whose bad debt at the gap reaches the bonds where the fund is small, and a late BTC long whose penalties repay them) and 7-step crash (ETH −40%, BTC −25%, one −12% gap) in every run. After each price push the constant-product pools (0.3% fee; 1,000 WETH and 50 WBTC against $3M each at the start) are arbitraged to the oracle price in the same block.`,
     `- Positions (every pattern): closed at the oracle price to target health ${Number((p.targetHealthWad * 100n) / WAD) / 100}, penalty ${pct(p.penaltyWad, 1)} of the closed notional, ${frac(p.keeperShareWad)} of it to the keeper, the rest to the solvency waterfall (bondholders first, then the insurance fund).`,
-    `- Insurance fund: ${runs.map((x) => `${usd(x.insuranceStakeUsdc * WAD)} staked under ${x.pattern}`).join(", ")} (the auction pattern keeps the deploy default: a bond issue empties the fund that pays its kick and reset rewards). Bad debt beyond it opens a bond series sold from 0.98 down to 0.85 per unit of face over 60 s, then 30 s at the floor.`,
+    `- Insurance fund: ${runs.map((x) => `${usd(x.insuranceStakeUsdc * WAD)} staked under ${x.pattern}`).join(", ")} (the auction pattern keeps the deploy default). Bad debt beyond it opens a bond series sold from 0.98 down to 0.85 per unit of face over 60 s, then 30 s at the floor.`,
     `- fixed-fee: keepers buy collateral at the oracle price − ${pct(p.collateralDiscountWad, 0)}.`,
-    `- dutch-auction: start at oracle × ${frac(p.auctionStartBufferWad)}, −${frac(WAD - p.auctionCutWad)} every ${auctionStep} s (\`AUCTION_STEP_SECONDS\`, 10 s outside the demo), floor ${frac(p.auctionFloorWad)} of the oracle (the backstop buys below it), reset after ${p.auctionResetAfterSeconds} s; target = debt + ${frac(p.auctionPenaltyWad)}; caps ${usd(p.auctionAssetCapWad)} per asset and ${usd(p.auctionGlobalCapWad)} in all; kick/reset/floor-buy reward ${usd(p.auctionTipWad)} + ${pct(p.auctionChipWad, 1)} of the target + gas × ${factor(p.auctionGasFactorBps)}, at most ${usd(p.auctionMaxRewardWad)}, paid by the insurance fund. Keepers take through the pool callback, with no capital.`,
+    `- dutch-auction: start at oracle × ${frac(p.auctionStartBufferWad)}, −${frac(WAD - p.auctionCutWad)} every ${auctionStep} s (\`AUCTION_STEP_SECONDS\`, 10 s outside the demo), floor ${frac(p.auctionFloorWad)} of the oracle (the backstop buys below it), reset after ${p.auctionResetAfterSeconds} s; target = debt + ${frac(p.auctionPenaltyWad)}; caps ${usd(p.auctionAssetCapWad)} per asset and ${usd(p.auctionGlobalCapWad)} in all; kick/reset/floor-buy reward ${usd(p.auctionTipWad)} + ${pct(p.auctionChipWad, 1)} of the target + gas × ${factor(p.auctionGasFactorBps)}, at most ${usd(p.auctionMaxRewardWad)}, paid by the solvency waterfall from its pending revenue (of which it keeps a reserve back from bonds and the fund), then by the insurance fund. Keepers take through the pool callback, with no capital.`,
     `- internal: the backstop vault (${usd(r.backstop.assetsStartWad)} before the crash) buys at the oracle price − ${pct(p.backstopDiscountWad, 0)} with priority, up to ${usd(p.backstopCapWad)} per asset at the oracle price; the caller earns ${usd(p.backstopTipWad)} + gas × ${factor(p.backstopGasFactorBps)}, at most ${frac(p.backstopGainShareWad)} of the backstop's gain and ${usd(p.backstopMaxRewardWad)}. Its operator sells everything it holds into the pools once each step has cleared (never below the oracle − 1%).`,
     `- Keeper: one, \`MIN_PROFIT_QUOTE=0.5\`, \`TAKE_MIN_PROFIT_QUOTE=1\` (its default), polling every 250 ms, ${usd(r.keeper.quoteStartWad)} of working capital (used by fixed-fee purchases and bond purchases: at most 0.95 per unit of face, \`BOND_MAX_PRICE\`, within $25,000, \`BOND_BUDGET_QUOTE\`).`,
   ].join("\n");
@@ -160,16 +161,18 @@ const METRICS = `## What each metric means
   profit.
 - **protocol penalty income**: what penalties brought the solvency waterfall: the protocol's share of position
   penalties and the auction penalty (each take's payment − the quote the protocol credited to the account in that
-  transaction). The waterfall repays bondholders with it first and routes the rest to the insurance fund. **auction
-  keeper rewards** are the fund's payments for kicks, resets and backstop floor buys.
+  transaction). After keeping a reserve back for keeper rewards, the waterfall repays bondholders with it first and
+  routes the rest to the insurance fund. **auction keeper rewards** are the payments for kicks, resets and backstop
+  floor buys: from the waterfall's pending revenue first, then by the insurance fund.
 - **backstop result**: the backstop vault's \`totalAssets()\` (idle quote + holdings at the oracle price) at the end −
   before the crash: its mark-to-oracle gain or loss; bought / sold / keepers paid are its \`totals()\`.
 - **bad debt**: debt left on emptied accounts (recognized), the part the insurance fund paid (covered), and the rest
   (deficit: sold as solvency bonds, or socialized across the liquidity vault's depositors).
 - **bond series / raised / repaid / socialized**: the series the deficit opened, what their sale raised for the vault,
   the revenue routed to them, and what was socialized (too small for a series, or unsold when a sale closed).
-- **waterfall imbalance**: fund end − start − revenue the waterfall routed to it + covered bad debt + auction keeper
-  rewards; zero when every movement of the fund is explained by the waterfall's routing and the liquidation events.
+- **waterfall imbalance**: fund end − start − revenue the waterfall routed to it + covered bad debt + keeper rewards the
+  fund paid; zero when every movement of the fund is explained by the waterfall's routing, the bad debt and the
+  rewards.
 - **index matches chain**: the index's liquidations, sales, kicks, takes, rewards, bad debt, fund balance, backstop
   holdings and totals, and every layer and series of the solvency waterfall (\`GET /solvency\`, the revenue totals of
   \`/stats\`) equal the same figures from the chain's events and contracts.

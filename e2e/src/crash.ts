@@ -62,8 +62,7 @@ export const demoAuctionStep = (pattern: Pattern) =>
 /**
  * The insurance fund's stake in the demo [whole USDC]: $10,000, small enough that the whale's bad debt at the gap
  * outruns the fund (its stake and the revenue routed to it before) and opens a bond series. The auction pattern keeps
- * the deploy default: its kick and reset rewards are paid by the fund, which a bond issue leaves empty until every
- * bond is repaid, so its keepers would stop kicking the collateral of the accounts the crash reaches after the gap.
+ * the deploy default, which covers the whale's bad debt: its runs open no bond series.
  */
 export const demoInsuranceStake = (pattern: Pattern): bigint =>
   pattern === "dutch-auction" ? DEFAULT_INSURANCE_STAKE_USDC : 10_000n;

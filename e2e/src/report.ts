@@ -19,7 +19,7 @@ import type { Pattern } from "./patterns.ts";
 import type { ScenarioResult } from "./scenario.ts";
 import { KEEPER_KEY, type Deployment } from "./system.ts";
 import { readWaterfall, type WaterfallReport } from "./waterfall.ts";
-import { compareWaterfallIndex } from "./waterfallIndex.ts";
+import { compareWaterfallIndex, indexedFundRewards } from "./waterfallIndex.ts";
 
 const WAD = 10n ** 18n;
 /** The wad value of one quote-token unit (6 decimals). */
@@ -280,7 +280,10 @@ export type Report = {
   insurancePenaltyShareWad: bigint;
   /** The part of auction proceeds that went to the insurance fund (the auction penalty). */
   auctionPenaltyWad: bigint;
-  /** Kick, reset and floor-buy rewards the insurance fund paid to keepers. */
+  /**
+   * Kick, reset and floor-buy rewards paid to keepers, as the auction events name them. The solvency waterfall pays
+   * them: from its pending revenue first, then by the insurance fund (waterfall.rewardsFromRevenue / rewardsFromFund).
+   */
   auctionKeeperRewardsWad: bigint;
   badDebtWad: bigint;
   coveredWad: bigint;
@@ -290,10 +293,15 @@ export type Report = {
   /** Revenue the solvency waterfall routed to the fund (it receives the penalty shares first, repays bonds first). */
   revenueToFundWad: bigint;
   /**
-   * fund end − start − revenue routed to it + covered bad debt + auction keeper rewards: zero when every movement of
-   * the fund is explained by the waterfall's routing and the liquidation events.
+   * fund end − start − revenue routed to it + covered bad debt + keeper rewards the fund paid: zero when every movement
+   * of the fund is explained by the waterfall's routing, the bad debt and the rewards.
    */
   waterfallImbalanceWad: bigint;
+  /**
+   * auction keeper rewards − the rewards the waterfall paid (from revenue + by the fund): zero when every reward the
+   * auction events name was paid through the waterfall, and nothing else was.
+   */
+  rewardImbalanceWad: bigint;
   /**
    * position penalty share + auction penalties − the penalty revenue that reached the waterfall: zero when every
    * penalty the liquidation events name arrived.
@@ -409,7 +417,7 @@ export async function buildReport(
   const chainKicked = auctionLogs.flatMap((l) =>
     l.eventName === "Kicked" ? [l.args] : [],
   );
-  // A floor buy's keeper reward, paid by the fund as a reset's would be.
+  // A floor buy's keeper reward, paid through the waterfall as a reset's would be.
   const chainFloorBuyRewards = auctionLogs.flatMap((l) =>
     l.eventName === "FloorBuyRewarded" ? [l.args] : [],
   );
@@ -659,27 +667,35 @@ export async function buildReport(
     })),
   };
 
-  const indexMismatches = compareIndexWithChain(index, {
-    liquidations: chainLiquidated.length,
-    penaltiesWad: sumOf(chainLiquidated, (l) => l.penaltyWad!),
-    insuranceShareWad: sumOf(chainLiquidated, (l) => l.insuranceWad!),
-    sales: chainSold.length,
-    salesPaidWad: sumOf(chainSold, (l) => l.quotePaidWad!),
-    kicks: chainKicked.length,
-    kickRewardsWad:
-      sumOf(chainKicked, (l) => l.rewardWad!) +
-      sumOf(chainReset, (l) => l.rewardWad!),
-    takes: chainTaken.length,
-    takesPaidWad: sumOf(chainTaken, (l) => l.paidWad!),
-    badDebts: chainBadDebt.length,
-    totalBadDebtWad,
-    totalDeficitWad,
-    floorBuyRewardsWad: sumOf(chainFloorBuyRewards, (l) => l.rewardWad!),
-    fundPaidOutWad: sumOf(coveredLogs, (l) => l.args.amount!) * QUOTE_UNIT_WAD,
-    insuranceEndUnits,
-    backstop,
-    range: { liquidations, sales, takes, auctions, badDebts, floorBuys },
-  });
+  // Keeper rewards the fund paid over the crash, as the index has them (the rest came from the waterfall's revenue).
+  const fundRewardsWad =
+    (await indexedFundRewards(indexerUrl, baseline.block, end)) *
+    QUOTE_UNIT_WAD;
+  const indexMismatches = compareIndexWithChain(
+    { ...index, fundRewardsWad },
+    {
+      liquidations: chainLiquidated.length,
+      penaltiesWad: sumOf(chainLiquidated, (l) => l.penaltyWad!),
+      insuranceShareWad: sumOf(chainLiquidated, (l) => l.insuranceWad!),
+      sales: chainSold.length,
+      salesPaidWad: sumOf(chainSold, (l) => l.quotePaidWad!),
+      kicks: chainKicked.length,
+      kickRewardsWad:
+        sumOf(chainKicked, (l) => l.rewardWad!) +
+        sumOf(chainReset, (l) => l.rewardWad!),
+      takes: chainTaken.length,
+      takesPaidWad: sumOf(chainTaken, (l) => l.paidWad!),
+      badDebts: chainBadDebt.length,
+      totalBadDebtWad,
+      totalDeficitWad,
+      floorBuyRewardsWad: sumOf(chainFloorBuyRewards, (l) => l.rewardWad!),
+      fundPaidOutWad:
+        sumOf(coveredLogs, (l) => l.args.amount!) * QUOTE_UNIT_WAD,
+      insuranceEndUnits,
+      backstop,
+      range: { liquidations, sales, takes, auctions, badDebts, floorBuys },
+    },
+  );
   indexMismatches.push(
     ...(await compareWaterfallIndex(rpcUrl, indexerUrl, d, waterfall)),
   );
@@ -734,7 +750,11 @@ export async function buildReport(
       baseline.insuranceWad -
       revenueToFundWad +
       coveredWad +
-      auctionKeeperRewardsWad,
+      waterfall.rewardsFromFund * QUOTE_UNIT_WAD,
+    rewardImbalanceWad:
+      auctionKeeperRewardsWad -
+      (waterfall.rewardsFromRevenue + waterfall.rewardsFromFund) *
+        QUOTE_UNIT_WAD,
     revenueImbalanceWad:
       insurancePenaltyShareWad +
       auctionPenaltyWad -
@@ -749,7 +769,7 @@ export async function buildReport(
 
 /** Each total the index keeps against the same total summed from the chain's events or read from the contracts. */
 function compareIndexWithChain(
-  index: IndexRows,
+  index: IndexRows & { fundRewardsWad: bigint },
   chain: {
     liquidations: number;
     penaltiesWad: bigint;
@@ -843,11 +863,10 @@ function compareIndexWithChain(
     big(index.stats.totalDeficitWad),
     chain.totalDeficitWad,
   );
+  // The fund covers bad debt and the part of each keeper reward the waterfall's pending revenue did not pay.
   same(
     "fund paid out (cover)",
-    covered +
-      sumOf(r.auctions, (a) => big(a.kickRewardWad) + big(a.resetRewardsWad)) +
-      sumOf(r.floorBuys, (x) => big(x.keeperRewardWad)),
+    covered + index.fundRewardsWad,
     chain.fundPaidOutWad,
   );
   same(
@@ -1003,13 +1022,14 @@ export function formatReport(
     `  all                             ${executionText(allExecution(r))}`,
     `keeper profit                     ${usd(r.keeper.profitWad)} (quote ${usd(r.keeper.quoteChangeWad)} + bonds bought less redeemed ${usd(r.keeper.bondsNetWad)} + collateral ${usd(r.keeper.collateralValueWad)} - gas ${usd(r.keeper.gasCostWad)})`,
     `penalties                         ${usd(r.penaltiesWad)} (keepers ${usd(r.keeperRewardsWad)}, solvency waterfall ${usd(r.insurancePenaltyShareWad)})`,
-    `auction penalties to waterfall    ${usd(r.auctionPenaltyWad)} (kick, reset and floor-buy rewards paid by the fund ${usd(r.auctionKeeperRewardsWad)})`,
+    `auction penalties to waterfall    ${usd(r.auctionPenaltyWad)} (kick, reset and floor-buy rewards ${usd(r.auctionKeeperRewardsWad)}: from revenue ${usdUnits(r.waterfall.rewardsFromRevenue)}, by the fund ${usdUnits(r.waterfall.rewardsFromFund)})`,
     `protocol penalty income           ${usd(r.insurancePenaltyShareWad + r.auctionPenaltyWad)}`,
     `insurance fund                    ${usd(r.insuranceStartWad)} -> ${usd(r.insuranceEndWad)}`,
     `backstop                          ${usd(r.backstop.assetsStartWad)} -> ${usd(r.backstop.assetsEndWad)} at the oracle: ${usd(r.backstop.resultWad)} (bought ${usd(r.backstop.boughtWad)}, sold ${usd(r.backstop.soldWad)}, keepers paid ${usd(r.backstop.keeperRewardsWad)})`,
     `bad debt                          ${usd(r.badDebtWad)} (covered by the fund ${usd(r.coveredWad)})`,
     `deficit                           ${usd(r.deficitWad)}`,
-    `waterfall balance                 fund change - revenue routed to it + covered bad debt + auction keeper rewards = ${usd(r.waterfallImbalanceWad)}`,
+    `waterfall balance                 fund change - revenue routed to it + covered bad debt + keeper rewards the fund paid = ${usd(r.waterfallImbalanceWad)}`,
+    `reward balance                    auction keeper rewards - rewards the waterfall paid (from revenue + by the fund) = ${usd(r.rewardImbalanceWad)}`,
     `revenue balance                   penalty share + auction penalties - penalty revenue the waterfall received = ${usd(r.revenueImbalanceWad)}`,
     "",
     ...formatWaterfall(r.waterfall),
@@ -1056,6 +1076,7 @@ export function formatWaterfall(w: WaterfallReport): string[] {
     `  revenue into the waterfall      ${revenueText(w.revenue)}`,
     `    after the first series        ${revenueText(w.revenueAfterIssue)}`,
     `    routed to bonds / the fund    ${usdUnits(w.routedToBonds)} / ${usdUnits(w.routedToFund)}; pending ${usdUnits(w.pendingStart)} -> ${usdUnits(w.pendingEnd)} (the fund takes revenue only once every series is repaid: ${w.problems.some((p) => p.startsWith("the fund took")) ? "BROKEN" : "holds"})`,
+    `    keeper rewards paid           from revenue ${usdUnits(w.rewardsFromRevenue)} / by the fund ${usdUnits(w.rewardsFromFund)}; reward reserve ${usdUnits(w.rewardReserve)} (route() keeps it back from bonds and the fund)`,
     `  bonds outstanding               face ${usdUnits(w.outstandingFace)} not yet repaid; ${usdUnits(w.heldForHolders)} repaid and not yet redeemed`,
     `  insurance fund share price      ${price(w.fund.start.sharePriceWad)} -> ${price(w.fund.end.sharePriceWad)} (assets ${usdUnits(w.fund.start.assets)} -> ${usdUnits(w.fund.end.assets)})`,
     `  vault share price               ${price(w.vault.start.sharePriceWad)} -> ${price(w.vault.end.sharePriceWad)} (exit price ${price(w.vault.start.exitPriceWad)} -> ${price(w.vault.end.exitPriceWad)})`,
@@ -1089,6 +1110,10 @@ export function reportProblems(
     );
   if (r.waterfallImbalanceWad !== 0n)
     problems.push(`waterfall does not balance: ${r.waterfallImbalanceWad}`);
+  if (r.rewardImbalanceWad !== 0n)
+    problems.push(
+      `keeper rewards do not balance: ${r.rewardImbalanceWad} [wad]`,
+    );
   if (r.revenueImbalanceWad !== 0n)
     problems.push(
       `penalty revenue does not balance: ${r.revenueImbalanceWad} [wad]`,

@@ -1,8 +1,8 @@
 /**
  * The solvency waterfall as the chain has it after a crash: every layer (SolvencyWaterfall.layers and totals), each
- * bond series, who bought its bonds and at what price, the revenue that reached the waterfall and where it went, the
- * insurance fund's and the liquidity vault's share prices before and after, and the checks that fail the run when
- * the books do not add up. Amounts in quote token units (6 decimals) unless the name says wad.
+ * bond series, who bought its bonds and at what price, the revenue that reached the waterfall and where it went (bonds,
+ * the fund, keeper rewards; the reward reserve route() keeps back), the insurance fund's and the liquidity vault's
+ * share prices before and after, and the checks that fail the run when the books do not add up. Amounts in quote token units (6 decimals) unless the name says wad.
  */
 import { parseAbi, type Address, type Log } from "viem";
 import {
@@ -81,6 +81,11 @@ export type WaterfallReport = {
   revenueAfterIssue: Revenue;
   routedToBonds: bigint;
   routedToFund: bigint;
+  /** Keeper rewards the waterfall paid over the range (RewardPaid): from pending revenue first, then by the fund. */
+  rewardsFromRevenue: bigint;
+  rewardsFromFund: bigint;
+  /** Revenue route() keeps back for keeper rewards, at `block` (rewardReserveUnits). */
+  rewardReserve: bigint;
   pendingStart: bigint;
   pendingEnd: bigint;
   outstandingFace: bigint;
@@ -183,7 +188,7 @@ export async function readWaterfall(
   const { publicClient } = clients(rpcUrl);
   const { fromBlock, toBlock } = range;
   const at = { blockNumber: toBlock };
-  const [layers, layersStart, totals, count, totalBadDebtWad] =
+  const [layers, layersStart, totals, count, totalBadDebtWad, rewardReserve] =
     await Promise.all([
       layersAt(publicClient, d, toBlock),
       layersAt(publicClient, d, fromBlock),
@@ -204,6 +209,12 @@ export async function readWaterfall(
         address: d.engine,
         abi: iLiquidationEngineAbi,
         functionName: "totalBadDebtWad",
+        ...at,
+      }),
+      publicClient.readContract({
+        address: d.waterfall,
+        abi: solvencyWaterfallAbi,
+        functionName: "rewardReserveUnits",
         ...at,
       }),
     ]);
@@ -258,6 +269,7 @@ export async function readWaterfall(
   const routed = of("RevenueRouted");
   const redeemed = of("Redeemed");
   const socializedLogs = of("Socialized");
+  const rewardLogs = of("RewardPaid");
 
   const purchases: BondPurchase[] = bought.map((l) => ({
     seriesId: l.args.id!,
@@ -370,6 +382,9 @@ export async function readWaterfall(
     revenueAfterIssue,
     routedToBonds: sum(routed, (l) => l.args.toBonds!),
     routedToFund: sum(routed, (l) => l.args.toFund!),
+    rewardsFromRevenue: sum(rewardLogs, (l) => l.args.fromRevenue!),
+    rewardsFromFund: sum(rewardLogs, (l) => l.args.fromFund!),
+    rewardReserve,
     pendingStart: layersStart.pendingRevenue,
     pendingEnd: layers.pendingRevenue,
     outstandingFace: layers.outstandingFace,
@@ -529,9 +544,13 @@ function checkBooks(
   const received =
     w.revenue.penaltyShare + w.revenue.auctionPenalties + w.revenue.feeShare;
   same(
-    "revenue received = routed to bonds + routed to the fund + still pending (change)",
+    "revenue received = routed to bonds + routed to the fund + keeper rewards from revenue + still pending (change)",
     received,
-    w.routedToBonds + w.routedToFund + w.pendingEnd - w.pendingStart,
+    w.routedToBonds +
+      w.routedToFund +
+      w.rewardsFromRevenue +
+      w.pendingEnd -
+      w.pendingStart,
   );
   for (const s of w.series) {
     const bought = w.purchases.filter((p) => p.seriesId === s.id);
@@ -566,8 +585,9 @@ function checkBooks(
 
 /**
  * Waits until the keeper has nothing left to do on the waterfall: every series closed (bought out, or closed after
- * its floor window), no revenue waiting that a closed series is owed, no claim left to redeem, and the fee share owed
- * not above the keeper's sweep threshold. Returns the block it saw that at.
+ * its floor window), no revenue beyond the reward reserve waiting that a closed series is owed (route() keeps the
+ * reserve back), no claim left to redeem, and the fee share owed not above the keeper's sweep threshold. Returns the
+ * block it saw that at.
  */
 export async function waitForWaterfallSettled(
   rpcUrl: string,
@@ -598,6 +618,7 @@ export async function waitForWaterfallSettled(
       const layers = await read<{ pendingRevenue: bigint }>("layers", [
         d.vault,
       ]);
+      const reserve = await read<bigint>("rewardReserveUnits");
       let owedClosed = false;
       for (let id = 0n; id < count; id++) {
         const s = await read<{
@@ -616,7 +637,7 @@ export async function waitForWaterfallSettled(
         if ((await read<bigint>("claimable", [id, options.holder])) > 0n)
           return false;
       }
-      if (owedClosed && layers.pendingRevenue > 0n) return false;
+      if (owedClosed && layers.pendingRevenue > reserve) return false;
       const feesOwed = await publicClient.readContract({
         address: d.protocol,
         abi: feeShareAbi,

@@ -3,9 +3,11 @@
  * deficit goes all the way down: the owner's stake (the fund's only shares) leaves through the cooldown, a crash
  * leaves an account in debt, the drained fund covers none of it and a bond series takes all of it, half of the series
  * sells, the rest is socialized at the close, revenue (the swept fee share and a top-up) repays the bonds before the
- * fund, and the bondholder redeems. At each of those blocks, at a block without events and at the head, GET /solvency
- * must equal what the chain says at that block: SolvencyWaterfall.layers(vault) and totals(vault), each series(id),
- * the fund's supply, escrow, share price and floor.
+ * fund while the reward reserve stays behind, the owner lowers the reserve, a keeper reward takes the pending revenue
+ * and then the fund, and the bondholder redeems. At each of those blocks, at a block without events and at the head,
+ * GET /solvency must equal what the chain says at that block: SolvencyWaterfall.layers(vault) and totals(vault), each
+ * series(id), the fund's supply, escrow, share price and floor, the revenue pending, the reserve and what route()
+ * would send the fund, and the rewards paid from revenue and by the fund (the RewardPaid events up to that block).
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
@@ -46,6 +48,7 @@ type Solvency = {
     escrowedShares: string;
     pendingRequests: number;
     floorAssets: string;
+    rewardsPaid: string;
   };
   bonds: {
     series: {
@@ -61,6 +64,12 @@ type Solvency = {
     }[];
     outstandingFace: string;
     heldForHolders: string;
+  };
+  revenue: {
+    pending: string;
+    rewardReserve: string;
+    pendingForFund: string;
+    rewardsPaid: string;
   };
   vault: { deficitReceivable: string; socialized: string };
   totals: {
@@ -124,6 +133,7 @@ async function chainAt(
     read<bigint>(d.insuranceFund, insuranceFundAbi, fn, args);
   const layers = (await wf("layers", [d.vault])) as {
     fundAssets: bigint;
+    pendingRevenue: bigint;
     openDeficit: bigint;
     outstandingFace: bigint;
     heldForHolders: bigint;
@@ -161,6 +171,15 @@ async function chainAt(
       maturity: String(s.maturity),
     });
   }
+  const rewards = await publicClient.getContractEvents({
+    address: d.waterfall,
+    abi: solvencyWaterfallAbi,
+    eventName: "RewardPaid",
+    fromBlock: BigInt(d.startBlock),
+    toBlock: blockNumber,
+  });
+  const rewardsPaid = (part: "fromRevenue" | "fromFund") =>
+    String(rewards.reduce((sum, l) => sum + l.args[part]!, 0n));
   const header = await publicClient.getBlock({ blockNumber });
   // The route's totals are totals(vault); layers(vault) holds the same four.
   assert.deepEqual(
@@ -182,11 +201,18 @@ async function chainAt(
       escrowedShares: String(await fund("balanceOf", [d.insuranceFund])),
       pendingRequests: -1, // not readable from the chain; asserted per step
       floorAssets: String(await fund("floorAssets")),
+      rewardsPaid: rewardsPaid("fromFund"),
     },
     bonds: {
       series,
       outstandingFace: String(layers.outstandingFace),
       heldForHolders: String(layers.heldForHolders),
+    },
+    revenue: {
+      pending: String(layers.pendingRevenue),
+      rewardReserve: String(await wf("rewardReserveUnits")),
+      pendingForFund: String(await wf("pendingForFund")),
+      rewardsPaid: rewardsPaid("fromRevenue"),
     },
     vault: {
       deficitReceivable: String(layers.openDeficit),
@@ -349,8 +375,8 @@ async function waterfallScenario(system: System) {
     pendingRequests: 0,
   });
 
-  // 6. Revenue: the trade fee share, then a top-up bigger than what the bonds are owed; route() repays them first
-  // and sends the rest to the fund.
+  // 6. Revenue: the trade fee share, then a top-up bigger than what the bonds are owed and the reward reserve together;
+  // route() repays the bonds first, keeps the reserve back and sends the rest to the fund.
   const feesOwed = await publicClient.readContract({
     address: d.protocol,
     abi: feeShareAbi,
@@ -370,9 +396,15 @@ async function waterfallScenario(system: System) {
       args: [0n],
     })
   ).faceSold;
+  const reserve = await publicClient.readContract({
+    address: d.waterfall,
+    abi: solvencyWaterfallAbi,
+    functionName: "rewardReserveUnits",
+  });
+  assert.ok(reserve > 0n, "the deployment keeps a reward reserve");
   await tx(d.quote, testnetTokenAbi, "mint", [
     d.waterfall,
-    faceSold + 1_000_000n,
+    faceSold + reserve + 2_000_000n,
   ]);
   steps.push({
     label: "revenue routed",
@@ -380,7 +412,31 @@ async function waterfallScenario(system: System) {
     pendingRequests: 0,
   });
 
-  // 7. The bondholder redeems.
+  // 7. The owner halves the reserve: half of the revenue kept back is pending for the fund.
+  steps.push({
+    label: "reserve lowered",
+    block: await tx(d.waterfall, solvencyWaterfallAbi, "setRewardReserve", [
+      reserve / 2n,
+    ]),
+    pendingRequests: 0,
+  });
+
+  // 8. A keeper reward one dollar beyond the pending revenue, ordered by the owner as a reward spender: the revenue
+  // pays first (the reserve and the fund's pending part alike), the fund the dollar left.
+  await tx(d.waterfall, solvencyWaterfallAbi, "setRewardSpender", [
+    ownerAddress,
+    true,
+  ]);
+  steps.push({
+    label: "reward paid",
+    block: await tx(d.waterfall, solvencyWaterfallAbi, "cover", [
+      ownerAddress,
+      reserve + 1_000_000n,
+    ]),
+    pendingRequests: 0,
+  });
+
+  // 9. The bondholder redeems.
   steps.push({
     label: "bonds redeemed",
     block: await tx(d.waterfall, solvencyWaterfallAbi, "redeem", [
@@ -464,7 +520,38 @@ describe("the solvency index", { concurrency: false }, () => {
       assert.equal(head.totals.open, "0");
       assert.ok(
         BigInt(head.fund.assets) > 0n,
-        "the fund got the revenue left after the bonds",
+        "the fund got the revenue left after the bonds and the reserve",
+      );
+      const atStep = (label: string) => {
+        const found = steps.find((s) => s.label === label);
+        assert.ok(found, label);
+        return solvencyAt(system.indexerUrl, found.block);
+      };
+      // route() kept the reserve back; halving it made half of it pending for the fund.
+      const afterRoute = await atStep("revenue routed");
+      assert.ok(BigInt(afterRoute.revenue.rewardReserve) > 0n);
+      assert.equal(
+        afterRoute.revenue.pending,
+        afterRoute.revenue.rewardReserve,
+      );
+      assert.equal(afterRoute.revenue.pendingForFund, "0");
+      const lowered = await atStep("reserve lowered");
+      assert.equal(
+        BigInt(lowered.revenue.rewardReserve) * 2n,
+        BigInt(afterRoute.revenue.rewardReserve),
+      );
+      assert.equal(
+        lowered.revenue.pendingForFund,
+        lowered.revenue.rewardReserve,
+      );
+      // The reward took all the pending revenue (the old reserve) and a dollar from the fund.
+      const rewarded = await atStep("reward paid");
+      assert.equal(rewarded.revenue.pending, "0");
+      assert.equal(rewarded.revenue.rewardsPaid, afterRoute.revenue.pending);
+      assert.equal(rewarded.fund.rewardsPaid, "1000000");
+      assert.equal(
+        BigInt(rewarded.fund.assets),
+        BigInt(lowered.fund.assets) - 1_000_000n,
       );
 
       // /stats: the fund's balance and the revenue that reached the waterfall, as the chain has them.
@@ -510,6 +597,9 @@ describe("the solvency index", { concurrency: false }, () => {
         stats.revenueToBonds,
         String(routed.reduce((sum, l) => sum + l.args.toBonds!, 0n)),
       );
+      assert.equal(stats.keeperRewardsFromRevenue, head.revenue.rewardsPaid);
+      assert.equal(stats.keeperRewardsFromFund, head.fund.rewardsPaid);
+      assert.equal(stats.rewardReserve, head.revenue.rewardReserve);
 
       const swept = await publicClient.getContractEvents({
         address: d.protocol,

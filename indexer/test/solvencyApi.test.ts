@@ -76,7 +76,7 @@ const seriesRow = (seriesId: bigint, closed: boolean) => ({
   closableAt: 1_700_000_090n,
 });
 
-test("solvencyBody: the route's shape, amounts as strings, series by id", () => {
+test("solvencyBody: the route's shape, amounts as strings, series by id, rewards by payer", () => {
   const state = {
     ...INITIAL_STATE,
     fundAssets: 7n,
@@ -87,6 +87,11 @@ test("solvencyBody: the route's shape, amounts as strings, series by id", () => 
     fundFloorAssets: 3n,
     outstandingFace: 900_000_000n,
     heldForHolders: 100_000_000n,
+    pendingRevenue: 1_200_000_000n,
+    rewardReserve: 1_000_000_000n,
+    pendingForFund: 200_000_000n,
+    rewardsFromRevenue: 40_000_000n,
+    rewardsFromFund: 6_000_000n,
     vaultDeficitReceivable: 1_000_000_000n,
     recognized: 2_000_000_000n,
     coveredByFund: 10_000_000n,
@@ -107,6 +112,7 @@ test("solvencyBody: the route's shape, amounts as strings, series by id", () => 
       escrowedShares: "2",
       pendingRequests: 1,
       floorAssets: "3",
+      rewardsPaid: "6000000",
     },
     bonds: {
       series: [0n, 1n].map((id) => ({
@@ -122,6 +128,12 @@ test("solvencyBody: the route's shape, amounts as strings, series by id", () => 
       })),
       outstandingFace: "900000000",
       heldForHolders: "100000000",
+    },
+    revenue: {
+      pending: "1200000000",
+      rewardReserve: "1000000000",
+      pendingForFund: "200000000",
+      rewardsPaid: "40000000",
     },
     vault: { deficitReceivable: "1000000000", socialized: "500000000" },
     totals: {

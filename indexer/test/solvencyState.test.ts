@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { pendingForFund, sharePriceWad } from "../src/solvency/math.ts";
+import {
+  pendingForFund,
+  routableRevenue,
+  sharePriceWad,
+} from "../src/solvency/math.ts";
 import {
   issuedSeries,
   NO_SERIES,
@@ -60,6 +64,14 @@ test("pendingForFund follows SolvencyWaterfall.pendingForFund", () => {
     "the second series is still on sale",
   );
   assert.equal(pendingForFund(0n, [closed(usdc(3), 0n)]), 0n);
+});
+
+test("routableRevenue keeps the reward reserve back, as SolvencyWaterfall._routable", () => {
+  assert.equal(routableRevenue(usdc(5), 0n), usdc(5), "no reserve");
+  assert.equal(routableRevenue(usdc(999), usdc(1_000)), 0n, "below it");
+  assert.equal(routableRevenue(usdc(1_000), usdc(1_000)), 0n, "exactly it");
+  assert.equal(routableRevenue(usdc(1_000) + 1n, usdc(1_000)), 1n);
+  assert.equal(routableRevenue(0n, usdc(1_000)), 0n);
 });
 
 test("sharePriceWad is ERC4626 convertToAssets(1e18), rounded down", () => {
@@ -279,4 +291,124 @@ test("folding the waterfall's events keeps every layer and the identity", () => 
     [usdc(1_000), usdc(10), usdc(490), usdc(500), 0n],
   );
   identity();
+});
+
+// Keeper rewards and their reserve, event by event as SolvencyWaterfall.cover
+// and route emit them: route() and pendingForFund spend only the revenue
+// beyond the reserve; a reward takes pending revenue first (the reserve and
+// revenue owed to bonds included), the fund pays the rest.
+test("keeper rewards come from revenue, then the fund; route keeps the reserve", () => {
+  let series: (SeriesState & { id: bigint })[] = [];
+  let s: SolvencyState = INITIAL_STATE;
+  const step = (...changes: SolvencyChange[]) => {
+    const folded = changes.reduce(applyChange, s);
+    const { first, live } = dropSettledPrefix(
+      folded.firstLiveSeries,
+      series.slice(Number(folded.firstLiveSeries)),
+    );
+    s = withDerived(folded, first, live);
+  };
+  // The demo deployment: a 50k stake, a $1,000 reserve.
+  step({ kind: "quoteIn", to: "fund", amount: usdc(50_000) });
+  step(...shareTransferChanges(ZERO, STAKER, usdc(50_000), FUND));
+  step({ kind: "rewardReserveSet", units: usdc(1_000) });
+  assert.equal(s.rewardReserve, usdc(1_000));
+
+  // $600 of revenue: all of it kept back, none of it the fund's yet
+  step({ kind: "quoteIn", to: "waterfall", amount: usdc(600) });
+  assert.equal(s.pendingRevenue, usdc(600));
+  assert.equal(s.pendingForFund, 0n);
+  assert.equal(s.fundTotalAssets, usdc(50_000));
+  assert.equal(s.fundSharePriceWad, WAD);
+
+  // $700 more: $300 beyond the reserve counts in the fund's totalAssets
+  step({ kind: "quoteIn", to: "waterfall", amount: usdc(700) });
+  assert.equal(s.pendingForFund, usdc(300));
+  assert.equal(s.fundTotalAssets, usdc(50_300));
+  assert.equal(s.fundSharePriceWad, (WAD * 1_006n) / 1_000n);
+
+  // a $50 kick reward, all from revenue: the fund's pending share falls
+  step({ kind: "rewardPaid", fromRevenue: usdc(50), fromFund: 0n });
+  assert.equal(s.waterfallBalance, usdc(1_250));
+  assert.equal(s.pendingRevenue, usdc(1_250));
+  assert.equal(s.pendingForFund, usdc(250));
+  assert.equal(s.fundAssets, usdc(50_000), "the fund paid nothing");
+  assert.equal(s.rewardsFromRevenue, usdc(50));
+  assert.equal(s.rewardsFromFund, 0n);
+
+  // route(): the $250 beyond the reserve to the fund, the reserve stays
+  step({ kind: "quoteIn", to: "fund", amount: usdc(250) });
+  step({ kind: "revenueRouted", toBonds: 0n, toFund: usdc(250) });
+  assert.equal(s.waterfallBalance, usdc(1_000));
+  assert.equal(s.pendingRevenue, usdc(1_000));
+  assert.equal(s.pendingForFund, 0n);
+  assert.equal(s.fundTotalAssets, usdc(50_250));
+
+  // a bad debt opens a series; it closes with $400 of face sold
+  series = [{ id: 0n, ...issuedSeries(usdc(400)) }];
+  step({ kind: "seriesIssued" });
+  series[0] = {
+    ...series[0]!,
+    ...seriesAfter(series[0]!, {
+      kind: "bought",
+      cost: usdc(380),
+      face: usdc(400),
+    }),
+  };
+  step({ kind: "bondsBought", face: usdc(400) });
+  series[0] = {
+    ...series[0]!,
+    ...seriesAfter(series[0]!, {
+      kind: "closed",
+      raised: usdc(380),
+      faceSold: usdc(400),
+      unsold: usdc(20),
+    }),
+  };
+  step();
+  // $1,300 of penalties: $300 beyond the reserve, all owed to the bonds
+  step({ kind: "quoteIn", to: "waterfall", amount: usdc(300) });
+  assert.equal(s.pendingRevenue, usdc(1_300));
+  assert.equal(s.pendingForFund, 0n, "the bonds are owed 400");
+
+  // a $1,400 reward: the $1,300 of pending revenue (reserve and the bonds'
+  // part too), the fund the $100 rest (its Covered comes first)
+  step({ kind: "covered", balanceAfter: usdc(50_150) });
+  step({ kind: "rewardPaid", fromRevenue: usdc(1_300), fromFund: usdc(100) });
+  assert.equal(s.waterfallBalance, 0n);
+  assert.equal(s.pendingRevenue, 0n);
+  assert.equal(s.fundAssets, usdc(50_150));
+  assert.equal(s.fundTotalAssets, usdc(50_150));
+  assert.equal(s.rewardsFromRevenue, usdc(1_350));
+  assert.equal(s.rewardsFromFund, usdc(100));
+
+  // the reserve refills before the bonds see revenue: $1,500 in, $500 routable,
+  // $400 to the bonds, $100 to the fund
+  step({ kind: "quoteIn", to: "waterfall", amount: usdc(1_500) });
+  assert.equal(s.pendingForFund, usdc(100));
+  series[0] = {
+    ...series[0]!,
+    ...seriesAfter(series[0]!, { kind: "repaid", repaidTotal: usdc(400) }),
+  };
+  step({ kind: "quoteIn", to: "fund", amount: usdc(100) });
+  step({ kind: "revenueRouted", toBonds: usdc(400), toFund: usdc(100) });
+  assert.equal(s.heldForHolders, usdc(400));
+  assert.equal(s.waterfallBalance, usdc(1_400));
+  assert.equal(s.pendingRevenue, usdc(1_000), "the reserve, kept back");
+  assert.equal(s.pendingForFund, 0n);
+  assert.equal(s.firstLiveSeries, 1n);
+
+  // the revenue ledger: received = to bonds + to the fund + rewards + pending
+  assert.equal(
+    s.revenueReceived,
+    s.revenueToBonds +
+      s.revenueToFund +
+      s.rewardsFromRevenue +
+      s.pendingRevenue,
+  );
+
+  // the owner lowers the reserve: what lies beyond it is the fund's again
+  step({ kind: "rewardReserveSet", units: usdc(900) });
+  assert.equal(s.pendingForFund, usdc(100));
+  assert.equal(s.fundTotalAssets, usdc(50_350));
 });

@@ -5,7 +5,8 @@
  * 2. for each bond series still on sale: buy its bonds while the price is at most BOND_MAX_PRICE and the budget
  *    (BOND_BUDGET_QUOTE, counted since start) lasts; close it once its sale is over (`closableAt` passed);
  * 3. route the revenue the waterfall holds when the oldest series not yet repaid is closed (revenue waits while it is
- *    on sale, and with no bond owed it is the fund's, which counts it already);
+ *    on sale, and with no bond owed it is the fund's, which counts it already) and route() would move some of it (it
+ *    keeps the reward reserve back);
  * 4. redeem what the keeper's bonds have earned.
  *
  * A purchase's reward is the face bought − its cost (what the bonds pay at full repayment), a redemption's is the
@@ -314,7 +315,10 @@ export function createWaterfallStrategy(
                         REVENUE AND REDEMPTION
   //////////////////////////////////////////////////////////////*/
 
-  /** Routes waiting revenue when the oldest series not fully repaid is closed and owed. */
+  /**
+   * Routes waiting revenue when the oldest series not fully repaid is closed and owed, and the simulation moves some
+   * of it: route() spends only the revenue beyond the reward reserve, so pending revenue within it stays put.
+   */
   async function route(at: Here, emit: Emit, count: bigint): Promise<void> {
     const pendingUnits = await chain.waterfallPendingRevenue();
     if (pendingUnits === 0n) return;
@@ -340,6 +344,19 @@ export function createWaterfallStrategy(
       return;
     }
     const simulated = await chain.simulateRoute();
+    const routes = (r: { toBonds: bigint; toFund: bigint }) =>
+      r.toBonds + r.toFund > 0n;
+    if (!routes(simulated.result)) {
+      logger.debug(
+        {
+          event: "revenue-reserved",
+          pendingUnits: pendingUnits.toString(),
+          seriesOwed: owed.id.toString(),
+        },
+        "the pending revenue is within the reward reserve: route() would move none of it",
+      );
+      return;
+    }
     await decideAndSend({
       at: { ...at, seriesId: owed.id },
       rule: "housekeeping",
@@ -353,7 +370,7 @@ export function createWaterfallStrategy(
         toFundUnits: simulated.result.toFund,
       },
       emit,
-      gone: async () => (await chain.waterfallPendingRevenue()) === 0n,
+      gone: async () => !routes((await chain.simulateRoute()).result),
     });
   }
 

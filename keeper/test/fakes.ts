@@ -231,6 +231,8 @@ export class FakeChain implements ProtocolClient {
   /** What the keeper may redeem, by series id [quote units]. */
   claimables = new Map<bigint, bigint>();
   pendingRevenueUnits = 0n;
+  /** Revenue route() keeps back for keeper rewards [quote units]. */
+  rewardReserveUnits = 0n;
   bondAllowance = maxUint256;
   feesOwed = 0n;
 
@@ -574,8 +576,19 @@ export class FakeChain implements ProtocolClient {
     this.enter("simulateRoute");
     return this.simulation(
       { functionName: "route", args: [] },
-      { toBonds: this.pendingRevenueUnits, toFund: 0n },
+      { toBonds: this.routeToBonds(), toFund: 0n },
     );
+  }
+  /** What route() pays the oldest owed series: of the revenue beyond the reward reserve, what it is owed. */
+  private routeToBonds(): bigint {
+    const owed = this.series.find((s) => s.repaid < s.faceSold);
+    if (owed === undefined) return 0n;
+    const routable =
+      this.pendingRevenueUnits > this.rewardReserveUnits
+        ? this.pendingRevenueUnits - this.rewardReserveUnits
+        : 0n;
+    const due = owed.faceSold - owed.repaid;
+    return routable < due ? routable : due;
   }
   async simulateRedeem(seriesId: bigint) {
     this.enter("simulateRedeem");
@@ -619,15 +632,10 @@ export class FakeChain implements ProtocolClient {
         this.series[Number(call.args[0])]!.closed = true;
         break;
       case "route": {
+        const pay = this.routeToBonds();
         const owed = this.series.find((s) => s.repaid < s.faceSold);
-        if (owed) {
-          const pay =
-            this.pendingRevenueUnits < owed.faceSold - owed.repaid
-              ? this.pendingRevenueUnits
-              : owed.faceSold - owed.repaid;
-          owed.repaid += pay;
-          this.pendingRevenueUnits -= pay;
-        }
+        if (owed) owed.repaid += pay;
+        this.pendingRevenueUnits -= pay;
         break;
       }
       case "redeem":

@@ -303,6 +303,24 @@ describe("waterfall: routing revenue", () => {
     assert.equal(chain.series[1]!.repaid, 120n * USDC);
   });
 
+  it("routes only the revenue beyond the reward reserve", async () => {
+    const chain = new FakeChain();
+    chain.series = [closed(500n * USDC, 520n * USDC)];
+    chain.rewardReserveUnits = 1_000n * USDC;
+    chain.pendingRevenueUnits = 1_300n * USDC;
+    const [decision] = byAction(await strategyFor(chain).pass(), "route");
+    assert.equal(decision?.decision, "liquidate");
+    assert.equal(decision?.facts?.toBondsUnits, 300n * USDC);
+    assert.equal(chain.series[0]!.repaid, 300n * USDC);
+    assert.equal(chain.pendingRevenueUnits, 1_000n * USDC, "the reserve");
+
+    // The reserve is all that is left: the series is still owed, but route() would move nothing.
+    const next = await strategyFor(chain).pass();
+    assert.deepEqual(byAction(next, "route"), []);
+    assert.equal(chain.count("simulateRoute"), 2);
+    assert.equal(chain.count("send"), 1, "no second route");
+  });
+
   it("does not route while the oldest unrepaid series is on sale, nor with no bond owed, nor with nothing pending", async () => {
     const onSaleFirst = new FakeChain();
     onSaleFirst.series = [onSale(1_000n * USDC)];

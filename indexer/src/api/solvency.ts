@@ -54,6 +54,7 @@ export type SolvencyBody = {
     escrowedShares: string;
     pendingRequests: number;
     floorAssets: string;
+    rewardsPaid: string; // Σ keeper rewards the fund paid (beyond pending revenue)
   };
   bonds: {
     series: {
@@ -69,6 +70,15 @@ export type SolvencyBody = {
     }[];
     outstandingFace: string;
     heldForHolders: string;
+  };
+  // Revenue received and not yet routed, the part route() keeps back for keeper
+  // rewards, what route() would send the fund now, and Σ keeper rewards paid
+  // from revenue.
+  revenue: {
+    pending: string;
+    rewardReserve: string;
+    pendingForFund: string;
+    rewardsPaid: string;
   };
   vault: { deficitReceivable: string; socialized: string };
   totals: {
@@ -105,6 +115,7 @@ export function solvencyBody(
       escrowedShares: str(s.fundEscrowedShares),
       pendingRequests: s.fundPendingRequests,
       floorAssets: str(s.fundFloorAssets),
+      rewardsPaid: str(s.rewardsFromFund),
     },
     bonds: {
       series: [...series]
@@ -122,6 +133,12 @@ export function solvencyBody(
         })),
       outstandingFace: str(s.outstandingFace),
       heldForHolders: str(s.heldForHolders),
+    },
+    revenue: {
+      pending: str(s.pendingRevenue),
+      rewardReserve: str(s.rewardReserve),
+      pendingForFund: str(s.pendingForFund),
+      rewardsPaid: str(s.rewardsFromRevenue),
     },
     vault: {
       deficitReceivable: str(s.vaultDeficitReceivable),

@@ -1,6 +1,7 @@
 // The insurance fund's events and the quote token's transfers into the fund and
 // the waterfall. The fund's quote balance moves by those transfers (stakes,
-// routed revenue, top-ups), by `cover` (Covered carries the balance after it)
+// routed revenue, top-ups), by `cover` (bad debt, and keeper rewards beyond the
+// waterfall's pending revenue; Covered carries the balance after it)
 // and by withdrawals after a cooldown (Withdraw); its shares by its own
 // Transfer events (mint, burn, escrow into the fund on a request, release on a
 // cancel).

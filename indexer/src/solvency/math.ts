@@ -17,8 +17,14 @@ export type RoutingSeries = {
 export const seriesSettled = (s: RoutingSeries) =>
   s.closed && s.repaid === s.faceSold;
 
-// SolvencyWaterfall.pendingForFund: of the revenue the waterfall holds and has
-// not routed (`revenue`), what the fund would receive on `route()` now. The
+// SolvencyWaterfall._routable: of the revenue the waterfall holds and has not
+// routed, what route() may spend: what lies beyond the reward reserve (kept
+// back to pay keeper rewards).
+export const routableRevenue = (revenue: bigint, reserve: bigint) =>
+  revenue > reserve ? revenue - reserve : 0n;
+
+// SolvencyWaterfall.pendingForFund: of the routable revenue (`revenue`, see
+// routableRevenue), what the fund would receive on `route()` now. The
 // closed series in issue order are owed first; a series still on sale holds
 // everything back. `series` are the series from the oldest unsettled one on,
 // in id order (settled series in between owe nothing and change nothing).
@@ -40,7 +46,7 @@ export function pendingForFund(
 // Assets per share as a wad (shares and assets have the same decimals, so the
 // ratio has no unit): ERC4626 convertToAssets(1e18), i.e. totalAssets × 1e18 ÷
 // supply rounded down, and 1:1 with no shares. The fund's totalAssets is its
-// balance plus pendingForFund.
+// balance plus pendingForFund (never the reward reserve).
 export function sharePriceWad(
   totalAssets: bigint,
   totalShares: bigint,

@@ -7,6 +7,7 @@
 import {
   pendingForFund,
   type RoutingSeries,
+  routableRevenue,
   seriesSettled,
   sharePriceWad,
 } from "./math.ts";
@@ -23,7 +24,7 @@ export type SolvencyState = {
   // The waterfall's revenue and bonds.
   waterfallBalance: bigint; // quote it holds: pending revenue + heldForHolders
   pendingRevenue: bigint; // received and not routed (derived)
-  pendingForFund: bigint; // what route() would send the fund now (derived)
+  pendingForFund: bigint; // what route() would send the fund now: of the revenue beyond the reserve (derived)
   heldForHolders: bigint; // routed to bonds, not yet redeemed
   outstandingFace: bigint; // bonds sold and not repaid, all series
   seriesCount: bigint;
@@ -31,6 +32,11 @@ export type SolvencyState = {
   revenueReceived: bigint; // Σ quote transferred to the waterfall (penalty shares, fee share)
   revenueToBonds: bigint; // Σ RevenueRouted.toBonds
   revenueToFund: bigint; // Σ RevenueRouted.toFund
+  // Keeper rewards (SolvencyWaterfall.cover): paid from pending revenue first,
+  // then by the fund; route() spends only the revenue beyond the reserve.
+  rewardReserve: bigint; // rewardReserveUnits (RewardReserveSet)
+  rewardsFromRevenue: bigint; // Σ RewardPaid.fromRevenue
+  rewardsFromFund: bigint; // Σ RewardPaid.fromFund
   // The liquidity vault's deficit still on sale as bonds.
   vaultDeficitReceivable: bigint;
   // SolvencyWaterfall.totals(vault) for the same vault.
@@ -59,6 +65,9 @@ export const INITIAL_STATE: SolvencyState = {
   revenueReceived: 0n,
   revenueToBonds: 0n,
   revenueToFund: 0n,
+  rewardReserve: 0n,
+  rewardsFromRevenue: 0n,
+  rewardsFromFund: 0n,
   vaultDeficitReceivable: 0n,
   recognized: 0n,
   coveredByFund: 0n,
@@ -83,6 +92,8 @@ export type SolvencyChange =
   | { kind: "requestClosed" }
   | { kind: "floorSet"; floorAssets: bigint }
   | { kind: "revenueRouted"; toBonds: bigint; toFund: bigint }
+  | { kind: "rewardReserveSet"; units: bigint }
+  | { kind: "rewardPaid"; fromRevenue: bigint; fromFund: bigint }
   | { kind: "seriesIssued" }
   | { kind: "bondsBought"; face: bigint }
   | { kind: "raisedByBonds"; cost: bigint } // the indexed vault's series only
@@ -131,6 +142,16 @@ export function applyChange(
         outstandingFace: s.outstandingFace - c.toBonds,
         revenueToBonds: s.revenueToBonds + c.toBonds,
         revenueToFund: s.revenueToFund + c.toFund,
+      };
+    case "rewardReserveSet":
+      return { ...s, rewardReserve: c.units };
+    // The fund's part is its Covered event (the balance after it).
+    case "rewardPaid":
+      return {
+        ...s,
+        waterfallBalance: s.waterfallBalance - c.fromRevenue,
+        rewardsFromRevenue: s.rewardsFromRevenue + c.fromRevenue,
+        rewardsFromFund: s.rewardsFromFund + c.fromFund,
       };
     case "seriesIssued":
       return { ...s, seriesCount: s.seriesCount + 1n };
@@ -195,7 +216,10 @@ export function withDerived(
   liveSeries: readonly RoutingSeries[],
 ): SolvencyState {
   const pendingRevenue = s.waterfallBalance - s.heldForHolders;
-  const pending = pendingForFund(pendingRevenue, liveSeries);
+  const pending = pendingForFund(
+    routableRevenue(pendingRevenue, s.rewardReserve),
+    liveSeries,
+  );
   const fundTotalAssets = s.fundAssets + pending;
   return {
     ...s,

@@ -61,6 +61,9 @@ const statsOf = (s: SolvencyState) => ({
   revenueReceived: s.revenueReceived,
   revenueToBonds: s.revenueToBonds,
   revenueToFund: s.revenueToFund,
+  keeperRewardsFromRevenue: s.rewardsFromRevenue,
+  keeperRewardsFromFund: s.rewardsFromFund,
+  rewardReserve: s.rewardReserve,
 });
 
 export async function foldSolvency(

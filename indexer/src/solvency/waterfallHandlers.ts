@@ -1,6 +1,6 @@
 // The solvency waterfall's events (bad debt split, bond series, revenue
-// routing, redemptions), the liquidity vault's deficit receivable, and the
-// trade fee share swept to the waterfall.
+// routing, keeper rewards and their reserve, redemptions), the liquidity
+// vault's deficit receivable, and the trade fee share swept to the waterfall.
 import { type Context, ponder } from "ponder:registry";
 import {
   bondAuctionParams,
@@ -163,6 +163,24 @@ ponder.on("SolvencyWaterfall:RevenueRouted", async ({ event, context }) => {
     .values({ ...rowEvent(event), toBonds, toFund });
   await foldSolvency(context.db, event.block, [
     { kind: "revenueRouted", toBonds, toFund },
+  ]);
+});
+
+// The revenue route() keeps back to pay keeper rewards. The deployment sets it
+// after the start block, so the index sees it from the first one.
+ponder.on("SolvencyWaterfall:RewardReserveSet", async ({ event, context }) => {
+  await foldSolvency(context.db, event.block, [
+    { kind: "rewardReserveSet", units: event.args.units },
+  ]);
+});
+
+// A keeper reward (an auction kick or reset): the part from pending revenue
+// leaves the waterfall here; the fund's part is its Covered event, emitted
+// before this one in the same cover().
+ponder.on("SolvencyWaterfall:RewardPaid", async ({ event, context }) => {
+  const { fromRevenue, fromFund } = event.args;
+  await foldSolvency(context.db, event.block, [
+    { kind: "rewardPaid", fromRevenue, fromFund },
   ]);
 });
 
