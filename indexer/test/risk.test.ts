@@ -16,10 +16,12 @@ import {
 import { erfc, normalCdf } from "../src/risk/normal.ts";
 import {
   annualizedVolatility,
+  jointReturns,
   type PricePoint,
   realizedVolatility,
   SECONDS_PER_YEAR,
   type VolatilityEstimate,
+  volatilityOf,
   volPerSqrtSecondFromAnnual,
 } from "../src/risk/volatility.ts";
 
@@ -128,28 +130,32 @@ describe("realized volatility", () => {
       kind: "insufficient",
       returns: 9,
       minReturns: 10,
-      reason: "9 usable price returns, at least 10 needed",
+      reason: "9 price returns, at least 10 needed",
     });
     assert.equal(realizedVolatility([]).kind, "insufficient");
+    // Pushes in the same second are one observation: no return, no division by 0.
     const sameSecond = Array.from({ length: 12 }, (_, i) => ({
       timestampSeconds: 5,
       price: 100 + i,
     }));
-    const none = realizedVolatility(sameSecond);
-    assert.equal(none.kind, "insufficient");
-    if (none.kind === "insufficient")
-      assert.equal(none.reason, "11 price returns span no time");
+    assert.deepEqual(realizedVolatility(sameSecond), {
+      kind: "insufficient",
+      returns: 0,
+      minReturns: 10,
+      reason: "0 price returns, at least 10 needed",
+    });
   });
 
-  test("a price ≤ 0 breaks the chain of returns instead of poisoning it", () => {
+  test("a price ≤ 0 is skipped: the next return spans it", () => {
     const points = zigzag(22);
-    points[5] = { ...points[5]!, price: 0 };
+    points[5] = { ...points[5]!, price: 0 }; // between two equal prices: +0 over 20 s
     points[12] = { ...points[12]!, price: -3 };
     const estimate = realizedVolatility(points);
     assert.equal(estimate.kind, "estimated");
     if (estimate.kind !== "estimated") return;
-    assert.equal(estimate.returns, 22 - 4); // two returns lost on each side of each bad price
-    close(estimate.variancePerSecond, 1e-5, 1e-9);
+    assert.equal(estimate.returns, 20);
+    assert.equal(estimate.windowSeconds, 220);
+    close(estimate.variancePerSecond, (18 * 1e-4) / 220, 1e-9);
   });
 
   test("out-of-order prices and a bad minimum are refused", () => {
@@ -157,6 +163,58 @@ describe("realized volatility", () => {
     [points[3], points[4]] = [points[4]!, points[3]!];
     assert.throws(() => realizedVolatility(points), /out of order/);
     assert.throws(() => realizedVolatility(zigzag(12), 0), RangeError);
+  });
+
+  test("several assets: returns at refresh times, each at its latest price", () => {
+    const a: PricePoint[] = [
+      { timestampSeconds: 0, price: 100 },
+      { timestampSeconds: 10, price: 110 },
+      { timestampSeconds: 15, price: 121 }, // a second push before b's: the latest counts
+      { timestampSeconds: 30, price: 110 },
+    ];
+    const b: PricePoint[] = [
+      { timestampSeconds: 5, price: 50 }, // the first refresh: both have a price
+      { timestampSeconds: 20, price: 40 },
+      { timestampSeconds: 30, price: 50 },
+    ];
+    const joint = jointReturns([a, b]);
+    assert.equal(joint.firstTimestampSeconds, 5);
+    assert.equal(joint.lastTimestampSeconds, 30);
+    assert.deepEqual(joint.seconds, [15, 10]);
+    assert.equal(joint.returns.length, 2);
+    close(joint.returns[0]![0]!, Math.log(121 / 100), 1e-12);
+    close(joint.returns[0]![1]!, Math.log(40 / 50), 1e-12);
+    close(joint.returns[1]![0]!, Math.log(110 / 121), 1e-12);
+    close(joint.returns[1]![1]!, Math.log(50 / 40), 1e-12);
+    // A book of both: the weighted return; weights of one asset give its own σ.
+    const book = volatilityOf(joint, [0.5, -0.5], 2);
+    assert.equal(book.kind, "estimated");
+    if (book.kind === "estimated") {
+      const r = joint.returns.map((row) => 0.5 * row[0]! - 0.5 * row[1]!);
+      close(book.variancePerSecond, (r[0]! ** 2 + r[1]! ** 2) / 25, 1e-12);
+    }
+    assert.throws(() => volatilityOf(joint, [1]), RangeError);
+  });
+
+  test("perfectly correlated assets: the book's σ is the weighted sum; opposite legs cancel", () => {
+    const common = zigzag(20);
+    const twice = common.map((p) => ({ ...p, price: p.price ** 2 })); // log returns × 2
+    const joint = jointReturns([common, twice]);
+    const one = realizedVolatility(common);
+    assert.equal(one.kind, "estimated");
+    if (one.kind !== "estimated") return;
+    const longBoth = volatilityOf(joint, [0.5, 0.5]);
+    const hedged = volatilityOf(joint, [2 / 3, -1 / 3]);
+    assert.equal(
+      longBoth.kind === "estimated" && hedged.kind === "estimated",
+      true,
+    );
+    if (longBoth.kind !== "estimated" || hedged.kind !== "estimated") return;
+    close(longBoth.volPerSqrtSecond, 1.5 * one.volPerSqrtSecond, 1e-12);
+    assert.ok(
+      hedged.volPerSqrtSecond < 1e-12,
+      `hedged σ ${hedged.volPerSqrtSecond}`,
+    );
   });
 
   test("annualized ↔ per √second", () => {
@@ -507,7 +565,7 @@ describe("crossing probability of an account", () => {
             kind: "insufficient",
             returns: 3,
             minReturns: 10,
-            reason: "3 usable price returns, at least 10 needed",
+            reason: "3 price returns, at least 10 needed",
           },
         ],
       ]),
@@ -516,7 +574,7 @@ describe("crossing probability of an account", () => {
     assert.deepEqual(estimate, {
       kind: "unrated",
       reason: "volatility-unavailable",
-      detail: `${B}: 3 usable price returns, at least 10 needed`,
+      detail: `${B}: 3 price returns, at least 10 needed; together: no common price history of the account's assets`,
     });
     const noPrice = crossingEstimate({
       risk: accountRisk({
@@ -532,7 +590,7 @@ describe("crossing probability of an account", () => {
     );
   });
 
-  test("two long assets: gross exposure and the worst-case (ρ = 1) volatility", () => {
+  test("two long assets without common history: gross exposure and the worst-case (ρ = 1) volatility", () => {
     const risk = accountRisk({
       ...longInput,
       quoteBalanceWad: wad(-4_000),
@@ -550,7 +608,7 @@ describe("crossing probability of an account", () => {
     const sigmaG = (xE * sigma + xB * (sigma / 2)) / (xE + xB);
     close(estimate.grossExposure, xE + xB, 1e-12);
     close(estimate.volPerSqrtSecond!, sigmaG, 1e-12);
-    assert.equal(estimate.method, "portfolio");
+    assert.equal(estimate.method, "portfolio-worst-case");
     assert.equal(estimate.direction, "down");
     close(
       estimate.probability,
@@ -562,6 +620,80 @@ describe("crossing probability of an account", () => {
       }),
       1e-12,
     );
+  });
+
+  test("two assets with common history: the book's σ measured on it, below the worst case", () => {
+    const risk = accountRisk({
+      ...longInput,
+      quoteBalanceWad: wad(-4_000),
+      collaterals: [wbtc(0.1, 60_000)],
+    });
+    // B moves against E half of the time: a correlation of 0 over the window.
+    const e = Array.from({ length: 41 }, (_, i) => ({
+      timestampSeconds: 10 * i,
+      price: 2_000 * Math.exp(0.001 * (i % 2)),
+    }));
+    const b = e.map((p, i) => ({
+      ...p,
+      price: 60_000 * Math.exp(0.0005 * (Math.floor(i / 2) % 2)),
+    }));
+    const joint = jointReturns([b, e]);
+    const own = new Map([
+      [E, realizedVolatility(e)],
+      [B, realizedVolatility(b)],
+    ]);
+    const estimate = crossingEstimate({
+      risk,
+      volatility: own,
+      joint: { oracles: [B, E], returns: joint },
+      horizonSeconds: 3600,
+    });
+    assert.equal(estimate.kind, "rated");
+    if (estimate.kind !== "rated") return;
+    assert.equal(estimate.method, "portfolio");
+    const g = estimate.grossExposure;
+    const [xB, xE] = [risk.factors[0]!.exposure, risk.factors[1]!.exposure];
+    const book = volatilityOf(joint, [xB / g, xE / g]);
+    assert.equal(book.kind, "estimated");
+    if (book.kind !== "estimated") return;
+    close(estimate.volPerSqrtSecond!, book.volPerSqrtSecond, 1e-12);
+    const worst = crossingEstimate({
+      risk,
+      volatility: own,
+      horizonSeconds: 3600,
+    });
+    assert.equal(worst.kind, "rated");
+    if (worst.kind !== "rated") return;
+    assert.ok(
+      estimate.probability > 0.05 &&
+        estimate.probability < worst.probability &&
+        estimate.volPerSqrtSecond! < 0.95 * worst.volPerSqrtSecond!,
+      `${estimate.probability} vs worst case ${worst.probability}`,
+    );
+
+    // Too little common history: the worst case, or unrated when a σ is missing too.
+    const short = jointReturns([b.slice(0, 5), e.slice(0, 5)]);
+    const fallback = crossingEstimate({
+      risk,
+      volatility: own,
+      joint: { oracles: [B, E], returns: short },
+      horizonSeconds: 3600,
+    });
+    assert.equal(
+      fallback.kind === "rated" && fallback.method,
+      "portfolio-worst-case",
+    );
+    const none = crossingEstimate({
+      risk,
+      volatility: new Map([[E, own.get(E)!]]),
+      joint: { oracles: [B, E], returns: short },
+      horizonSeconds: 3600,
+    });
+    assert.deepEqual(none, {
+      kind: "unrated",
+      reason: "volatility-unavailable",
+      detail: `${B}: no price history; together: 4 price returns common to the assets, at least 10 needed`,
+    });
   });
 
   test("a book with both signs takes the larger of the two directions", () => {

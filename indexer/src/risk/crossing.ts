@@ -8,33 +8,40 @@
 // net long (c > 0), an upper one for a net short.
 //
 // Several assets: one lognormal factor stands for the book. Its size is the
-// gross exposure G = Σ|x_k| and its volatility the worst case over every
-// correlation matrix, σ_G = Σ|x_k|·σ_k / G (the triangle inequality bounds the
-// book's true volatility √(xᵀΣx) by Σ|x_k|σ_k, with equality at ρ = ±1 in the
-// direction that adds up). The line is the factor falling by S₀/G: a barrier
-// ratio 1 − S₀/G (down) when every exposure is long, 1 + S₀/G (up) when every
-// one is short, and for a book with both signs the larger of the two
-// probabilities, since its direction is a matter of which leg moves. With one
-// asset this is the exact case above. It never needs a correlation estimate,
-// and it errs towards a higher probability; the calibration measures by how
-// much for a two-asset book.
+// gross exposure G = Σ|x_k| and its return the book's, Σ_k x_k·r_k / G, so the
+// line is the factor falling by S₀/G: a barrier ratio 1 − S₀/G (down) when
+// every exposure is long, 1 + S₀/G (up) when every one is short, and for a book
+// with both signs the larger of the two probabilities (which way the factor's
+// lognormal skew points depends on which leg moves). Its volatility σ_G is
+// measured on the assets' common price history (`joint`: the book's own
+// return at each refresh time, so their covariance is in it). Without enough
+// common history it falls back to the worst case over every correlation
+// matrix, σ_G = Σ|x_k|·σ_k / G (the triangle inequality bounds the book's
+// √(xᵀΣx) by Σ|x_k|σ_k), which errs towards a higher probability. With one
+// asset both are the exact case above.
 import { type AccountRisk, crossingPrice } from "./exposure.ts";
 import {
   type BarrierDirection,
   firstPassageProbability,
 } from "./firstPassage.ts";
-import type { VolatilityEstimate } from "./volatility.ts";
+import {
+  type JointReturns,
+  MIN_RETURNS,
+  type VolatilityEstimate,
+  volatilityOf,
+} from "./volatility.ts";
 
 export type CrossingMethod =
   | "already-crossed" // surplus ≤ 0: at or past the line
   | "no-exposure" // no price moves the surplus
   | "single-asset"
-  | "portfolio";
+  | "portfolio" // σ_G from the assets' common history
+  | "portfolio-worst-case"; // σ_G bounded by Σ|x_k|σ_k / G
 
 export type FactorUsed = {
   oracle: string;
   exposure: number; // x_k [quote per unit relative move]
-  volPerSqrtSecond: number | null; // σ_k; null when not needed (already crossed)
+  volPerSqrtSecond: number | null; // σ_k; null when not needed (already crossed) or not estimated
   crossingPrice: number | null; // this asset's price at the line, the others unchanged; null if unreachable
 };
 
@@ -63,8 +70,10 @@ export type CrossingEstimate =
 
 export type CrossingInput = {
   risk: AccountRisk;
-  /** Per lowercase oracle; every asset the account is exposed to needs one. */
+  /** Per lowercase oracle: one-asset accounts, the fallback for several, and the figures shown. */
   volatility: ReadonlyMap<string, VolatilityEstimate>;
+  /** Several assets: their returns at common refresh times, `oracles` (lowercase) in the order of `returns`. */
+  joint?: { oracles: readonly string[]; returns: JointReturns };
   horizonSeconds: number;
   /** The price is seen every this many seconds (0 = continuously): see ./firstPassage.ts. */
   monitoringIntervalSeconds?: number;
@@ -128,19 +137,29 @@ export function crossingEstimate(input: CrossingInput): CrossingEstimate {
       );
     }
   }
-  if (missing.length > 0) {
+  const book =
+    risk.factors.length > 1 ? bookVolatility(input, grossExposure) : undefined;
+  let sigma: number;
+  let method: CrossingMethod;
+  if (book?.kind === "estimated") {
+    sigma = book.volPerSqrtSecond;
+    method = "portfolio";
+  } else if (missing.length > 0) {
     return {
       kind: "unrated",
       reason: "volatility-unavailable",
-      detail: missing.join("; "),
+      detail: [...missing, ...(book ? [`together: ${book.reason}`] : [])].join(
+        "; ",
+      ),
     };
+  } else {
+    sigma =
+      risk.factors.reduce(
+        (sum, f) => sum + Math.abs(f.exposure) * sigmas.get(f.oracle)!,
+        0,
+      ) / grossExposure;
+    method = book ? "portfolio-worst-case" : "single-asset";
   }
-
-  const sigma =
-    risk.factors.reduce(
-      (sum, f) => sum + Math.abs(f.exposure) * sigmas.get(f.oracle)!,
-      0,
-    ) / grossExposure;
   const move = risk.surplus / grossExposure; // the factor's fall to the line, as a fraction
   const anyLong = risk.factors.some((f) => f.exposure > 0);
   const anyShort = risk.factors.some((f) => f.exposure < 0);
@@ -164,7 +183,7 @@ export function crossingEstimate(input: CrossingInput): CrossingEstimate {
   return {
     ...base,
     probability: Math.max(down, up),
-    method: risk.factors.length === 1 ? "single-asset" : "portfolio",
+    method,
     direction,
     volPerSqrtSecond: sigma,
     crossingMove: barrierRatio > 0 ? barrierRatio - 1 : null,
@@ -172,6 +191,33 @@ export function crossingEstimate(input: CrossingInput): CrossingEstimate {
       barrierRatio > 0 && scale > 0
         ? Math.abs(Math.log(barrierRatio)) / scale
         : null,
-    factors: prices((oracle) => sigmas.get(oracle)!),
+    factors: prices((oracle) => sigmas.get(oracle) ?? null),
   };
+}
+
+// σ_G of a book of several assets from their common history: the volatility of
+// Σ_k (x_k / G)·r_k at the refresh times. "insufficient" when there is no
+// common history of every asset, or too little.
+function bookVolatility(
+  input: CrossingInput,
+  grossExposure: number,
+): VolatilityEstimate {
+  const joint = input.joint;
+  const weights = joint?.oracles.map(
+    (oracle) =>
+      (input.risk.factors.find((f) => f.oracle === oracle)?.exposure ?? 0) /
+      grossExposure,
+  );
+  const covered = input.risk.factors.every((f) =>
+    joint?.oracles.includes(f.oracle),
+  );
+  if (joint === undefined || weights === undefined || !covered) {
+    return {
+      kind: "insufficient",
+      returns: 0,
+      minReturns: MIN_RETURNS,
+      reason: "no common price history of the account's assets",
+    };
+  }
+  return volatilityOf(joint.returns, weights);
 }
