@@ -50,8 +50,11 @@ export type AccountRisk = {
   factors: Factor[]; // one per oracle with a nonzero slope, by oracle
 };
 
-const ONE = Number(WAD);
-const toNumber = (wad: bigint) => Number(wad) / ONE;
+/** A wad as a double: the integer and fraction parts apart, so 2000.5e18 → 2000.5 exactly. */
+export function wadToNumber(wad: bigint): number {
+  return Number(wad / WAD) + Number(wad % WAD) / 1e18;
+}
+const toNumber = wadToNumber;
 
 /** The account's surplus and its slope in each asset's price. */
 export function accountRisk(input: RiskInput): AccountRisk {
