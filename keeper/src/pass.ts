@@ -13,6 +13,7 @@ import type {
 } from "./index-client.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
+import { type NearLineSource, withNearLine } from "./predict.ts";
 import type { PassContext, Strategy } from "./strategy.ts";
 
 export type PassDeps = {
@@ -26,6 +27,8 @@ export type PassDeps = {
   concurrency?: number;
   /** Also work on the index's live auctions (take, reset, backstop buy). */
   watchAuctions?: boolean;
+  /** Near-line accounts by predicted crossing probability, after the at-risk ones (./predict.ts); off when absent. */
+  nearLine?: NearLineSource;
 };
 
 export type PassResult =
@@ -73,7 +76,7 @@ export async function runPass(
         );
         return { kind: "index-stale", lagBlocks };
       }
-      rows = await index.atRisk();
+      rows = await withNearLine(await index.atRisk(), deps.nearLine, logger);
     } catch (error) {
       metrics.indexErrors += 1;
       logger.error(
