@@ -82,6 +82,23 @@ export const price = onchainTable("price", (t) => ({
   block: t.bigint().notNull(),
 }));
 
+// Every pushed price, one row per PricePushed (`price` keeps only the latest):
+// the history the crossing model estimates volatility on (src/risk/).
+export const priceHistory = onchainTable(
+  "price_history",
+  (t) => ({
+    id: t.text().primaryKey(), // `${txHash}-${logIndex}`
+    oracle: t.hex().notNull(),
+    priceWad: t.bigint().notNull(), // raw pushed answer, signed
+    block: t.bigint().notNull(),
+    logIndex: t.integer().notNull(),
+    timestamp: t.bigint().notNull(), // [unix seconds] the block's, which the feed stamps the answer with
+  }),
+  (table) => ({
+    oracleBlockIdx: index().on(table.oracle, table.block, table.logIndex),
+  }),
+);
+
 export const accountHealth = onchainTable(
   "account_health",
   (t) => ({

@@ -20,6 +20,7 @@ import {
   market,
   position,
   price,
+  priceHistory,
 } from "ponder:schema";
 import { type Address, BaseError, ContractFunctionZeroDataError } from "viem";
 import { iLiquidationEngineAbi } from "../../abi/src/generated.ts";
@@ -315,6 +316,14 @@ ponder.on("PriceFeed:PricePushed", async ({ event, context }) => {
     .insert(price)
     .values({ oracle, ...row })
     .onConflictDoUpdate(row);
+  await context.db.insert(priceHistory).values({
+    id: eventId(event),
+    oracle,
+    priceWad: event.args.answerWad,
+    block: event.block.number,
+    logIndex: event.log.logIndex,
+    timestamp: event.block.timestamp,
+  });
   await recomputeHealth(context.db, { oracle }, event.block);
 });
 

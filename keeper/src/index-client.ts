@@ -72,7 +72,7 @@ const address = z
   })
   .transform((value) => getAddress(value));
 
-const atRiskRow = z.object({
+export const atRiskRow = z.object({
   address,
   healthWad: integer,
   equityWad: integer,

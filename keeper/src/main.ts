@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { createClients } from "./chain.ts";
 import { configSummary, loadConfig, type Config } from "./config.ts";
+import { createNearLineSource } from "./crossing-client.ts";
 import { WATERFALL_ACTIONS, logDecision, type Decision } from "./decisions.ts";
 import { loadDeployments, type Deployments } from "./deployments.ts";
 import { ConfigError, describeError } from "./errors.ts";
@@ -14,6 +15,7 @@ import { createIndexClient } from "./index-client.ts";
 import { createLogger } from "./logger.ts";
 import { Metrics, serveMetrics } from "./metrics.ts";
 import { runPass } from "./pass.ts";
+import { loadPredictConfig } from "./predict.ts";
 import { createStrategy } from "./strategy.ts";
 import { createViemProtocolClient } from "./viem-protocol-client.ts";
 import { createWaterfallStrategy } from "./waterfall-strategy.ts";
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
   const deployments: Deployments = loadOrExit(() =>
     loadDeployments(config.deploymentFile, readText),
   );
+  const predict = loadOrExit(() => loadPredictConfig(process.env));
   const logger = createLogger(config.logLevel);
 
   const clients = createClients({
@@ -136,6 +139,13 @@ async function main(): Promise<void> {
       actions.has(action),
     ),
     waterfall,
+    nearLine:
+      predict &&
+      createNearLineSource({
+        baseUrl: config.indexerUrl,
+        timeoutMs: config.indexerTimeoutMs,
+        predict,
+      }),
   };
 
   const watcher = startWatcher({

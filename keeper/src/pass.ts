@@ -15,6 +15,7 @@ import type {
 } from "./index-client.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
+import { type NearLineSource, withNearLine } from "./predict.ts";
 import type { PassContext, Strategy } from "./strategy.ts";
 import type { WaterfallStrategy } from "./waterfall-strategy.ts";
 
@@ -31,6 +32,8 @@ export type PassDeps = {
   watchAuctions?: boolean;
   /** Also work on the solvency waterfall, once a pass. */
   waterfall?: WaterfallStrategy;
+  /** Near-line accounts by predicted crossing probability, after the at-risk ones (./predict.ts); off when absent. */
+  nearLine?: NearLineSource;
 };
 
 export type PassResult =
@@ -115,7 +118,7 @@ export async function runPass(
         );
         return { kind: "index-stale", lagBlocks };
       }
-      rows = await index.atRisk();
+      rows = await withNearLine(await index.atRisk(), deps.nearLine, logger);
     } catch (error) {
       metrics.indexErrors += 1;
       logger.error(

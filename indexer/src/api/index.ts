@@ -19,6 +19,8 @@ import { atRiskAccounts } from "./atRisk.ts";
 import { readLiveAuctions } from "./auctions.ts";
 import { summarizeBackstop } from "./backstopStats.ts";
 import { decodeCheckpoint, type IndexedBlock } from "./checkpoint.ts";
+import { crossingBody, parseCrossingParams } from "./crossing.ts";
+import { crossingCandidates, priceHistories } from "./crossingQuery.ts";
 import { json } from "./json.ts";
 import {
   ParamError,
@@ -79,6 +81,41 @@ app.get("/accounts/at-risk", async (c) => {
   const limit = parseLimitParam("limit", c.req.query("limit"), 100, 1000);
   const accounts = await atRiskAccounts(db, maxHealthWad, limit);
   return c.json(json({ maxHealthWad, count: accounts.length, accounts }));
+});
+
+// GET /accounts/crossing?horizonSeconds=3600&minProbability=0.05&limit=100
+// (&maxHealth=3&monitoringIntervalSeconds=0) — accounts below maxHealth with
+// the probability of crossing maintenance within the horizon, highest first:
+// the distance, the volatility used and the inputs' age (see ./crossing.ts and
+// ../risk/). Accounts the model cannot rate are listed under `unrated`.
+app.get("/accounts/crossing", async (c) => {
+  const params = parseCrossingParams((name) => c.req.query(name));
+  const head = await indexedHead();
+  if (head === undefined)
+    return c.json({ error: "indexing has not started" }, 503);
+  const { candidates, truncated } = await crossingCandidates(
+    db,
+    params.maxHealthWad,
+  );
+  const oracles = candidates.flatMap((a) => [
+    ...a.positions.map((p) => p.oracle),
+    ...a.collaterals.map((x) => x.oracle),
+  ]);
+  const histories = await priceHistories(db, oracles);
+  return c.json(
+    json(
+      crossingBody(
+        candidates,
+        histories,
+        params,
+        {
+          block: BigInt(head.latestBlock),
+          timestamp: BigInt(head.latestTimestamp),
+        },
+        truncated,
+      ),
+    ),
+  );
 });
 
 // GET /status/latest — the last block the indexer has fully processed; the

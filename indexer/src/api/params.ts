@@ -53,3 +53,36 @@ export function parseBlockParam(
   }
   return BigInt(value);
 }
+
+/** An integer in [min, max]; `fallback` when absent. */
+export function parseIntegerParam(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ParamError(
+      `${name} must be an integer from ${min} to ${max}, got "${value}"`,
+    );
+  }
+  return n;
+}
+
+/** A probability: a decimal from 0 to 1 ("0.05", "1"); `fallback` when absent. */
+export function parseProbabilityParam(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+): number {
+  if (value === undefined || value === "") return fallback;
+  if (!/^(0(\.\d{1,18})?|1(\.0{1,18})?)$/.test(value)) {
+    throw new ParamError(
+      `${name} must be a decimal from 0 to 1, got "${value}"`,
+    );
+  }
+  return Number(value);
+}
