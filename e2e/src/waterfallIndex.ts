@@ -15,12 +15,17 @@ import type { WaterfallReport } from "./waterfall.ts";
 
 const WAD = 10n ** 18n;
 
-type IndexedSolvency = {
+/** The body of the index's GET /solvency (indexer/src/api/solvency.ts). */
+export type IndexedSolvency = {
   block: string;
+  timestamp: string;
   fund: {
     assets: string;
     totalShares: string;
     sharePriceWad: string;
+    escrowedShares: string;
+    pendingRequests: number;
+    floorAssets: string;
     rewardsPaid: string;
   };
   bonds: {
@@ -32,6 +37,8 @@ type IndexedSolvency = {
       repaid: string;
       redeemed: string;
       closed: boolean;
+      startedAt: string;
+      maturity: string;
     }[];
     outstandingFace: string;
     heldForHolders: string;

@@ -23,6 +23,7 @@ import { clients, send, type PublicClient } from "../src/contracts.ts";
 import { indexCaughtUp } from "../src/crash.ts";
 import { waitFor } from "../src/processes.ts";
 import { openBook, pushPrices } from "../src/scenario.ts";
+import type { IndexedSolvency as Solvency } from "../src/waterfallIndex.ts";
 import {
   DEPLOYER_KEY,
   startSystem,
@@ -37,49 +38,6 @@ const feeShareAbi = parseAbi([
   "function sweepFees() returns (uint256)",
 ]);
 const DAY = 86_400;
-
-type Solvency = {
-  block: string;
-  timestamp: string;
-  fund: {
-    assets: string;
-    totalShares: string;
-    sharePriceWad: string;
-    escrowedShares: string;
-    pendingRequests: number;
-    floorAssets: string;
-    rewardsPaid: string;
-  };
-  bonds: {
-    series: {
-      id: string;
-      deficit: string;
-      raised: string;
-      faceSold: string;
-      repaid: string;
-      redeemed: string;
-      closed: boolean;
-      startedAt: string;
-      maturity: string;
-    }[];
-    outstandingFace: string;
-    heldForHolders: string;
-  };
-  revenue: {
-    pending: string;
-    rewardReserve: string;
-    pendingForFund: string;
-    rewardsPaid: string;
-  };
-  vault: { deficitReceivable: string; socialized: string };
-  totals: {
-    recognized: string;
-    coveredByFund: string;
-    raisedByBonds: string;
-    socialized: string;
-    open: string;
-  };
-};
 
 async function getJson(
   url: string,
