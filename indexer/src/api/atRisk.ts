@@ -29,33 +29,7 @@ export async function atRiskAccounts(
   maxHealthWad: bigint,
   limit: number,
 ) {
-  const rows = await db
-    .select({
-      address: accountHealth.account,
-      healthWad: accountHealth.healthWad,
-      equityWad: accountHealth.equityWad,
-      initialWad: accountHealth.initialWad,
-      maintenanceWad: accountHealth.maintenanceWad,
-      liquidatable: accountHealth.liquidatable,
-      quoteBalanceWad: account.quoteBalanceWad,
-      breachBlock: accountHealth.breachBlock,
-      block: accountHealth.block,
-      timestamp: accountHealth.timestamp,
-    })
-    .from(accountHealth)
-    .innerJoin(account, eq(account.address, accountHealth.account))
-    .where(
-      and(
-        lt(accountHealth.healthWad, maxHealthWad),
-        eq(accountHealth.pricesUsable, true),
-        or(
-          gt(accountHealth.maintenanceWad, 0n),
-          lt(account.quoteBalanceWad, 0n),
-        ),
-      ),
-    )
-    .orderBy(asc(accountHealth.healthWad), asc(accountHealth.account))
-    .limit(limit);
+  const rows = await atRiskRows(db, maxHealthWad, limit);
   if (rows.length === 0) return [];
 
   const addresses = rows.map((r) => r.address);
@@ -85,4 +59,39 @@ export async function atRiskAccounts(
     marketIds: idsOf(markets, r.address),
     collateralIds: idsOf(collaterals, r.address),
   }));
+}
+
+/**
+ * The health rows of accounts below `maxHealthWad` with a requirement or a
+ * debt and usable prices, lowest health first, at most `limit`: shared by
+ * /accounts/at-risk and /accounts/crossing.
+ */
+export function atRiskRows(db: Db, maxHealthWad: bigint, limit: number) {
+  return db
+    .select({
+      address: accountHealth.account,
+      healthWad: accountHealth.healthWad,
+      equityWad: accountHealth.equityWad,
+      initialWad: accountHealth.initialWad,
+      maintenanceWad: accountHealth.maintenanceWad,
+      liquidatable: accountHealth.liquidatable,
+      quoteBalanceWad: account.quoteBalanceWad,
+      breachBlock: accountHealth.breachBlock,
+      block: accountHealth.block,
+      timestamp: accountHealth.timestamp,
+    })
+    .from(accountHealth)
+    .innerJoin(account, eq(account.address, accountHealth.account))
+    .where(
+      and(
+        lt(accountHealth.healthWad, maxHealthWad),
+        eq(accountHealth.pricesUsable, true),
+        or(
+          gt(accountHealth.maintenanceWad, 0n),
+          lt(account.quoteBalanceWad, 0n),
+        ),
+      ),
+    )
+    .orderBy(asc(accountHealth.healthWad), asc(accountHealth.account))
+    .limit(limit);
 }

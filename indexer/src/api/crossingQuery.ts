@@ -1,21 +1,8 @@
 // Reads for GET /accounts/crossing: the accounts near the line with their
 // positions and collateral (each with its oracle and latest price), and the
 // last pushes of each oracle. The rest is pure: ./crossing.ts.
+import { and, asc, desc, eq, inArray, ne, type ReadonlyDrizzle } from "ponder";
 import {
-  and,
-  asc,
-  desc,
-  eq,
-  gt,
-  inArray,
-  lt,
-  ne,
-  or,
-  type ReadonlyDrizzle,
-} from "ponder";
-import {
-  account,
-  accountHealth,
   collateralAsset,
   collateralBalance,
   market,
@@ -25,6 +12,7 @@ import {
 } from "ponder:schema";
 import type * as schema from "../../ponder.schema.ts";
 import type { PricePoint } from "../risk/volatility.ts";
+import { atRiskRows } from "./atRisk.ts";
 import {
   type CandidateAccount,
   pricePoint,
@@ -43,33 +31,7 @@ export async function crossingCandidates(
   db: Db,
   maxHealthWad: bigint,
 ): Promise<{ candidates: CandidateAccount[]; truncated: boolean }> {
-  const rows = await db
-    .select({
-      address: accountHealth.account,
-      healthWad: accountHealth.healthWad,
-      equityWad: accountHealth.equityWad,
-      initialWad: accountHealth.initialWad,
-      maintenanceWad: accountHealth.maintenanceWad,
-      liquidatable: accountHealth.liquidatable,
-      quoteBalanceWad: account.quoteBalanceWad,
-      breachBlock: accountHealth.breachBlock,
-      block: accountHealth.block,
-      timestamp: accountHealth.timestamp,
-    })
-    .from(accountHealth)
-    .innerJoin(account, eq(account.address, accountHealth.account))
-    .where(
-      and(
-        lt(accountHealth.healthWad, maxHealthWad),
-        eq(accountHealth.pricesUsable, true),
-        or(
-          gt(accountHealth.maintenanceWad, 0n),
-          lt(account.quoteBalanceWad, 0n),
-        ),
-      ),
-    )
-    .orderBy(asc(accountHealth.healthWad), asc(accountHealth.account))
-    .limit(SCAN_LIMIT + 1);
+  const rows = await atRiskRows(db, maxHealthWad, SCAN_LIMIT + 1);
   const truncated = rows.length > SCAN_LIMIT;
   const kept = rows.slice(0, SCAN_LIMIT);
   if (kept.length === 0) return { candidates: [], truncated };
