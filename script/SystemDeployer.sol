@@ -22,10 +22,11 @@ import {BackstopRewardParams} from "../src/interfaces/IBackstopVault.sol";
 import {SolvencyWaterfall} from "../src/SolvencyWaterfall.sol";
 import {IInsuranceFund} from "../src/interfaces/IInsuranceFund.sol";
 import {BondAuctionParams} from "../src/interfaces/ISolvencyWaterfall.sol";
+import {LendingDeployer} from "./LendingDeployer.sol";
 
 /// @notice The system with its demo parameters, deployed by the same code in the deploy script and in the tests.
 /// Every call is made by the inheriting contract (the broadcasting key in the script, the test contract in tests).
-abstract contract SystemDeployer {
+abstract contract SystemDeployer is LendingDeployer {
     struct Deployment {
         TestnetToken usdc;
         TestnetToken weth;
@@ -43,6 +44,7 @@ abstract contract SystemDeployer {
         PoolTakeCallee takeCallee;
         BackstopVault backstop;
         SolvencyWaterfall waterfall;
+        LendingDeployment lending;
     }
 
     /// @notice The owner's stake that seeds the insurance fund in the tests and by default [quote units]: 50k USDC.
@@ -131,6 +133,10 @@ abstract contract SystemDeployer {
 
         _deployAuctions(d, owner);
         _deployBackstop(d, owner);
+        d.lending = _deployLending(
+            LendingInputs(d.usdc, d.weth, d.wbtc, d.ethFeed, d.btcFeed, d.waterfall, d.curve, d.wethPool, d.wbtcPool),
+            owner
+        );
     }
 
     /// @notice The solvency waterfall: the insurance fund pays first; a deficit of $100 or more goes to a bond series

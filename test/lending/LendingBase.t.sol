@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {BaseTest} from "../Base.t.sol";
+import {TestnetToken} from "../../src/demo/TestnetToken.sol";
+import {LendingMarket} from "../../src/lending/LendingMarket.sol";
+import {LiquidityVault} from "../../src/LiquidityVault.sol";
+import {LiquidationEngine} from "../../src/LiquidationEngine.sol";
+import {AuctionHouse} from "../../src/AuctionHouse.sol";
+import {BackstopVault} from "../../src/BackstopVault.sol";
+import {PoolTakeCallee} from "../../src/periphery/PoolTakeCallee.sol";
+import {LendingAccount} from "../../src/interfaces/ILendingMarket.sol";
+
+/// @notice The demo system with the lending market's handles and helpers: borrowers, keepers approved to pay the
+/// lending market and its auction house.
+abstract contract LendingBaseTest is BaseTest {
+    LendingMarket internal lending;
+    LiquidityVault internal lendingVault;
+    LiquidationEngine internal lendingEngine;
+    AuctionHouse internal lendingAuctions;
+    BackstopVault internal lendingBackstop;
+    PoolTakeCallee internal lendingTakeCallee;
+
+    uint256 internal constant QUOTE_UNIT_WAD = 1e12;
+
+    function setUp() public virtual override {
+        vm.warp(1_700_000_000);
+        Deployment memory d = _deploySystem(address(this), address(this));
+        _bind(d);
+        lending = d.lending.market;
+        lendingVault = d.lending.vault;
+        lendingEngine = d.lending.engine;
+        lendingAuctions = d.lending.auctionHouse;
+        lendingBackstop = d.lending.backstop;
+        lendingTakeCallee = d.lending.takeCallee;
+        ethFeed.setGuards(0, 0, 0);
+        btcFeed.setGuards(0, 0, 0);
+        _fundKeeper(keeper);
+        _fundKeeper(keeper2);
+        _approveLending(keeper);
+        _approveLending(keeper2);
+    }
+
+    /// @dev The same handles as `BaseTest.setUp`, without deploying twice.
+    function _bind(Deployment memory d) internal {
+        usdc = d.usdc;
+        weth = d.weth;
+        wbtc = d.wbtc;
+        ethFeed = d.ethFeed;
+        btcFeed = d.btcFeed;
+        vault = d.vault;
+        protocol = d.protocol;
+        engine = d.engine;
+        insurance = d.insuranceFund;
+        auctionHouse = d.auctionHouse;
+        wethPool = d.wethPool;
+        takeCallee = d.takeCallee;
+        backstop = d.backstop;
+        waterfall = d.waterfall;
+    }
+
+    function _approveLending(address who) internal {
+        vm.startPrank(who);
+        usdc.approve(address(lending), type(uint256).max);
+        usdc.approve(address(lendingAuctions), type(uint256).max);
+        vm.stopPrank();
+    }
+
+    function _lendDeposit(address who, uint256 collateralId, uint256 amount) internal {
+        TestnetToken token = collateralId == WETH_ID ? weth : wbtc;
+        token.mint(who, amount);
+        vm.startPrank(who);
+        token.approve(address(lending), amount);
+        lending.depositCollateral(collateralId, amount);
+        vm.stopPrank();
+    }
+
+    function _borrow(address who, uint256 amount) internal {
+        vm.prank(who);
+        lending.borrow(amount);
+    }
+
+    /// @dev `who` deposits `wethAmount` of WETH and borrows `usdcAmount` against it.
+    function _borrowOnWeth(address who, uint256 wethAmount, uint256 usdcAmount) internal {
+        _lendDeposit(who, WETH_ID, wethAmount);
+        _borrow(who, usdcAmount);
+    }
+
+    function _repay(address who, uint256 amount) internal returns (uint256 paid) {
+        usdc.mint(who, amount);
+        vm.startPrank(who);
+        usdc.approve(address(lending), amount);
+        paid = lending.repay(who, amount);
+        vm.stopPrank();
+    }
+
+    function _lendingHealth(address who) internal view returns (uint256) {
+        LendingAccount memory a = lending.accountState(who);
+        return a.healthWad;
+    }
+}
