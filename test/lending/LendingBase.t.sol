@@ -75,6 +75,13 @@ abstract contract LendingBaseTest is BaseTest {
         vm.stopPrank();
     }
 
+    /// @dev The test contract lends `amount` more to the lending vault.
+    function _lend(uint256 amount) internal {
+        usdc.mint(address(this), amount);
+        usdc.approve(address(lendingVault), amount);
+        lendingVault.deposit(amount, address(this));
+    }
+
     function _borrow(address who, uint256 amount) internal {
         vm.prank(who);
         lending.borrow(amount);
