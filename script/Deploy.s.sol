@@ -13,7 +13,8 @@ import {StairstepExponentialDecrease} from "../src/auction/StairstepExponentialD
 /// `COLLATERAL_PATTERN` for both collateral assets: `fixed-fee` (default), `dutch-auction` or `internal`;
 /// `AUCTION_STEP_SECONDS`: the auction curve's step (−1% per step; default 10 s), e.g. shorter on a fast local chain;
 /// `INSURANCE_FUND_STAKE`: the owner's stake that seeds the insurance fund, in whole USDC (default 50000), e.g. smaller
-/// so that a crash's bad debt reaches the solvency bonds.
+/// so that a crash's bad debt reaches the solvency bonds. `LENDING_COLLATERAL_PATTERN`: the same choice for the lending
+/// market's engine (default: `COLLATERAL_PATTERN`).
 contract Deploy is Script, SystemDeployer {
     uint256 internal constant ANVIL_KEY_0 = 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80;
 
@@ -24,7 +25,9 @@ contract Deploy is Script, SystemDeployer {
         string memory outPath = vm.envOr("DEPLOYMENT_FILE", string("deployments/local.json"));
         uint256 startBlock = block.number;
 
-        CollateralPattern pattern = _pattern(vm.envOr("COLLATERAL_PATTERN", string("fixed-fee")));
+        string memory patternName = vm.envOr("COLLATERAL_PATTERN", string("fixed-fee"));
+        CollateralPattern pattern = _pattern(patternName);
+        CollateralPattern lendingPattern = _pattern(vm.envOr("LENDING_COLLATERAL_PATTERN", patternName));
         uint256 stakeUsdc = vm.envOr("INSURANCE_FUND_STAKE", DEFAULT_INSURANCE_STAKE / 1e6);
         require(stakeUsdc > 0 && stakeUsdc <= 1e12, "INSURANCE_FUND_STAKE must be 1..1e12 whole USDC");
 
@@ -32,6 +35,8 @@ contract Deploy is Script, SystemDeployer {
         d = _deploySystem(deployer, pusher, stakeUsdc * 1e6);
         d.engine.setCollateralPattern(0, pattern);
         d.engine.setCollateralPattern(1, pattern);
+        d.lending.engine.setCollateralPattern(0, lendingPattern);
+        d.lending.engine.setCollateralPattern(1, lendingPattern);
         uint256 step = vm.envOr("AUCTION_STEP_SECONDS", uint256(10));
         if (step != 10) _setAuctionStep(d, step);
         vm.stopBroadcast();
@@ -46,6 +51,7 @@ contract Deploy is Script, SystemDeployer {
             AuctionParams memory p = d.auctionHouse.params(id);
             p.curve = d.curve;
             d.auctionHouse.setAuctionParams(id, p);
+            d.lending.auctionHouse.setAuctionParams(id, p);
         }
     }
 
@@ -77,6 +83,12 @@ contract Deploy is Script, SystemDeployer {
         vm.serializeAddress(o, "takeCallee", address(d.takeCallee));
         vm.serializeAddress(o, "backstop", address(d.backstop));
         vm.serializeAddress(o, "waterfall", address(d.waterfall));
+        vm.serializeAddress(o, "lending", address(d.lending.market));
+        vm.serializeAddress(o, "lendingVault", address(d.lending.vault));
+        vm.serializeAddress(o, "lendingEngine", address(d.lending.engine));
+        vm.serializeAddress(o, "lendingAuctionHouse", address(d.lending.auctionHouse));
+        vm.serializeAddress(o, "lendingBackstop", address(d.lending.backstop));
+        vm.serializeAddress(o, "lendingTakeCallee", address(d.lending.takeCallee));
         address[] memory feeds = new address[](2);
         feeds[0] = address(d.ethFeed);
         feeds[1] = address(d.btcFeed);
