@@ -2,6 +2,7 @@ import { createConfig } from "ponder";
 import {
   backstopVaultAbi,
   iAuctionHouseAbi,
+  iLendingMarketAbi,
   iLiquidationEngineAbi,
   iMarginProtocolAbi,
   insuranceFundAbi,
@@ -93,6 +94,32 @@ export default createConfig({
         event: "Transfer",
         args: { to: [deployment.insuranceFund, deployment.waterfall] },
       },
+      startBlock,
+    },
+    // The lending market (liquidation as a service): the market itself and its
+    // own engine, auction house and backstop instances (see src/lending/).
+    LendingMarket: {
+      chain: "anvil",
+      abi: iLendingMarketAbi,
+      address: deployment.lending,
+      startBlock,
+    },
+    LendingEngine: {
+      chain: "anvil",
+      abi: iLiquidationEngineAbi,
+      address: deployment.lendingEngine,
+      startBlock,
+    },
+    LendingAuctionHouse: {
+      chain: "anvil",
+      abi: iAuctionHouseAbi,
+      address: deployment.lendingAuctionHouse,
+      startBlock,
+    },
+    LendingBackstop: {
+      chain: "anvil",
+      abi: backstopVaultAbi,
+      address: deployment.lendingBackstop,
       startBlock,
     },
     PriceFeed: {

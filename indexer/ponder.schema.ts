@@ -590,3 +590,103 @@ export const vaultDeficitHistory = onchainTable(
   }),
   (table) => ({ pk: primaryKey({ columns: [table.vault, table.block] }) }),
 );
+
+/*//////////////////////////////////////////////////////////////
+                 LENDING MARKET (liquidation as a service)
+//////////////////////////////////////////////////////////////*/
+
+// The borrow index as of the last accrual, and the rate it grows at since
+// (read at that block): debt now = scaled × index × (1 + rate × Δt).
+export const lendingState = onchainTable("lending_state", (t) => ({
+  id: t.text().primaryKey(), // "lending"
+  indexWad: t.bigint().notNull(),
+  accruedAt: t.bigint().notNull(), // [unix seconds]
+  ratePerSecondWad: t.bigint().notNull(),
+  receivableWad: t.bigint().notNull(),
+  badDebtWad: t.bigint().notNull(), // Σ written off by the lending engine
+  updatedBlock: t.bigint().notNull(),
+}));
+
+export const lendingCollateralAsset = onchainTable(
+  "lending_collateral_asset",
+  (t) => ({
+    id: t.bigint().primaryKey(),
+    token: t.hex().notNull(),
+    decimals: t.integer().notNull(),
+    oracle: t.hex().notNull(),
+    borrowLtvWad: t.bigint().notNull(),
+    liquidationLtvWad: t.bigint().notNull(),
+    pattern: t.text().notNull(), // as collateral_asset.pattern, on the lending engine
+    listedBlock: t.bigint().notNull(),
+  }),
+  (table) => ({ oracleIdx: index().on(table.oracle) }),
+);
+
+export const lendingAccount = onchainTable("lending_account", (t) => ({
+  address: t.hex().primaryKey(),
+  scaledDebtWad: t.bigint().notNull(),
+  claimable: t.bigint().notNull(), // refunds owed [quote units]
+  createdBlock: t.bigint().notNull(),
+  updatedBlock: t.bigint().notNull(),
+}));
+
+export const lendingCollateralBalance = onchainTable(
+  "lending_collateral_balance",
+  (t) => ({
+    account: t.hex().notNull(),
+    collateralId: t.bigint().notNull(),
+    amount: t.bigint().notNull(), // [token units]
+    updatedBlock: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.account, table.collateralId] }),
+  }),
+);
+
+// Recomputed on every event of the account and every push of a price it holds,
+// at the interest index projected to that block.
+export const lendingHealth = onchainTable(
+  "lending_health",
+  (t) => ({
+    account: t.hex().primaryKey(),
+    debtWad: t.bigint().notNull(),
+    collateralValueWad: t.bigint().notNull(),
+    liquidationLimitWad: t.bigint().notNull(),
+    equityWad: t.bigint().notNull(),
+    maintenanceWad: t.bigint().notNull(),
+    healthWad: t.bigint().notNull(),
+    liquidatable: t.boolean().notNull(),
+    pricesUsable: t.boolean().notNull(),
+    breachBlock: t.bigint(), // first block of the current breach, null when healthy
+    block: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ healthIdx: index().on(table.healthWad) }),
+);
+
+// Every lending liquidation step: "sale" (fixed fee), "backstop", "kick",
+// "take", "bad-debt" (written off and sent to the shared waterfall).
+export const lendingLiquidation = onchainTable(
+  "lending_liquidation",
+  (t) => ({
+    id: t.text().primaryKey(),
+    account: t.hex().notNull(),
+    kind: t.text().notNull(),
+    collateralId: t.bigint(),
+    actor: t.hex(), // keeper, backstop or taker
+    amount: t.bigint(), // collateral [token units]
+    quoteWad: t.bigint().notNull(), // paid, raised or written off [wad]
+    coveredWad: t.bigint(), // bad debt: what the insurance fund paid [wad]
+    block: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ accountIdx: index().on(table.account) }),
+);
+
+// Lending auctions by id: whose lot each one sells.
+export const lendingAuction = onchainTable("lending_auction", (t) => ({
+  id: t.bigint().primaryKey(),
+  account: t.hex().notNull(),
+  collateralId: t.bigint().notNull(),
+  kickedBlock: t.bigint().notNull(),
+}));

@@ -21,6 +21,14 @@ const ADDRESS_FIELDS = [
   "takeCallee",
   "backstop",
   "waterfall", // SolvencyWaterfall: bad debt after the fund, bond series, revenue routing
+  // The lending market and its own engine, auction house, backstop and take callee (same bytecode as the perps
+  // protocol's), on the shared waterfall; its lenders' LiquidityVault.
+  "lending",
+  "lendingVault",
+  "lendingEngine",
+  "lendingAuctionHouse",
+  "lendingBackstop",
+  "lendingTakeCallee",
 ] as const;
 
 export type Deployment = {

@@ -25,6 +25,7 @@ import {
 import { type Address, BaseError, ContractFunctionZeroDataError } from "viem";
 import { iLiquidationEngineAbi } from "../../abi/src/generated.ts";
 import { recomputeHealth } from "./accountHealth.ts";
+import { recomputeLendingHealth } from "./lending/store.ts";
 import {
   assetAfterTrade,
   type BackstopTradeAmounts,
@@ -325,6 +326,7 @@ ponder.on("PriceFeed:PricePushed", async ({ event, context }) => {
     timestamp: event.block.timestamp,
   });
   await recomputeHealth(context.db, { oracle }, event.block);
+  await recomputeLendingHealth(context.db, { oracle }, event.block);
 });
 
 /*//////////////////////////////////////////////////////////////

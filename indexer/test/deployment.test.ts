@@ -21,6 +21,12 @@ const valid = {
   takeCallee: a(13),
   backstop: a(14),
   waterfall: a(15),
+  lending: a(16),
+  lendingVault: a(17),
+  lendingEngine: a(18),
+  lendingAuctionHouse: a(19),
+  lendingBackstop: a(20),
+  lendingTakeCallee: a(21),
   feeds: [a(8), a(9)],
 };
 

@@ -23,6 +23,12 @@ const VALID = {
   takeCallee: address(13),
   backstop: address(14),
   waterfall: address(15),
+  lending: address(16),
+  lendingVault: address(17),
+  lendingEngine: address(18),
+  lendingAuctionHouse: address(19),
+  lendingBackstop: address(20),
+  lendingTakeCallee: address(21),
   feeds: [address(8), address(9)],
 };
 

@@ -16,6 +16,7 @@ import schema, {
 import { loadDeployment, deploymentFileFromEnv } from "../deployment.ts";
 import { WAD } from "../health.ts";
 import { atRiskAccounts } from "./atRisk.ts";
+import { lendingAtRiskAccounts, lendingSummary } from "./lendingAtRisk.ts";
 import { readLiveAuctions } from "./auctions.ts";
 import { summarizeBackstop } from "./backstopStats.ts";
 import { decodeCheckpoint, type IndexedBlock } from "./checkpoint.ts";
@@ -70,8 +71,8 @@ async function indexedHead(): Promise<IndexedBlock | undefined> {
     : decodeCheckpoint(Number(row.chain_id), row.latest_checkpoint);
 }
 
-// GET /accounts/at-risk?maxHealth=1.0&limit=100 — healthWad < maxHealth × 1e18,
-// lowest first.
+// GET /accounts/at-risk?maxHealth=1.0&limit=100(&protocol=perps|lending) —
+// healthWad < maxHealth × 1e18, lowest first.
 app.get("/accounts/at-risk", async (c) => {
   const maxHealthWad = parseWadParam(
     "maxHealth",
@@ -79,7 +80,16 @@ app.get("/accounts/at-risk", async (c) => {
     WAD,
   );
   const limit = parseLimitParam("limit", c.req.query("limit"), 100, 1000);
-  const accounts = await atRiskAccounts(db, maxHealthWad, limit);
+  // ?protocol=lending: the lending market's accounts (./lendingAtRisk.ts).
+  const protocol = c.req.query("protocol") ?? "perps";
+  if (protocol !== "perps" && protocol !== "lending")
+    throw new ParamError(
+      `protocol must be perps or lending, got ${JSON.stringify(protocol)}`,
+    );
+  const accounts =
+    protocol === "lending"
+      ? await lendingAtRiskAccounts(db, maxHealthWad, limit)
+      : await atRiskAccounts(db, maxHealthWad, limit);
   return c.json(json({ maxHealthWad, count: accounts.length, accounts }));
 });
 
@@ -116,6 +126,13 @@ app.get("/accounts/crossing", async (c) => {
       ),
     ),
   );
+});
+
+// GET /lending/summary — the lending market's liquidations by kind ("sale",
+// "backstop", "kick", "take", "bad-debt"), accounts liquidated, bad debt sent
+// to the shared waterfall and the fund's part of it, and the borrow index.
+app.get("/lending/summary", async (c) => {
+  return c.json(json(await lendingSummary(db)));
 });
 
 // GET /status/latest — the last block the indexer has fully processed; the

@@ -1,0 +1,110 @@
+// The lending market's accounts a keeper should look at (health below a bound,
+// lowest first, with the collateral there is to sell and its pattern), and a
+// summary of its liquidations for the report.
+import {
+  and,
+  asc,
+  eq,
+  gt,
+  inArray,
+  lt,
+  ne,
+  type ReadonlyDrizzle,
+} from "ponder";
+import {
+  lendingCollateralAsset,
+  lendingCollateralBalance,
+  lendingHealth,
+  lendingLiquidation,
+  lendingState,
+} from "ponder:schema";
+import type * as schema from "../../ponder.schema.ts";
+
+type Db = ReadonlyDrizzle<typeof schema>;
+
+export async function lendingAtRiskAccounts(
+  db: Db,
+  maxHealthWad: bigint,
+  limit: number,
+) {
+  const rows = await db
+    .select({
+      address: lendingHealth.account,
+      healthWad: lendingHealth.healthWad,
+      debtWad: lendingHealth.debtWad,
+      collateralValueWad: lendingHealth.collateralValueWad,
+      liquidationLimitWad: lendingHealth.liquidationLimitWad,
+      equityWad: lendingHealth.equityWad,
+      maintenanceWad: lendingHealth.maintenanceWad,
+      liquidatable: lendingHealth.liquidatable,
+      breachBlock: lendingHealth.breachBlock,
+      block: lendingHealth.block,
+      timestamp: lendingHealth.timestamp,
+    })
+    .from(lendingHealth)
+    .where(
+      and(
+        lt(lendingHealth.healthWad, maxHealthWad),
+        eq(lendingHealth.pricesUsable, true),
+        gt(lendingHealth.debtWad, 0n),
+      ),
+    )
+    .orderBy(asc(lendingHealth.healthWad), asc(lendingHealth.account))
+    .limit(limit);
+  if (rows.length === 0) return [];
+  const collaterals = await db
+    .select({
+      account: lendingCollateralBalance.account,
+      id: lendingCollateralBalance.collateralId,
+      pattern: lendingCollateralAsset.pattern,
+    })
+    .from(lendingCollateralBalance)
+    .innerJoin(
+      lendingCollateralAsset,
+      eq(lendingCollateralAsset.id, lendingCollateralBalance.collateralId),
+    )
+    .where(
+      and(
+        inArray(
+          lendingCollateralBalance.account,
+          rows.map((r) => r.address),
+        ),
+        ne(lendingCollateralBalance.amount, 0n),
+      ),
+    )
+    .orderBy(asc(lendingCollateralBalance.collateralId));
+  return rows.map((r) => {
+    const held = collaterals.filter((c) => c.account === r.address);
+    return {
+      ...r,
+      protocol: "lending" as const,
+      marketIds: [] as bigint[],
+      collateralIds: held.map((c) => c.id),
+      patterns: held.map((c) => c.pattern),
+    };
+  });
+}
+
+/** Counts and sums of the lending liquidations by kind, and the index. */
+export async function lendingSummary(db: Db) {
+  const rows = await db.select().from(lendingLiquidation);
+  const byKind: Record<string, { count: number; quoteWad: bigint }> = {};
+  for (const r of rows) {
+    const k = (byKind[r.kind] ??= { count: 0, quoteWad: 0n });
+    k.count += 1;
+    k.quoteWad += r.quoteWad;
+  }
+  const liquidatedAccounts = new Set(
+    rows.filter((r) => r.kind !== "bad-debt").map((r) => r.account),
+  ).size;
+  const coveredWad = rows.reduce((s, r) => s + (r.coveredWad ?? 0n), 0n);
+  const [state] = await db.select().from(lendingState);
+  return {
+    byKind,
+    liquidatedAccounts,
+    badDebtWad: byKind["bad-debt"]?.quoteWad ?? 0n,
+    badDebtCoveredWad: coveredWad,
+    indexWad: state?.indexWad ?? null,
+    ratePerSecondWad: state?.ratePerSecondWad ?? null,
+  };
+}

@@ -1,0 +1,263 @@
+// Event handlers of the lending market and its engine, auction house and
+// backstop instances. Every event of an account recomputes its health at the
+// interest index projected to the event's block; a price push recomputes every
+// lending account holding that collateral (called from index.ts).
+import { ponder } from "ponder:registry";
+import {
+  lendingAccount,
+  lendingAuction,
+  lendingCollateralAsset,
+  lendingCollateralBalance,
+  lendingLiquidation,
+  lendingState,
+} from "ponder:schema";
+import type { Address } from "viem";
+import { iLendingMarketAbi } from "../../../abi/src/generated.ts";
+import { collateralPatternName, DEFAULT_PATTERN } from "../pattern.ts";
+import { recomputeLendingHealth } from "./store.ts";
+
+const STATE_ID = "lending";
+
+type Ev = {
+  block: { number: bigint; timestamp: bigint };
+  log: { logIndex: number };
+  transaction: { hash: string };
+};
+const eventId = (e: Ev) => `${e.transaction.hash}-${e.log.logIndex}`;
+
+ponder.on("LendingMarket:CollateralListed", async ({ event, context }) => {
+  const p = event.args.params;
+  await context.db
+    .insert(lendingCollateralAsset)
+    .values({
+      id: event.args.collateralId,
+      token: p.token,
+      decimals: p.decimals,
+      oracle: p.oracle,
+      borrowLtvWad: p.borrowLtvWad,
+      liquidationLtvWad: p.liquidationLtvWad,
+      pattern: DEFAULT_PATTERN,
+      listedBlock: event.block.number,
+    })
+    .onConflictDoNothing();
+});
+
+ponder.on("LendingEngine:CollateralPatternSet", async ({ event, context }) => {
+  const { collateralId, pattern } = event.args;
+  const row = await context.db.find(lendingCollateralAsset, {
+    id: collateralId,
+  });
+  if (row === null) return;
+  await context.db
+    .update(lendingCollateralAsset, { id: collateralId })
+    .set({ pattern: collateralPatternName(pattern) });
+});
+
+// The index and the rate it grows at from now on (read at this block: the rate
+// depends on the vault's utilization after the block's last change).
+ponder.on("LendingMarket:InterestAccrued", async ({ event, context }) => {
+  const rate = await context.client.readContract({
+    abi: iLendingMarketAbi,
+    address: event.log.address,
+    functionName: "borrowRatePerSecondWad",
+    blockNumber: event.block.number,
+  });
+  const row = {
+    indexWad: event.args.indexWad,
+    accruedAt: event.block.timestamp,
+    ratePerSecondWad: rate,
+    receivableWad: event.args.receivableWad,
+    updatedBlock: event.block.number,
+  };
+  await context.db
+    .insert(lendingState)
+    .values({ id: STATE_ID, badDebtWad: 0n, ...row })
+    .onConflictDoUpdate(row);
+});
+
+async function touchAccount(
+  db: Parameters<typeof recomputeLendingHealth>[0],
+  address: Address,
+  block: bigint,
+  set: { scaledDebtWad?: bigint; claimable?: bigint },
+) {
+  await db
+    .insert(lendingAccount)
+    .values({
+      address,
+      scaledDebtWad: set.scaledDebtWad ?? 0n,
+      claimable: set.claimable ?? 0n,
+      createdBlock: block,
+      updatedBlock: block,
+    })
+    .onConflictDoUpdate({ ...set, updatedBlock: block });
+}
+
+async function setBalance(
+  db: Parameters<typeof recomputeLendingHealth>[0],
+  account: Address,
+  collateralId: bigint,
+  amount: bigint,
+  block: bigint,
+) {
+  await db
+    .insert(lendingCollateralBalance)
+    .values({ account, collateralId, amount, updatedBlock: block })
+    .onConflictDoUpdate({ amount, updatedBlock: block });
+}
+
+ponder.on("LendingMarket:CollateralTransferred", async ({ event, context }) => {
+  const a = event.args;
+  await touchAccount(context.db, a.account, event.block.number, {});
+  await setBalance(
+    context.db,
+    a.account,
+    a.collateralId,
+    a.balance,
+    event.block.number,
+  );
+  await recomputeLendingHealth(context.db, { account: a.account }, event.block);
+});
+
+ponder.on("LendingMarket:DebtUpdated", async ({ event, context }) => {
+  const a = event.args;
+  await touchAccount(context.db, a.account, event.block.number, {
+    scaledDebtWad: a.scaledDebtWad,
+  });
+  await recomputeLendingHealth(context.db, { account: a.account }, event.block);
+});
+
+ponder.on("LendingMarket:CollateralSeized", async ({ event, context }) => {
+  const a = event.args;
+  await setBalance(
+    context.db,
+    a.account,
+    a.collateralId,
+    a.balance,
+    event.block.number,
+  );
+  await recomputeLendingHealth(context.db, { account: a.account }, event.block);
+});
+
+ponder.on("LendingMarket:CollateralReturned", async ({ event, context }) => {
+  const a = event.args;
+  await setBalance(
+    context.db,
+    a.account,
+    a.collateralId,
+    a.balance,
+    event.block.number,
+  );
+  await recomputeLendingHealth(context.db, { account: a.account }, event.block);
+});
+
+ponder.on("LendingMarket:Refunded", async ({ event, context }) => {
+  await touchAccount(context.db, event.args.account, event.block.number, {
+    claimable: event.args.claimable,
+  });
+});
+
+ponder.on("LendingMarket:RefundClaimed", async ({ event, context }) => {
+  await touchAccount(context.db, event.args.account, event.block.number, {
+    claimable: 0n,
+  });
+});
+
+ponder.on("LendingMarket:BadDebtWrittenOff", async ({ event, context }) => {
+  await touchAccount(context.db, event.args.account, event.block.number, {
+    scaledDebtWad: 0n,
+  });
+  await recomputeLendingHealth(
+    context.db,
+    { account: event.args.account },
+    event.block,
+  );
+});
+
+// The engine side: what was sold, and what went to the shared waterfall.
+ponder.on("LendingEngine:CollateralSold", async ({ event, context }) => {
+  const a = event.args;
+  const backstop = await context.client.readContract({
+    abi: [
+      {
+        type: "function",
+        name: "backstop",
+        stateMutability: "view",
+        inputs: [],
+        outputs: [{ type: "address" }],
+      },
+    ] as const,
+    address: event.log.address,
+    functionName: "backstop",
+    blockNumber: event.block.number,
+  });
+  await context.db.insert(lendingLiquidation).values({
+    id: eventId(event),
+    account: a.account,
+    kind:
+      a.keeper.toLowerCase() === backstop.toLowerCase() ? "backstop" : "sale",
+    collateralId: a.collateralId,
+    actor: a.keeper,
+    amount: a.amount,
+    quoteWad: a.quotePaidWad,
+    block: event.block.number,
+    timestamp: event.block.timestamp,
+  });
+});
+
+ponder.on("LendingEngine:BadDebtSettled", async ({ event, context }) => {
+  const a = event.args;
+  await context.db.insert(lendingLiquidation).values({
+    id: eventId(event),
+    account: a.account,
+    kind: "bad-debt",
+    quoteWad: a.badDebtWad,
+    coveredWad: a.coveredWad,
+    block: event.block.number,
+    timestamp: event.block.timestamp,
+  });
+  const state = await context.db.find(lendingState, { id: STATE_ID });
+  if (state !== null) {
+    await context.db
+      .update(lendingState, { id: STATE_ID })
+      .set({ badDebtWad: state.badDebtWad + a.badDebtWad });
+  }
+});
+
+ponder.on("LendingAuctionHouse:Kicked", async ({ event, context }) => {
+  const a = event.args;
+  await context.db.insert(lendingAuction).values({
+    id: a.auctionId,
+    account: a.account,
+    collateralId: a.collateralId,
+    kickedBlock: event.block.number,
+  });
+  await context.db.insert(lendingLiquidation).values({
+    id: eventId(event),
+    account: a.account,
+    kind: "kick",
+    collateralId: a.collateralId,
+    actor: a.keeper,
+    amount: a.lot,
+    quoteWad: a.targetWad,
+    block: event.block.number,
+    timestamp: event.block.timestamp,
+  });
+});
+
+ponder.on("LendingAuctionHouse:Taken", async ({ event, context }) => {
+  const a = event.args;
+  const auction = await context.db.find(lendingAuction, { id: a.auctionId });
+  if (auction === null) return;
+  await context.db.insert(lendingLiquidation).values({
+    id: eventId(event),
+    account: auction.account,
+    kind: "take",
+    collateralId: auction.collateralId,
+    actor: a.taker,
+    amount: a.amount,
+    quoteWad: a.paidWad,
+    block: event.block.number,
+    timestamp: event.block.timestamp,
+  });
+});
