@@ -36,6 +36,8 @@ export type Config = {
   gasPriceCapWei: bigint;
   pollIntervalMs: number;
   dryRun: boolean;
+  /** Also liquidate the lending market's accounts (its engine, auction house and backstop), after each perps pass. */
+  lending: boolean;
   maxIndexLagBlocks: bigint;
   actUnprofitable: boolean;
   logLevel: LogLevel;
@@ -68,6 +70,7 @@ export const CONFIG_FIELDS = {
   gasPriceCapGwei: { env: "GAS_PRICE_CAP_GWEI", default: "100" },
   pollIntervalMs: { env: "POLL_INTERVAL_MS", default: "1000" },
   dryRun: { env: "DRY_RUN", default: "false" },
+  lending: { env: "LENDING_KEEPER", default: "true" },
   maxIndexLagBlocks: { env: "MAX_INDEX_LAG_BLOCKS", default: "5" },
   actUnprofitable: { env: "ACT_UNPROFITABLE", default: "false" },
   logLevel: { env: "LOG_LEVEL", default: "info" },
@@ -257,6 +260,7 @@ const configSchema = z.object({
     600_000,
   ),
   dryRun: boolean("expected true or false"),
+  lending: boolean("expected true or false"),
   maxIndexLagBlocks: integer(
     "expected a non-negative integer number of blocks",
     0,

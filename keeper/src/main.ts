@@ -19,6 +19,7 @@ import { loadPredictConfig } from "./predict.ts";
 import { createStrategy } from "./strategy.ts";
 import { createViemProtocolClient } from "./viem-protocol-client.ts";
 import { createWaterfallStrategy } from "./waterfall-strategy.ts";
+import { approveLending, runLendingPass } from "./lending/pass.ts";
 import { startWatcher } from "./watcher.ts";
 
 const EXIT_BAD_CONFIG = 2;
@@ -148,6 +149,19 @@ async function main(): Promise<void> {
       }),
   };
 
+  const lendingDeps =
+    config.lending && !config.dryRun
+      ? {
+          publicClient: clients.publicClient,
+          walletClient: clients.walletClient,
+          deployments,
+          indexerUrl: config.indexerUrl,
+          logger,
+          auctionCursor: { next: 0n },
+        }
+      : undefined;
+  if (lendingDeps) await approveLending(lendingDeps);
+
   const watcher = startWatcher({
     watch: (handlers) =>
       clients.publicClient.watchBlockNumber({
@@ -156,7 +170,20 @@ async function main(): Promise<void> {
         poll: true,
         pollingInterval: config.pollIntervalMs,
       }),
-    runPass: (blockNumber) => runPass(passDeps, blockNumber),
+    runPass: async (blockNumber) => {
+      await runPass(passDeps, blockNumber);
+      // The lending market's pass, with its own engine, auction house and backstop (./lending/pass.ts).
+      if (lendingDeps)
+        await runLendingPass(lendingDeps).catch((error: unknown) =>
+          logger.warn(
+            {
+              event: "lending-pass-error",
+              reason: describeError(error).message,
+            },
+            "lending pass failed",
+          ),
+        );
+    },
     logger,
     metrics,
     chainStallAlertMs: config.chainStallAlertMs,
