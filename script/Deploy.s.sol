@@ -77,6 +77,7 @@ contract Deploy is Script, SystemDeployer {
         vm.serializeAddress(o, "takeCallee", address(d.takeCallee));
         vm.serializeAddress(o, "backstop", address(d.backstop));
         vm.serializeAddress(o, "waterfall", address(d.waterfall));
+        vm.serializeAddress(o, "portfolioMargin", address(d.portfolioMargin));
         address[] memory feeds = new address[](2);
         feeds[0] = address(d.ethFeed);
         feeds[1] = address(d.btcFeed);

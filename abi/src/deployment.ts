@@ -21,6 +21,7 @@ const ADDRESS_FIELDS = [
   "takeCallee",
   "backstop",
   "waterfall", // SolvencyWaterfall: bad debt after the fund, bond series, revenue routing
+  "portfolioMargin", // PortfolioMargin: scenarios and factor maps for opted-in accounts
 ] as const;
 
 export type Deployment = {
