@@ -28,6 +28,7 @@ export default defineConfig({
         "InsuranceFund.sol/**",
         "SolvencyWaterfall.sol/**",
         "ILendingMarket.sol/**",
+        "IPortfolioMargin.sol/**",
       ],
     }),
   ],

@@ -6,6 +6,7 @@ import {
   iLiquidationEngineAbi,
   iMarginProtocolAbi,
   insuranceFundAbi,
+  iPortfolioMarginAbi,
   liquidityVaultAbi,
   pushPriceFeedAbi,
   solvencyWaterfallAbi,
@@ -71,6 +72,13 @@ export default createConfig({
       chain: "anvil",
       abi: solvencyWaterfallAbi,
       address: deployment.waterfall,
+      startBlock,
+    },
+    // Its configuration: scenarios, factor maps, floor and multiplier.
+    PortfolioMargin: {
+      chain: "anvil",
+      abi: iPortfolioMarginAbi,
+      address: deployment.portfolioMargin,
       startBlock,
     },
     // Only DeficitUpdated has a handler, so only it is fetched.

@@ -690,3 +690,25 @@ export const lendingAuction = onchainTable("lending_auction", (t) => ({
   collateralId: t.bigint().notNull(),
   kickedBlock: t.bigint().notNull(),
 }));
+// Portfolio margin: which accounts opted in (PortfolioModeSet) and the
+// deployment's module configuration (its events), from which src/portfolio.ts
+// recomputes their requirements. `inForce` is whether the protocol's current
+// module (PortfolioMarginSet) is this one; otherwise every account is margined
+// by the standard rules, as on chain.
+export const portfolioAccount = onchainTable("portfolio_account", (t) => ({
+  account: t.hex().primaryKey(),
+  enabled: t.boolean().notNull(),
+  updatedBlock: t.bigint().notNull(),
+}));
+
+export const portfolioConfig = onchainTable("portfolio_config", (t) => ({
+  id: t.text().primaryKey(), // "current"
+  module: t.hex().notNull(),
+  inForce: t.boolean().notNull(),
+  minFractionWad: t.bigint().notNull(),
+  initialMultiplierWad: t.bigint().notNull(),
+  scenariosBps: t.text().notNull(), // JSON: [[shock per factor, bps], ...] per scenario
+  marketFactors: t.text().notNull(), // JSON: { marketId: factor }
+  collateralFactors: t.text().notNull(), // JSON: { collateralId: factor }
+  updatedBlock: t.bigint().notNull(),
+}));

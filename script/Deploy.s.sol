@@ -89,6 +89,7 @@ contract Deploy is Script, SystemDeployer {
         vm.serializeAddress(o, "lendingAuctionHouse", address(d.lending.auctionHouse));
         vm.serializeAddress(o, "lendingBackstop", address(d.lending.backstop));
         vm.serializeAddress(o, "lendingTakeCallee", address(d.lending.takeCallee));
+        vm.serializeAddress(o, "portfolioMargin", address(d.portfolioMargin));
         address[] memory feeds = new address[](2);
         feeds[0] = address(d.ethFeed);
         feeds[1] = address(d.btcFeed);

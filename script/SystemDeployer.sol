@@ -23,6 +23,7 @@ import {SolvencyWaterfall} from "../src/SolvencyWaterfall.sol";
 import {IInsuranceFund} from "../src/interfaces/IInsuranceFund.sol";
 import {BondAuctionParams} from "../src/interfaces/ISolvencyWaterfall.sol";
 import {LendingDeployer} from "./LendingDeployer.sol";
+import {PortfolioMargin} from "../src/PortfolioMargin.sol";
 
 /// @notice The system with its demo parameters, deployed by the same code in the deploy script and in the tests.
 /// Every call is made by the inheriting contract (the broadcasting key in the script, the test contract in tests).
@@ -45,6 +46,7 @@ abstract contract SystemDeployer is LendingDeployer {
         BackstopVault backstop;
         SolvencyWaterfall waterfall;
         LendingDeployment lending;
+        PortfolioMargin portfolioMargin;
     }
 
     /// @notice The owner's stake that seeds the insurance fund in the tests and by default [quote units]: 50k USDC.
@@ -137,6 +139,7 @@ abstract contract SystemDeployer is LendingDeployer {
             LendingInputs(d.usdc, d.weth, d.wbtc, d.ethFeed, d.btcFeed, d.waterfall, d.curve, d.wethPool, d.wbtcPool),
             owner
         );
+        _deployPortfolioMargin(d, owner);
     }
 
     /// @notice The solvency waterfall: the insurance fund pays first; a deficit of $100 or more goes to a bond series
@@ -241,5 +244,39 @@ abstract contract SystemDeployer is LendingDeployer {
         d.usdc.mint(owner, 1_000_000e6);
         d.usdc.approve(address(d.backstop), 1_000_000e6);
         d.backstop.deposit(1_000_000e6, owner);
+    }
+
+    /// @notice Portfolio margin, opt-in per account: two risk factors, ETH (the ETH market and WETH) and BTC (the BTC
+    /// market and WBTC); each shocked by ±6% alone, both ±6% together and in opposite directions, and a correlated
+    /// crash of −10% each. The requirement is never below 2% of gross exposure; initial = 1.5 × maintenance.
+    function _deployPortfolioMargin(Deployment memory d, address owner) internal {
+        d.portfolioMargin = new PortfolioMargin(owner, 2, 0.02e18, 1.5e18);
+        d.portfolioMargin.setScenarios(demoScenarios());
+        d.portfolioMargin.setMarketFactor(0, 0);
+        d.portfolioMargin.setMarketFactor(1, 1);
+        d.portfolioMargin.setCollateralFactor(0, 0);
+        d.portfolioMargin.setCollateralFactor(1, 1);
+        d.protocol.setPortfolioMargin(d.portfolioMargin);
+    }
+
+    /// @notice The demo scenarios: one row per scenario, shocks to [ETH, BTC] in basis points.
+    function demoScenarios() internal pure returns (int16[][] memory rows) {
+        int16[2][9] memory table = [
+            [int16(600), int16(0)],
+            [int16(-600), int16(0)],
+            [int16(0), int16(600)],
+            [int16(0), int16(-600)],
+            [int16(600), int16(600)],
+            [int16(-600), int16(-600)],
+            [int16(600), int16(-600)],
+            [int16(-600), int16(600)],
+            [int16(-1_000), int16(-1_000)]
+        ];
+        rows = new int16[][](table.length);
+        for (uint256 k; k < table.length; ++k) {
+            rows[k] = new int16[](2);
+            rows[k][0] = table[k][0];
+            rows[k][1] = table[k][1];
+        }
     }
 }

@@ -7,9 +7,11 @@ import {Owned} from "solmate/auth/Owned.sol";
 import {IOracle, PriceStatus, isUsable} from "./interfaces/IOracle.sol";
 import {IMarginProtocol, MarketParams, CollateralParams, Health} from "./interfaces/IMarginProtocol.sol";
 import {ILiquidatable} from "./interfaces/ILiquidatable.sol";
+import {IPortfolioMargin} from "./interfaces/IPortfolioMargin.sol";
 import {LiquidityVault} from "./LiquidityVault.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 import {QuoteUnits} from "./libraries/QuoteUnits.sol";
+import {Listing} from "./libraries/Listing.sol";
 
 /// @title MarginProtocol
 /// @notice Cross-margin perpetuals against a liquidity vault. See `IMarginProtocol` for the model and units.
@@ -24,7 +26,8 @@ contract MarginProtocol is IMarginProtocol, Owned {
 
     /// @dev One storage slot per account.
     struct AccountState {
-        int128 quoteWad; // [wad, whole quote units]; negative is debt owed to the vault
+        int120 quoteWad; // [wad, whole quote units]; negative is debt owed to the vault
+        bool portfolio; // opted in to portfolio margin (in force while a module is set)
         uint64 marketMask; // bit i set when the position in market i is nonzero
         uint64 collateralMask; // bit i set when the balance of collateral i is nonzero
     }
@@ -96,6 +99,10 @@ contract MarginProtocol is IMarginProtocol, Owned {
     mapping(address => AccountState) internal accounts;
     mapping(address => mapping(uint256 marketId => Position)) internal positions;
     mapping(address => mapping(uint256 collateralId => uint256)) internal balances;
+
+    /// @notice The portfolio-margin module for opted-in accounts; none when zero (every account is then margined
+    /// by the standard rules).
+    IPortfolioMargin public portfolioMargin;
 
     bool transient locked;
 
@@ -173,6 +180,12 @@ contract MarginProtocol is IMarginProtocol, Owned {
         return stored == 0 ? 0 : stored - 1;
     }
 
+    /// @notice Sets the portfolio-margin module; zero turns portfolio margin off for every account at once.
+    function setPortfolioMargin(IPortfolioMargin module) external onlyOwner {
+        portfolioMargin = module;
+        emit PortfolioMarginSet(address(module));
+    }
+
     function setGuardian(address guardian_) external onlyOwner {
         guardian = guardian_;
         emit GuardianSet(guardian_);
@@ -189,17 +202,9 @@ contract MarginProtocol is IMarginProtocol, Owned {
     /// @notice Lists a perpetual market. Requires maintenance < initial ≤ 1 and fee ≤ maintenance, so that a trade
     /// that only reduces a position can never lower the account's margin surplus (equity − maintenance).
     function listMarket(MarketParams calldata params) external onlyOwner returns (uint256 marketId) {
-        if (address(params.oracle) == address(0)) revert InvalidParams("oracle");
-        if (params.maintenanceFractionBps == 0 || params.maintenanceFractionBps >= params.initialFractionBps) {
-            revert InvalidParams("maintenance fraction");
-        }
-        if (params.initialFractionBps > BPS) revert InvalidParams("initial fraction");
-        if (params.tradeFeeBps > params.maintenanceFractionBps) revert InvalidParams("trade fee");
         marketId = marketCount;
-        if (marketId == MAX_LISTINGS) revert TooManyListings(marketId);
-        markets[marketId] = params;
+        Listing.listMarket(markets, marketId, params);
         marketCount = marketId + 1;
-        emit MarketListed(marketId, params);
     }
 
     /// @notice Lists a collateral token. Tokens with transfer fees or hooks must not be listed; deposits are still
@@ -209,20 +214,9 @@ contract MarginProtocol is IMarginProtocol, Owned {
         onlyOwner
         returns (uint256 collateralId)
     {
-        if (token == address(0) || token == address(QUOTE)) revert InvalidParams("token");
-        if (address(oracle) == address(0)) revert InvalidParams("oracle");
-        if (haircutWad == 0 || haircutWad >= WAD) revert InvalidParams("haircut");
-        uint8 decimals = ERC20(token).decimals();
-        QuoteUnits.unitWad(decimals); // reverts above 18 decimals
         collateralId = collateralCount;
-        for (uint256 i; i < collateralId; ++i) {
-            if (collaterals[i].token == token) revert InvalidParams("token already listed");
-        }
-        if (collateralId == MAX_LISTINGS) revert TooManyListings(collateralId);
-        CollateralParams memory params = CollateralParams(token, oracle, decimals, haircutWad, depositCap);
-        collaterals[collateralId] = params;
+        Listing.listCollateral(collaterals, collateralId, address(QUOTE), token, oracle, haircutWad, depositCap);
         collateralCount = collateralId + 1;
-        emit CollateralListed(collateralId, params);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -285,6 +279,14 @@ contract MarginProtocol is IMarginProtocol, Owned {
         ERC20(params.token).safeTransfer(msg.sender, amount);
         emit CollateralTransferred(msg.sender, collateralId, -amount.toInt(), balance);
         _requireInitialMargin(msg.sender, true);
+    }
+
+    /// @inheritdoc IMarginProtocol
+    function setPortfolioMode(bool enabled) external nonReentrant {
+        if (enabled && address(portfolioMargin) == address(0)) revert PortfolioMarginUnset();
+        accounts[msg.sender].portfolio = enabled;
+        emit PortfolioModeSet(msg.sender, enabled);
+        _requireInitialMargin(msg.sender, false);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -390,10 +392,13 @@ contract MarginProtocol is IMarginProtocol, Owned {
         nonReentrant
         returns (uint256 closedNotionalWad, int256 equityAfterWad, uint256 maintenanceAfterWad)
     {
-        closedNotionalWad = _closeForLiquidation(
-            account, marketId, sizeDeltaWad, keeper, keeperRewardWad, insurance, insuranceWad
-        );
+        (bool guarded, int256 equityBeforeWad, uint256 maintenanceBeforeWad) = _portfolioMargin(account);
+        closedNotionalWad =
+            _closeForLiquidation(account, marketId, sizeDeltaWad, keeper, keeperRewardWad, insurance, insuranceWad);
         (equityAfterWad,, maintenanceAfterWad,) = _margin(account, 0);
+        if (guarded) {
+            _requireHealthKept(account, equityBeforeWad, maintenanceBeforeWad, equityAfterWad, maintenanceAfterWad);
+        }
     }
 
     function _closeForLiquidation(
@@ -449,7 +454,10 @@ contract MarginProtocol is IMarginProtocol, Owned {
         uint256 held = balances[account][collateralId];
         if (amount == 0) revert ZeroAmount();
         if (amount > held) revert InsufficientCollateral(collateralId, amount, held);
-        // An auction's seizure pays nothing now: its proceeds are credited as they come in.
+        // A sale out of a portfolio account must not lower its health (collateral may hedge a position); an auction's
+        // seizure pays nothing now, its proceeds are credited as they come in.
+        (bool guarded, int256 equityBeforeWad, uint256 maintenanceBeforeWad) =
+            quotePaidWad != 0 ? _portfolioMargin(account) : (false, int256(0), uint256(0));
         if (quotePaidWad != 0) {
             QUOTE.safeTransferFrom(buyer, address(this), QuoteUnits.toUnitsExact(quotePaidWad, QUOTE_UNIT_WAD));
         }
@@ -458,6 +466,10 @@ contract MarginProtocol is IMarginProtocol, Owned {
         int256 balanceWad = _updateQuote(account, 0, quotePaidWad.toInt());
         ERC20(params.token).safeTransfer(buyer, amount);
         emit CollateralSeized(account, collateralId, buyer, amount, quotePaidWad, balance, balanceWad);
+        if (guarded) {
+            (int256 equityAfterWad,, uint256 maintenanceAfterWad,) = _margin(account, 0);
+            _requireHealthKept(account, equityBeforeWad, maintenanceBeforeWad, equityAfterWad, maintenanceAfterWad);
+        }
     }
 
     /// @inheritdoc ILiquidatable
@@ -526,14 +538,25 @@ contract MarginProtocol is IMarginProtocol, Owned {
     }
 
     /// @inheritdoc ILiquidatable
+    /// @dev For a portfolio account the fraction is effective: the requirement the position's full close releases
+    /// per unit of its notional, rounded down, 0 when the close would release nothing (a hedge). The requirement is
+    /// convex in the position (a maximum of linear scenario losses and a floor linear in |size|), so closing any part
+    /// x of the notional releases at least fraction × x, and the engine's penalty (≤ fraction × health) cannot lower
+    /// health; `liquidatePosition` refuses what would anyway.
     function positionState(address account, uint256 marketId)
         external
         view
         returns (int256 sizeWad, uint256 priceWad, uint256 maintenanceFractionWad)
     {
         MarketParams storage params = _market(marketId);
-        return
-            (positions[account][marketId].sizeWad, _validPrice(params.oracle), params.maintenanceFractionBps * BPS_WAD);
+        (sizeWad, priceWad, maintenanceFractionWad) =
+        (positions[account][marketId].sizeWad, _validPrice(params.oracle), params.maintenanceFractionBps * BPS_WAD);
+        if (sizeWad != 0 && _isPortfolio(account)) {
+            (,, uint256 withWad,) = _margin(account, 0);
+            (,, uint256 withoutWad,) = _margin(account, EXCLUDE_MARKET | marketId << 8);
+            maintenanceFractionWad =
+                withWad > withoutWad ? (withWad - withoutWad).divWadDown(sizeWad.abs().mulWadUp(priceWad)) : 0;
+        }
     }
 
     /// @inheritdoc ILiquidatable
@@ -563,22 +586,8 @@ contract MarginProtocol is IMarginProtocol, Owned {
     }
 
     /// @inheritdoc IMarginProtocol
-    /// @dev Solves equity(p) = maintenance(p) for this market's price p. With size s, price p0, maintenance fraction
-    /// m, and E0, M_other the equity and the other markets' requirement at p0:
-    /// E0 + s(p − p0) = M_other + |s| p m  ⇒  p = (E0 − s p0 − M_other) / (|s| m − s).
-    function liquidationPrice(address account, uint256 marketId) external view returns (uint256) {
-        MarketParams storage params = _market(marketId);
-        int256 sizeWad = positions[account][marketId].sizeWad;
-        if (sizeWad == 0) return 0;
-        (int256 equityWad,, uint256 maintenanceWad,) = _margin(account, 0);
-        uint256 priceWad = _validPrice(params.oracle);
-        uint256 maintenanceFractionWad = params.maintenanceFractionBps * BPS_WAD;
-        uint256 ownMaintenanceWad = sizeWad.abs().mulWadUp(priceWad).mulWadUp(maintenanceFractionWad);
-        int256 numerator = equityWad - sizeWad.mulWadFloor(priceWad) - (maintenanceWad - ownMaintenanceWad).toInt();
-        int256 denominator = sizeWad.abs().mulWadUp(maintenanceFractionWad).toInt() - sizeWad;
-        if (denominator == 0) return 0;
-        int256 p = numerator * int256(WAD) / denominator;
-        return p > 0 ? uint256(p) : 0;
+    function portfolioMode(address account) external view returns (bool) {
+        return accounts[account].portfolio;
     }
 
     /// @inheritdoc IMarginProtocol
@@ -624,13 +633,16 @@ contract MarginProtocol is IMarginProtocol, Owned {
     //////////////////////////////////////////////////////////////*/
 
     /// @dev `_margin` options: compute the initial requirement; count unrealized gains as zero (for withdrawals, so
-    /// a pumped price cannot be withdrawn against: Mango, 2022); report an invalid price instead of reverting.
+    /// a pumped price cannot be withdrawn against: Mango, 2022); report an invalid price instead of reverting; leave
+    /// out the market whose id is in bits 8 and up (the requirement without that position).
     uint256 internal constant WITH_INITIAL = 1;
     uint256 internal constant WITHOUT_GAINS = 2;
     uint256 internal constant LENIENT = 4;
+    uint256 internal constant EXCLUDE_MARKET = 8;
 
     /// @dev Equity and requirements at current prices. Collateral value and PnL round down, requirements round up.
     /// An invalid price reverts with `InvalidPrice`, or with `LENIENT` returns `pricesValid = false` at once.
+    /// A portfolio account's requirements come from the module (`_book`, `_portfolioRequirements`).
     function _margin(address account, uint256 options)
         internal
         view
@@ -638,51 +650,147 @@ contract MarginProtocol is IMarginProtocol, Owned {
     {
         AccountState memory state = accounts[account];
         equityWad = state.quoteWad;
-        bool lenient = options & LENIENT != 0;
+        uint256 book = state.portfolio && address(portfolioMargin) != address(0) ? _newBook() : 0;
         uint256 id;
-        uint256 priceWad;
         for (uint256 mask = state.marketMask; mask != 0; (mask, id) = (mask >> 1, id + 1)) {
-            if (mask & 1 == 0) continue;
+            if (mask & 1 == 0 || (options & EXCLUDE_MARKET != 0 && id == options >> 8)) continue;
             MarketParams storage params = markets[id];
             Position memory pos = positions[account][id];
-            (priceWad, pricesValid) = _price(params.oracle, lenient);
+            uint256 priceWad;
+            (priceWad, pricesValid) = _price(params.oracle, options & LENIENT != 0);
             if (!pricesValid) return (0, 0, 0, false);
             int256 pnlWad = int256(pos.sizeWad).mulWadFloor(priceWad) - pos.openNotionalWad;
             equityWad += options & WITHOUT_GAINS != 0 && pnlWad > 0 ? int256(0) : pnlWad;
             uint256 notionalWad = int256(pos.sizeWad).abs().mulWadUp(priceWad);
-            maintenanceWad += notionalWad.mulWadUp(params.maintenanceFractionBps * BPS_WAD);
-            if (options & WITH_INITIAL != 0) initialWad += notionalWad.mulWadUp(params.initialFractionBps * BPS_WAD);
+            uint256 marketMaintenanceWad = notionalWad.mulWadUp(params.maintenanceFractionBps * BPS_WAD);
+            maintenanceWad += marketMaintenanceWad;
+            if (book != 0) {
+                _put(book, 3 * id, uint256(pos.sizeWad > 0 ? notionalWad.toInt() : -notionalWad.toInt()));
+                _put(book, 3 * id + 1, marketMaintenanceWad);
+            } else if (options & WITH_INITIAL != 0) {
+                initialWad += notionalWad.mulWadUp(params.initialFractionBps * BPS_WAD);
+            }
         }
+        if (book != 0) _extendBook(book, 3 * id);
         uint256 collateralWad;
-        (collateralWad, pricesValid) = _collateralValue(account, state.collateralMask, lenient);
+        (collateralWad, pricesValid) = _collateralValue(account, state.collateralMask, options & LENIENT != 0, book);
         if (!pricesValid) return (0, 0, 0, false);
         equityWad += collateralWad.toInt();
+        if (book != 0) (maintenanceWad, initialWad) = _portfolioRequirements(book);
     }
 
     /// @dev Σ balance × price × haircut over the held collateral, rounded down [wad]; `valid = false` on an invalid
-    /// price when `lenient`.
-    function _collateralValue(address account, uint256 collateralMask, bool lenient)
+    /// price when `lenient`. Writes each value into the portfolio book when there is one.
+    function _collateralValue(address account, uint256 collateralMask, bool lenient, uint256 book)
         internal
         view
         returns (uint256 totalWad, bool valid)
     {
         uint256 id;
-        for (uint256 mask = collateralMask; mask != 0; (mask, id) = (mask >> 1, id + 1)) {
-            if (mask & 1 == 0) continue;
+        for (; collateralMask != 0; (collateralMask, id) = (collateralMask >> 1, id + 1)) {
+            if (collateralMask & 1 == 0) continue;
             CollateralParams storage params = collaterals[id];
-            uint256 priceWad;
-            (priceWad, valid) = _price(params.oracle, lenient);
+            uint256 valueWad; // the price first
+            (valueWad, valid) = _price(params.oracle, lenient);
             if (!valid) return (0, false);
-            uint256 valueWad = (balances[account][id] * QuoteUnits.unitWad(params.decimals)).mulWadDown(priceWad);
-            totalWad += valueWad.mulWadDown(params.haircutWad);
+            valueWad = (balances[account][id] * QuoteUnits.unitWad(params.decimals)).mulWadDown(valueWad)
+                .mulWadDown(params.haircutWad);
+            totalWad += valueWad;
+            if (book != 0) _put(book, 3 * id + 2, valueWad);
         }
+        if (book != 0) _extendBook(book, 3 * id);
         valid = true;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            PORTFOLIO BOOK
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev A portfolio account's exposures, laid out in memory as the calldata of
+    /// `IPortfolioMargin.requirementsWad(int256[] book)`: a word whose low 4 bytes are the selector, the array's
+    /// offset (0x20), its length, then one triple per id i: market i's signed notional, market i's standard
+    /// maintenance requirement, collateral i's haircut value [wad]. Room for every id; the length stops after the
+    /// last held one. Returns the pointer (never 0).
+    function _newBook() internal pure returns (uint256 book) {
+        uint256 size = 0x60 + 3 * MAX_LISTINGS * 0x20;
+        assembly ("memory-safe") {
+            book := mload(0x40)
+            mstore(0x40, add(book, size))
+            calldatacopy(book, calldatasize(), size) // zeroes
+            mstore(book, 0x56974012) // IPortfolioMargin.requirementsWad.selector
+            mstore(add(book, 0x20), 0x20)
+        }
+    }
+
+    function _put(uint256 book, uint256 index, uint256 word) internal pure {
+        assembly ("memory-safe") {
+            mstore(add(add(book, 0x60), shl(5, index)), word)
+        }
+    }
+
+    /// @dev Raises the book's length to `length` words.
+    function _extendBook(uint256 book, uint256 length) internal pure {
+        assembly ("memory-safe") {
+            if gt(length, mload(add(book, 0x40))) { mstore(add(book, 0x40), length) }
+        }
+    }
+
+    /// @dev `portfolioMargin.requirementsWad(book)`, made in assembly on the prepared calldata (no ABI encoder);
+    /// a failed call bubbles its revert, a short answer is refused.
+    function _portfolioRequirements(uint256 book) internal view returns (uint256 maintenanceWad, uint256 initialWad) {
+        address module = address(portfolioMargin);
+        bool ok;
+        assembly ("memory-safe") {
+            let size := add(0x44, shl(5, mload(add(book, 0x40))))
+            ok := staticcall(gas(), module, add(book, 28), size, 0, 64)
+            if iszero(ok) {
+                returndatacopy(0, 0, returndatasize())
+                revert(0, returndatasize())
+            }
+            ok := gt(returndatasize(), 63)
+            maintenanceWad := mload(0)
+            initialWad := mload(32)
+        }
+        if (!ok) revert InvalidParams("portfolio answer");
     }
 
     /// @dev Initial margin after an action. Withdrawals count unrealized gains as zero.
     function _requireInitialMargin(address account, bool withoutGains) internal view {
         (int256 equityWad, uint256 initialWad,,) = _margin(account, WITH_INITIAL | (withoutGains ? WITHOUT_GAINS : 0));
         if (equityWad < initialWad.toInt()) revert InitialMarginViolated(account, equityWad, initialWad);
+    }
+
+    function _isPortfolio(address account) internal view returns (bool) {
+        return accounts[account].portfolio && address(portfolioMargin) != address(0);
+    }
+
+    /// @dev Whether the account is margined by the portfolio module, and then its equity and maintenance requirement.
+    function _portfolioMargin(address account)
+        internal
+        view
+        returns (bool portfolio, int256 equityWad, uint256 maintenanceWad)
+    {
+        portfolio = _isPortfolio(account);
+        if (portfolio) (equityWad,, maintenanceWad,) = _margin(account, 0);
+    }
+
+    /// @dev A liquidation step on a solvent portfolio account must not lower its health (E'/M' ≥ E/M, compared
+    /// exactly by cross-multiplication); at equity ≤ 0 health is 0 and any step is allowed.
+    function _requireHealthKept(
+        address account,
+        int256 equityBeforeWad,
+        uint256 maintenanceBeforeWad,
+        int256 equityAfterWad,
+        uint256 maintenanceAfterWad
+    ) internal pure {
+        if (equityBeforeWad <= 0) return;
+        if (equityAfterWad * maintenanceBeforeWad.toInt() < equityBeforeWad * maintenanceAfterWad.toInt()) {
+            revert PortfolioHealthLowered(
+                account,
+                WadMath.healthWad(equityBeforeWad, maintenanceBeforeWad),
+                WadMath.healthWad(equityAfterWad, maintenanceAfterWad)
+            );
+        }
     }
 
     /// @dev Equity − maintenance requirement [wad], or `known = false` when a price the account needs is invalid.
@@ -798,7 +906,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
         AccountState storage state = accounts[account];
         int256 beforeWad = state.quoteWad;
         afterWad = beforeWad + vaultDeltaWad + externalDeltaWad;
-        state.quoteWad = _toInt128(afterWad);
+        state.quoteWad = _toInt120(afterWad);
         int256 receivableDeltaWad = WadMath.negativePart(afterWad).toInt() - WadMath.negativePart(beforeWad).toInt();
         if (receivableDeltaWad != 0) {
             uint256 receivable = uint256(vaultReceivable.toInt() + receivableDeltaWad);
@@ -834,5 +942,10 @@ contract MarginProtocol is IMarginProtocol, Owned {
     function _toInt128(int256 x) internal pure returns (int128) {
         if (x > type(int128).max || x < type(int128).min) revert InvalidParams("int128 overflow");
         return int128(x);
+    }
+
+    function _toInt120(int256 x) internal pure returns (int120) {
+        if (x > type(int120).max || x < type(int120).min) revert InvalidParams("int120 overflow");
+        return int120(x);
     }
 }

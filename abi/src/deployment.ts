@@ -29,6 +29,7 @@ const ADDRESS_FIELDS = [
   "lendingAuctionHouse",
   "lendingBackstop",
   "lendingTakeCallee",
+  "portfolioMargin", // PortfolioMargin: scenarios and factor maps for opted-in accounts
 ] as const;
 
 export type Deployment = {

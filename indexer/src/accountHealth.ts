@@ -9,12 +9,15 @@ import {
   collateralAsset,
   collateralBalance,
   market,
+  portfolioAccount,
+  portfolioConfig,
   position,
   price,
 } from "ponder:schema";
 import type { Address } from "viem";
 import { NO_BREACH, nextBreach } from "./breach.ts";
 import { computeHealth } from "./health.ts";
+import type { PortfolioConfig } from "./portfolio.ts";
 
 type Db = Context["db"];
 type BlockRef = { number: bigint; timestamp: bigint };
@@ -81,9 +84,11 @@ export async function recomputeHealth(
       lastBreachBlock: accountHealth.lastBreachBlock,
       breachEndedBlock: accountHealth.breachEndedBlock,
       hasHealthRow: accountHealth.account,
+      portfolio: portfolioAccount.enabled,
     })
     .from(account)
     .leftJoin(accountHealth, eq(accountHealth.account, account.address))
+    .leftJoin(portfolioAccount, eq(portfolioAccount.account, account.address))
     .where(inScope(db, account.address, scope));
   if (accounts.length === 0) return;
 
@@ -92,6 +97,7 @@ export async function recomputeHealth(
   const positions = await db.sql
     .select({
       account: position.account,
+      marketId: position.marketId,
       sizeWad: position.sizeWad,
       openNotionalWad: position.openNotionalWad,
       maintenanceFractionWad: market.maintenanceFractionWad,
@@ -105,6 +111,7 @@ export async function recomputeHealth(
   const collaterals = await db.sql
     .select({
       account: collateralBalance.account,
+      collateralId: collateralBalance.collateralId,
       amount: collateralBalance.amount,
       decimals: collateralAsset.decimals,
       haircutWad: collateralAsset.haircutWad,
@@ -123,6 +130,11 @@ export async function recomputeHealth(
       ),
     );
 
+  // Only when some account in scope opted in: the module's configuration.
+  const config = accounts.some((a) => a.portfolio === true)
+    ? await portfolioConfigInForce(db)
+    : undefined;
+
   const positionsOf = groupBy(positions);
   const collateralsOf = groupBy(collaterals);
 
@@ -138,6 +150,7 @@ export async function recomputeHealth(
         ...c,
         priceWad: c.priceWad ?? undefined,
       })),
+      portfolio: a.portfolio === true ? config : undefined,
     });
     const previous = a.hasHealthRow === null ? NO_BREACH : a;
     const { breachBlock, lastBreachBlock, breachEndedBlock } = nextBreach(
@@ -163,4 +176,28 @@ export async function recomputeHealth(
       .values({ account: id, ...row })
       .onConflictDoUpdate(row);
   }
+}
+
+// The portfolio module's configuration when the protocol's module is the
+// indexed one; undefined otherwise (accounts then follow the standard rules).
+async function portfolioConfigInForce(
+  db: Db,
+): Promise<PortfolioConfig | undefined> {
+  const row = await db.find(portfolioConfig, { id: "current" });
+  if (row === null || !row.inForce) return undefined;
+  const factors = (json: string) =>
+    new Map(
+      Object.entries(JSON.parse(json) as Record<string, number>).map(
+        ([id, f]) => [BigInt(id), f] as const,
+      ),
+    );
+  return {
+    scenariosBps: (JSON.parse(row.scenariosBps) as number[][]).map((r) =>
+      r.map((x) => BigInt(x)),
+    ),
+    marketFactor: factors(row.marketFactors),
+    collateralFactor: factors(row.collateralFactors),
+    minFractionWad: row.minFractionWad,
+    initialMultiplierWad: row.initialMultiplierWad,
+  };
 }

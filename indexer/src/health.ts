@@ -1,5 +1,11 @@
 // Margin math mirroring IMarginProtocol.health(): same formulas, same rounding
 // directions. Pure: no Ponder imports, so the unit tests run it directly.
+import {
+  type BookEntry,
+  type PortfolioConfig,
+  portfolioRequirements,
+  signedNotionalWad,
+} from "./portfolio.ts";
 
 export const WAD = 10n ** 18n;
 export const MAX_UINT256 = 2n ** 256n - 1n;
@@ -43,6 +49,7 @@ export function usablePrice(answerWad: bigint | undefined): bigint | undefined {
 }
 
 export type PositionInput = {
+  marketId?: bigint; // needed in portfolio mode
   sizeWad: bigint; // signed base units [wad]
   openNotionalWad: bigint; // signed quote paid [wad]
   priceWad: bigint | undefined; // raw oracle answer [wad]; undefined when never pushed
@@ -51,6 +58,7 @@ export type PositionInput = {
 };
 
 export type CollateralInput = {
+  collateralId?: bigint; // needed in portfolio mode
   amount: bigint; // [token units]
   decimals: number;
   priceWad: bigint | undefined; // raw oracle answer [wad per whole token]
@@ -61,6 +69,9 @@ export type HealthInput = {
   quoteBalanceWad: bigint;
   positions: readonly PositionInput[];
   collaterals: readonly CollateralInput[];
+  // Set for an account that opted in to portfolio margin while the module is
+  // in force: the requirements are then the module's (./portfolio.ts).
+  portfolio?: PortfolioConfig;
 };
 
 export type HealthResult = {
@@ -117,6 +128,7 @@ export function computeHealth(input: HealthInput): HealthResult {
   let initialWad = 0n;
   let maintenanceWad = 0n;
   let pricesUsable = true;
+  const book: BookEntry[] = [];
 
   for (const c of input.collaterals) {
     if (c.amount === 0n) continue;
@@ -125,7 +137,9 @@ export function computeHealth(input: HealthInput): HealthResult {
       pricesUsable = false;
       continue;
     }
-    equityWad += collateralValueWad(c, price);
+    const valueWad = collateralValueWad(c, price);
+    equityWad += valueWad;
+    book.push({ kind: "collateral", id: c.collateralId ?? -1n, valueWad });
   }
 
   for (const p of input.positions) {
@@ -136,12 +150,26 @@ export function computeHealth(input: HealthInput): HealthResult {
       continue;
     }
     equityWad += unrealizedPnlWad(p, price);
-    maintenanceWad += requirementWad(
+    const standardWad = requirementWad(
       p.sizeWad,
       price,
       p.maintenanceFractionWad,
     );
+    maintenanceWad += standardWad;
     initialWad += requirementWad(p.sizeWad, price, p.initialFractionWad);
+    book.push({
+      kind: "market",
+      id: p.marketId ?? -1n,
+      notionalWad: signedNotionalWad(p.sizeWad, price),
+      standardWad,
+    });
+  }
+
+  if (input.portfolio !== undefined) {
+    ({ maintenanceWad, initialWad } = portfolioRequirements(
+      book,
+      input.portfolio,
+    ));
   }
 
   return {

@@ -27,6 +27,7 @@ const valid = {
   lendingAuctionHouse: a(19),
   lendingBackstop: a(20),
   lendingTakeCallee: a(21),
+  portfolioMargin: a(22),
   feeds: [a(8), a(9)],
 };
 

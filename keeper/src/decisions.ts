@@ -12,7 +12,8 @@ import { formatWad } from "./math.ts";
  * under the auction caps, `skip-no-capacity` a backstop that cannot buy (the keeper falls back to `buyCollateral`),
  * `skip-no-pool` no pool to sell a lot into, `skip-dust` a take the dust rules refuse, `skip-breaker` a circuit
  * breaker halts the action, `skip-disabled` an action left out of KEEPER_ACTIONS, `skip-above-price` a bond price
- * above BOND_MAX_PRICE, `skip-budget` a bond budget (BOND_BUDGET_QUOTE) already spent.
+ * above BOND_MAX_PRICE, `skip-budget` a bond budget (BOND_BUDGET_QUOTE) already spent, `skip-hedge` a step the
+ * protocol refuses because it would lower a solvent portfolio-margin account's health (closing or selling a hedge).
  */
 export const DECISION_KINDS = [
   "liquidate",
@@ -30,6 +31,7 @@ export const DECISION_KINDS = [
   "skip-disabled",
   "skip-above-price",
   "skip-budget",
+  "skip-hedge",
   "dry-run",
   "lost-race",
   "error",

@@ -81,6 +81,9 @@ export const SKIP_ERRORS: ReadonlyMap<string, DecisionKind> = new Map([
   ["ZeroTake", "skip-dust"],
   ["Unprofitable", "skip-unprofitable"], // the take callee: the pool pays less than owed + the minimum profit
   ["InsufficientOutput", "skip-unprofitable"], // the pool itself
+  // A portfolio-margin account's hedge leg (or hedging collateral): the step would lower its health; the next market
+  // or asset may still be closable.
+  ["PortfolioHealthLowered", "skip-hedge"],
 ] as const);
 
 /** A take's price limit is the price seen plus this [bps]: the price of a Dutch auction only falls until a reset. */

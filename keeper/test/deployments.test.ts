@@ -29,6 +29,7 @@ const VALID = {
   lendingAuctionHouse: address(19),
   lendingBackstop: address(20),
   lendingTakeCallee: address(21),
+  portfolioMargin: address(22),
   feeds: [address(8), address(9)],
 };
 

@@ -189,6 +189,36 @@ describe("strategy: positions", () => {
     assert.equal(chain.count("send"), 0);
   });
 
+  it("skips a portfolio account's hedge leg the protocol refuses, and closes the next market", async () => {
+    const chain = new FakeChain();
+    chain.masks = { marketMask: 0b11n, collateralMask: 0n };
+    chain.sizes.set(1, -5n * WAD);
+    chain.previews.set(1, {
+      closeSizeWad: 5n * WAD,
+      penaltyWad: 10n * WAD,
+      keeperRewardWad: 4n * WAD,
+    });
+    const simulate = chain.simulateLiquidate.bind(chain);
+    chain.simulateLiquidate = async (account, marketId, size) => {
+      if (marketId === 0)
+        throw revert("liquidate", "PortfolioHealthLowered", [
+          account,
+          WAD,
+          WAD / 2n,
+        ]);
+      return simulate(account, marketId, size);
+    };
+    const decisions = await run(chain, {}, { marketIds: [0, 1] });
+    assert.deepEqual(
+      decisions.map((d) => [d.decision, d.marketId]),
+      [
+        ["skip-hedge", 0],
+        ["liquidate", 1],
+      ],
+    );
+    assert.equal(decisions[0]?.errorName, "PortfolioHealthLowered");
+  });
+
   it("moves on to the next market after a NoPosition lost race", async () => {
     const chain = new FakeChain();
     chain.masks = { marketMask: 0b11n, collateralMask: 0n };

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IOracle, PriceStatus} from "./IOracle.sol";
 import {ILiquidatable} from "./ILiquidatable.sol";
+import {IPortfolioMargin} from "./IPortfolioMargin.sol";
 
 /// @notice Listing parameters of a perpetual market. The oracle and the three fractions share one storage slot, so
 /// the health check reads a market in a single load; fractions are in basis points [bps: 10_000 = 100%].
@@ -72,6 +73,10 @@ interface IMarginProtocol is ILiquidatable {
     error InvalidLevel(uint8 level);
     error Reentrancy();
     error TransferAmountMismatch(address token, uint256 expected, uint256 received);
+    /// @notice Opting in to portfolio margin while no module is set.
+    error PortfolioMarginUnset();
+    /// @notice A liquidation step would lower a solvent portfolio account's health [wad].
+    error PortfolioHealthLowered(address account, uint256 healthBeforeWad, uint256 healthAfterWad);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -133,6 +138,10 @@ interface IMarginProtocol is ILiquidatable {
     event FeeShareSet(address indexed recipient, uint256 shareBps);
     /// @notice The insurance share of trade fees accrued so far was paid to `recipient` (the solvency waterfall).
     event FeesSwept(address indexed recipient, uint256 amountWad);
+    /// @notice The portfolio-margin module (zero: portfolio margin off for every account).
+    event PortfolioMarginSet(address indexed module);
+    /// @notice An account opted in to (or out of) portfolio margin.
+    event PortfolioModeSet(address indexed account, bool enabled);
 
     /*//////////////////////////////////////////////////////////////
                                ACCOUNTS
@@ -154,6 +163,15 @@ interface IMarginProtocol is ILiquidatable {
     /// @notice Withdraws collateral [token units]; needs valid prices and initial margin after, with unrealized
     /// gains counted as zero.
     function withdrawCollateral(uint256 collateralId, uint256 amount) external;
+
+    /// @notice Opts the caller in to portfolio margin (`enabled`) or out of it. The account must meet the initial
+    /// requirement of its new mode afterwards (`InitialMarginViolated` otherwise); opting in needs a module.
+    /// In portfolio mode equity is the same as in standard mode (collateral at its haircut value); the requirements
+    /// come from the module's scenarios (see `IPortfolioMargin`).
+    function setPortfolioMode(bool enabled) external;
+
+    /// @notice Whether an account opted in to portfolio margin (in force only while a module is set).
+    function portfolioMode(address account) external view returns (bool);
 
     /*//////////////////////////////////////////////////////////////
                                 TRADING
@@ -177,9 +195,8 @@ interface IMarginProtocol is ILiquidatable {
     /// @notice True when equity is below the maintenance requirement. Reverts on an invalid price.
     function isLiquidatable(address account) external view returns (bool);
 
-    /// @notice The market price at which the account's health reaches 1 with every other price unchanged [wad];
-    /// 0 when no positive price would do it.
-    function liquidationPrice(address account, uint256 marketId) external view returns (uint256 priceWad);
+    /// @notice The portfolio-margin module for opted-in accounts (zero: none).
+    function portfolioMargin() external view returns (IPortfolioMargin);
 
     /// @notice A position: size [wad base units], and open notional (the signed quote amount paid for it) [wad].
     function position(address account, uint256 marketId) external view returns (int256 sizeWad, int256 openNotionalWad);

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {BaseTest} from "../Base.t.sol";
+import {MarginLens} from "../../src/periphery/MarginLens.sol";
 import {ILiquidationEngine} from "../../src/interfaces/ILiquidationEngine.sol";
 import {IMarginProtocol, Health} from "../../src/interfaces/IMarginProtocol.sol";
 import {PriceStatus} from "../../src/interfaces/IOracle.sol";
@@ -20,7 +21,7 @@ contract LiquidateTest is BaseTest {
     }
 
     function test_liquidate_revertsAtExactlyMaintenance() public {
-        uint256 p = protocol.liquidationPrice(alice, ETH_MARKET);
+        uint256 p = new MarginLens().liquidationPrice(protocol, alice, ETH_MARKET);
         _setEthPrice(p + 1e15);
         assertFalse(_liquidatable(alice));
         vm.prank(keeper);

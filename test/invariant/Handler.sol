@@ -230,6 +230,42 @@ contract Handler is WaterfallActions {
         other.push(int192(other.answerWad()));
     }
 
+    /// @dev Opts a trader in to portfolio margin or out of it (property 29): it succeeds only at or above the new
+    /// mode's initial requirement, and never turns a healthy account unhealthy.
+    function setPortfolioMode(uint256 actorSeed, bool enabled) external recorded {
+        address a = traders[actorSeed % 3];
+        (bool healthyBefore, bool known) = _healthy(a);
+        _flush();
+        vm.prank(a);
+        try protocol.setPortfolioMode(enabled) {
+            assertEq(protocol.portfolioMode(a), enabled);
+            Health memory h = protocol.health(a);
+            assertGe(h.equityWad, int256(h.initialWad), "opted to a mode below its initial requirement");
+            if (enabled) ghostPortfolioOptIns++;
+            _assertNotWorse(a, healthyBefore, known);
+        } catch (bytes memory reason) {
+            _drop();
+            _expectMarginRevert(reason);
+        }
+    }
+
+    /// @notice Successful opt-ins and liquidations of portfolio accounts so far (the coverage test checks the handler
+    /// reaches them).
+    uint256 public ghostPortfolioOptIns;
+    uint256 public ghostPortfolioLiquidations;
+
+    /// @dev A step the protocol refused because it would lower a solvent portfolio account's health (property 30):
+    /// only ever for a portfolio account with positive equity, and the health it reports would indeed fall.
+    function _expectPortfolioRefusal(address a, bytes memory reason, int256 equityBefore) internal view returns (bool) {
+        if (bytes4(reason) != IMarginProtocol.PortfolioHealthLowered.selector) return false;
+        (address account, uint256 before, uint256 afterwards) = abi.decode(_args(reason), (address, uint256, uint256));
+        assertEq(account, a);
+        assertTrue(protocol.portfolioMode(a), "refused a standard account");
+        assertGt(equityBefore, 0, "refused an insolvent account");
+        assertLe(afterwards, before);
+        return true;
+    }
+
     /// @dev A leveraged long on collateral alone, then a fall, a keeper closing the position and the collateral going to
     /// its buyer: through the checked actions, a path to the indebted, under-collateralized accounts the liquidation
     /// patterns exist for. Two 14% drops a minute apart leave bad debt; one 8% drop mostly leaves equity, so the close
@@ -291,6 +327,7 @@ contract Handler is WaterfallActions {
         } catch (bytes memory reason) {
             _drop();
             if (_haltedBy(reason, 2)) return;
+            if (_expectPortfolioRefusal(s.account, reason, s.before.equityWad)) return;
             bytes4 sel = bytes4(reason);
             if (sel == ILiquidationEngine.Healthy.selector) assertFalse(s.liquidatable);
             else if (sel == ILiquidationEngine.NoPosition.selector) assertEq(s.size, 0);
@@ -310,6 +347,7 @@ contract Handler is WaterfallActions {
         if (closed == s.plannedClose) assertEq(received, s.reward / 1e12, "keeper reward");
         // The penalty itself (keeper and insurance shares) is booked by the ledger from `PenaltyCharged`.
         ghostKeeperRewardsWad += received * 1e12;
+        if (protocol.portfolioMode(s.account)) ghostPortfolioLiquidations++;
         // Property 5: a solvent account's health never falls.
         if (s.before.equityWad > 0) {
             assertGe(protocol.health(s.account).healthWad, s.before.healthWad, "health fell");
@@ -346,6 +384,7 @@ contract Handler is WaterfallActions {
         } catch (bytes memory reason) {
             _drop();
             if (_haltedBy(reason, 3)) return;
+            if (_expectPortfolioRefusal(a, reason, equityBefore)) return;
             bytes4 sel = bytes4(reason);
             if (sel == ILiquidationEngine.NoDebt.selector) assertGe(q, 0);
             else if (sel == ILiquidationEngine.Healthy.selector) assertFalse(liquidatable);
@@ -522,6 +561,7 @@ contract Handler is WaterfallActions {
         } catch (bytes memory reason) {
             _drop();
             if (_haltedBy(reason, 3)) return;
+            if (_expectPortfolioRefusal(s.account, reason, s.equity)) return;
             bytes4 sel = bytes4(reason);
             if (sel == ILiquidationEngine.NoDebt.selector) assertGe(s.quote, 0);
             else if (sel == ILiquidationEngine.Healthy.selector) assertFalse(s.liquidatable);

@@ -79,4 +79,21 @@ contract HandlerCoverageTest is WaterfallChecks {
         _checkBondBooks();
         _checkVaultDeficit();
     }
+
+    /// A hedged portfolio account (WETH against a short ETH perp, over-hedged) opts in through the handler, a rally
+    /// makes it liquidatable, and the handler's checked liquidation closes the short: property 5 holds for it.
+    function test_handlerLiquidatesAPortfolioAccount() public {
+        handler.depositCollateral(0, WETH_ID, 2e18);
+        handler.setPortfolioMode(0, true);
+        assertEq(handler.ghostPortfolioOptIns(), 1, "opted in");
+        handler.trade(0, ETH_MARKET, -12e18);
+        (int256 size,) = protocol.position(handler.traders(0), ETH_MARKET);
+        assertEq(size, -12e18);
+        handler.movePrice(0, 11_500, 61);
+        assertTrue(protocol.isLiquidatable(handler.traders(0)), "liquidatable after the rally");
+        handler.liquidate(0, 0, ETH_MARKET, 1);
+        assertEq(handler.ghostPortfolioLiquidations(), 1, "a portfolio account liquidated");
+        _checkInsuranceLedger();
+        _checkVaultAccounting();
+    }
 }

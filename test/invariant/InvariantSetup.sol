@@ -56,7 +56,7 @@ abstract contract InvariantSetup is BaseTest {
     }
 
     function _actions() internal pure returns (bytes4[] memory actions) {
-        actions = new bytes4[](28);
+        actions = new bytes4[](29);
         actions[0] = Handler.depositQuote.selector;
         actions[1] = Handler.withdrawQuote.selector;
         actions[2] = Handler.depositCollateral.selector;
@@ -85,6 +85,7 @@ abstract contract InvariantSetup is BaseTest {
         actions[25] = WaterfallActions.withdrawRequested.selector;
         actions[26] = WaterfallActions.cancelWithdraw.selector;
         actions[27] = WaterfallActions.stakerExit.selector;
+        actions[28] = Handler.setPortfolioMode.selector;
     }
 
     function _traders() internal view returns (address[3] memory) {

@@ -2,10 +2,39 @@
 pragma solidity ^0.8.24;
 
 import {WaterfallChecks} from "./WaterfallChecks.sol";
+import {PortfolioViews} from "../portfolio/PortfolioViews.sol";
+import {BaseTest} from "../Base.t.sol";
+import {InvariantSetup} from "./InvariantSetup.sol";
+import {Health} from "../../src/interfaces/IMarginProtocol.sol";
 
 /// @notice Global properties of `docs/properties.md` (1, 2, 6, 8, 13 and the auction books) checked after every call;
 /// the waterfall's own books are in `WaterfallInvariantsTest` (the checks themselves in `WaterfallChecks`).
-contract InvariantsTest is WaterfallChecks {
+contract InvariantsTest is WaterfallChecks, PortfolioViews {
+    function setUp() public override(InvariantSetup, BaseTest) {
+        super.setUp();
+    }
+
+    /// Property 27: a portfolio account's maintenance requirement is at least the floor and at least every scenario's
+    /// loss, recomputed here from public views; its initial requirement is the multiplier times it.
+    function invariant_portfolioRequirement() public view {
+        address[3] memory t = _traders();
+        for (uint256 i; i < 3; ++i) {
+            if (!protocol.portfolioMode(t[i])) continue;
+            Health memory h;
+            try protocol.health(t[i]) returns (Health memory answer) {
+                h = answer;
+            } catch {
+                continue; // a price the account needs is unusable: nothing to compare
+            }
+            (uint256[] memory losses, uint256 floor) = _expectedLosses(_bookOf(t[i]));
+            assertGe(h.maintenanceWad, floor, "below the floor");
+            for (uint256 k; k < losses.length; ++k) {
+                assertGe(h.maintenanceWad, losses[k], "below a scenario's loss");
+            }
+            assertEq(h.initialWad, (h.maintenanceWad * portfolio.initialMultiplierWad() + 1e18 - 1) / 1e18, "initial");
+        }
+    }
+
     /// Property 1: the protocol holds at least every positive quote balance and the fee share it owes the waterfall,
     /// and every collateral it owes.
     function invariant_tokensCoverAccounting() public view {

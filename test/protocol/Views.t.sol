@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {BaseTest} from "../Base.t.sol";
+import {MarginLens} from "../../src/periphery/MarginLens.sol";
 import {Health} from "../../src/interfaces/IMarginProtocol.sol";
 
 contract ViewsTest is BaseTest {
@@ -30,7 +31,7 @@ contract ViewsTest is BaseTest {
         sizeWad = bound(sizeWad, 0.01e18, maxSize);
         _depositQuote(alice, marginUsdc);
         _trade(alice, ETH_MARKET, short ? -int256(sizeWad) : int256(sizeWad));
-        uint256 p = protocol.liquidationPrice(alice, ETH_MARKET);
+        uint256 p = new MarginLens().liquidationPrice(protocol, alice, ETH_MARKET);
         vm.assume(p > 2e18 && p < 9_000_000e18);
         uint256 eps = p / 1e9 + 1e9;
         _setEthPrice(short ? p - eps : p + eps);
