@@ -27,6 +27,7 @@ export default defineConfig({
         "BackstopVault.sol/**",
         "InsuranceFund.sol/**",
         "SolvencyWaterfall.sol/**",
+        "IPreLiquidation.sol/**",
       ],
     }),
   ],

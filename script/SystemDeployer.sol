@@ -22,6 +22,8 @@ import {BackstopRewardParams} from "../src/interfaces/IBackstopVault.sol";
 import {SolvencyWaterfall} from "../src/SolvencyWaterfall.sol";
 import {IInsuranceFund} from "../src/interfaces/IInsuranceFund.sol";
 import {BondAuctionParams} from "../src/interfaces/ISolvencyWaterfall.sol";
+import {PreLiquidation} from "../src/PreLiquidation.sol";
+import {PreLiquidationParams} from "../src/interfaces/IPreLiquidation.sol";
 
 /// @notice The system with its demo parameters, deployed by the same code in the deploy script and in the tests.
 /// Every call is made by the inheriting contract (the broadcasting key in the script, the test contract in tests).
@@ -43,6 +45,7 @@ abstract contract SystemDeployer {
         PoolTakeCallee takeCallee;
         BackstopVault backstop;
         SolvencyWaterfall waterfall;
+        PreLiquidation preLiquidation;
     }
 
     /// @notice The owner's stake that seeds the insurance fund in the tests and by default [quote units]: 50k USDC.
@@ -131,6 +134,7 @@ abstract contract SystemDeployer {
 
         _deployAuctions(d, owner);
         _deployBackstop(d, owner);
+        _deployPreLiquidation(d, owner);
     }
 
     /// @notice The solvency waterfall: the insurance fund pays first; a deficit of $100 or more goes to a bond series
@@ -235,5 +239,23 @@ abstract contract SystemDeployer {
         d.usdc.mint(owner, 1_000_000e6);
         d.usdc.approve(address(d.backstop), 1_000_000e6);
         d.backstop.deposit(1_000_000e6, owner);
+    }
+
+    /// @notice The soft margin call on both markets: between health 1.5 and the maintenance line a keeper may close up
+    /// to 10% (at the top) to 50% (at the line) of a position, enough to lift health back to 1.5, for 0.5% to 1.5% of
+    /// the closed notional, all of it the keeper's; the engine's full penalty is 2.5%. Accounts may opt out.
+    function _deployPreLiquidation(Deployment memory d, address owner) internal {
+        d.preLiquidation = new PreLiquidation(d.protocol, d.engine, 6, owner);
+        d.protocol.setLiquidator(address(d.preLiquidation), true);
+        PreLiquidationParams memory p = PreLiquidationParams({
+            preHealthWad: 1.5e18,
+            closeFactorTopWad: 0.1e18,
+            closeFactorLineWad: 0.5e18,
+            incentiveTopWad: 0.005e18,
+            incentiveLineWad: 0.015e18,
+            optOutAllowed: true
+        });
+        d.preLiquidation.setParams(0, p);
+        d.preLiquidation.setParams(1, p);
     }
 }

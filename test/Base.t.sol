@@ -15,6 +15,7 @@ import {ConstantProductPool} from "../src/demo/ConstantProductPool.sol";
 import {PoolTakeCallee} from "../src/periphery/PoolTakeCallee.sol";
 import {SolvencyWaterfall} from "../src/SolvencyWaterfall.sol";
 import {BackstopVault} from "../src/BackstopVault.sol";
+import {PreLiquidation} from "../src/PreLiquidation.sol";
 
 /// @notice The demo system deployed with this contract as owner and price pusher, plus bounded-input helpers.
 abstract contract BaseTest is Test, SystemDeployer {
@@ -38,6 +39,7 @@ abstract contract BaseTest is Test, SystemDeployer {
     PoolTakeCallee internal takeCallee;
     BackstopVault internal backstop;
     SolvencyWaterfall internal waterfall;
+    PreLiquidation internal preLiquidation;
 
     address internal alice = makeAddr("alice");
     address internal bob = makeAddr("bob");
@@ -61,6 +63,7 @@ abstract contract BaseTest is Test, SystemDeployer {
         takeCallee = d.takeCallee;
         backstop = d.backstop;
         waterfall = d.waterfall;
+        preLiquidation = d.preLiquidation;
         // Unit tests move prices freely; the feed guards (grace period, volatility flag) have their own tests.
         ethFeed.setGuards(0, 0, 0);
         btcFeed.setGuards(0, 0, 0);
