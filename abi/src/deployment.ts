@@ -21,6 +21,7 @@ const ADDRESS_FIELDS = [
   "takeCallee",
   "backstop",
   "waterfall", // SolvencyWaterfall: bad debt after the fund, bond series, revenue routing
+  "preLiquidation", // PreLiquidation: the soft margin call between maintenance and the top of the zone
 ] as const;
 
 export type Deployment = {

@@ -21,6 +21,7 @@ const valid = {
   takeCallee: a(13),
   backstop: a(14),
   waterfall: a(15),
+  preLiquidation: a(16),
   feeds: [a(8), a(9)],
 };
 

@@ -23,6 +23,7 @@ const VALID = {
   takeCallee: address(13),
   backstop: address(14),
   waterfall: address(15),
+  preLiquidation: address(16),
   feeds: [address(8), address(9)],
 };
 
