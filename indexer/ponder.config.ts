@@ -5,6 +5,7 @@ import {
   iLiquidationEngineAbi,
   iMarginProtocolAbi,
   insuranceFundAbi,
+  iPreLiquidationAbi,
   liquidityVaultAbi,
   pushPriceFeedAbi,
   solvencyWaterfallAbi,
@@ -70,6 +71,13 @@ export default createConfig({
       chain: "anvil",
       abi: solvencyWaterfallAbi,
       address: deployment.waterfall,
+      startBlock,
+    },
+    // The soft margin call: parameters, opt-outs, pre-liquidations.
+    PreLiquidation: {
+      chain: "anvil",
+      abi: iPreLiquidationAbi,
+      address: deployment.preLiquidation,
       startBlock,
     },
     // Only DeficitUpdated has a handler, so only it is fetched.

@@ -22,6 +22,7 @@ import { decodeCheckpoint, type IndexedBlock } from "./checkpoint.ts";
 import { crossingBody, parseCrossingParams } from "./crossing.ts";
 import { crossingCandidates, priceHistories } from "./crossingQuery.ts";
 import { json } from "./json.ts";
+import { preLiquidationSummary, zonesOf } from "./preLiquidationQuery.ts";
 import {
   ParamError,
   parseBlockParam,
@@ -102,6 +103,13 @@ app.get("/accounts/crossing", async (c) => {
     ...a.collaterals.map((x) => x.oracle),
   ]);
   const histories = await priceHistories(db, oracles);
+  const zones = await zonesOf(
+    db,
+    candidates.map((a) => ({
+      ...a,
+      marketIds: a.positions.map((p) => p.marketId),
+    })),
+  );
   return c.json(
     json(
       crossingBody(
@@ -113,10 +121,18 @@ app.get("/accounts/crossing", async (c) => {
           timestamp: BigInt(head.latestTimestamp),
         },
         truncated,
+        zones,
       ),
     ),
   );
 });
+
+// GET /preliquidations — the soft margin call so far: how many, the incentive
+// paid to callers, the closed notional, the accounts touched, and each
+// market's zone and schedule (see ./preLiquidationQuery.ts).
+app.get("/preliquidations", async (c) =>
+  c.json(json(await preLiquidationSummary(db))),
+);
 
 // GET /status/latest — the last block the indexer has fully processed; the
 // keeper refuses data older than it likes.
