@@ -12,7 +12,8 @@ import { formatWad } from "./math.ts";
  * under the auction caps, `skip-no-capacity` a backstop that cannot buy (the keeper falls back to `buyCollateral`),
  * `skip-no-pool` no pool to sell a lot into, `skip-dust` a take the dust rules refuse, `skip-breaker` a circuit
  * breaker halts the action, `skip-disabled` an action left out of KEEPER_ACTIONS, `skip-above-price` a bond price
- * above BOND_MAX_PRICE, `skip-budget` a bond budget (BOND_BUDGET_QUOTE) already spent.
+ * above BOND_MAX_PRICE, `skip-budget` a bond budget (BOND_BUDGET_QUOTE) already spent, `skip-not-in-zone` a
+ * pre-liquidation the module would not run (outside the zone, opted out, or market disabled).
  */
 export const DECISION_KINDS = [
   "liquidate",
@@ -30,6 +31,7 @@ export const DECISION_KINDS = [
   "skip-disabled",
   "skip-above-price",
   "skip-budget",
+  "skip-not-in-zone",
   "dry-run",
   "lost-race",
   "error",
@@ -50,6 +52,7 @@ export const KEEPER_ACTIONS = [
   "route",
   "sweepFees",
   "redeem",
+  "preLiquidate",
 ] as const;
 export type KeeperAction = (typeof KEEPER_ACTIONS)[number];
 
