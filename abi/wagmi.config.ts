@@ -29,6 +29,7 @@ export default defineConfig({
         "SolvencyWaterfall.sol/**",
         "ILendingMarket.sol/**",
         "IPortfolioMargin.sol/**",
+        "IPreLiquidation.sol/**",
       ],
     }),
   ],

@@ -7,6 +7,7 @@ import {
   iMarginProtocolAbi,
   insuranceFundAbi,
   iPortfolioMarginAbi,
+  iPreLiquidationAbi,
   liquidityVaultAbi,
   pushPriceFeedAbi,
   solvencyWaterfallAbi,
@@ -79,6 +80,13 @@ export default createConfig({
       chain: "anvil",
       abi: iPortfolioMarginAbi,
       address: deployment.portfolioMargin,
+      startBlock,
+    },
+    // The soft margin call: parameters, opt-outs, pre-liquidations.
+    PreLiquidation: {
+      chain: "anvil",
+      abi: iPreLiquidationAbi,
+      address: deployment.preLiquidation,
       startBlock,
     },
     // Only DeficitUpdated has a handler, so only it is fetched.

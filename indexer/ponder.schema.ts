@@ -712,3 +712,57 @@ export const portfolioConfig = onchainTable("portfolio_config", (t) => ({
   collateralFactors: t.text().notNull(), // JSON: { collateralId: factor }
   updatedBlock: t.bigint().notNull(),
 }));
+// The pre-liquidation module (src/PreLiquidation.sol): each market's zone and
+// schedule, as last set (a zero preHealthWad: disabled).
+export const preLiquidationMarket = onchainTable(
+  "pre_liquidation_market",
+  (t) => ({
+    marketId: t.bigint().primaryKey(),
+    preHealthWad: t.bigint().notNull(), // top of the zone [wad health]
+    closeFactorTopWad: t.bigint().notNull(),
+    closeFactorLineWad: t.bigint().notNull(),
+    incentiveTopWad: t.bigint().notNull(),
+    incentiveLineWad: t.bigint().notNull(),
+    optOutAllowed: t.boolean().notNull(),
+    block: t.bigint().notNull(),
+  }),
+);
+
+// An account's opt-out of pre-liquidation in a market, as last set (it counts
+// only while the market allows opt-outs).
+export const preLiquidationOptOut = onchainTable(
+  "pre_liquidation_opt_out",
+  (t) => ({
+    account: t.hex().notNull(),
+    marketId: t.bigint().notNull(),
+    optedOut: t.boolean().notNull(),
+    block: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.account, table.marketId] }),
+  }),
+);
+
+// Every pre-liquidation (PreLiquidated): the slice closed in the zone, what the
+// caller was paid and the account's health before and after.
+export const preLiquidation = onchainTable(
+  "pre_liquidation",
+  (t) => ({
+    id: t.text().primaryKey(), // `${txHash}-${logIndex}`
+    account: t.hex().notNull(),
+    marketId: t.bigint().notNull(),
+    caller: t.hex().notNull(),
+    closedSizeWad: t.bigint().notNull(),
+    closedNotionalWad: t.bigint().notNull(),
+    priceWad: t.bigint().notNull(),
+    closeFactorWad: t.bigint().notNull(),
+    incentiveFractionWad: t.bigint().notNull(),
+    incentiveWad: t.bigint().notNull(),
+    healthBeforeWad: t.bigint().notNull(),
+    healthAfterWad: t.bigint().notNull(),
+    block: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ accountIdx: index().on(table.account) }),
+);

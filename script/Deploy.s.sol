@@ -6,6 +6,7 @@ import {SystemDeployer} from "./SystemDeployer.sol";
 import {CollateralPattern} from "../src/interfaces/ILiquidationEngine.sol";
 import {AuctionParams} from "../src/interfaces/IAuctionHouse.sol";
 import {StairstepExponentialDecrease} from "../src/auction/StairstepExponentialDecrease.sol";
+import {PreLiquidationParams} from "../src/interfaces/IPreLiquidation.sol";
 
 /// @notice Deploys the whole system with demo parameters and writes the addresses and start block to
 /// `DEPLOYMENT_FILE` (default `deployments/local.json`), where the indexer and the keeper read them.
@@ -15,6 +16,8 @@ import {StairstepExponentialDecrease} from "../src/auction/StairstepExponentialD
 /// `INSURANCE_FUND_STAKE`: the owner's stake that seeds the insurance fund, in whole USDC (default 50000), e.g. smaller
 /// so that a crash's bad debt reaches the solvency bonds. `LENDING_COLLATERAL_PATTERN`: the same choice for the lending
 /// market's engine (default: `COLLATERAL_PATTERN`).
+/// so that a crash's bad debt reaches the solvency bonds; `PRE_LIQUIDATION`: `on` (default) keeps the pre-liquidation
+/// module's demo parameters on both markets, `off` disables it (zero parameters) on both.
 contract Deploy is Script, SystemDeployer {
     uint256 internal constant ANVIL_KEY_0 = 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80;
 
@@ -30,6 +33,7 @@ contract Deploy is Script, SystemDeployer {
         CollateralPattern lendingPattern = _pattern(vm.envOr("LENDING_COLLATERAL_PATTERN", patternName));
         uint256 stakeUsdc = vm.envOr("INSURANCE_FUND_STAKE", DEFAULT_INSURANCE_STAKE / 1e6);
         require(stakeUsdc > 0 && stakeUsdc <= 1e12, "INSURANCE_FUND_STAKE must be 1..1e12 whole USDC");
+        bool preLiquidationOn = _preLiquidationOn(vm.envOr("PRE_LIQUIDATION", string("on")));
 
         vm.startBroadcast(key);
         d = _deploySystem(deployer, pusher, stakeUsdc * 1e6);
@@ -39,6 +43,11 @@ contract Deploy is Script, SystemDeployer {
         d.lending.engine.setCollateralPattern(1, lendingPattern);
         uint256 step = vm.envOr("AUCTION_STEP_SECONDS", uint256(10));
         if (step != 10) _setAuctionStep(d, step);
+        if (!preLiquidationOn) {
+            PreLiquidationParams memory off;
+            d.preLiquidation.setParams(0, off);
+            d.preLiquidation.setParams(1, off);
+        }
         vm.stopBroadcast();
 
         _write(outPath, d, deployer, startBlock);
@@ -53,6 +62,13 @@ contract Deploy is Script, SystemDeployer {
             d.auctionHouse.setAuctionParams(id, p);
             d.lending.auctionHouse.setAuctionParams(id, p);
         }
+    }
+
+    function _preLiquidationOn(string memory value) internal pure returns (bool) {
+        bytes32 h = keccak256(bytes(value));
+        if (h == keccak256("on")) return true;
+        if (h == keccak256("off")) return false;
+        revert(string.concat("PRE_LIQUIDATION must be on or off, got '", value, "'"));
     }
 
     function _pattern(string memory name) internal pure returns (CollateralPattern) {
@@ -90,6 +106,7 @@ contract Deploy is Script, SystemDeployer {
         vm.serializeAddress(o, "lendingBackstop", address(d.lending.backstop));
         vm.serializeAddress(o, "lendingTakeCallee", address(d.lending.takeCallee));
         vm.serializeAddress(o, "portfolioMargin", address(d.portfolioMargin));
+        vm.serializeAddress(o, "preLiquidation", address(d.preLiquidation));
         address[] memory feeds = new address[](2);
         feeds[0] = address(d.ethFeed);
         feeds[1] = address(d.btcFeed);

@@ -24,6 +24,8 @@ import {IInsuranceFund} from "../src/interfaces/IInsuranceFund.sol";
 import {BondAuctionParams} from "../src/interfaces/ISolvencyWaterfall.sol";
 import {LendingDeployer} from "./LendingDeployer.sol";
 import {PortfolioMargin} from "../src/PortfolioMargin.sol";
+import {PreLiquidation} from "../src/PreLiquidation.sol";
+import {PreLiquidationParams} from "../src/interfaces/IPreLiquidation.sol";
 
 /// @notice The system with its demo parameters, deployed by the same code in the deploy script and in the tests.
 /// Every call is made by the inheriting contract (the broadcasting key in the script, the test contract in tests).
@@ -47,6 +49,7 @@ abstract contract SystemDeployer is LendingDeployer {
         SolvencyWaterfall waterfall;
         LendingDeployment lending;
         PortfolioMargin portfolioMargin;
+        PreLiquidation preLiquidation;
     }
 
     /// @notice The owner's stake that seeds the insurance fund in the tests and by default [quote units]: 50k USDC.
@@ -140,6 +143,7 @@ abstract contract SystemDeployer is LendingDeployer {
             owner
         );
         _deployPortfolioMargin(d, owner);
+        _deployPreLiquidation(d, owner);
     }
 
     /// @notice The solvency waterfall: the insurance fund pays first; a deficit of $100 or more goes to a bond series
@@ -278,5 +282,23 @@ abstract contract SystemDeployer is LendingDeployer {
             rows[k][0] = table[k][0];
             rows[k][1] = table[k][1];
         }
+    }
+
+    /// @notice The soft margin call on both markets: between health 1.5 and the maintenance line a keeper may close up
+    /// to 10% (at the top) to 50% (at the line) of a position, enough to lift health back to 1.5, for 0.5% to 1.5% of
+    /// the closed notional, all of it the keeper's; the engine's full penalty is 2.5%. Accounts may opt out.
+    function _deployPreLiquidation(Deployment memory d, address owner) internal {
+        d.preLiquidation = new PreLiquidation(d.protocol, d.engine, 6, owner);
+        d.protocol.setLiquidator(address(d.preLiquidation), true);
+        PreLiquidationParams memory p = PreLiquidationParams({
+            preHealthWad: 1.5e18,
+            closeFactorTopWad: 0.1e18,
+            closeFactorLineWad: 0.5e18,
+            incentiveTopWad: 0.005e18,
+            incentiveLineWad: 0.015e18,
+            optOutAllowed: true
+        });
+        d.preLiquidation.setParams(0, p);
+        d.preLiquidation.setParams(1, p);
     }
 }

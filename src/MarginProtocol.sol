@@ -388,7 +388,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
         uint256 insuranceWad
     )
         external
-        onlyEngine
+        onlyLiquidator
         nonReentrant
         returns (uint256 closedNotionalWad, int256 equityAfterWad, uint256 maintenanceAfterWad)
     {

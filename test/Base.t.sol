@@ -16,6 +16,7 @@ import {PoolTakeCallee} from "../src/periphery/PoolTakeCallee.sol";
 import {SolvencyWaterfall} from "../src/SolvencyWaterfall.sol";
 import {BackstopVault} from "../src/BackstopVault.sol";
 import {PortfolioMargin} from "../src/PortfolioMargin.sol";
+import {PreLiquidation} from "../src/PreLiquidation.sol";
 
 /// @notice The demo system deployed with this contract as owner and price pusher, plus bounded-input helpers.
 abstract contract BaseTest is Test, SystemDeployer {
@@ -40,6 +41,7 @@ abstract contract BaseTest is Test, SystemDeployer {
     BackstopVault internal backstop;
     SolvencyWaterfall internal waterfall;
     PortfolioMargin internal portfolio;
+    PreLiquidation internal preLiquidation;
 
     address internal alice = makeAddr("alice");
     address internal bob = makeAddr("bob");
@@ -64,6 +66,7 @@ abstract contract BaseTest is Test, SystemDeployer {
         backstop = d.backstop;
         waterfall = d.waterfall;
         portfolio = d.portfolioMargin;
+        preLiquidation = d.preLiquidation;
         // Unit tests move prices freely; the feed guards (grace period, volatility flag) have their own tests.
         ethFeed.setGuards(0, 0, 0);
         btcFeed.setGuards(0, 0, 0);

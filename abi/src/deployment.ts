@@ -30,6 +30,7 @@ const ADDRESS_FIELDS = [
   "lendingBackstop",
   "lendingTakeCallee",
   "portfolioMargin", // PortfolioMargin: scenarios and factor maps for opted-in accounts
+  "preLiquidation", // PreLiquidation: the soft margin call between maintenance and the top of the zone
 ] as const;
 
 export type Deployment = {

@@ -29,6 +29,14 @@ import {
   startSystem,
 } from "./system.ts";
 import { waitForWaterfallSettled } from "./waterfall.ts";
+import {
+  PRE_LIQUIDATION_KEEPER_ENV,
+  optOut,
+  preLiquidationSummary,
+  warmUpPrices,
+  type PreLiquidationMode,
+  type PreLiquidationSummary,
+} from "./preLiquidation.ts";
 
 const WAD = 10n ** 18n;
 
@@ -44,6 +52,9 @@ export type CrashRun = {
   /** Wall-clock seconds of the crash itself (first push to the last step cleared). */
   crashSeconds: number;
   logDir: string;
+  preLiquidationMode: PreLiquidationMode;
+  /** Read from the chain and checked against the index; undefined when off. */
+  preLiquidation?: PreLiquidationSummary;
 };
 
 export type CrashOptions = {
@@ -54,6 +65,8 @@ export type CrashOptions = {
   clearTimeoutMs?: number;
   say?: (msg: string) => void;
   onStep?: (s: StepResult) => void;
+  /** PRE_LIQUIDATION: on by default. */
+  preLiquidation?: PreLiquidationMode;
 };
 
 export const demoAuctionStep = (pattern: Pattern) =>
@@ -77,7 +90,10 @@ export async function runPatternCrash(
   );
   const insuranceStakeUsdc = demoInsuranceStake(pattern);
   const expectBonds = insuranceStakeUsdc < DEFAULT_INSURANCE_STAKE_USDC;
+  const preLiquidationMode = options.preLiquidation ?? "on";
   const system = await startSystem({
+    preLiquidation: preLiquidationMode,
+    keeperEnv: preLiquidationMode === "on" ? PRE_LIQUIDATION_KEEPER_ENV : {},
     blockTimeSeconds: 1,
     logDir,
     pattern,
@@ -93,9 +109,14 @@ export async function runPatternCrash(
       system.deployment,
       pattern,
     );
+    // The crossing model (and so the keeper's pre-liquidations) needs a price history to rate anyone.
+    if (preLiquidationMode === "on")
+      await warmUpPrices(system.rpcUrl, system.deployment);
     const plans = demoBook();
     say(`opening ${plans.length} leveraged accounts`);
     const traders = await openBook(system.rpcUrl, system.deployment, plans);
+    if (preLiquidationMode === "on")
+      await optOut(system.rpcUrl, system.deployment, traders);
     const baseline = await takeBaseline(system.rpcUrl, system.deployment);
 
     say("starting the keeper");
@@ -141,12 +162,27 @@ export async function runPatternCrash(
       baseline,
       pattern,
     );
+    const preLiquidation =
+      preLiquidationMode === "on"
+        ? await preLiquidationSummary(
+            system.rpcUrl,
+            system.indexerUrl,
+            system.deployment,
+            BigInt(system.deployment.startBlock),
+            ended.endBlock,
+          )
+        : undefined;
     return {
       pattern,
       parameters,
       scenario: ended,
       report,
-      problems: reportProblems(report, ended, { expectBonds }),
+      preLiquidationMode,
+      preLiquidation,
+      problems: [
+        ...reportProblems(report, ended, { expectBonds }),
+        ...(preLiquidation?.mismatches ?? []),
+      ],
       insuranceStakeUsdc,
       expectBonds,
       crashSeconds,

@@ -43,6 +43,8 @@ export type SystemOptions = {
   auctionStepSeconds?: number;
   /** The owner's stake that seeds the insurance fund [whole USDC] (the deploy script's `INSURANCE_FUND_STAKE`). */
   insuranceStakeUsdc?: bigint;
+  /** The deploy script's `PRE_LIQUIDATION`: the module's demo parameters (on, the default) or none (off). */
+  preLiquidation?: "on" | "off";
 };
 
 /** The deploy script's default stake, which the contract tests use too [whole USDC]. */
@@ -137,6 +139,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
           COLLATERAL_PATTERN: pattern,
           AUCTION_STEP_SECONDS: String(auctionStepSeconds),
           INSURANCE_FUND_STAKE: String(insuranceStakeUsdc),
+          PRE_LIQUIDATION: options.preLiquidation ?? "on",
         },
       },
     );

@@ -28,6 +28,7 @@ const valid = {
   lendingBackstop: a(20),
   lendingTakeCallee: a(21),
   portfolioMargin: a(22),
+  preLiquidation: a(23),
   feeds: [a(8), a(9)],
 };
 

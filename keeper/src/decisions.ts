@@ -14,6 +14,8 @@ import { formatWad } from "./math.ts";
  * breaker halts the action, `skip-disabled` an action left out of KEEPER_ACTIONS, `skip-above-price` a bond price
  * above BOND_MAX_PRICE, `skip-budget` a bond budget (BOND_BUDGET_QUOTE) already spent, `skip-hedge` a step the
  * protocol refuses because it would lower a solvent portfolio-margin account's health (closing or selling a hedge).
+ * above BOND_MAX_PRICE, `skip-budget` a bond budget (BOND_BUDGET_QUOTE) already spent, `skip-not-in-zone` a
+ * pre-liquidation the module would not run (outside the zone, opted out, or market disabled).
  */
 export const DECISION_KINDS = [
   "liquidate",
@@ -32,6 +34,7 @@ export const DECISION_KINDS = [
   "skip-above-price",
   "skip-budget",
   "skip-hedge",
+  "skip-not-in-zone",
   "dry-run",
   "lost-race",
   "error",
@@ -52,6 +55,7 @@ export const KEEPER_ACTIONS = [
   "route",
   "sweepFees",
   "redeem",
+  "preLiquidate",
 ] as const;
 export type KeeperAction = (typeof KEEPER_ACTIONS)[number];
 

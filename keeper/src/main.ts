@@ -16,6 +16,10 @@ import { createLogger } from "./logger.ts";
 import { Metrics, serveMetrics } from "./metrics.ts";
 import { runPass } from "./pass.ts";
 import { loadPredictConfig } from "./predict.ts";
+import {
+  createZoneSource,
+  loadPreLiquidationConfig,
+} from "./pre-liquidation.ts";
 import { createStrategy } from "./strategy.ts";
 import { createViemProtocolClient } from "./viem-protocol-client.ts";
 import { createWaterfallStrategy } from "./waterfall-strategy.ts";
@@ -45,6 +49,9 @@ async function main(): Promise<void> {
     loadDeployments(config.deploymentFile, readText),
   );
   const predict = loadOrExit(() => loadPredictConfig(process.env));
+  const preLiquidation = loadOrExit(() =>
+    loadPreLiquidationConfig(process.env),
+  );
   const logger = createLogger(config.logLevel);
 
   const clients = createClients({
@@ -75,6 +82,7 @@ async function main(): Promise<void> {
       protocol: deployments.protocol,
       engine: deployments.engine,
       ...configSummary(config),
+      preLiquidation: preLiquidation ?? null,
     },
     "keeper starting",
   );
@@ -146,6 +154,13 @@ async function main(): Promise<void> {
         baseUrl: config.indexerUrl,
         timeoutMs: config.indexerTimeoutMs,
         predict,
+      }),
+    zone:
+      preLiquidation &&
+      createZoneSource({
+        baseUrl: config.indexerUrl,
+        timeoutMs: config.indexerTimeoutMs,
+        config: preLiquidation,
       }),
   };
 

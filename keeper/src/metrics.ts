@@ -24,6 +24,8 @@ export type MetricsSnapshot = {
   routesSent: number;
   feeSweepsSent: number;
   redeemsSent: number;
+  /** Pre-liquidations: slices closed in the zone above maintenance. */
+  preLiquidationsSent: number;
   decisions: Record<DecisionKind, number>;
   errors: number;
   lostRaces: number;
@@ -70,7 +72,7 @@ export class Metrics {
   /**
    * Sets the stalled-account gauge from the decisions of a completed pass: accounts whose own liquidation was
    * skipped as unprofitable (an auction priced above what a pool pays is not a stalled account: its price decays; the
-   * waterfall's actions have no account).
+   * waterfall's actions have no account; a pre-liquidation skipped is not one either: the account is above maintenance).
    */
   recordStalled(decisions: readonly Decision[]): void {
     this.stalledAccounts = new Set(
@@ -79,6 +81,7 @@ export class Metrics {
           (d) =>
             d.decision === "skip-unprofitable" &&
             d.auctionId === undefined &&
+            d.action !== "preLiquidate" && // above maintenance: nothing stalls
             d.account !== null,
         )
         .map((d) => d.account),
@@ -100,6 +103,7 @@ export class Metrics {
       routesSent: this.sent.route,
       feeSweepsSent: this.sent.sweepFees,
       redeemsSent: this.sent.redeem,
+      preLiquidationsSent: this.sent.preLiquidate,
       decisions: { ...this.decisions },
       errors: this.errors,
       lostRaces: this.lostRaces,

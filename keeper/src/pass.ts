@@ -16,6 +16,11 @@ import type {
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
 import { type NearLineSource, withNearLine } from "./predict.ts";
+import {
+  type ZoneAccount,
+  type ZoneSource,
+  zoneTargets,
+} from "./pre-liquidation.ts";
 import type { PassContext, Strategy } from "./strategy.ts";
 import type { WaterfallStrategy } from "./waterfall-strategy.ts";
 
@@ -34,6 +39,8 @@ export type PassDeps = {
   waterfall?: WaterfallStrategy;
   /** Near-line accounts by predicted crossing probability, after the at-risk ones (./predict.ts); off when absent. */
   nearLine?: NearLineSource;
+  /** Accounts in the pre-liquidation zone, after the at-risk ones (./pre-liquidation.ts); off when absent. */
+  zone?: ZoneSource;
 };
 
 export type PassResult =
@@ -48,6 +55,7 @@ export type PassResult =
 
 type Job =
   | { kind: "account"; row: AtRiskAccount }
+  | { kind: "preLiquidation"; row: ZoneAccount }
   | { kind: "auction"; row: ActiveAuction }
   | { kind: "waterfall" };
 
@@ -71,18 +79,26 @@ export async function runPass(
       return indexed;
     }
     const { rows, auctions } = indexed;
+    // Accounts the pass works on as at risk are not pre-liquidated in it.
+    const zone = await zoneTargets(
+      deps.zone,
+      new Set(rows.map((row) => row.address.toLowerCase())),
+      logger,
+    );
 
     logger.debug(
       {
         event: "pass",
         chainHeadBlock: chainHeadBlock.toString(),
         candidates: rows.length,
+        zone: zone.length,
         auctions: auctions.length,
       },
       "pass",
     );
     const jobs: Job[] = [
       ...rows.map((row) => ({ kind: "account" as const, row })),
+      ...zone.map((row) => ({ kind: "preLiquidation" as const, row })),
       ...auctions.map((row) => ({ kind: "auction" as const, row })),
       ...(deps.waterfall ? [{ kind: "waterfall" as const }] : []),
     ];
@@ -170,6 +186,8 @@ export async function runPass(
     switch (job.kind) {
       case "account":
         return strategy.processAccount(job.row, context);
+      case "preLiquidation":
+        return strategy.preLiquidateAccount(job.row, context);
       case "auction":
         return strategy.processAuction(job.row, context);
       case "waterfall":
@@ -182,6 +200,8 @@ function jobFields(job: Job): Record<string, string> {
   switch (job.kind) {
     case "account":
       return { event: "account-failed", account: job.row.address };
+    case "preLiquidation":
+      return { event: "pre-liquidation-failed", account: job.row.address };
     case "auction":
       return { event: "auction-failed", auctionId: job.row.id.toString() };
     case "waterfall":

@@ -19,6 +19,13 @@ export type LiquidationPreview = {
   keeperRewardWad: bigint;
 };
 
+/** `previewPreLiquidation`: what a pre-liquidation would close now and pay the caller; zeros where it would revert. */
+export type PreLiquidationPreview = {
+  closeSizeWad: bigint;
+  incentiveWad: bigint;
+  healthWad: bigint;
+};
+
 export type CollateralState = {
   amount: bigint;
   priceWad: bigint;
@@ -91,7 +98,8 @@ export type KeeperCall =
   | { functionName: "closeSeries"; args: readonly [bigint] }
   | { functionName: "route"; args: readonly [] }
   | { functionName: "redeem"; args: readonly [bigint, Address] }
-  | { functionName: "sweepFees"; args: readonly [] };
+  | { functionName: "sweepFees"; args: readonly [] }
+  | { functionName: "preLiquidate"; args: readonly [Address, bigint, bigint] };
 
 export type KeeperFunction = KeeperCall["functionName"];
 
@@ -109,6 +117,7 @@ export const CALL_CONTRACT = {
   route: "waterfall",
   redeem: "waterfall",
   sweepFees: "protocol",
+  preLiquidate: "preLiquidation",
 } as const satisfies Record<KeeperFunction, string>;
 export type CallContract = (typeof CALL_CONTRACT)[KeeperFunction];
 
@@ -279,6 +288,18 @@ export interface ProtocolClient {
     marketId: number,
     maxCloseSizeWad: bigint,
   ): Promise<Simulated<bigint>>;
+
+  /*  Pre-liquidation (the soft margin call above maintenance)  */
+  previewPreLiquidation(
+    account: Address,
+    marketId: number,
+  ): Promise<PreLiquidationPreview>;
+  /** `preLiquidate(account, marketId, maxCloseSizeWad)`: returns the closed size and the incentive [wad]. */
+  simulatePreLiquidate(
+    account: Address,
+    marketId: number,
+    maxCloseSizeWad: bigint,
+  ): Promise<Simulated<{ closedSizeWad: bigint; incentiveWad: bigint }>>;
   simulateBuyCollateral(
     account: Address,
     collateralId: number,

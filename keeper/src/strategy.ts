@@ -30,6 +30,7 @@ import {
 import type { ActiveAuction, AtRiskAccount } from "./index-client.ts";
 import type { Logger } from "./logger.ts";
 import { abs, bitmapIds, min } from "./math.ts";
+import type { ZoneAccount } from "./pre-liquidation.ts";
 import {
   collateralBuyRewardQuoteWad,
   collateralValueQuoteWad,
@@ -69,6 +70,8 @@ export const LOST_RACE_ERRORS: ReadonlySet<string> = new Set([
   "NeedsReset", // the auction fell below its floor or aged out since it was read
   "AboveFloor", // reset by another keeper before the backstop could buy it
   "BackstopFirst", // the backstop has priority: it gained capacity, or can buy a lot below its floor
+  "NotInZone", // pre-liquidation: another keeper lifted the account out of the zone, or the price rose
+  "BelowMaintenance", // pre-liquidation: the account crossed; the engine's liquidation takes over
 ]);
 export const INVALID_PRICE_ERROR = "InvalidPrice";
 
@@ -84,6 +87,9 @@ export const SKIP_ERRORS: ReadonlyMap<string, DecisionKind> = new Map([
   // A portfolio-margin account's hedge leg (or hedging collateral): the step would lower its health; the next market
   // or asset may still be closable.
   ["PortfolioHealthLowered", "skip-hedge"],
+  ["CloseTooSmall", "skip-dust"], // pre-liquidation: the slice to the top of the zone is under the dust notional
+  ["OptedOut", "skip-not-in-zone"],
+  ["MarketNotEnabled", "skip-not-in-zone"],
 ] as const);
 
 /** A take's price limit is the price seen plus this [bps]: the price of a Dutch auction only falls until a reset. */
@@ -117,6 +123,11 @@ export interface Strategy {
   processAccount(row: AtRiskAccount, context: PassContext): Promise<Decision[]>;
   /** Takes, resets or has the backstop buy one live auction; returns the decisions in order. */
   processAuction(row: ActiveAuction, context: PassContext): Promise<Decision[]>;
+  /** Pre-liquidates an account in the zone (./pre-liquidation.ts), one market at most; returns the decisions. */
+  preLiquidateAccount(
+    row: ZoneAccount,
+    context: PassContext,
+  ): Promise<Decision[]>;
 }
 
 /** After one market: try the next market, stop closing positions (go on to collateral), or drop the account. */
@@ -229,6 +240,21 @@ export function createStrategy(deps: StrategyDeps): Strategy {
       return decisions;
     },
 
+    async preLiquidateAccount(row, _context) {
+      const decisions: Decision[] = [];
+      const emit = (decision: Decision) => {
+        decisions.push(decision);
+        deps.report(decision);
+      };
+      const base = { account: row.address, blocksSinceBreach: null };
+      for (const marketId of row.preLiquidationMarketIds) {
+        const sent = await preLiquidateMarket({ base, row, marketId, emit });
+        // One slice lifts the account out of the zone (or it was refused): the next pass looks again.
+        if (sent || decisions.at(-1)?.decision === "error") break;
+      }
+      return decisions;
+    },
+
     async processAuction(row, context) {
       const decisions: Decision[] = [];
       const emit = (decision: Decision) => {
@@ -261,6 +287,65 @@ export function createStrategy(deps: StrategyDeps): Strategy {
       return decisions;
     },
   };
+
+  /*//////////////////////////////////////////////////////////////
+                            PRE-LIQUIDATION
+  //////////////////////////////////////////////////////////////*/
+
+  /** Previews, simulates and (when the incentive pays for the gas plus ε) sends one pre-liquidation; true if sent. */
+  async function preLiquidateMarket(args: {
+    base: Base;
+    row: ZoneAccount;
+    marketId: number;
+    emit: Emit;
+  }): Promise<boolean> {
+    const { base, row, marketId, emit } = args;
+    const here = {
+      ...base,
+      action: "preLiquidate" as const,
+      marketId,
+      healthWad: row.healthWad,
+    };
+    if (!enabled.has("preLiquidate")) {
+      skipDisabled(here, emit);
+      return false;
+    }
+    const facts: Facts = {
+      probability: row.probability,
+      preHealthWad: row.preHealthWad,
+    };
+    try {
+      const preview = await chain.previewPreLiquidation(base.account, marketId);
+      if (preview.closeSizeWad === 0n) {
+        emit({
+          ...here,
+          healthWad: preview.healthWad,
+          decision: "skip-not-in-zone",
+          reason:
+            "the module would close nothing: outside the zone, opted out, or a slice under the dust notional",
+          facts,
+        });
+        return false;
+      }
+      const simulated = await chain.simulatePreLiquidate(
+        base.account,
+        marketId,
+        abs(preview.closeSizeWad),
+      );
+      const result = await decideAndSend({
+        here: { ...here, healthWad: preview.healthWad },
+        rewardQuoteWad: preview.incentiveWad,
+        call: simulated.call,
+        gasUnits: simulated.gasUnits,
+        facts: { ...facts, closeSizeWad: preview.closeSizeWad },
+        emit,
+      });
+      return result.sent?.status === "success";
+    } catch (error) {
+      emitFailure(here, error, emit, facts);
+      return false;
+    }
+  }
 
   /*//////////////////////////////////////////////////////////////
                               POSITIONS
@@ -1247,6 +1332,13 @@ export function createStrategy(deps: StrategyDeps): Strategy {
       if (here.marketId !== undefined) {
         if ((await chain.positionSize(here.account, here.marketId)) === 0n)
           return true;
+        if (here.action === "preLiquidate") {
+          const preview = await chain.previewPreLiquidation(
+            here.account,
+            here.marketId,
+          );
+          return preview.closeSizeWad === 0n;
+        }
         return !(await chain.isLiquidatable(here.account));
       }
       if (

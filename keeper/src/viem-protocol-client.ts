@@ -14,6 +14,7 @@ import {
   iAuctionHouseAbi,
   iLiquidationEngineAbi,
   iMarginProtocolAbi,
+  iPreLiquidationAbi,
   pushPriceFeedAbi,
   solvencyWaterfallAbi,
   testnetTokenAbi,
@@ -34,6 +35,12 @@ function errorsOf<const A extends Abi>(abi: A): AbiError<A>[] {
 /** The engine's ABI plus the protocol's errors, which bubble up through the engine (e.g. `InvalidPrice`). */
 export const engineAbi = [
   ...iLiquidationEngineAbi,
+  ...errorsOf(iMarginProtocolAbi),
+];
+
+/** The pre-liquidation module's ABI plus the protocol's errors (`InvalidPrice`, `BreakerActive`), which bubble up. */
+export const preLiquidationAbi = [
+  ...iPreLiquidationAbi,
   ...errorsOf(iMarginProtocolAbi),
 ];
 
@@ -148,6 +155,10 @@ export async function createViemProtocolClient(args: {
     abi: solvencyWaterfallAbi,
   } as const;
   const feeShare = { address: deployments.protocol, abi: feeShareAbi } as const;
+  const preLiquidation = {
+    address: deployments.preLiquidation,
+    abi: preLiquidationAbi,
+  } as const;
 
   const quoteDecimals = await publicClient.readContract({
     ...quote,
@@ -156,7 +167,14 @@ export async function createViemProtocolClient(args: {
   const quoteScale = 10n ** BigInt(18 - quoteDecimals);
   const send = createSender({
     clients,
-    targets: { engine, auctionHouse, backstop, waterfall, protocol: feeShare },
+    targets: {
+      engine,
+      auctionHouse,
+      backstop,
+      waterfall,
+      protocol: feeShare,
+      preLiquidation,
+    },
     receiptTimeoutMs: args.receiptTimeoutMs,
     logger,
   });
@@ -653,6 +671,40 @@ export async function createViemProtocolClient(args: {
         const { result } = await publicClient.simulateContract(request);
         const gasUnits = await publicClient.estimateContractGas(request);
         return { call: { functionName: "liquidate", args }, result, gasUnits };
+      }),
+
+    previewPreLiquidation: (account: Address, marketId: number) =>
+      call("previewPreLiquidation", async () => {
+        const [closeSizeWad, incentiveWad, healthWad] =
+          await publicClient.readContract({
+            ...preLiquidation,
+            functionName: "previewPreLiquidation",
+            args: [account, BigInt(marketId)],
+          });
+        return { closeSizeWad, incentiveWad, healthWad };
+      }),
+
+    simulatePreLiquidate: (
+      account: Address,
+      marketId: number,
+      maxCloseSizeWad: bigint,
+    ) =>
+      call("preLiquidate", async () => {
+        const args = [account, BigInt(marketId), maxCloseSizeWad] as const;
+        const request = {
+          ...preLiquidation,
+          functionName: "preLiquidate",
+          args,
+          account: keeper,
+        } as const;
+        const { result } = await publicClient.simulateContract(request);
+        const gasUnits = await publicClient.estimateContractGas(request);
+        const [closedSizeWad, incentiveWad] = result;
+        return {
+          call: { functionName: "preLiquidate", args },
+          result: { closedSizeWad, incentiveWad },
+          gasUnits,
+        };
       }),
 
     simulateBuyCollateral: (

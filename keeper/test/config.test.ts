@@ -53,6 +53,7 @@ describe("loadConfig", () => {
       "route",
       "sweepFees",
       "redeem",
+      "preLiquidate",
     ]);
     assert.equal(config.bondMaxPriceWad, 95n * 10n ** 16n);
     assert.equal(config.bondBudgetQuoteWad, 25_000n * 10n ** 18n);
@@ -193,7 +194,7 @@ describe("loadConfig", () => {
     [
       "KEEPER_ACTIONS",
       "kick,steal,borrow",
-      /^config error: KEEPER_ACTIONS: expected one or more of liquidate, buyCollateral, kick, take, redo, buyAuction, absorb, buyBonds, closeSeries, route, sweepFees, redeem, comma-separated \(unknown: steal, borrow\)$/,
+      /^config error: KEEPER_ACTIONS: expected one or more of liquidate, buyCollateral, kick, take, redo, buyAuction, absorb, buyBonds, closeSeries, route, sweepFees, redeem, preLiquidate, comma-separated \(unknown: steal, borrow\)$/,
     ],
     [
       "BOND_MAX_PRICE",

@@ -30,6 +30,7 @@ const VALID = {
   lendingBackstop: address(20),
   lendingTakeCallee: address(21),
   portfolioMargin: address(22),
+  preLiquidation: address(23),
   feeds: [address(8), address(9)],
 };
 

@@ -27,6 +27,7 @@ import type {
   KeeperFunction,
   LiquidationParams,
   LiquidationPreview,
+  PreLiquidationPreview,
   PriceRead,
   ProtocolClient,
   QuoteFunding,
@@ -136,6 +137,8 @@ export class FakeChain implements ProtocolClient {
       },
     ],
   ]);
+  /** Pre-liquidation previews by market id (zeros where absent). */
+  preLiquidationPreviews = new Map<number, PreLiquidationPreview>();
   params: LiquidationParams = {
     targetHealthWad: (12n * WAD) / 10n,
     fullCloseHealthWad: (5n * WAD) / 10n,
@@ -294,6 +297,16 @@ export class FakeChain implements ProtocolClient {
         closeSizeWad: 0n,
         penaltyWad: 0n,
         keeperRewardWad: 0n,
+      }
+    );
+  }
+  async previewPreLiquidation(_account: Address, marketId: number) {
+    this.enter("previewPreLiquidation");
+    return (
+      this.preLiquidationPreviews.get(marketId) ?? {
+        closeSizeWad: 0n,
+        incentiveWad: 0n,
+        healthWad: this.healthWad,
       }
     );
   }
@@ -674,6 +687,28 @@ export class FakeChain implements ProtocolClient {
       },
       result: size > 0n ? -maxCloseSizeWad : maxCloseSizeWad,
       gasUnits: this.gasUnits,
+    };
+  }
+  async simulatePreLiquidate(
+    account: Address,
+    marketId: number,
+    maxCloseSizeWad: bigint,
+  ) {
+    this.enter("simulatePreLiquidate");
+    const call = {
+      functionName: "preLiquidate" as const,
+      args: [account, BigInt(marketId), maxCloseSizeWad] as const,
+    };
+    this.simulated.push(call);
+    const size = this.sizes.get(marketId) ?? 0n;
+    return {
+      call,
+      result: {
+        closedSizeWad: size > 0n ? -maxCloseSizeWad : maxCloseSizeWad,
+        incentiveWad:
+          this.preLiquidationPreviews.get(marketId)?.incentiveWad ?? 0n,
+      },
+      gasUnits: this.gasByFunction.get("preLiquidate") ?? this.gasUnits,
     };
   }
   async simulateBuyCollateral(

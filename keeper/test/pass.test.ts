@@ -45,6 +45,7 @@ function setup(
       processedAuctions.push(auction.id);
       return [];
     },
+    preLiquidateAccount: async () => [],
   };
   const metrics = new Metrics();
   const deps = {
@@ -75,6 +76,7 @@ describe("runPass", () => {
         return [];
       },
       processAuction: async () => [],
+      preLiquidateAccount: async () => [],
     };
     const index: IndexClient = { ...deps.index, atRisk: async () => rows };
     await runPass({ ...deps, index, strategy, concurrency: 3 }, 100n);
@@ -155,6 +157,7 @@ describe("runPass", () => {
         contexts.push(c.cache);
         return inner.processAuction(a, c);
       },
+      preLiquidateAccount: inner.preLiquidateAccount,
     };
     const result = await runPass(
       { ...deps, watchAuctions: true, concurrency: 1 },

@@ -160,6 +160,7 @@ describe("withNearLine", () => {
         return [];
       },
       processAuction: async () => [],
+      preLiquidateAccount: async () => [],
     };
     const result = await runPass(
       {

@@ -44,6 +44,8 @@ interface ILiquidatable {
     /// @return closedNotionalWad |size closed| × price, rounded up [wad].
     /// @return equityAfterWad The account's equity after the close and the penalty [wad].
     /// @return maintenanceAfterWad Its maintenance requirement after the close [wad].
+    /// @dev Callable by the engine and by registered liquidation modules (the pre-liquidation module closes slices of
+    /// accounts still above maintenance through it, with no insurance share).
     function liquidatePosition(
         address account,
         uint256 marketId,

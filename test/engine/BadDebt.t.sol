@@ -85,7 +85,7 @@ contract BadDebtTest is BaseTest {
     function test_protocolHooks_onlyEngine() public {
         vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NotEngine.selector, address(this)));
         protocol.writeOffBadDebt(alice);
-        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NotEngine.selector, address(this)));
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NotLiquidator.selector, address(this)));
         protocol.liquidatePosition(alice, ETH_MARKET, -1, address(this), 0, address(this), 0);
         vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NotLiquidator.selector, address(this)));
         protocol.seizeCollateral(alice, WETH_ID, 1, address(this), 0);

@@ -17,6 +17,8 @@ import {ConstantProductPool} from "../../src/demo/ConstantProductPool.sol";
 import {LiquidityVault} from "../../src/LiquidityVault.sol";
 import {InsuranceFund} from "../../src/InsuranceFund.sol";
 import {SolvencyWaterfall} from "../../src/SolvencyWaterfall.sol";
+import {PreLiquidation} from "../../src/PreLiquidation.sol";
+import {IPreLiquidation} from "../../src/interfaces/IPreLiquidation.sol";
 
 /// @notice Drives the system through random sequences of deposits, withdrawals, trades, price moves within bounds,
 /// liquidations by two keepers, and (in `WaterfallActions`) bond sales, redemptions and staking. Every revert must be
@@ -395,6 +397,140 @@ contract Handler is WaterfallActions {
             else if (sel == ILiquidationEngine.BackstopFirst.selector) _assertBackstopCouldBuy(id);
             else revert("unexplained buyCollateral revert");
         }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            PRE-LIQUIDATION
+    //////////////////////////////////////////////////////////////*/
+
+    PreLiquidation public preLiquidation;
+    /// @notice Successful pre-liquidations (the coverage test checks the action can succeed).
+    uint256 public ghostPreLiquidations;
+
+    function setPreLiquidation(PreLiquidation preLiquidation_) external {
+        preLiquidation = preLiquidation_;
+    }
+
+    struct PreLiquidationSnap {
+        address keeper;
+        address account;
+        uint256 marketId;
+        int256 size;
+        uint256 maxClose;
+        Health before;
+        uint256 preHealth;
+        uint256 closeFactor;
+        bool optedOut;
+        int256 plannedClose;
+        uint256 plannedIncentive;
+        uint256 keeperBalance;
+    }
+
+    /// @dev A keeper pre-liquidates an account (the first one in the zone, when there is one); a fifth of the time the
+    /// account first flips its opt-out. Properties 23–26: only inside the zone, within the close factor, never lowering
+    /// health, never past the top of the zone beyond rounding, the caller paid exactly the incentive, opt-outs honoured.
+    function preLiquidate(uint256 keeperSeed, uint256 actorSeed, uint256 marketId, uint256 maxClose) external recorded {
+        PreLiquidationSnap memory s;
+        s.keeper = keepers[keeperSeed % 2];
+        s.account = _pickInZone(actorSeed);
+        s.marketId = marketId % 2;
+        (int256 first,) = protocol.position(s.account, s.marketId);
+        if (first == 0 && marketId % 5 != 0) s.marketId = 1 - s.marketId;
+        // Half the time the account first gets a position if it has none (as `crash` does), and the price drifts until
+        // it is in the zone: random campaigns seldom stop there.
+        if ((marketId >> 4) % 2 == 0) {
+            (int256 held,) = protocol.position(s.account, s.marketId);
+            if (held == 0) {
+                this.depositQuote(actorSeed, 1_000e6 + 1);
+                int256 size = _affordableSize(s.account, s.marketId) / 2;
+                this.trade(actorSeed, s.marketId, (marketId >> 5) % 2 == 0 ? size : -size);
+            }
+            _driftIntoZone(s.account, s.marketId);
+        }
+        if ((marketId >> 8) % 5 == 0) {
+            vm.prank(s.account);
+            preLiquidation.setOptOut(s.marketId, !preLiquidation.isOptedOut(s.account, s.marketId));
+        }
+        s.optedOut = preLiquidation.isOptedOut(s.account, s.marketId);
+        (s.size,) = protocol.position(s.account, s.marketId);
+        s.maxClose = maxClose % 4 == 0 ? bound(maxClose, 0, _abs(s.size)) : type(uint256).max;
+        s.before = protocol.health(s.account);
+        s.preHealth = preLiquidation.params(s.marketId).preHealthWad;
+        s.closeFactor = preLiquidation.closeFactorWad(s.marketId, s.before.healthWad);
+        (s.plannedClose, s.plannedIncentive,) = preLiquidation.previewPreLiquidation(s.account, s.marketId);
+        s.keeperBalance = usdc.balanceOf(s.keeper);
+
+        _flush();
+        vm.prank(s.keeper);
+        try preLiquidation.preLiquidate(s.account, s.marketId, s.maxClose) returns (int256 closed, uint256 incentive) {
+            _checkPreLiquidation(s, closed, incentive);
+        } catch (bytes memory reason) {
+            _drop();
+            if (_haltedBy(reason, 2)) return;
+            _explainPreLiquidationRevert(s, reason);
+        }
+    }
+
+    function _checkPreLiquidation(PreLiquidationSnap memory s, int256 closed, uint256 incentive) internal {
+        ++ghostPreLiquidations;
+        assertFalse(s.optedOut, "pre-liquidated an opted-out account");
+        assertTrue(s.before.healthWad >= WAD && s.before.healthWad < s.preHealth, "pre-liquidated outside the zone");
+        (int256 sizeAfter,) = protocol.position(s.account, s.marketId);
+        assertEq(sizeAfter, s.size + closed);
+        assertLe(_abs(closed), _abs(s.size) * s.closeFactor / WAD, "beyond the close factor");
+        if (closed == s.plannedClose) assertEq(incentive, s.plannedIncentive, "preview");
+        uint256 received = usdc.balanceOf(s.keeper) - s.keeperBalance;
+        assertEq(received * 1e12, incentive, "the caller gets the whole incentive");
+        ghostKeeperRewardsWad += incentive;
+        uint256 healthAfter = protocol.health(s.account).healthWad;
+        assertGe(healthAfter, s.before.healthWad, "pre-liquidation lowered health");
+        if (sizeAfter != 0 && healthAfter != type(uint256).max) {
+            assertLe(healthAfter, s.preHealth + 1e13, "pushed past the top of the zone");
+            uint256 price = uint256(int256(feeds[s.marketId].answerWad()));
+            assertGe(_abs(sizeAfter) * price / WAD + 1, engine.params().dustNotionalWad, "dust left");
+        }
+    }
+
+    function _explainPreLiquidationRevert(PreLiquidationSnap memory s, bytes memory reason) internal view {
+        bytes4 sel = bytes4(reason);
+        uint256 h = s.before.healthWad;
+        if (sel == IPreLiquidation.NotInZone.selector) assertGe(h, s.preHealth);
+        else if (sel == IPreLiquidation.BelowMaintenance.selector) assertLt(h, WAD);
+        else if (sel == IPreLiquidation.NoPosition.selector) assertEq(s.size, 0);
+        else if (sel == IPreLiquidation.OptedOut.selector) assertTrue(s.optedOut);
+        else if (sel == IPreLiquidation.DustRemainder.selector) assertLt(s.maxClose, _abs(s.size));
+        else if (sel == IPreLiquidation.CloseTooSmall.selector) _assertSliceUnderDust(s, reason);
+        else if (sel == IPreLiquidation.SelfPreLiquidation.selector) revert("a keeper is never a trader");
+        else revert("unexplained preLiquidate revert");
+    }
+
+    /// @dev Moves the market's price in 3% steps (through the checked `movePrice`), in the direction that lowers the
+    /// account's health, until it is below the top of the zone (or ten steps were taken).
+    function _driftIntoZone(address account, uint256 marketId) internal {
+        (int256 size,) = protocol.position(account, marketId);
+        if (size == 0) return;
+        uint256 step = size > 0 ? 9_700 : 10_300;
+        for (uint256 i; i < 10 && protocol.health(account).healthWad >= 1.5e18; ++i) {
+            this.movePrice(marketId, step, 61);
+        }
+    }
+
+    /// @dev A slice refused as too small is under the dust notional, and either the caller's limit made it so or there
+    /// was no slice to preview.
+    function _assertSliceUnderDust(PreLiquidationSnap memory s, bytes memory reason) internal pure {
+        (uint256 closeNotional, uint256 minimum) = abi.decode(_args(reason), (uint256, uint256));
+        assertLt(closeNotional, minimum);
+        assertTrue(s.plannedClose == 0 || s.maxClose < _abs(s.size), "preview promised a slice");
+    }
+
+    /// @dev Starting from the seeded trader, the first one in the zone (1 ≤ health < 1.5); the seeded one if none is.
+    function _pickInZone(uint256 seed) internal view returns (address) {
+        for (uint256 i; i < 3; ++i) {
+            address a = traders[(seed % 3 + i) % 3];
+            uint256 h = protocol.health(a).healthWad;
+            if (h >= WAD && h < 1.5e18) return a;
+        }
+        return traders[seed % 3];
     }
 
     /*//////////////////////////////////////////////////////////////

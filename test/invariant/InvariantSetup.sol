@@ -39,6 +39,7 @@ abstract contract InvariantSetup is BaseTest {
         handler.setAuctionHouse(auctionHouse);
         handler.setBackstop(backstop);
         handler.setWaterfall(waterfall, vault, insurance);
+        handler.setPreLiquidation(preLiquidation);
         // A $20 reward reserve: kicks and resets draw on revenue first, and routing still runs often.
         waterfall.setRewardReserve(20e6);
         // WETH goes to the backstop first (internal pattern; keepers buy it at the fixed discount once the backstop's
@@ -56,7 +57,7 @@ abstract contract InvariantSetup is BaseTest {
     }
 
     function _actions() internal pure returns (bytes4[] memory actions) {
-        actions = new bytes4[](29);
+        actions = new bytes4[](30);
         actions[0] = Handler.depositQuote.selector;
         actions[1] = Handler.withdrawQuote.selector;
         actions[2] = Handler.depositCollateral.selector;
@@ -86,6 +87,7 @@ abstract contract InvariantSetup is BaseTest {
         actions[26] = WaterfallActions.cancelWithdraw.selector;
         actions[27] = WaterfallActions.stakerExit.selector;
         actions[28] = Handler.setPortfolioMode.selector;
+        actions[29] = Handler.preLiquidate.selector;
     }
 
     function _traders() internal view returns (address[3] memory) {

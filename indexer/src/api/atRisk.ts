@@ -18,6 +18,7 @@ import {
   position,
 } from "ponder:schema";
 import type * as schema from "../../ponder.schema.ts";
+import { zonesOf } from "./preLiquidationQuery.ts";
 
 type Db = ReadonlyDrizzle<typeof schema>;
 
@@ -54,11 +55,14 @@ export async function atRiskAccounts(
 
   const idsOf = (list: { account: string; id: bigint }[], address: string) =>
     list.filter((x) => x.account === address).map((x) => x.id);
-  return rows.map((r) => ({
+  const withIds = rows.map((r) => ({
     ...r,
     marketIds: idsOf(markets, r.address),
     collateralIds: idsOf(collaterals, r.address),
   }));
+  // preHealthWad, inZone, preLiquidationMarketIds: the pre-liquidation zone.
+  const zones = await zonesOf(db, withIds);
+  return withIds.map((r) => ({ ...r, ...zones.get(r.address)! }));
 }
 
 /**

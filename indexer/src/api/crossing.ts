@@ -18,12 +18,20 @@ import {
   realizedVolatility,
   type VolatilityEstimate,
 } from "../risk/volatility.ts";
+import type { Zone } from "../preLiquidation/zone.ts";
 import {
   parseIntegerParam,
   parseLimitParam,
   parseProbabilityParam,
   parseWadParam,
 } from "./params.ts";
+
+/** The zone of an account the pre-liquidation module cannot reach (or before it is indexed). */
+const NO_ZONE: Zone = {
+  preHealthWad: null,
+  inZone: false,
+  preLiquidationMarketIds: [],
+};
 
 /** Pushes per oracle the volatility is estimated on: this many returns at most. */
 export const VOLATILITY_WINDOW_RETURNS = 120;
@@ -110,6 +118,7 @@ export function crossingBody(
   params: CrossingParams,
   head: IndexHead,
   truncated: boolean,
+  zones: ReadonlyMap<string, Zone> = new Map(),
 ) {
   const historyOf = (oracle: string) => histories.get(oracle) ?? [];
   const perAsset = new Map<string, VolatilityEstimate>();
@@ -201,6 +210,7 @@ export function crossingBody(
       collateralIds: c.collaterals
         .filter((x) => x.amount !== 0n)
         .map((x) => x.collateralId),
+      ...(zones.get(c.address) ?? NO_ZONE),
       probability: estimate.probability,
       method: estimate.method,
       direction: estimate.direction,

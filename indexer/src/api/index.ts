@@ -23,6 +23,7 @@ import { decodeCheckpoint, type IndexedBlock } from "./checkpoint.ts";
 import { crossingBody, parseCrossingParams } from "./crossing.ts";
 import { crossingCandidates, priceHistories } from "./crossingQuery.ts";
 import { json } from "./json.ts";
+import { preLiquidationSummary, zonesOf } from "./preLiquidationQuery.ts";
 import {
   ParamError,
   parseBlockParam,
@@ -112,6 +113,13 @@ app.get("/accounts/crossing", async (c) => {
     ...a.collaterals.map((x) => x.oracle),
   ]);
   const histories = await priceHistories(db, oracles);
+  const zones = await zonesOf(
+    db,
+    candidates.map((a) => ({
+      ...a,
+      marketIds: a.positions.map((p) => p.marketId),
+    })),
+  );
   return c.json(
     json(
       crossingBody(
@@ -123,6 +131,7 @@ app.get("/accounts/crossing", async (c) => {
           timestamp: BigInt(head.latestTimestamp),
         },
         truncated,
+        zones,
       ),
     ),
   );
@@ -134,6 +143,12 @@ app.get("/accounts/crossing", async (c) => {
 app.get("/lending/summary", async (c) => {
   return c.json(json(await lendingSummary(db)));
 });
+// GET /preliquidations — the soft margin call so far: how many, the incentive
+// paid to callers, the closed notional, the accounts touched, and each
+// market's zone and schedule (see ./preLiquidationQuery.ts).
+app.get("/preliquidations", async (c) =>
+  c.json(json(await preLiquidationSummary(db))),
+);
 
 // GET /status/latest — the last block the indexer has fully processed; the
 // keeper refuses data older than it likes.
