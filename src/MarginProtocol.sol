@@ -71,7 +71,8 @@ contract MarginProtocol is IMarginProtocol, Owned {
     uint8 public breakerLevel;
     /// @notice May set the circuit-breaker level.
     address public guardian;
-    /// @notice Liquidation modules besides the engine (the auction house) allowed to seize and return collateral.
+    /// @notice Liquidation modules besides the engine (the auction house, the pre-liquidation module) allowed to close
+    /// positions, seize and return collateral.
     mapping(address => bool) public isLiquidator;
     /// @inheritdoc ILiquidatable
     mapping(address => uint256) public auctionLots;
@@ -133,7 +134,7 @@ contract MarginProtocol is IMarginProtocol, Owned {
         _;
     }
 
-    /// @dev The engine or another liquidation module (the auction house).
+    /// @dev The engine or another liquidation module (the auction house, the pre-liquidation module).
     modifier onlyLiquidator() {
         if (msg.sender != engine && !isLiquidator[msg.sender]) revert NotLiquidator(msg.sender);
         _;
