@@ -652,16 +652,16 @@ export const lendingHealth = onchainTable(
     debtWad: t.bigint().notNull(),
     collateralValueWad: t.bigint().notNull(),
     liquidationLimitWad: t.bigint().notNull(),
-    equityWad: t.bigint().notNull(),
-    maintenanceWad: t.bigint().notNull(),
-    healthWad: t.bigint().notNull(),
+    equityWad: t.bigint().notNull(), // liquidation limit − debt (the engine's)
+    maintenanceWad: t.bigint().notNull(), // 0: no positions (the engine's)
+    healthFactorWad: t.bigint().notNull(), // liquidation limit ÷ debt; max without debt
     liquidatable: t.boolean().notNull(),
     pricesUsable: t.boolean().notNull(),
     breachBlock: t.bigint(), // first block of the current breach, null when healthy
     block: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
   }),
-  (table) => ({ healthIdx: index().on(table.healthWad) }),
+  (table) => ({ healthFactorIdx: index().on(table.healthFactorWad) }),
 );
 
 // Every lending liquidation step: "sale" (fixed fee), "backstop", "kick",

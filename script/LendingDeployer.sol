@@ -74,7 +74,8 @@ abstract contract LendingDeployer {
         l.market.listCollateral(address(i.wbtc), i.btcFeed, 0.7e18, 0.775e18, 1_000e8);
 
         // The same engine bytecode and parameters as the perps engine; only the collateral sales apply here. The 5%
-        // discount stays under 1 − liquidation LTV, so a sale improves the health of an account it leaves solvent.
+        // discount stays under 1 − liquidation LTV: the sale price (95% of the oracle) exceeds the liquidation-LTV value
+        // equity counts, so every sale raises the account's equity.
         l.engine = new LiquidationEngine(
             ILiquidatable(address(l.market)),
             6,

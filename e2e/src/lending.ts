@@ -82,6 +82,8 @@ export async function openLendingBorrowers(
 
 export type LendingOnChain = {
   liquidatable: Address[];
+  /** Each borrower's health factor Σ value × liquidation LTV ÷ debt [wad] (max without debt), in order. */
+  healthFactorsWad: bigint[];
   debtWad: bigint;
   badDebtWad: bigint;
   waterfallRecognizedUnits: bigint;
@@ -109,12 +111,16 @@ export async function lendingOnChain(
       blockNumber,
     } as never) as Promise<T>;
   const liquidatable: Address[] = [];
+  const healthFactorsWad: bigint[] = [];
   let debtWad = 0n;
   for (const b of borrowers) {
     if (
       await read<boolean>(d.lending, iLendingMarketAbi, "isLiquidatable", [b])
     )
       liquidatable.push(b);
+    healthFactorsWad.push(
+      await read<bigint>(d.lending, iLendingMarketAbi, "healthFactorOf", [b]),
+    );
     debtWad += await read<bigint>(d.lending, iLendingMarketAbi, "debtOf", [b]);
   }
   const [recognized, covered] = await read<
@@ -122,6 +128,7 @@ export async function lendingOnChain(
   >(d.waterfall, solvencyWaterfallAbi, "totals", [d.lendingVault]);
   return {
     liquidatable,
+    healthFactorsWad,
     debtWad,
     badDebtWad: await read<bigint>(
       d.lendingEngine,
@@ -168,6 +175,16 @@ export type IndexedLendingBalance = {
   amount: string;
 };
 
+/** The index's view of an account as the engine sees it: equity = Σ value × L − debt, maintenance 0. */
+export type IndexedLendingHealth = {
+  account: Address;
+  healthFactorWad: string;
+  equityWad: string;
+  maintenanceWad: string;
+  liquidatable: boolean;
+  block: string;
+};
+
 export async function indexedLending(indexerUrl: string) {
   return {
     accounts: await allRows<IndexedLendingAccount>(
@@ -179,6 +196,11 @@ export async function indexedLending(indexerUrl: string) {
       indexerUrl,
       "lendingCollateralBalances",
       "account collateralId amount",
+    ),
+    health: await allRows<IndexedLendingHealth>(
+      indexerUrl,
+      "lendingHealths",
+      "account healthFactorWad equityWad maintenanceWad liquidatable block",
     ),
   };
 }

@@ -42,6 +42,42 @@ test("the crash liquidates the lending borrowers; bad debt reaches the lending v
   const borrowers = await openLendingBorrowers(system.rpcUrl, d, DEPLOYER_KEY);
   const before = await lendingOnChain(publicClient, d, borrowers);
   assert.deepEqual(before.liquidatable, [], "healthy before the crash");
+  for (const hf of before.healthFactorsWad) {
+    // Borrowed at 99.5–99.8% of the borrow LTV: health factor ≈ L ÷ borrow LTV ≈ 1.10–1.11.
+    assert.ok(hf > 10n ** 18n && hf < 112n * 10n ** 16n, `health factor ${hf}`);
+  }
+  // The index's health factor and equity are the chain's, at the block it computed them.
+  await indexCaughtUp(system.rpcUrl, system.indexerUrl);
+  const opened = await indexedLending(system.indexerUrl);
+  for (const b of borrowers) {
+    const row = opened.health.find(
+      (h) => h.account.toLowerCase() === b.toLowerCase(),
+    );
+    assert.ok(row, `${b}'s health indexed`);
+    const at = { address: d.lending, abi: iLendingMarketAbi } as const;
+    const blockNumber = BigInt(row.block);
+    const hf = await publicClient.readContract({
+      ...at,
+      functionName: "healthFactorOf",
+      args: [b],
+      blockNumber,
+    });
+    const [equity, maintenance] = await publicClient.readContract({
+      ...at,
+      functionName: "marginState",
+      args: [b],
+      blockNumber,
+    });
+    assert.equal(
+      BigInt(row.healthFactorWad),
+      hf,
+      "health factor: index = chain",
+    );
+    assert.equal(BigInt(row.equityWad), equity, "equity: index = chain");
+    assert.equal(maintenance, 0n, "no maintenance without positions");
+    assert.equal(BigInt(row.maintenanceWad), 0n);
+    assert.equal(row.liquidatable, false);
+  }
   await system.startKeeper();
 
   // ETH −20%: the WETH borrowers cross 82.5% LTV and their collateral covers the debt at 95%.
@@ -69,6 +105,10 @@ test("the crash liquidates the lending borrowers; bad debt reaches the lending v
     chain = await lendingOnChain(publicClient, d, borrowers);
   }
   assert.deepEqual(chain.liquidatable, [], "every lending breach cleared");
+  assert.ok(
+    chain.healthFactorsWad.every((hf) => hf === 2n ** 256n - 1n),
+    "no debt left: infinite health factors",
+  );
   assert.equal(chain.debtWad, 0n, "every debt repaid or written off");
   assert.ok(chain.badDebtWad > 0n, "the WBTC borrowers left bad debt");
   assert.equal(

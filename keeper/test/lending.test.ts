@@ -3,19 +3,38 @@ import { test } from "node:test";
 import {
   decideAuction,
   decideLending,
+  orderLending,
   patternName,
   type LendingCandidate,
 } from "../src/lending/decide.ts";
 import { loadConfig } from "../src/config.ts";
 
 const account = "0x00000000000000000000000000000000000000aa" as const;
+const WAD = 10n ** 18n;
+const WETH_LTV = 825n * 10n ** 15n;
+const WBTC_LTV = 775n * 10n ** 15n;
 const base: LendingCandidate = {
   account,
   liquidatable: true,
-  debtWad: 22_000n * 10n ** 18n,
+  healthFactorWad: (95n * WAD) / 100n,
+  debtWad: 22_000n * WAD,
   auctionLots: 0n,
-  collaterals: [{ id: 0, amount: 10n ** 19n, pattern: "fixed-fee" }],
+  collaterals: [
+    {
+      id: 0,
+      amount: 10n ** 19n,
+      liquidationLtvWad: WETH_LTV,
+      pattern: "fixed-fee",
+    },
+  ],
 };
+type Held = LendingCandidate["collaterals"][number];
+const held = (
+  id: number,
+  amount: bigint,
+  pattern: Held["pattern"],
+  liquidationLtvWad = id === 0 ? WETH_LTV : WBTC_LTV,
+): Held => ({ id, amount, liquidationLtvWad, pattern });
 
 test("a liquidatable lending account is liquidated in its collateral's pattern", () => {
   assert.deepEqual(decideLending(base), {
@@ -25,7 +44,7 @@ test("a liquidatable lending account is liquidated in its collateral's pattern",
   });
   const internal = {
     ...base,
-    collaterals: [{ id: 1, amount: 5n, pattern: "internal" as const }],
+    collaterals: [held(1, 5n, "internal")],
   };
   assert.deepEqual(decideLending(internal), {
     kind: "absorb",
@@ -34,7 +53,7 @@ test("a liquidatable lending account is liquidated in its collateral's pattern",
   });
   const dutch = {
     ...base,
-    collaterals: [{ id: 0, amount: 5n, pattern: "dutch-auction" as const }],
+    collaterals: [held(0, 5n, "dutch-auction")],
   };
   assert.deepEqual(decideLending(dutch), {
     kind: "kick",
@@ -50,32 +69,74 @@ test("nothing for a healthy account, one without debt, one in auction or one wit
     decideLending({
       ...base,
       auctionLots: 1n,
-      collaterals: [{ id: 0, amount: 5n, pattern: "dutch-auction" }],
+      collaterals: [held(0, 5n, "dutch-auction")],
     }),
     undefined,
   );
   assert.equal(
     decideLending({
       ...base,
-      collaterals: [{ id: 0, amount: 0n, pattern: "fixed-fee" }],
+      collaterals: [held(0, 0n, "fixed-fee")],
     }),
     undefined,
   );
 });
 
-test("the first held collateral goes first", () => {
+test("the held collateral with the lowest liquidation LTV goes first; ties by id", () => {
   const two = {
     ...base,
-    collaterals: [
-      { id: 0, amount: 0n, pattern: "fixed-fee" as const },
-      { id: 1, amount: 3n, pattern: "internal" as const },
-    ],
+    collaterals: [held(0, 0n, "fixed-fee"), held(1, 3n, "internal")],
   };
   assert.deepEqual(decideLending(two), {
     kind: "absorb",
     account,
     collateralId: 1,
   });
+  // WBTC (77.5%) before WETH (82.5%) although WETH has the lower id.
+  const both = {
+    ...base,
+    collaterals: [held(0, 3n, "fixed-fee"), held(1, 3n, "internal")],
+  };
+  assert.equal(decideLending(both)?.collateralId, 1);
+  const tie = {
+    ...base,
+    collaterals: [
+      held(1, 3n, "internal", WETH_LTV),
+      held(0, 3n, "fixed-fee", WETH_LTV),
+    ],
+  };
+  assert.equal(decideLending(tie)?.collateralId, 0);
+});
+
+test("a collateral already in auction does not block a sale of the next one", () => {
+  const c = {
+    ...base,
+    auctionLots: 1n,
+    collaterals: [held(1, 3n, "dutch-auction"), held(0, 3n, "fixed-fee")],
+  };
+  assert.deepEqual(decideLending(c), {
+    kind: "buyCollateral",
+    account,
+    collateralId: 0,
+  });
+});
+
+test("accounts go lowest health factor first, ties by address", () => {
+  const a = (last: string, hf: bigint): LendingCandidate => ({
+    ...base,
+    account: `0x${"0".repeat(38)}${last}`,
+    healthFactorWad: hf,
+  });
+  const ordered = orderLending([
+    a("03", (90n * WAD) / 100n),
+    a("02", (50n * WAD) / 100n),
+    a("01", (90n * WAD) / 100n),
+    a("04", 2n ** 256n - 1n),
+  ]);
+  assert.deepEqual(
+    ordered.map((c) => c.account.slice(-2)),
+    ["02", "01", "03", "04"],
+  );
 });
 
 test("a live auction is taken, or reset when it must be; an ended one is left alone", () => {

@@ -31,7 +31,8 @@ struct LendingAccount {
     uint256 collateralValueWad; // Σ balance × price, rounded down [wad]
     uint256 borrowLimitWad; // Σ value × borrow LTV, rounded down [wad]
     uint256 liquidationLimitWad; // Σ value × liquidation LTV, rounded down [wad]
-    uint256 healthWad; // equity ÷ maintenance as the engine sees it (type(uint256).max with no collateral and debt)
+    int256 equityWad; // the engine's equity: liquidation limit − debt [wad]; liquidatable below 0
+    uint256 healthFactorWad; // liquidation limit ÷ debt, rounded down [wad]; < 1 ⇔ liquidatable; max without debt
 }
 
 /// @title ILendingMarket
@@ -40,11 +41,13 @@ struct LendingAccount {
 /// engine through `ILiquidatable` with no perpetual markets: its accounts are liquidated only by collateral sales
 /// (fixed-fee `buyCollateral`, Dutch auction `kick`/`take`, or the backstop), and bad debt goes through the solvency
 /// waterfall to the lenders' vault.
-/// @dev Margin mapping (what the engine sees), with V = Σ collateral value at the oracle price, D = debt, L = the
-/// collateral's liquidation LTV:
-///   equity = V − D (rounded down), maintenance = Σ value × (1 − L) (rounded up),
-/// so equity < maintenance ⇔ D > Σ value × L; `collateralState` reports L as the haircut, so the engine's sale price is
-/// oracle × max(1 − discount, L); `quoteBalance` is −D in whole quote units, rounded up (against the borrower).
+/// @dev Margin mapping (what the engine sees), literally as `ILiquidatable` documents it, with D = debt and L = each
+/// collateral's liquidation LTV, reported as its haircut by `collateralState`:
+///   equity = quote balance + haircut collateral value = Σ value × L (each term rounded down) − D,
+///   maintenance = Σ |notional| × fraction = 0 (no positions),
+/// so liquidatable ⇔ equity < 0 ⇔ D > Σ value × L. `quoteBalance` is −D in whole quote units, rounded up (against
+/// the borrower). The engine sells at oracle × max(1 − discount, L) ≥ the value equity counts, so a sale never lowers
+/// equity nor raises debt. For people: health factor = Σ value × L ÷ D (`healthFactorOf`), < 1 ⇔ liquidatable.
 /// Debt: each account holds scaled debt s [wad]; D = s × index, rounded up to whole quote units. The index grows by
 /// rate × elapsed seconds on every touch (and in every view), rounded up. Σ s = total scaled debt exactly, and the
 /// vault's receivable is total scaled × index rounded down, so receivable ≤ Σ D ≤ receivable + one unit per borrower.
@@ -148,8 +151,12 @@ interface ILendingMarket is ILiquidatable {
     /// @notice The account's position at the current index and (valid or volatile) prices.
     function accountState(address account_) external view returns (LendingAccount memory);
 
-    /// @notice Whether debt > Σ value × liquidation LTV (equity < maintenance as the engine sees it).
+    /// @notice Whether debt > Σ value × liquidation LTV (equity < 0 = maintenance, as the engine sees it).
     function isLiquidatable(address account_) external view returns (bool);
+
+    /// @notice The Aave-style health factor Σ value × liquidation LTV ÷ debt, rounded down [wad]: < 1 ⇔ liquidatable;
+    /// type(uint256).max without debt. At usable prices (an unusable one reverts).
+    function healthFactorOf(address account_) external view returns (uint256);
 
     /// @notice The collateral balance of an account [token units].
     function collateralBalance(address account_, uint256 collateralId) external view returns (uint256);

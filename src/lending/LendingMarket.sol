@@ -371,11 +371,10 @@ contract LendingMarket is ILendingMarket, Owned {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc ILiquidatable
-    /// @dev equity = Σ value − debt (rounded down), maintenance = Σ value × (1 − liquidation LTV) (rounded up).
+    /// @dev The literal mapping: equity = Σ value × liquidation LTV (rounded down) − debt (rounded up to whole quote
+    /// units), maintenance = 0 (no positions). So equity < maintenance ⇔ debt > Σ value × liquidation LTV.
     function marginState(address account_) external view returns (int256 equityWad, uint256 maintenanceWad) {
-        (uint256 valueWad,,, uint256 maintWad) = _collateralValues(account_);
-        uint256 debtWad = _debtWad(_accounts[account_].scaledDebtWad, _currentIndex());
-        return (valueWad.toInt() - debtWad.toInt(), maintWad);
+        return (_equityWad(account_), 0);
     }
 
     /// @inheritdoc ILiquidatable
@@ -452,17 +451,21 @@ contract LendingMarket is ILendingMarket, Owned {
 
     /// @inheritdoc ILendingMarket
     function accountState(address account_) external view returns (LendingAccount memory s) {
-        uint256 maintWad;
-        (s.collateralValueWad, s.borrowLimitWad, s.liquidationLimitWad, maintWad) = _collateralValues(account_);
+        (s.collateralValueWad, s.borrowLimitWad, s.liquidationLimitWad) = _collateralValues(account_);
         s.debtWad = _debtWad(_accounts[account_].scaledDebtWad, _currentIndex());
-        s.healthWad = WadMath.healthWad(s.collateralValueWad.toInt() - s.debtWad.toInt(), maintWad);
+        s.equityWad = s.liquidationLimitWad.toInt() - s.debtWad.toInt();
+        s.healthFactorWad = _healthFactorWad(s.liquidationLimitWad, s.debtWad);
+    }
+
+    /// @inheritdoc ILendingMarket
+    function healthFactorOf(address account_) external view returns (uint256) {
+        (,, uint256 liquidationLimitWad) = _collateralValues(account_);
+        return _healthFactorWad(liquidationLimitWad, _debtWad(_accounts[account_].scaledDebtWad, _currentIndex()));
     }
 
     /// @inheritdoc ILendingMarket
     function isLiquidatable(address account_) external view returns (bool) {
-        (uint256 valueWad,,, uint256 maintWad) = _collateralValues(account_);
-        uint256 debtWad = _debtWad(_accounts[account_].scaledDebtWad, _currentIndex());
-        return valueWad.toInt() - debtWad.toInt() < maintWad.toInt();
+        return _equityWad(account_) < 0;
     }
 
     /// @inheritdoc ILendingMarket
@@ -548,12 +551,24 @@ contract LendingMarket is ILendingMarket, Owned {
                                  HEALTH
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Σ value (rounded down), Σ value × borrow LTV, Σ value × liquidation LTV (rounded down) and the engine's
-    /// maintenance Σ value × (1 − liquidation LTV) (rounded up), at usable prices (an unusable one reverts).
+    /// @dev The engine's equity: Σ value × liquidation LTV (rounded down) − debt (rounded up to whole quote units).
+    function _equityWad(address account_) internal view returns (int256) {
+        (,, uint256 liquidationLimitWad) = _collateralValues(account_);
+        uint256 debtWad = _debtWad(_accounts[account_].scaledDebtWad, _currentIndex());
+        return liquidationLimitWad.toInt() - debtWad.toInt();
+    }
+
+    /// @dev Σ value × liquidation LTV ÷ debt, rounded down [wad]; type(uint256).max without debt.
+    function _healthFactorWad(uint256 liquidationLimitWad, uint256 debtWad) internal pure returns (uint256) {
+        return debtWad == 0 ? type(uint256).max : liquidationLimitWad.divWadDown(debtWad);
+    }
+
+    /// @dev Σ value, Σ value × borrow LTV and Σ value × liquidation LTV, each term rounded down, at usable prices (an
+    /// unusable one reverts).
     function _collateralValues(address account_)
         internal
         view
-        returns (uint256 valueWad, uint256 borrowLimitWad, uint256 liquidationLimitWad, uint256 maintenanceWad)
+        returns (uint256 valueWad, uint256 borrowLimitWad, uint256 liquidationLimitWad)
     {
         uint256 id;
         for (uint256 mask = _accounts[account_].collateralMask; mask != 0; (mask, id) = (mask >> 1, id + 1)) {
@@ -563,7 +578,6 @@ contract LendingMarket is ILendingMarket, Owned {
             valueWad += v;
             borrowLimitWad += v.mulWadDown(p.borrowLtvWad);
             liquidationLimitWad += v.mulWadDown(p.liquidationLtvWad);
-            maintenanceWad += v.mulWadUp(WAD - p.liquidationLtvWad);
         }
     }
 

@@ -32,6 +32,11 @@ contract LendingHandler is Test {
 
     /// @notice Liquidations (sales, kicks, backstop buys) that succeeded on an account that was healthy before.
     uint256 public ghostHealthyLiquidations;
+    /// @notice Sales (fixed-fee or backstop) that lowered the engine's equity (Σ value × liquidation LTV − debt) or
+    /// raised the debt of the account sold, or kicks that raised its debt: must never happen.
+    uint256 public ghostEquityDrops;
+    /// @notice Successful collateral sales (fixed-fee or backstop), for the coverage check.
+    uint256 public ghostSales;
     /// @notice Successful liquidation actions, for the coverage check.
     uint256 public ghostLiquidations;
     uint256 public ghostTakes;
@@ -143,6 +148,8 @@ contract LendingHandler is Test {
         address a = borrowers[actorSeed % 3];
         uint256 id = idSeed % 2;
         bool healthy = !market.isLiquidatable(a);
+        (int256 equityBefore,) = market.marginState(a);
+        uint256 debtBefore = market.debtOf(a);
         CollateralPattern p = engine.collateralPattern(id);
         bool ok;
         if (usdc.balanceOf(keeper) < 10_000_000e6) usdc.mint(keeper, 10_000_000e6);
@@ -169,6 +176,11 @@ contract LendingHandler is Test {
         if (ok) {
             ++ghostLiquidations;
             if (healthy) ++ghostHealthyLiquidations;
+            (int256 equityAfter,) = market.marginState(a);
+            // A kick takes the lot out of the account before it is sold: only its debt is checked.
+            bool sale = p != CollateralPattern.DutchAuction;
+            if (sale) ++ghostSales;
+            if (market.debtOf(a) > debtBefore || (sale && equityAfter < equityBefore)) ++ghostEquityDrops;
         }
     }
 

@@ -4,8 +4,9 @@ pragma solidity ^0.8.24;
 import {LendingBaseTest} from "../lending/LendingBase.t.sol";
 import {LendingHandler} from "./LendingHandler.sol";
 
-/// @notice Properties 31, 35 and 36 of the lending market after every call of random sequences: the debt books, the
-/// tokens behind them, no liquidation of a healthy account, and bad debt only through the shared waterfall.
+/// @notice Properties 31, 34, 35 and 36 of the lending market after every call of random sequences: the debt books, the
+/// tokens behind them, sales that never lower equity, no liquidation of a healthy account, and bad debt only through
+/// the shared waterfall.
 contract LendingInvariantsTest is LendingBaseTest {
     LendingHandler internal handler;
 
@@ -59,6 +60,12 @@ contract LendingInvariantsTest is LendingBaseTest {
         }
     }
 
+    /// Property 34 (every sale in the sequences): a fixed-fee or backstop sale never lowered the equity the engine
+    /// reads (Σ value × liquidation LTV − debt) nor raised the debt; a kick never raised the debt.
+    function invariant_salesNeverLowerEquity() public view {
+        assertEq(handler.ghostEquityDrops(), 0);
+    }
+
     /// Property 36 (first half): no liquidation ever succeeded on an account that was healthy before it.
     function invariant_noHealthyAccountLiquidated() public view {
         assertEq(handler.ghostHealthyLiquidations(), 0);
@@ -93,6 +100,7 @@ contract LendingInvariantsTest is LendingBaseTest {
         }
         assertGe(handler.ghostBorrows(), 3);
         assertGe(handler.ghostLiquidations(), 3, "one liquidation per pattern");
+        assertGe(handler.ghostSales(), 2, "a fixed-fee sale and a backstop buy");
         assertGe(handler.ghostTakes(), 1);
         // A borrower at its limit and a 36% fall of both prices: the sales leave debt, which the waterfall absorbs.
         handler.setPattern(0, 0);
@@ -110,5 +118,6 @@ contract LendingInvariantsTest is LendingBaseTest {
         invariant_tokensCoverTheBooks();
         invariant_debtsMatchTheReceivable();
         assertEq(handler.ghostHealthyLiquidations(), 0);
+        assertEq(handler.ghostEquityDrops(), 0);
     }
 }

@@ -9,7 +9,6 @@ import {LiquidationEngine} from "../../src/LiquidationEngine.sol";
 import {AuctionHouse} from "../../src/AuctionHouse.sol";
 import {BackstopVault} from "../../src/BackstopVault.sol";
 import {PoolTakeCallee} from "../../src/periphery/PoolTakeCallee.sol";
-import {LendingAccount} from "../../src/interfaces/ILendingMarket.sol";
 
 /// @notice The demo system with the lending market's handles and helpers: borrowers, keepers approved to pay the
 /// lending market and its auction house.
@@ -101,8 +100,15 @@ abstract contract LendingBaseTest is BaseTest {
         vm.stopPrank();
     }
 
-    function _lendingHealth(address who) internal view returns (uint256) {
-        LendingAccount memory a = lending.accountState(who);
-        return a.healthWad;
+    /// @dev Σ value × liquidation LTV ÷ debt [wad]: the health factor people read.
+    function _healthFactor(address who) internal view returns (uint256) {
+        return lending.healthFactorOf(who);
+    }
+
+    /// @dev The equity the engine reads: Σ value × liquidation LTV − debt [wad].
+    function _engineEquity(address who) internal view returns (int256 equityWad) {
+        uint256 maintenanceWad;
+        (equityWad, maintenanceWad) = lending.marginState(who);
+        assertEq(maintenanceWad, 0, "no positions: no maintenance");
     }
 }

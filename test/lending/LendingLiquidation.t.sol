@@ -17,7 +17,8 @@ contract LendingLiquidationTest is LendingBaseTest {
 
     function test_fixedFee_buyCollateralRepaysTheDebt() public {
         _setEthPrice(2_600e18);
-        uint256 healthBefore = _lendingHealth(alice);
+        uint256 healthBefore = _healthFactor(alice);
+        int256 equityBefore = _engineEquity(alice);
         vm.prank(keeper);
         (uint256 amount, uint256 paidWad) =
             lendingEngine.buyCollateral(alice, WETH_ID, type(uint256).max, type(uint256).max);
@@ -28,7 +29,9 @@ contract LendingLiquidationTest is LendingBaseTest {
         assertEq(lending.debtOf(alice), 0, "the whole debt is repaid");
         assertEq(lending.claimable(alice), paidWad / 1e12 - 22_000e6, "the rounding excess is the account's");
         assertEq(lending.collateralBalance(alice, WETH_ID), 10e18 - amount);
-        assertGt(_lendingHealth(alice), healthBefore);
+        assertGt(_healthFactor(alice), healthBefore);
+        assertEq(_healthFactor(alice), type(uint256).max, "no debt left");
+        assertGt(_engineEquity(alice), equityBefore);
         assertEq(usdc.balanceOf(address(lendingVault)), 2_000_000e6, "the lenders are whole");
         assertEq(lendingEngine.totalBadDebtWad(), 0);
         // The refund is the borrower's to claim.

@@ -128,22 +128,45 @@ contract LendingMarketTest is LendingBaseTest {
         lending.borrow(1_000e6);
     }
 
-    /// The margin mapping: equity < maintenance exactly when debt > Σ value × liquidation LTV.
+    /// The margin mapping, literally as `ILiquidatable` documents it: equity = Σ value × liquidation LTV − debt,
+    /// maintenance = 0; so liquidatable (equity < 0) exactly when debt > Σ value × liquidation LTV.
     function test_marginState_mapsTheLiquidationLtv() public {
         _borrowOnWeth(alice, 10e18, 22_000e6);
         // Liquidatable below 22,000 / (10 × 0.825) = 2,666.67.
         _setEthPrice(2_667e18);
         (int256 equity, uint256 maintenance) = lending.marginState(alice);
-        assertEq(equity, 26_670e18 - 22_000e18);
-        assertEq(maintenance, 26_670e18 * 175 / 1000);
+        assertEq(equity, 26_670e18 * 825 / 1000 - 22_000e18, "haircut value - debt");
+        assertEq(maintenance, 0, "no positions");
         assertFalse(lending.isLiquidatable(alice));
+        LendingAccount memory a = lending.accountState(alice);
+        assertEq(a.equityWad, equity);
+        assertEq(a.healthFactorWad, uint256(26_670e18 * 825 / 1000) * 1e18 / 22_000e18);
+        assertGe(a.healthFactorWad, 1e18);
+        assertEq(lending.healthFactorOf(alice), a.healthFactorWad);
         _setEthPrice(2_666e18);
         assertTrue(lending.isLiquidatable(alice));
         (equity, maintenance) = lending.marginState(alice);
-        assertLt(equity, int256(maintenance));
-        LendingAccount memory a = lending.accountState(alice);
+        assertEq(equity, 26_660e18 * 825 / 1000 - 22_000e18);
+        assertLt(equity, 0);
+        a = lending.accountState(alice);
         assertEq(a.liquidationLimitWad, 26_660e18 * 825 / 1000);
-        assertLt(a.healthWad, 1e18);
+        assertEq(a.collateralValueWad, 26_660e18);
+        assertEq(a.debtWad, 22_000e18);
+        assertLt(a.healthFactorWad, 1e18);
+    }
+
+    /// Two collaterals: each term is its own value × its own liquidation LTV; no debt means an infinite health factor.
+    function test_marginState_sumsEachCollateralAtItsLtv() public {
+        _lendDeposit(alice, WETH_ID, 1e18); // 3,000 × 82.5% = 2,475
+        _lendDeposit(alice, WBTC_ID, 0.1e8); // 6,000 × 77.5% = 4,650
+        (int256 equity, uint256 maintenance) = lending.marginState(alice);
+        assertEq(equity, 2_475e18 + 4_650e18);
+        assertEq(maintenance, 0);
+        assertEq(lending.healthFactorOf(alice), type(uint256).max, "no debt");
+        _borrow(alice, 5_000e6);
+        (equity,) = lending.marginState(alice);
+        assertEq(equity, 2_475e18 + 4_650e18 - 5_000e18);
+        assertEq(lending.healthFactorOf(alice), uint256(7_125e18) * 1e18 / 5_000e18);
     }
 
     function test_engineViews_noMarkets() public {

@@ -73,7 +73,8 @@ async function indexedHead(): Promise<IndexedBlock | undefined> {
 }
 
 // GET /accounts/at-risk?maxHealth=1.0&limit=100(&protocol=perps|lending) —
-// healthWad < maxHealth × 1e18, lowest first.
+// healthWad < maxHealth × 1e18, lowest first; for the lending market the health
+// factor (Σ value × liquidation LTV ÷ debt, `healthFactorWad`) instead.
 app.get("/accounts/at-risk", async (c) => {
   const maxHealthWad = parseWadParam(
     "maxHealth",

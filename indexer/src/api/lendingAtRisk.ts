@@ -1,6 +1,8 @@
-// The lending market's accounts a keeper should look at (health below a bound,
-// lowest first, with the collateral there is to sell and its pattern), and a
-// summary of its liquidations for the report.
+// The lending market's accounts a keeper should look at (health factor
+// Σ value × liquidation LTV ÷ debt below a bound, lowest first, with the
+// collateral there is to sell and its pattern), and a summary of its
+// liquidations for the report. The engine's equity and maintenance (always 0)
+// come along; a health factor < 1 is exactly the engine's equity < 0.
 import {
   and,
   asc,
@@ -24,13 +26,13 @@ type Db = ReadonlyDrizzle<typeof schema>;
 
 export async function lendingAtRiskAccounts(
   db: Db,
-  maxHealthWad: bigint,
+  maxHealthFactorWad: bigint,
   limit: number,
 ) {
   const rows = await db
     .select({
       address: lendingHealth.account,
-      healthWad: lendingHealth.healthWad,
+      healthFactorWad: lendingHealth.healthFactorWad,
       debtWad: lendingHealth.debtWad,
       collateralValueWad: lendingHealth.collateralValueWad,
       liquidationLimitWad: lendingHealth.liquidationLimitWad,
@@ -44,12 +46,12 @@ export async function lendingAtRiskAccounts(
     .from(lendingHealth)
     .where(
       and(
-        lt(lendingHealth.healthWad, maxHealthWad),
+        lt(lendingHealth.healthFactorWad, maxHealthFactorWad),
         eq(lendingHealth.pricesUsable, true),
         gt(lendingHealth.debtWad, 0n),
       ),
     )
-    .orderBy(asc(lendingHealth.healthWad), asc(lendingHealth.account))
+    .orderBy(asc(lendingHealth.healthFactorWad), asc(lendingHealth.account))
     .limit(limit);
   if (rows.length === 0) return [];
   const collaterals = await db

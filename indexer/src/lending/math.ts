@@ -1,8 +1,10 @@
 // Lending-market math mirroring LendingMarket.sol: the borrow index projected
 // to a time, debts rounded up to whole quote units, and the engine's margin
-// mapping (equity = value − debt, maintenance = Σ value × (1 − liquidation
-// LTV)). Pure: no Ponder imports, so the unit tests run it directly.
-import { healthWad, mulWadDown, mulWadUp, toWad, WAD } from "../health.ts";
+// mapping, literally as ILiquidatable documents it (equity = Σ value ×
+// liquidation LTV − debt, maintenance = 0: no positions), with the health
+// factor Σ value × liquidation LTV ÷ debt that orders accounts at risk. Pure:
+// no Ponder imports, so the unit tests run it directly.
+import { MAX_UINT256, mulWadDown, mulWadUp, toWad, WAD } from "../health.ts";
 
 /** One quote unit (USDC, 6 decimals) in wad. */
 export const QUOTE_UNIT_WAD = 10n ** 12n;
@@ -38,15 +40,20 @@ export type LendingCollateralInput = {
 export type LendingHealth = {
   debtWad: bigint;
   collateralValueWad: bigint;
-  liquidationLimitWad: bigint;
-  equityWad: bigint;
-  maintenanceWad: bigint;
-  healthWad: bigint;
+  liquidationLimitWad: bigint; // Σ value × liquidation LTV, each term rounded down
+  equityWad: bigint; // liquidation limit − debt: the engine's equity
+  maintenanceWad: bigint; // always 0: the engine's maintenance
+  healthFactorWad: bigint; // liquidation limit ÷ debt, rounded down; MAX_UINT256 without debt
   liquidatable: boolean;
   pricesUsable: boolean;
 };
 
-/** The account as the engine sees it (LendingMarket.marginState). */
+/** Σ value × liquidation LTV ÷ debt, rounded down [wad] (LendingMarket.healthFactorOf). */
+export function healthFactorWad(limitWad: bigint, debtWad: bigint): bigint {
+  return debtWad === 0n ? MAX_UINT256 : (limitWad * WAD) / debtWad;
+}
+
+/** The account as the engine sees it (LendingMarket.marginState) and its health factor. */
 export function lendingHealth(
   scaledDebtWad: bigint,
   indexWad: bigint,
@@ -54,7 +61,6 @@ export function lendingHealth(
 ): LendingHealth {
   let value = 0n;
   let limit = 0n;
-  let maintenance = 0n;
   let pricesUsable = true;
   for (const c of collaterals) {
     if (c.amount === 0n) continue;
@@ -65,18 +71,17 @@ export function lendingHealth(
     const v = mulWadDown(toWad(c.amount, c.decimals), c.priceWad);
     value += v;
     limit += mulWadDown(v, c.liquidationLtvWad);
-    maintenance += mulWadUp(v, WAD - c.liquidationLtvWad);
   }
   const debt = debtWad(scaledDebtWad, indexWad);
-  const equity = value - debt;
+  const equity = limit - debt;
   return {
     debtWad: debt,
     collateralValueWad: value,
     liquidationLimitWad: limit,
     equityWad: equity,
-    maintenanceWad: maintenance,
-    healthWad: healthWad(equity, maintenance),
-    liquidatable: pricesUsable && equity < maintenance,
+    maintenanceWad: 0n,
+    healthFactorWad: healthFactorWad(limit, debt),
+    liquidatable: pricesUsable && equity < 0n,
     pricesUsable,
   };
 }

@@ -1,6 +1,6 @@
 /**
- * The lending keeper's pass: candidates from the indexer (`/accounts/at-risk?protocol=lending`), re-read on chain,
- * one action each (see ./decide.ts), simulated before it is sent; then every live lending auction, taken through the
+ * The lending keeper's pass: candidates from the indexer (`/accounts/at-risk?protocol=lending`, health factor < 1),
+ * re-read on chain and served lowest health factor first, one action each (see ./decide.ts), simulated before it is sent; then every live lending auction, taken through the
  * pool callee or reset. Runs after the perps pass on every block, with the same key, against the lending engine,
  * auction house and backstop of the deployment.
  */
@@ -25,6 +25,7 @@ import type { Logger } from "../logger.ts";
 import {
   decideAuction,
   decideLending,
+  orderLending,
   patternName,
   type LendingCandidate,
 } from "./decide.ts";
@@ -89,30 +90,41 @@ async function candidate(
 ): Promise<LendingCandidate> {
   const { publicClient, deployments: d } = deps;
   const market = { address: d.lending, abi: iLendingMarketAbi } as const;
-  const [liquidatable, debtWad, auctionLots] = await Promise.all([
-    publicClient.readContract({
-      ...market,
-      functionName: "isLiquidatable",
-      args: [account],
-    }),
-    publicClient.readContract({
-      ...market,
-      functionName: "debtOf",
-      args: [account],
-    }),
-    publicClient.readContract({
-      ...market,
-      functionName: "auctionLots",
-      args: [account],
-    }),
-  ]);
+  const [liquidatable, healthFactorWad, debtWad, auctionLots] =
+    await Promise.all([
+      publicClient.readContract({
+        ...market,
+        functionName: "isLiquidatable",
+        args: [account],
+      }),
+      publicClient.readContract({
+        ...market,
+        functionName: "healthFactorOf",
+        args: [account],
+      }),
+      publicClient.readContract({
+        ...market,
+        functionName: "debtOf",
+        args: [account],
+      }),
+      publicClient.readContract({
+        ...market,
+        functionName: "auctionLots",
+        args: [account],
+      }),
+    ]);
   const collaterals = await Promise.all(
     collateralIds.map(async (id) => {
-      const [amount, pattern] = await Promise.all([
+      const [amount, params, pattern] = await Promise.all([
         publicClient.readContract({
           ...market,
           functionName: "collateralBalance",
           args: [account, BigInt(id)],
+        }),
+        publicClient.readContract({
+          ...market,
+          functionName: "lendingCollateral",
+          args: [BigInt(id)],
         }),
         publicClient.readContract({
           address: d.lendingEngine,
@@ -121,10 +133,22 @@ async function candidate(
           args: [BigInt(id)],
         }),
       ]);
-      return { id, amount, pattern: patternName(pattern) };
+      return {
+        id,
+        amount,
+        liquidationLtvWad: BigInt(params.liquidationLtvWad),
+        pattern: patternName(pattern),
+      };
     }),
   );
-  return { account, liquidatable, debtWad, auctionLots, collaterals };
+  return {
+    account,
+    liquidatable,
+    healthFactorWad,
+    debtWad,
+    auctionLots,
+    collaterals,
+  };
 }
 
 /** Simulates, then sends and waits; a failed simulation is logged and skipped. */
@@ -169,8 +193,12 @@ async function act(
 export async function runLendingPass(deps: LendingPassDeps): Promise<void> {
   const { publicClient, deployments: d } = deps;
   const rows = await atRisk(deps.indexerUrl);
-  for (const row of rows) {
-    const c = await candidate(deps, row.address, row.collateralIds.map(Number));
+  const candidates = await Promise.all(
+    rows.map((row) =>
+      candidate(deps, row.address, row.collateralIds.map(Number)),
+    ),
+  );
+  for (const c of orderLending(candidates)) {
     const action = decideLending(c);
     if (action === undefined) continue;
     const args = [action.account, BigInt(action.collateralId)] as const;
