@@ -8,22 +8,20 @@ import {LiquidityVault} from "../src/LiquidityVault.sol";
 import {LiquidationEngine} from "../src/LiquidationEngine.sol";
 import {ILiquidatable} from "../src/interfaces/ILiquidatable.sol";
 import {IMarginProtocol} from "../src/interfaces/IMarginProtocol.sol";
-import {LiquidationParams} from "../src/interfaces/ILiquidationEngine.sol";
 import {AuctionHouse} from "../src/AuctionHouse.sol";
-import {AuctionParams, KeeperRewardParams} from "../src/interfaces/IAuctionHouse.sol";
 import {IPriceCurve} from "../src/interfaces/IPriceCurve.sol";
 import {ConstantProductPool} from "../src/demo/ConstantProductPool.sol";
 import {PoolTakeCallee} from "../src/periphery/PoolTakeCallee.sol";
 import {BackstopVault} from "../src/BackstopVault.sol";
-import {BackstopRewardParams} from "../src/interfaces/IBackstopVault.sol";
 import {SolvencyWaterfall} from "../src/SolvencyWaterfall.sol";
 import {LendingMarket} from "../src/lending/LendingMarket.sol";
 import {RateModel} from "../src/interfaces/ILendingMarket.sol";
+import {DemoConfig} from "./DemoConfig.sol";
 
 /// @notice The lending market (issue 5: liquidation as a service): a second protocol of another shape behind the same
 /// `ILiquidatable`, liquidated by its own instances of the unchanged `LiquidationEngine`, `AuctionHouse` and
 /// `BackstopVault`, and sharing the perps protocol's `SolvencyWaterfall` and `InsuranceFund`.
-abstract contract LendingDeployer {
+abstract contract LendingDeployer is DemoConfig {
     /// @notice What the lending deployment reuses from the perps system.
     struct LendingInputs {
         TestnetToken usdc;
@@ -76,19 +74,7 @@ abstract contract LendingDeployer {
         // The same engine bytecode and parameters as the perps engine; only the collateral sales apply here. The 5%
         // discount stays under 1 − liquidation LTV: the sale price (95% of the oracle) exceeds the liquidation-LTV value
         // equity counts, so every sale raises the account's equity.
-        l.engine = new LiquidationEngine(
-            ILiquidatable(address(l.market)),
-            6,
-            owner,
-            LiquidationParams({
-                targetHealthWad: 1.25e18,
-                fullCloseHealthWad: 0.5e18,
-                penaltyWad: 0.025e18,
-                keeperShareWad: 0.4e18,
-                collateralDiscountWad: 0.05e18,
-                dustNotionalWad: 10e18
-            })
-        );
+        l.engine = new LiquidationEngine(ILiquidatable(address(l.market)), 6, owner, _demoLiquidationParams());
         l.market.setEngine(address(l.engine));
         l.engine.setWaterfall(address(i.waterfall));
         i.waterfall.setEngine(address(l.engine), true);
@@ -107,51 +93,13 @@ abstract contract LendingDeployer {
         l.auctionHouse.setRewardPayer(address(i.waterfall));
         i.waterfall.setRewardSpender(address(l.auctionHouse), true);
         l.auctionHouse.setWaterfall(address(i.waterfall));
-        AuctionParams memory p = AuctionParams({
-            curve: i.curve,
-            startBufferWad: 1.1e18,
-            resetAfterSeconds: 600,
-            resetBelowWad: 0.85e18,
-            penaltyWad: 0.05e18,
-            capWad: 2_000_000e18
-        });
-        l.auctionHouse.setAuctionParams(0, p);
-        l.auctionHouse.setAuctionParams(1, p);
-        l.auctionHouse.setGlobalLimits(3_000_000e18, 10e18);
-        l.auctionHouse
-            .setKeeperRewardParams(
-                KeeperRewardParams({
-                    nativeOracle: i.ethFeed,
-                    gasFactorBps: 12_000,
-                    kickGas: 310_000,
-                    redoGas: 125_000,
-                    tipWad: 5e18,
-                    chipWad: 0.001e18,
-                    maxRewardWad: 300e18,
-                    floorBuyGas: 315_000
-                })
-            );
+        _configureAuctionHouse(l.auctionHouse, i.curve, i.ethFeed);
         l.takeCallee = new PoolTakeCallee(address(l.auctionHouse), 6);
     }
 
     function _deployLendingBackstop(LendingInputs memory i, LendingDeployment memory l, address owner) internal {
         l.backstop = new BackstopVault(IMarginProtocol(address(l.market)), l.engine, l.auctionHouse, owner);
-        l.engine.setBackstop(address(l.backstop), 0.02e18);
-        l.auctionHouse.setBackstop(address(l.backstop));
-        l.backstop.setAsset(0, address(i.wethPool), 750_000e18);
-        l.backstop.setAsset(1, address(i.wbtcPool), 750_000e18);
-        l.backstop.setMaxSlippage(0.01e18);
-        l.backstop
-            .setRewardParams(
-                BackstopRewardParams({
-                    nativeOracle: i.ethFeed,
-                    gasFactorBps: 12_000,
-                    absorbGas: 300_000,
-                    tipWad: 2e18,
-                    gainShareWad: 0.5e18,
-                    maxRewardWad: 300e18
-                })
-            );
+        _configureBackstop(l.backstop, l.engine, l.auctionHouse, address(i.wethPool), address(i.wbtcPool), i.ethFeed);
         i.usdc.mint(owner, LENDING_BACKSTOP_SEED);
         i.usdc.approve(address(l.backstop), LENDING_BACKSTOP_SEED);
         l.backstop.deposit(LENDING_BACKSTOP_SEED, owner);

@@ -10,15 +10,12 @@ import {LiquidationEngine} from "../src/LiquidationEngine.sol";
 import {InsuranceFund} from "../src/InsuranceFund.sol";
 import {IOracle} from "../src/interfaces/IOracle.sol";
 import {MarketParams} from "../src/interfaces/IMarginProtocol.sol";
-import {LiquidationParams} from "../src/interfaces/ILiquidationEngine.sol";
 import {AuctionHouse} from "../src/AuctionHouse.sol";
-import {AuctionParams, KeeperRewardParams} from "../src/interfaces/IAuctionHouse.sol";
 import {IPriceCurve} from "../src/interfaces/IPriceCurve.sol";
 import {StairstepExponentialDecrease} from "../src/auction/StairstepExponentialDecrease.sol";
 import {ConstantProductPool} from "../src/demo/ConstantProductPool.sol";
 import {PoolTakeCallee} from "../src/periphery/PoolTakeCallee.sol";
 import {BackstopVault} from "../src/BackstopVault.sol";
-import {BackstopRewardParams} from "../src/interfaces/IBackstopVault.sol";
 import {SolvencyWaterfall} from "../src/SolvencyWaterfall.sol";
 import {IInsuranceFund} from "../src/interfaces/IInsuranceFund.sol";
 import {BondAuctionParams} from "../src/interfaces/ISolvencyWaterfall.sol";
@@ -81,19 +78,7 @@ abstract contract SystemDeployer is LendingDeployer {
         d.vault = new LiquidityVault(ERC20(address(d.usdc)), owner, 1_000); // 10% of open interest stays idle
         d.protocol = new MarginProtocol(ERC20(address(d.usdc)), d.vault, owner);
         d.vault.setProtocol(address(d.protocol));
-        d.engine = new LiquidationEngine(
-            d.protocol,
-            6,
-            owner,
-            LiquidationParams({
-                targetHealthWad: 1.25e18,
-                fullCloseHealthWad: 0.5e18,
-                penaltyWad: 0.025e18,
-                keeperShareWad: 0.4e18,
-                collateralDiscountWad: 0.05e18,
-                dustNotionalWad: 10e18
-            })
-        );
+        d.engine = new LiquidationEngine(d.protocol, 6, owner, _demoLiquidationParams());
         d.insuranceFund = new InsuranceFund(ERC20(address(d.usdc)), address(d.engine), owner);
         d.protocol.setEngine(address(d.engine));
         _deployWaterfall(d, owner);
@@ -180,33 +165,9 @@ abstract contract SystemDeployer is LendingDeployer {
         d.waterfall.setRewardSpender(address(d.auctionHouse), true);
         d.waterfall.setRewardReserve(1_000e6);
         d.auctionHouse.setWaterfall(address(d.waterfall));
-        // −1% every 10 s from 110% of the oracle price; reset after 10 minutes or below 85% of the oracle price.
+        // −1% every 10 s from 110% of the oracle price (the rest of the demo auction parameters in DemoConfig).
         d.curve = new StairstepExponentialDecrease(0.99e18, 10);
-        AuctionParams memory p = AuctionParams({
-            curve: d.curve,
-            startBufferWad: 1.1e18,
-            resetAfterSeconds: 600,
-            resetBelowWad: 0.85e18,
-            penaltyWad: 0.05e18,
-            capWad: 2_000_000e18
-        });
-        d.auctionHouse.setAuctionParams(0, p);
-        d.auctionHouse.setAuctionParams(1, p);
-        d.auctionHouse.setGlobalLimits(3_000_000e18, 10e18);
-        // $5 + 0.1% of the target + gas × base fee × ETH price × 1.2, at most $300 (see docs/design.md).
-        d.auctionHouse
-            .setKeeperRewardParams(
-                KeeperRewardParams({
-                    nativeOracle: d.ethFeed,
-                    gasFactorBps: 12_000,
-                    kickGas: 310_000,
-                    redoGas: 125_000,
-                    tipWad: 5e18,
-                    chipWad: 0.001e18,
-                    maxRewardWad: 300e18,
-                    floorBuyGas: 315_000
-                })
-            );
+        _configureAuctionHouse(d.auctionHouse, d.curve, d.ethFeed);
 
         // Pools at the initial oracle prices: 1,000 WETH and 50 WBTC, each against 3M of the quote asset.
         d.wethPool = new ConstantProductPool(ERC20(address(d.weth)), ERC20(address(d.usdc)), owner);
@@ -228,23 +189,7 @@ abstract contract SystemDeployer is LendingDeployer {
     /// the engine and the auction house, so it needs no liquidator role on the protocol.
     function _deployBackstop(Deployment memory d, address owner) internal {
         d.backstop = new BackstopVault(d.protocol, d.engine, d.auctionHouse, owner);
-        d.engine.setBackstop(address(d.backstop), 0.02e18);
-        d.auctionHouse.setBackstop(address(d.backstop));
-        d.backstop.setAsset(0, address(d.wethPool), 750_000e18);
-        d.backstop.setAsset(1, address(d.wbtcPool), 750_000e18);
-        d.backstop.setMaxSlippage(0.01e18);
-        // $2 + gas × base fee × ETH price × 1.2, at most half the buy's gain and $300.
-        d.backstop
-            .setRewardParams(
-                BackstopRewardParams({
-                    nativeOracle: d.ethFeed,
-                    gasFactorBps: 12_000,
-                    absorbGas: 300_000,
-                    tipWad: 2e18,
-                    gainShareWad: 0.5e18,
-                    maxRewardWad: 300e18
-                })
-            );
+        _configureBackstop(d.backstop, d.engine, d.auctionHouse, address(d.wethPool), address(d.wbtcPool), d.ethFeed);
         d.usdc.mint(owner, 1_000_000e6);
         d.usdc.approve(address(d.backstop), 1_000_000e6);
         d.backstop.deposit(1_000_000e6, owner);

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IOracle} from "../src/interfaces/IOracle.sol";
+import {LiquidationParams} from "../src/interfaces/ILiquidationEngine.sol";
+import {LiquidationEngine} from "../src/LiquidationEngine.sol";
+import {AuctionHouse} from "../src/AuctionHouse.sol";
+import {AuctionParams, KeeperRewardParams} from "../src/interfaces/IAuctionHouse.sol";
+import {IPriceCurve} from "../src/interfaces/IPriceCurve.sol";
+import {BackstopVault} from "../src/BackstopVault.sol";
+import {BackstopRewardParams} from "../src/interfaces/IBackstopVault.sol";
+
+/// @notice The demo parameters every liquidated protocol's engine, auction house and backstop share (the perps
+/// protocol's and the lending market's), so the two deployers configure them by the same code.
+abstract contract DemoConfig {
+    /// @notice Engine: fixed fee 2.5% (40% to the keeper) to health 1.25, a full close below 0.5, collateral sold 5%
+    /// under the oracle, positions under $10 of notional are dust.
+    function _demoLiquidationParams() internal pure returns (LiquidationParams memory) {
+        return LiquidationParams({
+            targetHealthWad: 1.25e18,
+            fullCloseHealthWad: 0.5e18,
+            penaltyWad: 0.025e18,
+            keeperShareWad: 0.4e18,
+            collateralDiscountWad: 0.05e18,
+            dustNotionalWad: 10e18
+        });
+    }
+
+    /// @notice The auction parameters of collaterals 0 and 1 and the house's limits and keeper rewards: −1% every 10 s
+    /// (the curve) from 110% of the oracle price; reset after 10 minutes or below 85% of the oracle price; rewards
+    /// $5 + 0.1% of the target + gas × base fee × ETH price × 1.2, at most $300 (see docs/design.md).
+    function _configureAuctionHouse(AuctionHouse auctionHouse, IPriceCurve curve, IOracle nativeOracle) internal {
+        AuctionParams memory p = AuctionParams({
+            curve: curve,
+            startBufferWad: 1.1e18,
+            resetAfterSeconds: 600,
+            resetBelowWad: 0.85e18,
+            penaltyWad: 0.05e18,
+            capWad: 2_000_000e18
+        });
+        auctionHouse.setAuctionParams(0, p);
+        auctionHouse.setAuctionParams(1, p);
+        auctionHouse.setGlobalLimits(3_000_000e18, 10e18);
+        auctionHouse.setKeeperRewardParams(
+            KeeperRewardParams({
+                nativeOracle: nativeOracle,
+                gasFactorBps: 12_000,
+                kickGas: 310_000,
+                redoGas: 125_000,
+                tipWad: 5e18,
+                chipWad: 0.001e18,
+                maxRewardWad: 300e18,
+                floorBuyGas: 315_000
+            })
+        );
+    }
+
+    /// @notice The backstop bound to its engine (buying at 2% under the oracle price) and auction house, selling
+    /// collaterals 0 and 1 into their pools, holding at most $750k of each at the oracle price, 1% slippage at most;
+    /// rewards $2 + gas × base fee × ETH price × 1.2, at most half the buy's gain and $300.
+    function _configureBackstop(
+        BackstopVault backstop,
+        LiquidationEngine engine,
+        AuctionHouse auctionHouse,
+        address pool0,
+        address pool1,
+        IOracle nativeOracle
+    ) internal {
+        engine.setBackstop(address(backstop), 0.02e18);
+        auctionHouse.setBackstop(address(backstop));
+        backstop.setAsset(0, pool0, 750_000e18);
+        backstop.setAsset(1, pool1, 750_000e18);
+        backstop.setMaxSlippage(0.01e18);
+        backstop.setRewardParams(
+            BackstopRewardParams({
+                nativeOracle: nativeOracle,
+                gasFactorBps: 12_000,
+                absorbGas: 300_000,
+                tipWad: 2e18,
+                gainShareWad: 0.5e18,
+                maxRewardWad: 300e18
+            })
+        );
+    }
+}
