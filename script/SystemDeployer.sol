@@ -235,7 +235,15 @@ abstract contract SystemDeployer is LendingDeployer {
     function _deployPreLiquidation(Deployment memory d, address owner) internal {
         d.preLiquidation = new PreLiquidation(d.protocol, d.engine, 6, owner);
         d.protocol.setLiquidator(address(d.preLiquidation), true);
-        PreLiquidationParams memory p = PreLiquidationParams({
+        PreLiquidationParams memory p = _demoPreLiquidationParams();
+        d.preLiquidation.setParams(0, p);
+        d.preLiquidation.setParams(1, p);
+    }
+
+    /// @notice The demo's pre-liquidation parameters (both markets): zone [1, 1.5), close factor 10% → 50%,
+    /// incentive 0.5% → 1.5%, opt-out allowed.
+    function _demoPreLiquidationParams() internal pure returns (PreLiquidationParams memory) {
+        return PreLiquidationParams({
             preHealthWad: 1.5e18,
             closeFactorTopWad: 0.1e18,
             closeFactorLineWad: 0.5e18,
@@ -243,7 +251,5 @@ abstract contract SystemDeployer is LendingDeployer {
             incentiveLineWad: 0.015e18,
             optOutAllowed: true
         });
-        d.preLiquidation.setParams(0, p);
-        d.preLiquidation.setParams(1, p);
     }
 }

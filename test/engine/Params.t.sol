@@ -5,49 +5,38 @@ import {BaseTest} from "../Base.t.sol";
 import {ILiquidationEngine, LiquidationParams} from "../../src/interfaces/ILiquidationEngine.sol";
 
 contract ParamsTest is BaseTest {
-    function _valid() internal pure returns (LiquidationParams memory) {
-        return LiquidationParams({
-            targetHealthWad: 1.25e18,
-            fullCloseHealthWad: 0.5e18,
-            penaltyWad: 0.025e18,
-            keeperShareWad: 0.4e18,
-            collateralDiscountWad: 0.05e18,
-            dustNotionalWad: 10e18
-        });
-    }
-
     function test_setParams_storesAndEmits() public {
-        LiquidationParams memory p = _valid();
+        LiquidationParams memory p = _demoLiquidationParams();
         p.penaltyWad = 0.03e18;
         engine.setParams(p);
         assertEq(engine.params().penaltyWad, 0.03e18);
     }
 
     function test_setParams_onlyOwner() public {
-        LiquidationParams memory p = _valid();
+        LiquidationParams memory p = _demoLiquidationParams();
         vm.prank(alice);
         vm.expectRevert("UNAUTHORIZED");
         engine.setParams(p);
     }
 
     function test_setParams_rejectsEachBadField() public {
-        LiquidationParams memory p = _valid();
+        LiquidationParams memory p = _demoLiquidationParams();
         p.targetHealthWad = 1e18;
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParams.selector, "target health"));
         engine.setParams(p);
-        p = _valid();
+        p = _demoLiquidationParams();
         p.fullCloseHealthWad = 1e18;
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParams.selector, "full-close health"));
         engine.setParams(p);
-        p = _valid();
+        p = _demoLiquidationParams();
         p.penaltyWad = 0;
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParams.selector, "penalty"));
         engine.setParams(p);
-        p = _valid();
+        p = _demoLiquidationParams();
         p.keeperShareWad = 1e18 + 1;
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParams.selector, "keeper share"));
         engine.setParams(p);
-        p = _valid();
+        p = _demoLiquidationParams();
         p.collateralDiscountWad = 1e18;
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParams.selector, "collateral discount"));
         engine.setParams(p);

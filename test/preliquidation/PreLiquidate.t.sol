@@ -128,7 +128,7 @@ contract PreLiquidateTest is PreLiquidationBase {
     }
 
     function test_preLiquidate_closeFactorCapsTheSlice() public {
-        PreLiquidationParams memory p = _demoParams();
+        PreLiquidationParams memory p = _demoPreLiquidationParams();
         p.closeFactorTopWad = 0.02e18;
         p.closeFactorLineWad = 0.05e18;
         preLiquidation.setParams(ETH_MARKET, p);
@@ -153,7 +153,7 @@ contract PreLiquidateTest is PreLiquidationBase {
     /// @dev Bob: a large BTC long and a $30 ETH long on quote margin, brought into the zone by BTC alone, so that the
     /// slice of the small ETH position that the zone's top asks for is more than the whole position.
     function _smallEthPositionInTheZone(uint64 closeFactorWad) internal {
-        PreLiquidationParams memory p = _demoParams();
+        PreLiquidationParams memory p = _demoPreLiquidationParams();
         p.closeFactorTopWad = closeFactorWad;
         p.closeFactorLineWad = closeFactorWad;
         preLiquidation.setParams(ETH_MARKET, p);
@@ -242,7 +242,7 @@ contract PreLiquidateTest is PreLiquidationBase {
     }
 
     function test_optOut_revertsWhereNotAllowed() public {
-        PreLiquidationParams memory p = _demoParams();
+        PreLiquidationParams memory p = _demoPreLiquidationParams();
         p.optOutAllowed = false;
         preLiquidation.setParams(ETH_MARKET, p);
         vm.prank(alice);
@@ -253,7 +253,7 @@ contract PreLiquidateTest is PreLiquidationBase {
     function test_optOut_lapsesWhenTheMarketWithdrawsIt() public {
         vm.prank(alice);
         preLiquidation.setOptOut(ETH_MARKET, true);
-        PreLiquidationParams memory p = _demoParams();
+        PreLiquidationParams memory p = _demoPreLiquidationParams();
         p.optOutAllowed = false;
         preLiquidation.setParams(ETH_MARKET, p);
         assertFalse(preLiquidation.isOptedOut(alice, ETH_MARKET));

@@ -2,26 +2,14 @@
 pragma solidity ^0.8.24;
 
 import {BaseTest} from "../Base.t.sol";
-import {PreLiquidationParams} from "../../src/interfaces/IPreLiquidation.sol";
 import {PushPriceFeed} from "../../src/oracle/PushPriceFeed.sol";
 
 /// @notice Helpers shared by the pre-liquidation tests: the demo parameters and prices that put an account at a
 /// given health.
 abstract contract PreLiquidationBase is BaseTest {
-    /// @dev The demo's parameters (SystemDeployer): zone [1, 1.5), close factor 10% → 50%, incentive 0.5% → 1.5%.
+    /// @dev The demo's pre-liquidation line (SystemDeployer._demoPreLiquidationParams) and maintenance fraction.
     uint256 internal constant PRE_HEALTH = 1.5e18;
     uint256 internal constant MAINTENANCE_FRACTION = 0.05e18;
-
-    function _demoParams() internal pure returns (PreLiquidationParams memory) {
-        return PreLiquidationParams({
-            preHealthWad: 1.5e18,
-            closeFactorTopWad: 0.1e18,
-            closeFactorLineWad: 0.5e18,
-            incentiveTopWad: 0.005e18,
-            incentiveLineWad: 0.015e18,
-            optOutAllowed: true
-        });
-    }
 
     /// @dev The ETH price at which an account whose only position is in the ETH market, margined by quote alone, has
     /// health `healthWad`: E = Q + s·p − O and M = |s|·p·m give p = (O − Q) / (s − h·|s|·m).

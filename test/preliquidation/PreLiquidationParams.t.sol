@@ -35,14 +35,14 @@ contract PreLiquidationParamsTest is PreLiquidationBase {
     }
 
     function test_setParams_onlyOwner() public {
-        PreLiquidationParams memory p = _demoParams();
+        PreLiquidationParams memory p = _demoPreLiquidationParams();
         vm.prank(alice);
         vm.expectRevert("UNAUTHORIZED");
         preLiquidation.setParams(ETH_MARKET, p);
     }
 
     function test_setParams_emits() public {
-        PreLiquidationParams memory p = _demoParams();
+        PreLiquidationParams memory p = _demoPreLiquidationParams();
         p.preHealthWad = 1.3e18;
         vm.expectEmit(true, false, false, true, address(preLiquidation));
         emit IPreLiquidation.ParamsSet(BTC_MARKET, p);
@@ -51,7 +51,7 @@ contract PreLiquidationParamsTest is PreLiquidationBase {
     }
 
     function test_setParams_revertsOnPreHealth() public {
-        PreLiquidationParams memory p = _demoParams();
+        PreLiquidationParams memory p = _demoPreLiquidationParams();
         p.preHealthWad = 1e18;
         _expectSetRevert(p, abi.encodeWithSelector(IPreLiquidation.InvalidPreHealth.selector, 1e18));
         p.preHealthWad = 10e18 + 1;
@@ -59,7 +59,7 @@ contract PreLiquidationParamsTest is PreLiquidationBase {
     }
 
     function test_setParams_revertsOnCloseFactors() public {
-        PreLiquidationParams memory p = _demoParams();
+        PreLiquidationParams memory p = _demoPreLiquidationParams();
         p.closeFactorTopWad = 0;
         _expectSetRevert(p, abi.encodeWithSelector(IPreLiquidation.InvalidCloseFactors.selector, 0, 0.5e18));
         p.closeFactorTopWad = 0.6e18; // falls toward the line
@@ -70,13 +70,13 @@ contract PreLiquidationParamsTest is PreLiquidationBase {
     }
 
     function test_setParams_revertsOnIncentives() public {
-        PreLiquidationParams memory p = _demoParams();
+        PreLiquidationParams memory p = _demoPreLiquidationParams();
         p.incentiveTopWad = 0.02e18;
         _expectSetRevert(p, abi.encodeWithSelector(IPreLiquidation.InvalidIncentives.selector, 0.02e18, 0.015e18));
     }
 
     function test_setParams_revertsOnIncentiveAtThePenalty() public {
-        PreLiquidationParams memory p = _demoParams();
+        PreLiquidationParams memory p = _demoPreLiquidationParams();
         p.incentiveLineWad = engine.params().penaltyWad;
         _expectSetRevert(
             p, abi.encodeWithSelector(IPreLiquidation.IncentiveNotBelowPenalty.selector, 0.025e18, 0.025e18)
