@@ -51,6 +51,20 @@ abstract contract BaseTest is Test, SystemDeployer {
     function setUp() public virtual {
         vm.warp(1_700_000_000);
         Deployment memory d = _deploySystem(address(this), address(this));
+        _bind(d);
+        // Unit tests move prices freely; the feed guards (grace period, volatility flag) have their own tests.
+        ethFeed.setGuards(0, 0, 0);
+        btcFeed.setGuards(0, 0, 0);
+        _fundKeeper(keeper);
+        _fundKeeper(keeper2);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                HELPERS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Keeps the deployment's handles; a suite with more handles (the lending market's) extends it.
+    function _bind(Deployment memory d) internal virtual {
         usdc = d.usdc;
         weth = d.weth;
         wbtc = d.wbtc;
@@ -67,16 +81,7 @@ abstract contract BaseTest is Test, SystemDeployer {
         waterfall = d.waterfall;
         portfolio = d.portfolioMargin;
         preLiquidation = d.preLiquidation;
-        // Unit tests move prices freely; the feed guards (grace period, volatility flag) have their own tests.
-        ethFeed.setGuards(0, 0, 0);
-        btcFeed.setGuards(0, 0, 0);
-        _fundKeeper(keeper);
-        _fundKeeper(keeper2);
     }
-
-    /*//////////////////////////////////////////////////////////////
-                                HELPERS
-    //////////////////////////////////////////////////////////////*/
 
     function _fundKeeper(address who) internal {
         usdc.mint(who, 1_000_000e6);

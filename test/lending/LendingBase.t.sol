@@ -23,39 +23,20 @@ abstract contract LendingBaseTest is BaseTest {
     uint256 internal constant QUOTE_UNIT_WAD = 1e12;
 
     function setUp() public virtual override {
-        vm.warp(1_700_000_000);
-        Deployment memory d = _deploySystem(address(this), address(this));
-        _bind(d);
+        super.setUp();
+        _approveLending(keeper);
+        _approveLending(keeper2);
+    }
+
+    /// @dev The demo system's handles and the lending market's.
+    function _bind(Deployment memory d) internal virtual override {
+        super._bind(d);
         lending = d.lending.market;
         lendingVault = d.lending.vault;
         lendingEngine = d.lending.engine;
         lendingAuctions = d.lending.auctionHouse;
         lendingBackstop = d.lending.backstop;
         lendingTakeCallee = d.lending.takeCallee;
-        ethFeed.setGuards(0, 0, 0);
-        btcFeed.setGuards(0, 0, 0);
-        _fundKeeper(keeper);
-        _fundKeeper(keeper2);
-        _approveLending(keeper);
-        _approveLending(keeper2);
-    }
-
-    /// @dev The same handles as `BaseTest.setUp`, without deploying twice.
-    function _bind(Deployment memory d) internal {
-        usdc = d.usdc;
-        weth = d.weth;
-        wbtc = d.wbtc;
-        ethFeed = d.ethFeed;
-        btcFeed = d.btcFeed;
-        vault = d.vault;
-        protocol = d.protocol;
-        engine = d.engine;
-        insurance = d.insuranceFund;
-        auctionHouse = d.auctionHouse;
-        wethPool = d.wethPool;
-        takeCallee = d.takeCallee;
-        backstop = d.backstop;
-        waterfall = d.waterfall;
     }
 
     function _approveLending(address who) internal {
