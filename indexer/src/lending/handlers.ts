@@ -107,16 +107,8 @@ async function setBalance(
 }
 
 ponder.on("LendingMarket:CollateralTransferred", async ({ event, context }) => {
-  const a = event.args;
-  await touchAccount(context.db, a.account, event.block.number, {});
-  await setBalance(
-    context.db,
-    a.account,
-    a.collateralId,
-    a.balance,
-    event.block.number,
-  );
-  await recomputeLendingHealth(context.db, { account: a.account }, event.block);
+  await touchAccount(context.db, event.args.account, event.block.number, {});
+  await balanceChanged({ event, context });
 });
 
 ponder.on("LendingMarket:DebtUpdated", async ({ event, context }) => {
@@ -127,7 +119,17 @@ ponder.on("LendingMarket:DebtUpdated", async ({ event, context }) => {
   await recomputeLendingHealth(context.db, { account: a.account }, event.block);
 });
 
-ponder.on("LendingMarket:CollateralSeized", async ({ event, context }) => {
+// A deposit, withdrawal, seizure or return sets the balance the event carries and recomputes health.
+async function balanceChanged({
+  event,
+  context,
+}: {
+  event: {
+    args: { account: Address; collateralId: bigint; balance: bigint };
+    block: Parameters<typeof recomputeLendingHealth>[2];
+  };
+  context: { db: Parameters<typeof recomputeLendingHealth>[0] };
+}) {
   const a = event.args;
   await setBalance(
     context.db,
@@ -137,19 +139,11 @@ ponder.on("LendingMarket:CollateralSeized", async ({ event, context }) => {
     event.block.number,
   );
   await recomputeLendingHealth(context.db, { account: a.account }, event.block);
-});
+}
 
-ponder.on("LendingMarket:CollateralReturned", async ({ event, context }) => {
-  const a = event.args;
-  await setBalance(
-    context.db,
-    a.account,
-    a.collateralId,
-    a.balance,
-    event.block.number,
-  );
-  await recomputeLendingHealth(context.db, { account: a.account }, event.block);
-});
+ponder.on("LendingMarket:CollateralSeized", balanceChanged);
+
+ponder.on("LendingMarket:CollateralReturned", balanceChanged);
 
 ponder.on("LendingMarket:Refunded", async ({ event, context }) => {
   await touchAccount(context.db, event.args.account, event.block.number, {
