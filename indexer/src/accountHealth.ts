@@ -20,14 +20,14 @@ import { computeHealth } from "./health.ts";
 import type { PortfolioConfig } from "./portfolio.ts";
 
 type Db = Context["db"];
-type BlockRef = { number: bigint; timestamp: bigint };
+export type BlockRef = { number: bigint; timestamp: bigint };
 
 // Which accounts to recompute: one account, or every account exposed to an
 // oracle (a nonzero position in a market it prices, or a nonzero balance of a
 // collateral it prices).
 export type Scope = { account: Address } | { oracle: Address };
 
-const lower = (a: string) => a.toLowerCase() as Address;
+export const lower = (a: string) => a.toLowerCase() as Address;
 
 // The scope as a condition on an account column. For an oracle it is a
 // subquery, so the statement text is the same whatever the number of accounts

@@ -3,16 +3,7 @@
 // collateral there is to sell and its pattern), and a summary of its
 // liquidations for the report. The engine's equity and maintenance (always 0)
 // come along; a health factor < 1 is exactly the engine's equity < 0.
-import {
-  and,
-  asc,
-  eq,
-  gt,
-  inArray,
-  lt,
-  ne,
-  type ReadonlyDrizzle,
-} from "ponder";
+import { and, asc, eq, gt, lt, type ReadonlyDrizzle } from "ponder";
 import {
   lendingCollateralAsset,
   lendingCollateralBalance,
@@ -21,6 +12,7 @@ import {
   lendingState,
 } from "ponder:schema";
 import type * as schema from "../../ponder.schema.ts";
+import { nonzeroBalancesOf } from "../lending/store.ts";
 
 type Db = ReadonlyDrizzle<typeof schema>;
 
@@ -65,15 +57,7 @@ export async function lendingAtRiskAccounts(
       lendingCollateralAsset,
       eq(lendingCollateralAsset.id, lendingCollateralBalance.collateralId),
     )
-    .where(
-      and(
-        inArray(
-          lendingCollateralBalance.account,
-          rows.map((r) => r.address),
-        ),
-        ne(lendingCollateralBalance.amount, 0n),
-      ),
-    )
+    .where(nonzeroBalancesOf(rows.map((r) => r.address)))
     .orderBy(asc(lendingCollateralBalance.collateralId));
   return rows.map((r) => {
     const held = collaterals.filter((c) => c.account === r.address);

@@ -12,16 +12,21 @@ import {
   price,
 } from "ponder:schema";
 import type { Address } from "viem";
+import { type BlockRef, lower, type Scope } from "../accountHealth.ts";
 import { usablePrice, WAD } from "../health.ts";
 import { lendingHealth as compute, projectIndexWad } from "./math.ts";
 
 type Db = Context["db"];
-type BlockRef = { number: bigint; timestamp: bigint };
 
 /** One account, or every lending account holding a collateral this oracle prices. */
-export type LendingScope = { account: Address } | { oracle: Address };
+export type LendingScope = Scope;
 
-const lower = (a: string) => a.toLowerCase() as Address;
+/** The condition for these accounts' nonzero lending collateral balances. */
+export const nonzeroBalancesOf = (accounts: Address[]) =>
+  and(
+    inArray(lendingCollateralBalance.account, accounts),
+    ne(lendingCollateralBalance.amount, 0n),
+  );
 
 export async function recomputeLendingHealth(
   db: Db,
@@ -86,15 +91,7 @@ export async function recomputeLendingHealth(
       eq(lendingCollateralBalance.collateralId, lendingCollateralAsset.id),
     )
     .leftJoin(price, eq(price.oracle, lendingCollateralAsset.oracle))
-    .where(
-      and(
-        inArray(
-          lendingCollateralBalance.account,
-          accounts.map((a) => a.address),
-        ),
-        ne(lendingCollateralBalance.amount, 0n),
-      ),
-    );
+    .where(nonzeroBalancesOf(accounts.map((a) => a.address)));
 
   for (const a of accounts) {
     const id = lower(a.address);
