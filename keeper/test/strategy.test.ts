@@ -48,6 +48,17 @@ async function run(
   return decisions;
 }
 
+/** Market 1 besides market 0: a position of `sizeWad` that a liquidation closes whole. */
+function withSecondMarket(chain: FakeChain, sizeWad: bigint): void {
+  chain.masks = { marketMask: 0b11n, collateralMask: 0n };
+  chain.sizes.set(1, sizeWad);
+  chain.previews.set(1, {
+    closeSizeWad: -sizeWad,
+    penaltyWad: 10n * WAD,
+    keeperRewardWad: 4n * WAD,
+  });
+}
+
 function only(decisions: Decision[]): Decision {
   assert.equal(
     decisions.length,
@@ -191,13 +202,7 @@ describe("strategy: positions", () => {
 
   it("skips a portfolio account's hedge leg the protocol refuses, and closes the next market", async () => {
     const chain = new FakeChain();
-    chain.masks = { marketMask: 0b11n, collateralMask: 0n };
-    chain.sizes.set(1, -5n * WAD);
-    chain.previews.set(1, {
-      closeSizeWad: 5n * WAD,
-      penaltyWad: 10n * WAD,
-      keeperRewardWad: 4n * WAD,
-    });
+    withSecondMarket(chain, -5n * WAD);
     const simulate = chain.simulateLiquidate.bind(chain);
     chain.simulateLiquidate = async (account, marketId, size) => {
       if (marketId === 0)
@@ -221,13 +226,7 @@ describe("strategy: positions", () => {
 
   it("moves on to the next market after a NoPosition lost race", async () => {
     const chain = new FakeChain();
-    chain.masks = { marketMask: 0b11n, collateralMask: 0n };
-    chain.sizes.set(1, -5n * WAD);
-    chain.previews.set(1, {
-      closeSizeWad: 5n * WAD,
-      penaltyWad: 10n * WAD,
-      keeperRewardWad: 4n * WAD,
-    });
+    withSecondMarket(chain, -5n * WAD);
     let simulations = 0;
     const simulate = chain.simulateLiquidate.bind(chain);
     chain.simulateLiquidate = async (account, marketId, size) => {
@@ -294,13 +293,7 @@ describe("strategy: positions", () => {
 
   it("stops closing markets once its own liquidation restored the account", async () => {
     const chain = new FakeChain();
-    chain.masks = { marketMask: 0b11n, collateralMask: 0n };
-    chain.sizes.set(1, 5n * WAD);
-    chain.previews.set(1, {
-      closeSizeWad: -5n * WAD,
-      penaltyWad: 10n * WAD,
-      keeperRewardWad: 4n * WAD,
-    });
+    withSecondMarket(chain, 5n * WAD);
     chain.afterSend = () => {
       chain.liquidatable = false;
     };
