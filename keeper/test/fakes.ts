@@ -11,6 +11,8 @@ import { auctionSlice } from "../src/auction-math.ts";
 import { ContractRevertError } from "../src/errors.ts";
 import type { ActiveAuction, AtRiskAccount } from "../src/index-client.ts";
 import type { Logger } from "../src/logger.ts";
+import { Metrics } from "../src/metrics.ts";
+import type { PassDeps } from "../src/pass.ts";
 import { WAD } from "../src/math.ts";
 import type {
   AccountMasks,
@@ -68,6 +70,23 @@ export const QUOTE_UNIT_WAD = 10n ** 12n;
 export const GWEI = 10n ** 9n;
 
 export const silentLogger: Logger = pino({ level: "silent" });
+
+/** A pass's dependencies with fresh metrics, no log, a 5-block lag bound and `more` on top. */
+export function passDeps(
+  index: PassDeps["index"],
+  strategy: PassDeps["strategy"],
+  more: Partial<PassDeps> = {},
+): PassDeps {
+  return {
+    index,
+    strategy,
+    metrics: new Metrics(),
+    logger: silentLogger,
+    maxIndexLagBlocks: 5n,
+    metricsEveryPasses: 10,
+    ...more,
+  };
+}
 
 export function revert(
   functionName: string,

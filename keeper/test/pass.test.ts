@@ -7,10 +7,9 @@ import type {
   IndexClient,
   IndexStatus,
 } from "../src/index-client.ts";
-import { Metrics } from "../src/metrics.ts";
 import { runPass } from "../src/pass.ts";
 import type { Strategy } from "../src/strategy.ts";
-import { ALICE, auctionRow, row, silentLogger } from "./fakes.ts";
+import { ALICE, auctionRow, passDeps, row } from "./fakes.ts";
 
 function setup(
   status: IndexStatus | Error,
@@ -47,16 +46,8 @@ function setup(
     },
     preLiquidateAccount: async () => [],
   };
-  const metrics = new Metrics();
-  const deps = {
-    index,
-    strategy,
-    metrics,
-    logger: silentLogger,
-    maxIndexLagBlocks: 5n,
-    metricsEveryPasses: 10,
-  };
-  return { deps, processed, processedAuctions, metrics };
+  const deps = passDeps(index, strategy);
+  return { deps, processed, processedAuctions, metrics: deps.metrics };
 }
 
 describe("runPass", () => {

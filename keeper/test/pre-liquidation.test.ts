@@ -5,7 +5,6 @@ import { KEEPER_ACTIONS, type Decision } from "../src/decisions.ts";
 import { ConfigError } from "../src/errors.ts";
 import type { IndexClient } from "../src/index-client.ts";
 import { WAD } from "../src/math.ts";
-import { Metrics } from "../src/metrics.ts";
 import { runPass } from "../src/pass.ts";
 import {
   loadPreLiquidationConfig,
@@ -18,7 +17,15 @@ import {
   type Strategy,
   type StrategyConfig,
 } from "../src/strategy.ts";
-import { ALICE, FakeChain, GWEI, revert, row, silentLogger } from "./fakes.ts";
+import {
+  ALICE,
+  FakeChain,
+  GWEI,
+  passDeps,
+  revert,
+  row,
+  silentLogger,
+} from "./fakes.ts";
 
 const BOB: Address = getAddress("0x0000000000000000000000000000000000000b0b");
 const CONFIG: StrategyConfig = {
@@ -295,13 +302,7 @@ describe("pre-liquidation: the pass", () => {
       },
     };
     await runPass(
-      {
-        index,
-        strategy,
-        metrics: new Metrics(),
-        logger: silentLogger,
-        maxIndexLagBlocks: 5n,
-        metricsEveryPasses: 10,
+      passDeps(index, strategy, {
         concurrency: 1,
         zone: {
           minProbability: 0.3,
@@ -310,7 +311,7 @@ describe("pre-liquidation: the pass", () => {
             zoneRow({ address: BOB }),
           ],
         },
-      },
+      }),
       100n,
     );
     assert.deepEqual(order, [`liquidate ${ALICE}`, `pre-liquidate ${BOB}`]);
@@ -319,13 +320,13 @@ describe("pre-liquidation: the pass", () => {
   it("goes on without pre-liquidations when the zone cannot be read", async () => {
     const order: string[] = [];
     const result = await runPass(
-      {
-        index: {
+      passDeps(
+        {
           status: async () => ({ latestBlock: 100n, latestTimestamp: 0n }),
           atRisk: async () => [row()],
           activeAuctions: async () => [],
         },
-        strategy: {
+        {
           processAccount: async () => {
             order.push("liquidate");
             return [];
@@ -336,17 +337,15 @@ describe("pre-liquidation: the pass", () => {
             return [];
           },
         },
-        metrics: new Metrics(),
-        logger: silentLogger,
-        maxIndexLagBlocks: 5n,
-        metricsEveryPasses: 10,
-        zone: {
-          minProbability: 0,
-          fetch: async () => {
-            throw new Error("indexer down");
+        {
+          zone: {
+            minProbability: 0,
+            fetch: async () => {
+              throw new Error("indexer down");
+            },
           },
         },
-      },
+      ),
       100n,
     );
     assert.equal(result.kind, "done");

@@ -11,7 +11,6 @@ import {
 } from "../src/errors.ts";
 import type { AtRiskAccount, IndexClient } from "../src/index-client.ts";
 import { WAD } from "../src/math.ts";
-import { Metrics } from "../src/metrics.ts";
 import { runPass } from "../src/pass.ts";
 import {
   loadPredictConfig,
@@ -20,7 +19,7 @@ import {
   withNearLine,
 } from "../src/predict.ts";
 import type { Strategy } from "../src/strategy.ts";
-import { row, silentLogger } from "./fakes.ts";
+import { passDeps, row, silentLogger } from "./fakes.ts";
 
 const who = (n: number): Address =>
   getAddress(`0x${n.toString(16).padStart(40, "0")}`);
@@ -163,19 +162,13 @@ describe("withNearLine", () => {
       preLiquidateAccount: async () => [],
     };
     const result = await runPass(
-      {
-        index,
-        strategy,
-        metrics: new Metrics(),
-        logger: silentLogger,
-        maxIndexLagBlocks: 5n,
-        metricsEveryPasses: 10,
+      passDeps(index, strategy, {
         concurrency: 1,
         nearLine: {
           minProbability: 0.25,
           fetch: async () => [nearLine(3, 0.2), nearLine(2, 0.6)],
         },
-      },
+      }),
       100n,
     );
     assert.equal(result.kind, "done");
