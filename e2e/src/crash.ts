@@ -98,8 +98,8 @@ export type CrashOptions = {
   portfolio?: PortfolioMode;
 };
 
-/** The keeper's minimum profit over gas in the demo [quote] (the harness's default is 0.5). */
-export const DEMO_MIN_PROFIT_QUOTE = "0.1";
+/** The keeper's minimum profit over gas in the demo [quote]: the keeper's default, not the harness's 0.5. */
+export const DEMO_MIN_PROFIT_QUOTE = "0";
 
 export const demoAuctionStep = (pattern: Pattern) =>
   pattern === "dutch-auction" ? DEMO_AUCTION_STEP_SECONDS : 10;
@@ -130,8 +130,8 @@ export async function runPatternCrash(
     preLiquidation: preLiquidationMode,
     lendingPattern: options.lendingPattern ?? pattern,
     keeperEnv: {
-      // A close whose penalty is capped at a small equity (a long liquidated to the target health at one step, then
-      // taken near zero by the next) pays the keeper cents: a $0.10 margin over gas still clears it.
+      // Dust-sized residuals (a long liquidated to the target health at one step, then taken near zero by the next)
+      // pay the keeper cents over gas: the keeper's own default (any profit over gas) clears them.
       MIN_PROFIT_QUOTE: DEMO_MIN_PROFIT_QUOTE,
       ...(preLiquidationMode === "on" ? PRE_LIQUIDATION_KEEPER_ENV : {}),
     },
