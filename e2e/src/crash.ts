@@ -30,6 +30,7 @@ import {
 } from "./system.ts";
 import { waitForWaterfallSettled } from "./waterfall.ts";
 import {
+  DEMO_OPT_OUTS,
   PRE_LIQUIDATION_KEEPER_ENV,
   optOut,
   preLiquidationSummary,
@@ -37,6 +38,23 @@ import {
   type PreLiquidationMode,
   type PreLiquidationSummary,
 } from "./preLiquidation.ts";
+import {
+  lendingDemoSummary,
+  lendingFlows,
+  openLending,
+  waitForLendingCleared,
+  type LendingDemo,
+  type LendingMode,
+} from "./lendingDemo.ts";
+import {
+  isPortfolioTrader,
+  optIn,
+  portfolioBook,
+  portfolioSummary,
+  PORTFOLIO_TILTED,
+  type PortfolioMode,
+  type PortfolioSummary,
+} from "./portfolio.ts";
 
 const WAD = 10n ** 18n;
 
@@ -55,6 +73,12 @@ export type CrashRun = {
   preLiquidationMode: PreLiquidationMode;
   /** Read from the chain and checked against the index; undefined when off. */
   preLiquidation?: PreLiquidationSummary;
+  lendingMode: LendingMode;
+  /** The lending market's crash, read from the chain and checked against the index; undefined when off. */
+  lending?: LendingDemo;
+  portfolioMode: PortfolioMode;
+  /** The opted-in accounts' requirements (portfolio vs standard) and index = chain; undefined when off. */
+  portfolio?: PortfolioSummary;
 };
 
 export type CrashOptions = {
@@ -67,7 +91,15 @@ export type CrashOptions = {
   onStep?: (s: StepResult) => void;
   /** PRE_LIQUIDATION: on by default. */
   preLiquidation?: PreLiquidationMode;
+  /** LENDING: on by default; LENDING_COLLATERAL_PATTERN: `pattern` by default. */
+  lending?: LendingMode;
+  lendingPattern?: Pattern;
+  /** PORTFOLIO_MARGIN: on by default. */
+  portfolio?: PortfolioMode;
 };
+
+/** The keeper's minimum profit over gas in the demo [quote]: the keeper's default, not the harness's 0.5. */
+export const DEMO_MIN_PROFIT_QUOTE = "0";
 
 export const demoAuctionStep = (pattern: Pattern) =>
   pattern === "dutch-auction" ? DEMO_AUCTION_STEP_SECONDS : 10;
@@ -91,9 +123,18 @@ export async function runPatternCrash(
   const insuranceStakeUsdc = demoInsuranceStake(pattern);
   const expectBonds = insuranceStakeUsdc < DEFAULT_INSURANCE_STAKE_USDC;
   const preLiquidationMode = options.preLiquidation ?? "on";
+  const lendingMode = options.lending ?? "on";
+  const lendingPattern = options.lendingPattern ?? pattern;
+  const portfolioMode = options.portfolio ?? "on";
   const system = await startSystem({
     preLiquidation: preLiquidationMode,
-    keeperEnv: preLiquidationMode === "on" ? PRE_LIQUIDATION_KEEPER_ENV : {},
+    lendingPattern: options.lendingPattern ?? pattern,
+    keeperEnv: {
+      // Dust-sized residuals (a long liquidated to the target health at one step, then taken near zero by the next)
+      // pay the keeper cents over gas: the keeper's own default (any profit over gas) clears them.
+      MIN_PROFIT_QUOTE: DEMO_MIN_PROFIT_QUOTE,
+      ...(preLiquidationMode === "on" ? PRE_LIQUIDATION_KEEPER_ENV : {}),
+    },
     blockTimeSeconds: 1,
     logDir,
     pattern,
@@ -112,11 +153,31 @@ export async function runPatternCrash(
     // The crossing model (and so the keeper's pre-liquidations) needs a price history to rate anyone.
     if (preLiquidationMode === "on")
       await warmUpPrices(system.rpcUrl, system.deployment);
-    const plans = demoBook();
+    const plans = [
+      ...demoBook(),
+      ...(portfolioMode === "on" ? portfolioBook() : []),
+    ];
     say(`opening ${plans.length} leveraged accounts`);
     const traders = await openBook(system.rpcUrl, system.deployment, plans);
+    if (portfolioMode === "on") {
+      const opted = traders.filter(isPortfolioTrader);
+      await optIn(system.rpcUrl, system.deployment, opted);
+      say(`${opted.length} accounts opted in to portfolio margin`);
+    }
+    // The tilted portfolio book opts out too: the engine, not the soft call, is what the report shows it meeting.
     if (preLiquidationMode === "on")
-      await optOut(system.rpcUrl, system.deployment, traders);
+      await optOut(system.rpcUrl, system.deployment, traders, [
+        ...DEMO_OPT_OUTS,
+        PORTFOLIO_TILTED,
+      ]);
+    const borrowers =
+      lendingMode === "on"
+        ? await openLending(system.rpcUrl, system.deployment)
+        : [];
+    if (lendingMode === "on")
+      say(
+        `opened ${borrowers.length} lending borrowers near their borrow limit (lending pattern ${lendingPattern})`,
+      );
     const baseline = await takeBaseline(system.rpcUrl, system.deployment);
 
     say("starting the keeper");
@@ -133,6 +194,13 @@ export async function runPatternCrash(
         onStep: options.onStep,
       },
     );
+    if (lendingMode === "on")
+      await waitForLendingCleared(
+        system.rpcUrl,
+        system.deployment,
+        borrowers,
+        options.clearTimeoutMs ?? 90_000,
+      );
     const crashSeconds = (Date.now() - started) / 1000;
     say(
       "waiting for the keeper to settle the solvency waterfall (bond sales, revenue, redemptions)",
@@ -154,6 +222,33 @@ export async function runPatternCrash(
         settledBlock > scenario.endBlock ? settledBlock : scenario.endBlock,
     };
     await indexCaughtUp(system.rpcUrl, system.indexerUrl);
+    const lending =
+      lendingMode === "on"
+        ? await lendingDemoSummary(
+            system.rpcUrl,
+            system.indexerUrl,
+            system.deployment,
+            lendingPattern,
+            borrowers,
+            ended.steps,
+            { fromBlock: baseline.block, toBlock: ended.endBlock },
+          )
+        : undefined;
+    const portfolio =
+      portfolioMode === "on"
+        ? await portfolioSummary(
+            system.rpcUrl,
+            system.indexerUrl,
+            system.deployment,
+            traders,
+            ended.breaches,
+            {
+              before: baseline.block,
+              after: ended.endBlock,
+              head: await clients(system.rpcUrl).publicClient.getBlockNumber(),
+            },
+          )
+        : undefined;
     const report = await buildReport(
       system.rpcUrl,
       system.indexerUrl,
@@ -161,6 +256,7 @@ export async function runPatternCrash(
       ended,
       baseline,
       pattern,
+      lendingFlows(lending),
     );
     const preLiquidation =
       preLiquidationMode === "on"
@@ -179,9 +275,15 @@ export async function runPatternCrash(
       report,
       preLiquidationMode,
       preLiquidation,
+      lendingMode,
+      lending,
+      portfolioMode,
+      portfolio,
       problems: [
         ...reportProblems(report, ended, { expectBonds }),
         ...(preLiquidation?.mismatches ?? []),
+        ...(lending?.problems ?? []),
+        ...(portfolio?.problems ?? []),
       ],
       insuranceStakeUsdc,
       expectBonds,

@@ -2,7 +2,10 @@
  * The main job: the whole local system on the embedded database, a market crash, and a report.
  * Usage: node --import tsx e2e/src/demo.ts   (the README's `npm run demo` installs and builds first)
  * Env: COLLATERAL_PATTERN = fixed-fee (default) | dutch-auction | internal, the pattern of both collateral assets;
- * PRE_LIQUIDATION = on (default) | off, the soft margin call (the module's parameters and the keeper's action).
+ * PRE_LIQUIDATION = on (default) | off, the soft margin call (the module's parameters and the keeper's action);
+ * LENDING = on (default) | off, borrowers of the lending market liquidated in the same crash, with
+ * LENDING_COLLATERAL_PATTERN = the lending engine's pattern (default: COLLATERAL_PATTERN);
+ * PORTFOLIO_MARGIN = on (default) | off, hedged accounts (and one tilted book the crash liquidates) on portfolio margin.
  */
 import path from "node:path";
 import { runPatternCrash } from "./crash.ts";
@@ -15,17 +18,39 @@ import {
   parsePreLiquidation,
   PreLiquidationConfigError,
 } from "./preLiquidation.ts";
+import {
+  formatLendingDemo,
+  LendingConfigError,
+  parseLendingMode,
+  parseLendingPattern,
+} from "./lendingDemo.ts";
+import {
+  formatPortfolio,
+  parsePortfolioMargin,
+  PortfolioConfigError,
+} from "./portfolio.ts";
 
 async function main() {
   let pattern;
   let preLiquidation;
+  let lending;
+  let lendingPattern;
+  let portfolio;
   try {
     pattern = parsePattern(process.env.COLLATERAL_PATTERN);
     preLiquidation = parsePreLiquidation(process.env.PRE_LIQUIDATION);
+    lending = parseLendingMode(process.env.LENDING);
+    lendingPattern = parseLendingPattern(
+      process.env.LENDING_COLLATERAL_PATTERN,
+      pattern,
+    );
+    portfolio = parsePortfolioMargin(process.env.PORTFOLIO_MARGIN);
   } catch (error) {
     if (
       !(error instanceof PatternError) &&
-      !(error instanceof PreLiquidationConfigError)
+      !(error instanceof PreLiquidationConfigError) &&
+      !(error instanceof LendingConfigError) &&
+      !(error instanceof PortfolioConfigError)
     )
       throw error;
     console.error(`config error: ${error.message}`);
@@ -47,6 +72,9 @@ async function main() {
     logDir,
     say,
     preLiquidation,
+    lending,
+    lendingPattern,
+    portfolio,
     onStep: (s) =>
       say(
         `step ${s.step}: ETH $${s.ethUsd}, BTC $${s.btcUsd}: ${s.newlyBreached.length} new breaches; all clear after ${(s.clearedAfterMs / 1000).toFixed(1)} s`,
@@ -56,6 +84,8 @@ async function main() {
   console.log(
     formatPreLiquidation(run.preLiquidationMode, run.preLiquidation).join("\n"),
   );
+  console.log(formatLendingDemo(run.lendingMode, run.lending).join("\n"));
+  console.log(formatPortfolio(run.portfolioMode, run.portfolio).join("\n"));
   if (run.problems.length > 0) {
     console.error(`\nFAILED:\n- ${run.problems.join("\n- ")}\nlogs: ${logDir}`);
     process.exitCode = 1;

@@ -342,6 +342,23 @@ export function spread(values: number[]): Spread {
 const valueWad = (amount: bigint, decimals: number, priceWad: bigint) =>
   (amount * 10n ** BigInt(18 - decimals) * priceWad) / WAD;
 
+/**
+ * What another engine sharing the solvency waterfall (the lending market's) moved through it over the crash, as its
+ * own events name it [wad]: penalties it paid in, keeper rewards paid for it, bad debt the fund covered for it. The
+ * report's balances add these to the perps engine's, so the shared waterfall's totals must match both together.
+ */
+export type SharedWaterfallFlows = {
+  revenueWad: bigint;
+  rewardsWad: bigint;
+  coveredWad: bigint;
+};
+
+const NO_SHARED_FLOWS: SharedWaterfallFlows = {
+  revenueWad: 0n,
+  rewardsWad: 0n,
+  coveredWad: 0n,
+};
+
 export async function buildReport(
   rpcUrl: string,
   indexerUrl: string,
@@ -349,6 +366,7 @@ export async function buildReport(
   scenario: ScenarioResult,
   baseline: Baseline,
   pattern: Pattern,
+  shared: SharedWaterfallFlows = NO_SHARED_FLOWS,
 ): Promise<Report> {
   const index = await readIndex(indexerUrl);
   const { publicClient } = clients(rpcUrl);
@@ -672,7 +690,7 @@ export async function buildReport(
     (await indexedFundRewards(indexerUrl, baseline.block, end)) *
     QUOTE_UNIT_WAD;
   const indexMismatches = compareIndexWithChain(
-    { ...index, fundRewardsWad },
+    { ...index, fundRewardsWad, sharedCoveredWad: shared.coveredWad },
     {
       liquidations: chainLiquidated.length,
       penaltiesWad: sumOf(chainLiquidated, (l) => l.penaltyWad!),
@@ -750,15 +768,20 @@ export async function buildReport(
       baseline.insuranceWad -
       revenueToFundWad +
       coveredWad +
+      shared.coveredWad +
       waterfall.rewardsFromFund * QUOTE_UNIT_WAD,
     rewardImbalanceWad:
-      auctionKeeperRewardsWad -
+      auctionKeeperRewardsWad +
+      shared.rewardsWad -
       (waterfall.rewardsFromRevenue + waterfall.rewardsFromFund) *
         QUOTE_UNIT_WAD,
     revenueImbalanceWad:
       insurancePenaltyShareWad +
-      auctionPenaltyWad -
-      (waterfall.revenue.penaltyShare + waterfall.revenue.auctionPenalties) *
+      auctionPenaltyWad +
+      shared.revenueWad -
+      (waterfall.revenue.penaltyShare +
+        waterfall.revenue.auctionPenalties +
+        waterfall.revenue.lending) *
         QUOTE_UNIT_WAD,
     waterfall,
     backstop,
@@ -769,7 +792,7 @@ export async function buildReport(
 
 /** Each total the index keeps against the same total summed from the chain's events or read from the contracts. */
 function compareIndexWithChain(
-  index: IndexRows & { fundRewardsWad: bigint },
+  index: IndexRows & { fundRewardsWad: bigint; sharedCoveredWad: bigint },
   chain: {
     liquidations: number;
     penaltiesWad: bigint;
@@ -866,7 +889,7 @@ function compareIndexWithChain(
   // The fund covers bad debt and the part of each keeper reward the waterfall's pending revenue did not pay.
   same(
     "fund paid out (cover)",
-    covered + index.fundRewardsWad,
+    covered + index.sharedCoveredWad + index.fundRewardsWad,
     chain.fundPaidOutWad,
   );
   same(
@@ -1028,9 +1051,9 @@ export function formatReport(
     `backstop                          ${usd(r.backstop.assetsStartWad)} -> ${usd(r.backstop.assetsEndWad)} at the oracle: ${usd(r.backstop.resultWad)} (bought ${usd(r.backstop.boughtWad)}, sold ${usd(r.backstop.soldWad)}, keepers paid ${usd(r.backstop.keeperRewardsWad)})`,
     `bad debt                          ${usd(r.badDebtWad)} (covered by the fund ${usd(r.coveredWad)})`,
     `deficit                           ${usd(r.deficitWad)}`,
-    `waterfall balance                 fund change - revenue routed to it + covered bad debt + keeper rewards the fund paid = ${usd(r.waterfallImbalanceWad)}`,
-    `reward balance                    auction keeper rewards - rewards the waterfall paid (from revenue + by the fund) = ${usd(r.rewardImbalanceWad)}`,
-    `revenue balance                   penalty share + auction penalties - penalty revenue the waterfall received = ${usd(r.revenueImbalanceWad)}`,
+    `waterfall balance                 fund change - revenue routed to it + covered bad debt (perps + lending) + keeper rewards the fund paid = ${usd(r.waterfallImbalanceWad)}`,
+    `reward balance                    auction keeper rewards (perps + lending) - rewards the waterfall paid (from revenue + by the fund) = ${usd(r.rewardImbalanceWad)}`,
+    `revenue balance                   penalty share + auction penalties (perps + lending) - penalty revenue the waterfall received = ${usd(r.revenueImbalanceWad)}`,
     "",
     ...formatWaterfall(r.waterfall),
     "",
@@ -1042,7 +1065,7 @@ export function formatReport(
 /** The report's "solvency waterfall" section: every layer, each series, the revenue, the share prices. */
 export function formatWaterfall(w: WaterfallReport): string[] {
   const revenueText = (x: WaterfallReport["revenue"]) =>
-    `${usdUnits(x.penaltyShare + x.auctionPenalties + x.feeShare)} (penalty share ${usdUnits(x.penaltyShare)}, auction penalties ${usdUnits(x.auctionPenalties)}, fee share ${usdUnits(x.feeShare)})`;
+    `${usdUnits(x.penaltyShare + x.auctionPenalties + x.feeShare + x.lending)} (penalty share ${usdUnits(x.penaltyShare)}, auction penalties ${usdUnits(x.auctionPenalties)}, fee share ${usdUnits(x.feeShare)}${x.lending > 0n ? `, lending market ${usdUnits(x.lending)}` : ""})`;
   const sum = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
   const avg = (cost: bigint, face: bigint) =>
     face === 0n ? "n/a" : price((cost * WAD) / face);

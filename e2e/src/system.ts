@@ -45,6 +45,8 @@ export type SystemOptions = {
   insuranceStakeUsdc?: bigint;
   /** The deploy script's `PRE_LIQUIDATION`: the module's demo parameters (on, the default) or none (off). */
   preLiquidation?: "on" | "off";
+  /** The lending engine's pattern (the deploy script's `LENDING_COLLATERAL_PATTERN`); `pattern` by default. */
+  lendingPattern?: Pattern;
 };
 
 /** The deploy script's default stake, which the contract tests use too [whole USDC]. */
@@ -137,6 +139,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
           FOUNDRY_PROFILE: "default",
           // Always explicit, so a value in the caller's environment never leaks into a test's deployment.
           COLLATERAL_PATTERN: pattern,
+          LENDING_COLLATERAL_PATTERN: options.lendingPattern ?? pattern,
           AUCTION_STEP_SECONDS: String(auctionStepSeconds),
           INSURANCE_FUND_STAKE: String(insuranceStakeUsdc),
           PRE_LIQUIDATION: options.preLiquidation ?? "on",

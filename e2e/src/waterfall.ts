@@ -54,6 +54,8 @@ export type Revenue = {
   penaltyShare: bigint;
   auctionPenalties: bigint;
   feeShare: bigint;
+  /** What the lending market's engine, auction house and backstop sent (the waterfall is shared). */
+  lending: bigint;
 };
 
 export type SharePrices = {
@@ -84,6 +86,8 @@ export type WaterfallReport = {
   /** Keeper rewards the waterfall paid over the range (RewardPaid): from pending revenue first, then by the fund. */
   rewardsFromRevenue: bigint;
   rewardsFromFund: bigint;
+  /** Of those, the rewards paid for the lending market's auction house (its kicks, resets and floor buys). */
+  lendingRewards: bigint;
   /** Revenue route() keeps back for keeper rewards, at `block` (rewardReserveUnits). */
   rewardReserve: bigint;
   pendingStart: bigint;
@@ -104,6 +108,12 @@ export type WaterfallReport = {
 const sum = <T>(rows: T[], f: (r: T) => bigint) =>
   rows.reduce((acc, r) => acc + f(r), 0n);
 const lower = (a: string) => a.toLowerCase();
+
+/** The lending market's contracts that can pay into the shared waterfall or spend its rewards, lower-cased. */
+export const lendingContracts = (d: Deployment): string[] =>
+  [d.lending, d.lendingEngine, d.lendingAuctionHouse, d.lendingBackstop].map(
+    lower,
+  );
 const order = (a: Log, b: Log) =>
   a.blockNumber! === b.blockNumber!
     ? a.logIndex! - b.logIndex!
@@ -322,32 +332,41 @@ export async function readWaterfall(
     };
   });
 
-  // Revenue by source: a sweep's transfer is the fee share, the auction house's an auction penalty, the rest the
-  // penalty share of position liquidations.
+  // Revenue by source: a sweep's transfer is the fee share, the auction house's an auction penalty, the lending
+  // market's contracts' the lending market's (the waterfall is shared), the rest the penalty share of position
+  // liquidations.
   const sweepTxs = new Set(swept.map((l) => l.transactionHash));
+  const lendingSources = new Set(lendingContracts(d));
   const firstIssue = issued[0];
-  const revenueOf = (transfers: typeof toWaterfall): Revenue => ({
-    feeShare: sum(
-      transfers.filter((t) => sweepTxs.has(t.transactionHash)),
-      (t) => t.args.amount!,
-    ),
-    auctionPenalties: sum(
-      transfers.filter(
-        (t) =>
-          !sweepTxs.has(t.transactionHash) &&
-          lower(t.args.from!) === lower(d.auctionHouse),
+  const revenueOf = (transfers: typeof toWaterfall): Revenue => {
+    const perps = transfers.filter(
+      (t) =>
+        !sweepTxs.has(t.transactionHash) &&
+        !lendingSources.has(lower(t.args.from!)),
+    );
+    return {
+      feeShare: sum(
+        transfers.filter((t) => sweepTxs.has(t.transactionHash)),
+        (t) => t.args.amount!,
       ),
-      (t) => t.args.amount!,
-    ),
-    penaltyShare: sum(
-      transfers.filter(
-        (t) =>
-          !sweepTxs.has(t.transactionHash) &&
-          lower(t.args.from!) !== lower(d.auctionHouse),
+      auctionPenalties: sum(
+        perps.filter((t) => lower(t.args.from!) === lower(d.auctionHouse)),
+        (t) => t.args.amount!,
       ),
-      (t) => t.args.amount!,
-    ),
-  });
+      penaltyShare: sum(
+        perps.filter((t) => lower(t.args.from!) !== lower(d.auctionHouse)),
+        (t) => t.args.amount!,
+      ),
+      lending: sum(
+        transfers.filter(
+          (t) =>
+            !sweepTxs.has(t.transactionHash) &&
+            lendingSources.has(lower(t.args.from!)),
+        ),
+        (t) => t.args.amount!,
+      ),
+    };
+  };
   const revenue = revenueOf(toWaterfall);
   const revenueAfterIssue = revenueOf(
     firstIssue === undefined
@@ -384,6 +403,12 @@ export async function readWaterfall(
     routedToFund: sum(routed, (l) => l.args.toFund!),
     rewardsFromRevenue: sum(rewardLogs, (l) => l.args.fromRevenue!),
     rewardsFromFund: sum(rewardLogs, (l) => l.args.fromFund!),
+    lendingRewards: sum(
+      rewardLogs.filter((l) =>
+        lendingContracts(d).includes(lower(l.args.module!)),
+      ),
+      (l) => l.args.fromRevenue! + l.args.fromFund!,
+    ),
     rewardReserve,
     pendingStart: layersStart.pendingRevenue,
     pendingEnd: layers.pendingRevenue,
@@ -407,7 +432,11 @@ export async function readWaterfall(
   report.problems = checkBooks(report, {
     layers,
     totalBadDebtWad,
-    absorbedInRange: sum(absorbed, (l) => l.args.amount!),
+    // totals(vault) are the perps vault's: the lending market's bad debt (the shared waterfall) is not in them.
+    absorbedInRange: sum(
+      absorbed.filter((l) => lower(l.args.vault!) === lower(d.vault)),
+      (l) => l.args.amount!,
+    ),
     recognizedAtStart: layersStart.recognized,
     repaidEvents: repaidLogs.map((l) => ({
       id: l.args.id!,
