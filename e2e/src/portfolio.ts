@@ -47,10 +47,12 @@ export const PORTFOLIO_TILTED = "pm-tilted-btc-long";
 /**
  * The opted-in books, opened at ETH $3,000 and BTC $60,000 with no quote (margin is the collateral's haircut value:
  * WETH 80%, WBTC 75%). A perfect hedge is short 0.8 ETH per WETH, 0.75 BTC per WBTC: no scenario loses, so the
- * requirement is the floor, 2% of gross exposure, against the standard 5% of the perp's notional (initial ×1.5 against
- * 10%). The tilted book adds a 2 BTC long ($120,000) on $24,000 of WETH margin: its naked BTC leg pays the correlated
- * crash scenario (10%), twice the standard 5%, so portfolio margin costs it more, and the crash's BTC legs take it
- * below the portfolio requirement at $53,000 (step 4), where standard rules would still see health above 1.5.
+ * requirement is the floor, 1% of gross exposure (2% of the perp's notional), against the standard 5% of the perp's
+ * notional: 40%; initial ×1.5 against 10%: 30%. (WETH and the ETH perp read one feed, as do WBTC and the BTC perp, so
+ * a hedge has no basis: its equity does not move with the price.) The tilted book adds a 2 BTC long ($120,000) on
+ * $24,000 of WETH margin: its naked BTC leg pays the correlated crash scenario (10%), twice the standard 5%, so
+ * portfolio margin costs it more (the floor, $1,680, is far below), and the crash's BTC legs take it below the
+ * portfolio requirement at $53,000 (step 4), where standard rules would still see health above 1.5.
  */
 export function portfolioBook(): TraderPlan[] {
   return [

@@ -61,16 +61,17 @@ test("hedged books need less margin in portfolio mode; index = chain for the opt
       assert.equal(r.portfolio.maintenanceWad, 12_000n * 10n ** 18n);
       assert.ok(r.portfolio.maintenanceWad > r.standard.maintenanceWad);
     } else {
-      // A perfect hedge: the floor, 2% of gross, against 5% of the perp's notional; initial ×1.5 against 10%.
+      // A perfect hedge: the floor, 1% of gross (2% of the perp's notional), against 5% of the perp's notional;
+      // initial ×1.5 against 10%.
       assert.equal(
         r.portfolio.maintenanceWad * 5n,
-        r.standard.maintenanceWad * 4n,
-        `${t.label}: maintenance 80% of standard`,
+        r.standard.maintenanceWad * 2n,
+        `${t.label}: maintenance 40% of standard`,
       );
       assert.equal(
-        r.portfolio.initialWad * 5n,
+        r.portfolio.initialWad * 10n,
         r.standard.initialWad * 3n,
-        `${t.label}: initial 60% of standard`,
+        `${t.label}: initial 30% of standard`,
       );
     }
   }

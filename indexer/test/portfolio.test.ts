@@ -1,6 +1,6 @@
 // The index's portfolio requirement against the chain's: the same books and the
 // same expected numbers as the forge tests in test/portfolio/PortfolioMargin.t.sol
-// (demo module: ETH and BTC factors, 9 scenarios, floor 2%, multiplier 1.5).
+// (demo module: ETH and BTC factors, 9 scenarios, floor 1%, multiplier 1.5).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
@@ -49,7 +49,7 @@ const demo = (unmapEth = false): PortfolioConfig => ({
     [0n, 0],
     [1n, 1],
   ]),
-  minFractionWad: WAD / 50n,
+  minFractionWad: WAD / 100n,
   initialMultiplierWad: (WAD * 3n) / 2n,
 });
 
@@ -88,23 +88,23 @@ function requirements(
 }
 
 describe("portfolio requirement (same numbers as the forge tests)", () => {
-  test("10 WETH against a short of 8 ETH: the floor, 960 / 1,440", () => {
+  test("10 WETH against a short of 8 ETH: the floor, 480 / 720", () => {
     assert.deepEqual(
       requirements([perp(ETH, -wad(8), 3_000)], [weth(wad(10))]),
       {
-        maintenance: wad(960),
-        initial: wad(1_440),
+        maintenance: wad(480),
+        initial: wad(720),
       },
     );
   });
 
-  test("long 10 ETH, short 10 stETH: 1,200 / 1,800", () => {
+  test("long 10 ETH, short 10 stETH: 600 / 900", () => {
     assert.deepEqual(
       requirements(
         [perp(ETH, wad(10), 3_000), perp(STETH, -wad(10), 3_000)],
         [],
       ),
-      { maintenance: wad(1_200), initial: wad(1_800) },
+      { maintenance: wad(600), initial: wad(900) },
     );
   });
 

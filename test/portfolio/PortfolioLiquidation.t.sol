@@ -45,9 +45,10 @@ contract PortfolioLiquidationTest is PortfolioBase {
         _trade(alice, ETH_MARKET, 10e18);
         _trade(alice, STETH_MARKET, -10e18);
         vm.prank(alice);
-        protocol.withdrawQuote(8_000e6); // equity 1,970 against a portfolio initial of 1,800
-        stethFeed.push(3_150e18); // the short loses 1,500
+        protocol.withdrawQuote(8_000e6); // equity 1,970 against a portfolio initial of 900
+        stethFeed.push(3_150e18); // the short loses 1,500: equity 470 against the floor, 1% × 61,500 = 615
         assertTrue(_liquidatable(alice));
+        assertEq(_health(alice).maintenanceWad, 615e18, "the floor binds");
         for (uint256 m; m < 3; m += 2) {
             (,, uint256 fraction) = protocol.positionState(alice, m);
             assertEq(fraction, 0, "closing a hedge leg releases nothing");

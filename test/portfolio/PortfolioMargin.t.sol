@@ -19,7 +19,8 @@ contract PortfolioMarginTest is PortfolioBase {
     //////////////////////////////////////////////////////////////*/
 
     /// 10 WETH (haircut value 24,000) against a short of 8 ETH (−24,000): no net ETH exposure, so every scenario
-    /// loses 0 and the floor binds: 2% × 48,000 = 960 (standard: 5% × 24,000 = 1,200); initial 1,440 (standard 2,400).
+    /// loses 0 and the floor binds: 1% × 48,000 = 480 (standard: 5% × 24,000 = 1,200: 40%); initial 720 (standard
+    /// 2,400: 30%).
     function test_collateralHedge_needsLessMargin() public {
         _depositCollateral(alice, WETH_ID, 10e18);
         _trade(alice, ETH_MARKET, -8e18);
@@ -29,14 +30,14 @@ contract PortfolioMarginTest is PortfolioBase {
         _optIn(alice);
         Health memory pm = _health(alice);
         assertEq(pm.equityWad, standard.equityWad, "same equity in both modes");
-        assertEq(pm.maintenanceWad, 960e18);
-        assertEq(pm.initialWad, 1_440e18);
-        assertLe(pm.maintenanceWad * 10, standard.maintenanceWad * 8, "maintenance <= 0.8 x standard");
-        assertLe(pm.initialWad * 10, standard.initialWad * 6, "initial <= 0.6 x standard");
+        assertEq(pm.maintenanceWad, 480e18);
+        assertEq(pm.initialWad, 720e18);
+        assertLe(pm.maintenanceWad * 10, standard.maintenanceWad * 4, "maintenance <= 0.4 x standard");
+        assertLe(pm.initialWad * 10, standard.initialWad * 3, "initial <= 0.3 x standard");
     }
 
-    /// Long 10 ETH against short 10 stETH (both on the ETH factor): floor 2% × 60,000 = 1,200 against the standard
-    /// 5% × 60,000 = 3,000: 40% of the standard maintenance, and of the initial (1,800 against 6,000: 30%).
+    /// Long 10 ETH against short 10 stETH (both on the ETH factor): floor 1% × 60,000 = 600 against the standard
+    /// 5% × 60,000 = 3,000: 20% of the standard maintenance, and of the initial (900 against 6,000: 15%).
     function test_correlatedPair_needsLessMargin() public {
         _depositQuote(alice, 10_000e6);
         _trade(alice, ETH_MARKET, 10e18);
@@ -45,10 +46,10 @@ contract PortfolioMarginTest is PortfolioBase {
         assertEq(standard.maintenanceWad, 3_000e18);
         _optIn(alice);
         Health memory pm = _health(alice);
-        assertEq(pm.maintenanceWad, 1_200e18);
-        assertEq(pm.initialWad, 1_800e18);
-        assertLe(pm.maintenanceWad * 10, standard.maintenanceWad * 4, "maintenance <= 0.4 x standard");
-        assertLe(pm.initialWad * 10, standard.initialWad * 3, "initial <= 0.3 x standard");
+        assertEq(pm.maintenanceWad, 600e18);
+        assertEq(pm.initialWad, 900e18);
+        assertLe(pm.maintenanceWad * 10, standard.maintenanceWad * 2, "maintenance <= 0.2 x standard");
+        assertLe(pm.initialWad * 100, standard.initialWad * 15, "initial <= 0.15 x standard");
     }
 
     /// A naked long pays for the correlated crash (−10%): 10% of the notional, twice the standard 5%.
@@ -148,8 +149,8 @@ contract PortfolioMarginTest is PortfolioBase {
         _trade(alice, STETH_MARKET, -int256(sizeWad));
         _optIn(alice);
         uint256 notional = _mulUp(sizeWad, 3_000e18);
-        // 2% of the gross 2 × notional, rounded up once.
-        assertEq(_health(alice).maintenanceWad, _mulUp(2 * notional, 0.02e18));
+        // 1% of the gross 2 × notional, rounded up once.
+        assertEq(_health(alice).maintenanceWad, _mulUp(2 * notional, 0.01e18));
         (uint256[] memory losses,) = portfolio.scenarioLossesWad(_bookOf(alice));
         for (uint256 k; k < losses.length; ++k) {
             assertEq(losses[k], 0, "a perfect hedge loses nothing");
@@ -176,7 +177,7 @@ contract PortfolioMarginTest is PortfolioBase {
         emit IMarginProtocol.PortfolioModeSet(alice, true);
         _optIn(alice);
         assertTrue(protocol.portfolioMode(alice));
-        assertEq(_health(alice).maintenanceWad, 960e18);
+        assertEq(_health(alice).maintenanceWad, 480e18);
         vm.expectEmit(true, true, true, true, address(protocol));
         emit IMarginProtocol.PortfolioModeSet(alice, false);
         _optOut(alice);
@@ -195,14 +196,15 @@ contract PortfolioMarginTest is PortfolioBase {
 
     /// A hedged account that used the portfolio's room cannot leave it: the standard initial requirement is higher.
     /// 10 WETH (24,000) and a 40 ETH / 40 stETH pair: the standard initial is 10% × 240,000 = 24,000 (above the
-    /// equity, 24,000 less fees), the portfolio one 1.5 × 2% × 264,000 = 7,920.
+    /// equity, 24,000 less fees), the portfolio one 1.5 × 1% × 264,000 = 3,960 (the floor, 2,640, above the crash's
+    /// 10% × 24,000 of net WETH).
     function test_optOut_revertsBelowTheStandardInitial() public {
         _depositCollateral(alice, WETH_ID, 10e18);
         _optIn(alice);
         _trade(alice, ETH_MARKET, 40e18);
         _trade(alice, STETH_MARKET, -40e18);
         Health memory h = _health(alice);
-        assertEq(h.initialWad, 7_920e18);
+        assertEq(h.initialWad, 3_960e18);
         vm.prank(alice);
         vm.expectRevert(
             abi.encodeWithSelector(IMarginProtocol.InitialMarginViolated.selector, alice, h.equityWad, 24_000e18)
@@ -253,7 +255,7 @@ contract PortfolioMarginTest is PortfolioBase {
 
     /// A market mapped to no factor is charged its standard maintenance requirement on top of the scenarios.
     function test_unmappedMarket_chargedItsStandardRequirement() public {
-        PortfolioMargin fresh = new PortfolioMargin(address(this), 2, 0.02e18, 1.5e18);
+        PortfolioMargin fresh = new PortfolioMargin(address(this), 2, 0.01e18, 1.5e18);
         fresh.setScenarios(_rows());
         fresh.setCollateralFactor(WETH_ID, 0);
         protocol.setPortfolioMargin(fresh);
@@ -278,13 +280,13 @@ contract PortfolioMarginTest is PortfolioBase {
 
     function test_config_capsAndRanges() public {
         vm.expectRevert(abi.encodeWithSelector(IPortfolioMargin.TooManyFactors.selector, 17, 16));
-        new PortfolioMargin(address(this), 17, 0.02e18, 1.5e18);
+        new PortfolioMargin(address(this), 17, 0.01e18, 1.5e18);
         vm.expectRevert(abi.encodeWithSelector(IPortfolioMargin.InvalidMultiplier.selector, 1e18));
-        new PortfolioMargin(address(this), 2, 0.02e18, 1e18);
+        new PortfolioMargin(address(this), 2, 0.01e18, 1e18);
         vm.expectRevert(abi.encodeWithSelector(IPortfolioMargin.InvalidMinFraction.selector, 0));
         new PortfolioMargin(address(this), 2, 0, 1.5e18);
 
-        PortfolioMargin pm = new PortfolioMargin(address(this), 16, 0.02e18, 1.5e18);
+        PortfolioMargin pm = new PortfolioMargin(address(this), 16, 0.01e18, 1.5e18);
         int16[][] memory rows = new int16[][](17);
         for (uint256 k; k < 17; ++k) {
             rows[k] = new int16[](16);
@@ -312,7 +314,7 @@ contract PortfolioMarginTest is PortfolioBase {
         pm.setCollateralFactor(64, 0);
         vm.prank(alice);
         vm.expectRevert("UNAUTHORIZED");
-        pm.setParams(0.02e18, 2e18);
+        pm.setParams(0.01e18, 2e18);
     }
 
     /// Shrinking the scenario set clears the old rows: only the new ones count.
