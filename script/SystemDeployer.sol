@@ -136,17 +136,7 @@ abstract contract SystemDeployer is LendingDeployer {
     /// production deployment would use hours), maturing in 30 days. A fifth of every trade fee is revenue too.
     function _deployWaterfall(Deployment memory d, address owner) internal {
         d.waterfall = new SolvencyWaterfall(
-            ERC20(address(d.usdc)),
-            IInsuranceFund(address(d.insuranceFund)),
-            owner,
-            BondAuctionParams({
-                startPriceWad: 0.98e18,
-                floorPriceWad: 0.85e18,
-                decaySeconds: 60,
-                floorSeconds: 30,
-                maturitySeconds: 30 days,
-                minSeriesUnits: 100e6
-            })
+            ERC20(address(d.usdc)), IInsuranceFund(address(d.insuranceFund)), owner, _demoBondAuctionParams()
         );
         d.waterfall.setEngine(address(d.engine), true);
         d.engine.setWaterfall(address(d.waterfall));
@@ -154,6 +144,18 @@ abstract contract SystemDeployer is LendingDeployer {
         d.insuranceFund.setWaterfall(d.waterfall);
         d.vault.setWaterfall(address(d.waterfall));
         d.protocol.setFeeShare(address(d.waterfall), 2_000);
+    }
+
+    /// @notice The demo's bond auction parameters (described at `_deployWaterfall`).
+    function _demoBondAuctionParams() internal pure returns (BondAuctionParams memory) {
+        return BondAuctionParams({
+            startPriceWad: 0.98e18,
+            floorPriceWad: 0.85e18,
+            decaySeconds: 60,
+            floorSeconds: 30,
+            maturitySeconds: 30 days,
+            minSeriesUnits: 100e6
+        });
     }
 
     /// @notice The Dutch-auction pattern: the auction house, its curve, and pools a keeper without capital sells into.

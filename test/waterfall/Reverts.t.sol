@@ -90,17 +90,6 @@ contract WaterfallRevertsTest is WaterfallBase {
         vm.stopPrank();
     }
 
-    function _params() internal pure returns (BondAuctionParams memory) {
-        return BondAuctionParams({
-            startPriceWad: 0.98e18,
-            floorPriceWad: 0.85e18,
-            decaySeconds: 60,
-            floorSeconds: 30,
-            maturitySeconds: 30 days,
-            minSeriesUnits: 100e6
-        });
-    }
-
     function _expectInvalid(BondAuctionParams memory p, string memory reason) internal {
         vm.expectRevert(abi.encodeWithSelector(ISolvencyWaterfall.InvalidParams.selector, reason));
         waterfall.setBondAuctionParams(p);
@@ -109,23 +98,23 @@ contract WaterfallRevertsTest is WaterfallBase {
     }
 
     function test_invalidBondParams() public {
-        BondAuctionParams memory p = _params();
+        BondAuctionParams memory p = _demoBondAuctionParams();
         p.startPriceWad = 1e18 + 1; // a bond may not cost more than the unit it repays
         _expectInvalid(p, "start price");
-        p = _params();
+        p = _demoBondAuctionParams();
         p.floorPriceWad = 0;
         _expectInvalid(p, "floor price");
-        p = _params();
+        p = _demoBondAuctionParams();
         p.floorPriceWad = p.startPriceWad + 1;
         _expectInvalid(p, "floor price");
-        p = _params();
+        p = _demoBondAuctionParams();
         p.decaySeconds = 0;
         _expectInvalid(p, "decay");
-        p = _params();
+        p = _demoBondAuctionParams();
         p.minSeriesUnits = 0;
         _expectInvalid(p, "minimum series");
         // A start at par and a flat sale (floor = start) are allowed.
-        p = _params();
+        p = _demoBondAuctionParams();
         p.startPriceWad = 1e18;
         p.floorPriceWad = 1e18;
         waterfall.setBondAuctionParams(p);
@@ -135,7 +124,7 @@ contract WaterfallRevertsTest is WaterfallBase {
     function test_onlyTheOwnerConfigures() public {
         vm.startPrank(bob);
         vm.expectRevert("UNAUTHORIZED");
-        waterfall.setBondAuctionParams(_params());
+        waterfall.setBondAuctionParams(_demoBondAuctionParams());
         vm.expectRevert("UNAUTHORIZED");
         waterfall.setEngine(bob, true);
         vm.stopPrank();
