@@ -24,21 +24,13 @@ contract LendingGasTest is LendingBaseTest {
     }
 
     function test_gas_repay() public {
-        usdc.mint(bob, 1_000e6);
-        vm.prank(bob);
-        usdc.approve(address(lending), 1_000e6);
-        vm.prank(bob);
-        lending.repay(bob, 1_000e6);
+        _repay(bob, 1_000e6);
         vm.snapshotGasLastCall("repay: partial");
         assertLt(lending.debtOf(bob), 10_000e18);
     }
 
     function test_gas_depositCollateral() public {
-        weth.mint(bob, 1e18);
-        vm.prank(bob);
-        weth.approve(address(lending), 1e18);
-        vm.prank(bob);
-        lending.depositCollateral(WETH_ID, 1e18);
+        _lendDeposit(bob, WETH_ID, 1e18);
         vm.snapshotGasLastCall("depositCollateral: existing balance");
         assertEq(lending.collateralBalance(bob, WETH_ID), 11e18);
     }
