@@ -312,9 +312,7 @@ contract Handler is WaterfallActions {
         LiquidationSnap memory s;
         s.keeper = keepers[keeperSeed % 2];
         s.account = _pickLiquidatable(actorSeed);
-        s.marketId = marketId % 2;
-        (int256 first,) = protocol.position(s.account, s.marketId);
-        if (first == 0 && marketId % 5 != 0) s.marketId = 1 - s.marketId; // mostly aim at an open position
+        s.marketId = _aimAtPosition(s.account, marketId);
         (s.size,) = protocol.position(s.account, s.marketId);
         s.liquidatable = protocol.isLiquidatable(s.account);
         s.maxClose = maxClose % 4 == 0 ? bound(maxClose, 0, _abs(s.size)) : type(uint256).max;
@@ -433,9 +431,7 @@ contract Handler is WaterfallActions {
         PreLiquidationSnap memory s;
         s.keeper = keepers[keeperSeed % 2];
         s.account = _pickInZone(actorSeed);
-        s.marketId = marketId % 2;
-        (int256 first,) = protocol.position(s.account, s.marketId);
-        if (first == 0 && marketId % 5 != 0) s.marketId = 1 - s.marketId;
+        s.marketId = _aimAtPosition(s.account, marketId);
         // Half the time the account first gets a position if it has none (as `crash` does), and the price drifts until
         // it is in the zone: random campaigns seldom stop there.
         if ((marketId >> 4) % 2 == 0) {
@@ -525,6 +521,13 @@ contract Handler is WaterfallActions {
         (uint256 closeNotional, uint256 minimum) = abi.decode(_args(reason), (uint256, uint256));
         assertLt(closeNotional, minimum);
         assertTrue(s.plannedClose == 0 || s.maxClose < _abs(s.size), "preview promised a slice");
+    }
+
+    /// @dev Market `seed % 2`, or mostly (four times in five) the other one when `account` has no position there.
+    function _aimAtPosition(address account, uint256 seed) internal view returns (uint256 marketId) {
+        marketId = seed % 2;
+        (int256 first,) = protocol.position(account, marketId);
+        if (first == 0 && seed % 5 != 0) marketId = 1 - marketId;
     }
 
     /// @dev Starting from the seeded trader, the first one in the zone (1 ≤ health < 1.5); the seeded one if none is.
