@@ -55,7 +55,8 @@ function inScope(db: Db, column: AnyPgColumn, scope: Scope) {
   return or(inArray(column, viaPositions), inArray(column, viaCollateral));
 }
 
-function groupBy<T extends { account: string }>(
+// Rows by lowercase account, in their order.
+export function groupBy<T extends { account: string }>(
   rows: readonly T[],
 ): Map<Address, T[]> {
   const out = new Map<Address, T[]>();
