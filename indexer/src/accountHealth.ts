@@ -12,11 +12,11 @@ import {
   portfolioAccount,
   portfolioConfig,
   position,
-  price,
 } from "ponder:schema";
 import type { Address } from "viem";
 import { NO_BREACH, nextBreach } from "./breach.ts";
 import { computeHealth } from "./health.ts";
+import { collateralInputs, positionInputs } from "./healthInputs.ts";
 import type { PortfolioConfig } from "./portfolio.ts";
 
 type Db = Context["db"];
@@ -55,7 +55,8 @@ function inScope(db: Db, column: AnyPgColumn, scope: Scope) {
   return or(inArray(column, viaPositions), inArray(column, viaCollateral));
 }
 
-function groupBy<T extends { account: string }>(
+// Rows by lowercase account, in their order.
+export function groupBy<T extends { account: string }>(
   rows: readonly T[],
 ): Map<Address, T[]> {
   const out = new Map<Address, T[]>();
@@ -92,43 +93,14 @@ export async function recomputeHealth(
     .where(inScope(db, account.address, scope));
   if (accounts.length === 0) return;
 
-  // A price row is missing until the oracle's first push: the left join leaves
-  // priceWad null.
-  const positions = await db.sql
-    .select({
-      account: position.account,
-      marketId: position.marketId,
-      sizeWad: position.sizeWad,
-      openNotionalWad: position.openNotionalWad,
-      maintenanceFractionWad: market.maintenanceFractionWad,
-      initialFractionWad: market.initialFractionWad,
-      priceWad: price.priceWad,
-    })
-    .from(position)
-    .innerJoin(market, eq(position.marketId, market.id))
-    .leftJoin(price, eq(price.oracle, market.oracle))
-    .where(and(ne(position.sizeWad, 0n), inScope(db, position.account, scope)));
-  const collaterals = await db.sql
-    .select({
-      account: collateralBalance.account,
-      collateralId: collateralBalance.collateralId,
-      amount: collateralBalance.amount,
-      decimals: collateralAsset.decimals,
-      haircutWad: collateralAsset.haircutWad,
-      priceWad: price.priceWad,
-    })
-    .from(collateralBalance)
-    .innerJoin(
-      collateralAsset,
-      eq(collateralBalance.collateralId, collateralAsset.id),
-    )
-    .leftJoin(price, eq(price.oracle, collateralAsset.oracle))
-    .where(
-      and(
-        ne(collateralBalance.amount, 0n),
-        inScope(db, collateralBalance.account, scope),
-      ),
-    );
+  const positions = await positionInputs(
+    db.sql,
+    inScope(db, position.account, scope),
+  );
+  const collaterals = await collateralInputs(
+    db.sql,
+    inScope(db, collateralBalance.account, scope),
+  );
 
   // Only when some account in scope opted in: the module's configuration.
   const config = accounts.some((a) => a.portfolio === true)

@@ -1,16 +1,10 @@
 // Reads for GET /accounts/crossing: the accounts near the line with their
 // positions and collateral (each with its oracle and latest price), and the
 // last pushes of each oracle. The rest is pure: ./crossing.ts.
-import { and, asc, desc, eq, inArray, ne, type ReadonlyDrizzle } from "ponder";
-import {
-  collateralAsset,
-  collateralBalance,
-  market,
-  position,
-  price,
-  priceHistory,
-} from "ponder:schema";
+import { asc, desc, eq, inArray, type ReadonlyDrizzle } from "ponder";
+import { collateralBalance, position, priceHistory } from "ponder:schema";
 import type * as schema from "../../ponder.schema.ts";
+import { collateralInputs, positionInputs } from "../healthInputs.ts";
 import type { PricePoint } from "../risk/volatility.ts";
 import { atRiskRows } from "./atRisk.ts";
 import {
@@ -37,45 +31,14 @@ export async function crossingCandidates(
   if (kept.length === 0) return { candidates: [], truncated };
 
   const addresses = kept.map((r) => r.address);
-  const positions = await db
-    .select({
-      account: position.account,
-      marketId: position.marketId,
-      sizeWad: position.sizeWad,
-      openNotionalWad: position.openNotionalWad,
-      oracle: market.oracle,
-      maintenanceFractionWad: market.maintenanceFractionWad,
-      initialFractionWad: market.initialFractionWad,
-      priceWad: price.priceWad,
-    })
-    .from(position)
-    .innerJoin(market, eq(position.marketId, market.id))
-    .leftJoin(price, eq(price.oracle, market.oracle))
-    .where(and(inArray(position.account, addresses), ne(position.sizeWad, 0n)))
-    .orderBy(asc(position.marketId));
-  const collaterals = await db
-    .select({
-      account: collateralBalance.account,
-      collateralId: collateralBalance.collateralId,
-      amount: collateralBalance.amount,
-      decimals: collateralAsset.decimals,
-      haircutWad: collateralAsset.haircutWad,
-      oracle: collateralAsset.oracle,
-      priceWad: price.priceWad,
-    })
-    .from(collateralBalance)
-    .innerJoin(
-      collateralAsset,
-      eq(collateralBalance.collateralId, collateralAsset.id),
-    )
-    .leftJoin(price, eq(price.oracle, collateralAsset.oracle))
-    .where(
-      and(
-        inArray(collateralBalance.account, addresses),
-        ne(collateralBalance.amount, 0n),
-      ),
-    )
-    .orderBy(asc(collateralBalance.collateralId));
+  const positions = await positionInputs(
+    db,
+    inArray(position.account, addresses),
+  ).orderBy(asc(position.marketId));
+  const collaterals = await collateralInputs(
+    db,
+    inArray(collateralBalance.account, addresses),
+  ).orderBy(asc(collateralBalance.collateralId));
 
   const candidates = kept.map((r) => ({
     ...r,

@@ -12,7 +12,7 @@ import {
   price,
 } from "ponder:schema";
 import type { Address } from "viem";
-import { type BlockRef, lower, type Scope } from "../accountHealth.ts";
+import { type BlockRef, groupBy, lower, type Scope } from "../accountHealth.ts";
 import { usablePrice, WAD } from "../health.ts";
 import { lendingHealth as compute, projectIndexWad } from "./math.ts";
 
@@ -93,14 +93,16 @@ export async function recomputeLendingHealth(
     .leftJoin(price, eq(price.oracle, lendingCollateralAsset.oracle))
     .where(nonzeroBalancesOf(accounts.map((a) => a.address)));
 
+  const balancesOf = groupBy(balances);
   for (const a of accounts) {
     const id = lower(a.address);
     const result = compute(
       a.scaledDebtWad,
       indexWad,
-      balances
-        .filter((b) => lower(b.account) === id)
-        .map((b) => ({ ...b, priceWad: usablePrice(b.priceWad ?? undefined) })),
+      (balancesOf.get(id) ?? []).map((b) => ({
+        ...b,
+        priceWad: usablePrice(b.priceWad ?? undefined),
+      })),
     );
     const row = {
       ...result,

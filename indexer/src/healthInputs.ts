@@ -1,0 +1,55 @@
+// The rows computeHealth (./health.ts) reads for an account: its nonzero
+// positions and collateral balances, each with its oracle and latest price (a
+// price row is missing until the oracle's first push: the left join leaves
+// priceWad null). Shared by the handlers (./accountHealth.ts) and the API
+// (./api/crossingQuery.ts); `accounts` is a condition on the account column.
+import { and, eq, ne, type ReadonlyDrizzle } from "ponder";
+import {
+  collateralAsset,
+  collateralBalance,
+  market,
+  position,
+  price,
+} from "ponder:schema";
+import type * as schema from "../ponder.schema.ts";
+
+type Db = ReadonlyDrizzle<typeof schema>;
+type Condition = Parameters<typeof and>[number];
+
+export function positionInputs(db: Db, accounts: Condition) {
+  return db
+    .select({
+      account: position.account,
+      marketId: position.marketId,
+      sizeWad: position.sizeWad,
+      openNotionalWad: position.openNotionalWad,
+      oracle: market.oracle,
+      maintenanceFractionWad: market.maintenanceFractionWad,
+      initialFractionWad: market.initialFractionWad,
+      priceWad: price.priceWad,
+    })
+    .from(position)
+    .innerJoin(market, eq(position.marketId, market.id))
+    .leftJoin(price, eq(price.oracle, market.oracle))
+    .where(and(ne(position.sizeWad, 0n), accounts));
+}
+
+export function collateralInputs(db: Db, accounts: Condition) {
+  return db
+    .select({
+      account: collateralBalance.account,
+      collateralId: collateralBalance.collateralId,
+      amount: collateralBalance.amount,
+      decimals: collateralAsset.decimals,
+      haircutWad: collateralAsset.haircutWad,
+      oracle: collateralAsset.oracle,
+      priceWad: price.priceWad,
+    })
+    .from(collateralBalance)
+    .innerJoin(
+      collateralAsset,
+      eq(collateralBalance.collateralId, collateralAsset.id),
+    )
+    .leftJoin(price, eq(price.oracle, collateralAsset.oracle))
+    .where(and(ne(collateralBalance.amount, 0n), accounts));
+}
