@@ -7,6 +7,7 @@ import type { Address, Hex } from "viem";
 import {
   iLendingMarketAbi,
   iLiquidationEngineAbi,
+  liquidityVaultAbi,
   solvencyWaterfallAbi,
   testnetTokenAbi,
 } from "../../abi/src/generated.ts";
@@ -139,15 +140,7 @@ export async function lendingOnChain(
     waterfallCoveredUnits: covered,
     lendingVaultDeficitUnits: await read<bigint>(
       d.lendingVault,
-      [
-        {
-          type: "function",
-          name: "deficitReceivable",
-          stateMutability: "view",
-          inputs: [],
-          outputs: [{ type: "uint256" }],
-        },
-      ],
+      liquidityVaultAbi,
       "deficitReceivable",
     ),
   };

@@ -11,6 +11,7 @@ import {
   iAuctionHouseAbi,
   iLendingMarketAbi,
   iLiquidationEngineAbi,
+  liquidityVaultAbi,
   solvencyWaterfallAbi,
   testnetTokenAbi,
 } from "../../abi/src/generated.ts";
@@ -30,16 +31,6 @@ import { DEPLOYER_KEY, type Deployment } from "./system.ts";
 const QUOTE_UNIT_WAD = 10n ** 12n;
 
 export type LendingMode = "on" | "off";
-
-const deficitReceivableAbi = [
-  {
-    type: "function",
-    name: "deficitReceivable",
-    stateMutability: "view",
-    inputs: [],
-    outputs: [{ type: "uint256" }],
-  },
-] as const;
 
 /** An event's arguments: the amounts the summary adds up, and who. */
 type EventArgs = Record<string, bigint> & { account: Address; keeper: Address };
@@ -437,7 +428,7 @@ export async function lendingDemoSummary(
   });
   const open = await read<bigint>(
     d.lendingVault,
-    deficitReceivableAbi,
+    liquidityVaultAbi,
     "deficitReceivable",
     [],
     range.toBlock,
