@@ -11,7 +11,7 @@ import {
   solvencyWaterfallAbi,
   testnetTokenAbi,
 } from "../../abi/src/generated.ts";
-import { clients, send, type PublicClient } from "./contracts.ts";
+import { clients, readerAt, send, type PublicClient } from "./contracts.ts";
 import { allRows } from "./indexQuery.ts";
 import type { Deployment } from "./system.ts";
 
@@ -98,19 +98,7 @@ export async function lendingOnChain(
   borrowers: Address[],
   blockNumber?: bigint,
 ): Promise<LendingOnChain> {
-  const read = <T>(
-    address: Address,
-    abi: readonly unknown[],
-    functionName: string,
-    args: unknown[] = [],
-  ) =>
-    publicClient.readContract({
-      address,
-      abi,
-      functionName,
-      args,
-      blockNumber,
-    } as never) as Promise<T>;
+  const read = readerAt(publicClient, blockNumber);
   const liquidatable: Address[] = [];
   const healthFactorsWad: bigint[] = [];
   let debtWad = 0n;

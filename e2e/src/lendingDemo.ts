@@ -15,7 +15,7 @@ import {
   solvencyWaterfallAbi,
   testnetTokenAbi,
 } from "../../abi/src/generated.ts";
-import { clients, send, type PublicClient } from "./contracts.ts";
+import { clients, readerAt, send, type PublicClient } from "./contracts.ts";
 import {
   indexedLending,
   lendingSummary,
@@ -306,29 +306,15 @@ export async function lendingDemoSummary(
     [...sold.map((x) => x.account), ...kicked.map((x) => x.account)].map(lower),
   );
 
-  const read = <T>(
-    address: Address,
-    abi: readonly unknown[],
-    functionName: string,
-    fnArgs: unknown[],
-    blockNumber: bigint,
-  ) =>
-    publicClient.readContract({
-      address,
-      abi,
-      functionName,
-      args: fnArgs,
-      blockNumber,
-    } as never) as Promise<T>;
+  const read = readerAt(publicClient, range.toBlock);
   const debtAt = async (block: bigint) => {
     let total = 0n;
     for (const b of borrowers)
-      total += await read<bigint>(
+      total += await readerAt(publicClient, block)<bigint>(
         d.lending,
         iLendingMarketAbi,
         "debtOf",
         [b],
-        block,
       );
     return total;
   };
@@ -340,7 +326,6 @@ export async function lendingDemoSummary(
       solvencyWaterfallAbi,
       "totals",
       [d.lendingVault],
-      range.toBlock,
     ),
   ]);
   const [stillLiquidatable, liveAuctions] = await Promise.all([
@@ -397,7 +382,6 @@ export async function lendingDemoSummary(
       iLendingMarketAbi,
       "scaledDebtOf",
       [b],
-      range.toBlock,
     );
     same(`scaled debt of ${b}`, BigInt(row?.scaledDebtWad ?? "0"), scaled);
     for (const id of [0n, 1n]) {
@@ -406,7 +390,6 @@ export async function lendingDemoSummary(
         iLendingMarketAbi,
         "collateralBalance",
         [b, id],
-        range.toBlock,
       );
       const held = index.balances.find(
         (x) => lower(x.account) === lower(b) && BigInt(x.collateralId) === id,
@@ -431,7 +414,6 @@ export async function lendingDemoSummary(
     liquidityVaultAbi,
     "deficitReceivable",
     [],
-    range.toBlock,
   );
   if (
     waterfall.recognized !==

@@ -16,7 +16,7 @@ import {
   requirementWad,
 } from "../../indexer/src/health.ts";
 import { signedNotionalWad } from "../../indexer/src/portfolio.ts";
-import { clients, send, type PublicClient } from "./contracts.ts";
+import { clients, readerAt, send, type PublicClient } from "./contracts.ts";
 import { allRows } from "./indexQuery.ts";
 import type { Breach, Trader, TraderPlan } from "./scenario.ts";
 import type { Deployment } from "./system.ts";
@@ -134,20 +134,7 @@ export async function requirementsAt(
   account: Address,
   blockNumber: bigint,
 ): Promise<Requirements> {
-  const at = { blockNumber };
-  const read = <T>(
-    address: Address,
-    abi: readonly unknown[],
-    functionName: string,
-    args: unknown[] = [],
-  ) =>
-    publicClient.readContract({
-      address,
-      abi,
-      functionName,
-      args,
-      ...at,
-    } as never) as Promise<T>;
+  const read = readerAt(publicClient, blockNumber);
   type Market = {
     oracle: Address;
     maintenanceFractionBps: number;
