@@ -8,7 +8,8 @@
  */
 import { z } from "zod";
 import { ConfigError, describeError } from "./errors.ts";
-import { atRiskRow, type AtRiskAccount } from "./index-client.ts";
+import { crossingPath } from "./crossing-client.ts";
+import { atRiskRow, getIndexJson, type AtRiskAccount } from "./index-client.ts";
 import type { Logger } from "./logger.ts";
 
 export const PRELIQ_ENV = {
@@ -126,10 +127,6 @@ export function parseZoneAnswer(body: unknown): ZoneAccount[] {
   );
 }
 
-export function zonePath(config: PreLiquidationConfig): string {
-  return `/accounts/crossing?horizonSeconds=${config.horizonSeconds}&minProbability=${config.minProbabilityText}&limit=100`;
-}
-
 /**
  * The accounts to pre-liquidate this pass, most likely to cross first (then lowest health): in the zone, at or
  * above the probability, not below maintenance (the engine's case) and not among `skip` (accounts the pass already
@@ -176,16 +173,13 @@ export function createZoneSource(options: {
   fetch?: typeof fetch;
 }): ZoneSource {
   const fetchFn = options.fetch ?? globalThis.fetch;
-  const url = `${options.baseUrl.replace(/\/+$/, "")}${zonePath(options.config)}`;
+  const url = `${options.baseUrl.replace(/\/+$/, "")}${crossingPath(options.config)}`;
   return {
     minProbability: options.config.minProbability,
     async fetch() {
-      const response = await fetchFn(url, {
-        headers: { accept: "application/json" },
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-      return parseZoneAnswer(await response.json());
+      return parseZoneAnswer(
+        await getIndexJson(fetchFn, url, options.timeoutMs),
+      );
     },
   };
 }
