@@ -13,6 +13,7 @@ import {
 } from "../../abi/src/generated.ts";
 import { clients, readerAt, send, type PublicClient } from "./contracts.ts";
 import { allRows } from "./indexQuery.ts";
+import { usd } from "./report.ts";
 import type { Deployment } from "./system.ts";
 
 /** `LENDING`: on (default) or off; anything else is a one-line config error. */
@@ -192,8 +193,6 @@ export function lendingReportLines(
   chain: LendingOnChain,
 ): string[] {
   const kind = (k: string) => s.byKind[k]?.count ?? 0;
-  const usd = (wad: bigint) =>
-    `$${(Number(wad / 10n ** 14n) / 1e4).toLocaleString("en-US", { minimumFractionDigits: 2 })}`;
   return [
     "lending market (its own engine, auction house and backstop; the shared waterfall)",
     `  accounts liquidated              ${s.liquidatedAccounts}`,

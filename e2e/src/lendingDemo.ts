@@ -24,7 +24,7 @@ import {
   BORROWERS,
 } from "./lending.ts";
 import { PATTERNS, isPattern, type Pattern } from "./patterns.ts";
-import type { SharedWaterfallFlows } from "./report.ts";
+import { usd, type SharedWaterfallFlows } from "./report.ts";
 import { auctionHouseIdAbi, type StepResult } from "./scenario.ts";
 import { DEPLOYER_KEY, type Deployment } from "./system.ts";
 
@@ -468,9 +468,6 @@ export const lendingFlows = (
         rewardsWad: s.rewardsWad,
         coveredWad: s.coveredWad,
       };
-
-const usd = (wad: bigint) =>
-  `$${(Number(wad / 10n ** 14n) / 10_000).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /** The report's lines on the lending market. */
 export function formatLendingDemo(

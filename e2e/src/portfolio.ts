@@ -19,6 +19,7 @@ import { signedNotionalWad } from "../../indexer/src/portfolio.ts";
 import { clients, readerAt, send, type PublicClient } from "./contracts.ts";
 import { allRows } from "./indexQuery.ts";
 import type { Breach, Trader, TraderPlan } from "./scenario.ts";
+import { usd } from "./report.ts";
 import type { Deployment } from "./system.ts";
 
 const WAD = 10n ** 18n;
@@ -391,8 +392,6 @@ export async function portfolioSummary(
   return { accounts, mismatches, problems };
 }
 
-const usd = (wad: bigint) =>
-  `$${(Number(wad / 10n ** 14n) / 10_000).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const ratio = (a: bigint, b: bigint) =>
   b === 0n ? "n/a" : `${(Number((a * 10_000n) / b) / 100).toFixed(2)}%`;
 const healthText = (h: bigint) =>
