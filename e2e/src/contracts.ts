@@ -52,6 +52,26 @@ export function contracts(d: Deployment, client: PublicClient) {
   };
 }
 
+/**
+ * An untyped view call at one block (the latest when unset), for reads that pick the function by name; the result is
+ * cast to T.
+ */
+export function readerAt(publicClient: PublicClient, blockNumber?: bigint) {
+  return <T>(
+    address: Address,
+    abi: readonly unknown[],
+    functionName: string,
+    args: readonly unknown[] = [],
+  ) =>
+    publicClient.readContract({
+      address,
+      abi,
+      functionName,
+      args,
+      blockNumber,
+    } as never) as Promise<T>;
+}
+
 /** Sends a contract write and waits for a successful receipt. */
 export async function send(
   publicClient: PublicClient,

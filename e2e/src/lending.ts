@@ -7,11 +7,13 @@ import type { Address, Hex } from "viem";
 import {
   iLendingMarketAbi,
   iLiquidationEngineAbi,
+  liquidityVaultAbi,
   solvencyWaterfallAbi,
   testnetTokenAbi,
 } from "../../abi/src/generated.ts";
-import { clients, send, type PublicClient } from "./contracts.ts";
+import { clients, readerAt, send, type PublicClient } from "./contracts.ts";
 import { allRows } from "./indexQuery.ts";
+import { usd } from "./report.ts";
 import type { Deployment } from "./system.ts";
 
 /** `LENDING`: on (default) or off; anything else is a one-line config error. */
@@ -97,19 +99,7 @@ export async function lendingOnChain(
   borrowers: Address[],
   blockNumber?: bigint,
 ): Promise<LendingOnChain> {
-  const read = <T>(
-    address: Address,
-    abi: readonly unknown[],
-    functionName: string,
-    args: unknown[] = [],
-  ) =>
-    publicClient.readContract({
-      address,
-      abi,
-      functionName,
-      args,
-      blockNumber,
-    } as never) as Promise<T>;
+  const read = readerAt(publicClient, blockNumber);
   const liquidatable: Address[] = [];
   const healthFactorsWad: bigint[] = [];
   let debtWad = 0n;
@@ -139,15 +129,7 @@ export async function lendingOnChain(
     waterfallCoveredUnits: covered,
     lendingVaultDeficitUnits: await read<bigint>(
       d.lendingVault,
-      [
-        {
-          type: "function",
-          name: "deficitReceivable",
-          stateMutability: "view",
-          inputs: [],
-          outputs: [{ type: "uint256" }],
-        },
-      ],
+      liquidityVaultAbi,
       "deficitReceivable",
     ),
   };
@@ -211,8 +193,6 @@ export function lendingReportLines(
   chain: LendingOnChain,
 ): string[] {
   const kind = (k: string) => s.byKind[k]?.count ?? 0;
-  const usd = (wad: bigint) =>
-    `$${(Number(wad / 10n ** 14n) / 1e4).toLocaleString("en-US", { minimumFractionDigits: 2 })}`;
   return [
     "lending market (its own engine, auction house and backstop; the shared waterfall)",
     `  accounts liquidated              ${s.liquidatedAccounts}`,

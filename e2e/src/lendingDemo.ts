@@ -11,10 +11,11 @@ import {
   iAuctionHouseAbi,
   iLendingMarketAbi,
   iLiquidationEngineAbi,
+  liquidityVaultAbi,
   solvencyWaterfallAbi,
   testnetTokenAbi,
 } from "../../abi/src/generated.ts";
-import { clients, send, type PublicClient } from "./contracts.ts";
+import { clients, readerAt, send, type PublicClient } from "./contracts.ts";
 import {
   indexedLending,
   lendingSummary,
@@ -23,23 +24,13 @@ import {
   BORROWERS,
 } from "./lending.ts";
 import { PATTERNS, isPattern, type Pattern } from "./patterns.ts";
-import type { SharedWaterfallFlows } from "./report.ts";
+import { usd, type SharedWaterfallFlows } from "./report.ts";
 import { auctionHouseIdAbi, type StepResult } from "./scenario.ts";
 import { DEPLOYER_KEY, type Deployment } from "./system.ts";
 
 const QUOTE_UNIT_WAD = 10n ** 12n;
 
 export type LendingMode = "on" | "off";
-
-const deficitReceivableAbi = [
-  {
-    type: "function",
-    name: "deficitReceivable",
-    stateMutability: "view",
-    inputs: [],
-    outputs: [{ type: "uint256" }],
-  },
-] as const;
 
 /** An event's arguments: the amounts the summary adds up, and who. */
 type EventArgs = Record<string, bigint> & { account: Address; keeper: Address };
@@ -315,29 +306,15 @@ export async function lendingDemoSummary(
     [...sold.map((x) => x.account), ...kicked.map((x) => x.account)].map(lower),
   );
 
-  const read = <T>(
-    address: Address,
-    abi: readonly unknown[],
-    functionName: string,
-    fnArgs: unknown[],
-    blockNumber: bigint,
-  ) =>
-    publicClient.readContract({
-      address,
-      abi,
-      functionName,
-      args: fnArgs,
-      blockNumber,
-    } as never) as Promise<T>;
+  const read = readerAt(publicClient, range.toBlock);
   const debtAt = async (block: bigint) => {
     let total = 0n;
     for (const b of borrowers)
-      total += await read<bigint>(
+      total += await readerAt(publicClient, block)<bigint>(
         d.lending,
         iLendingMarketAbi,
         "debtOf",
         [b],
-        block,
       );
     return total;
   };
@@ -349,7 +326,6 @@ export async function lendingDemoSummary(
       solvencyWaterfallAbi,
       "totals",
       [d.lendingVault],
-      range.toBlock,
     ),
   ]);
   const [stillLiquidatable, liveAuctions] = await Promise.all([
@@ -406,7 +382,6 @@ export async function lendingDemoSummary(
       iLendingMarketAbi,
       "scaledDebtOf",
       [b],
-      range.toBlock,
     );
     same(`scaled debt of ${b}`, BigInt(row?.scaledDebtWad ?? "0"), scaled);
     for (const id of [0n, 1n]) {
@@ -415,7 +390,6 @@ export async function lendingDemoSummary(
         iLendingMarketAbi,
         "collateralBalance",
         [b, id],
-        range.toBlock,
       );
       const held = index.balances.find(
         (x) => lower(x.account) === lower(b) && BigInt(x.collateralId) === id,
@@ -437,10 +411,9 @@ export async function lendingDemoSummary(
   });
   const open = await read<bigint>(
     d.lendingVault,
-    deficitReceivableAbi,
+    liquidityVaultAbi,
     "deficitReceivable",
     [],
-    range.toBlock,
   );
   if (
     waterfall.recognized !==
@@ -495,9 +468,6 @@ export const lendingFlows = (
         rewardsWad: s.rewardsWad,
         coveredWad: s.coveredWad,
       };
-
-const usd = (wad: bigint) =>
-  `$${(Number(wad / 10n ** 14n) / 10_000).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /** The report's lines on the lending market. */
 export function formatLendingDemo(

@@ -16,9 +16,10 @@ import {
   requirementWad,
 } from "../../indexer/src/health.ts";
 import { signedNotionalWad } from "../../indexer/src/portfolio.ts";
-import { clients, send, type PublicClient } from "./contracts.ts";
+import { clients, readerAt, send, type PublicClient } from "./contracts.ts";
 import { allRows } from "./indexQuery.ts";
 import type { Breach, Trader, TraderPlan } from "./scenario.ts";
+import { usd } from "./report.ts";
 import type { Deployment } from "./system.ts";
 
 const WAD = 10n ** 18n;
@@ -134,20 +135,7 @@ export async function requirementsAt(
   account: Address,
   blockNumber: bigint,
 ): Promise<Requirements> {
-  const at = { blockNumber };
-  const read = <T>(
-    address: Address,
-    abi: readonly unknown[],
-    functionName: string,
-    args: unknown[] = [],
-  ) =>
-    publicClient.readContract({
-      address,
-      abi,
-      functionName,
-      args,
-      ...at,
-    } as never) as Promise<T>;
+  const read = readerAt(publicClient, blockNumber);
   type Market = {
     oracle: Address;
     maintenanceFractionBps: number;
@@ -404,8 +392,6 @@ export async function portfolioSummary(
   return { accounts, mismatches, problems };
 }
 
-const usd = (wad: bigint) =>
-  `$${(Number(wad / 10n ** 14n) / 10_000).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const ratio = (a: bigint, b: bigint) =>
   b === 0n ? "n/a" : `${(Number((a * 10_000n) / b) / 100).toFixed(2)}%`;
 const healthText = (h: bigint) =>

@@ -11,6 +11,7 @@ import {
 } from "../../abi/src/generated.ts";
 import { clients, send } from "./contracts.ts";
 import { pushPrices, type Trader } from "./scenario.ts";
+import { usd } from "./report.ts";
 import type { Deployment } from "./system.ts";
 
 export const PRE_LIQUIDATION_MODES = ["on", "off"] as const;
@@ -186,9 +187,6 @@ export async function preLiquidationSummary(
     mismatches,
   };
 }
-
-const usd = (wad: bigint) =>
-  `$${(Number(wad / 10n ** 14n) / 10_000).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /** The report's lines on pre-liquidation. */
 export function formatPreLiquidation(

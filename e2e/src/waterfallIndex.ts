@@ -9,55 +9,15 @@ import {
   solvencyWaterfallAbi,
   testnetTokenAbi,
 } from "../../abi/src/generated.ts";
+import type { SolvencyBody } from "../../indexer/src/api/solvency.ts";
 import { clients } from "./contracts.ts";
 import type { Deployment } from "./system.ts";
 import type { WaterfallReport } from "./waterfall.ts";
 
 const WAD = 10n ** 18n;
 
-/** The body of the index's GET /solvency (indexer/src/api/solvency.ts). */
-export type IndexedSolvency = {
-  block: string;
-  timestamp: string;
-  fund: {
-    assets: string;
-    totalShares: string;
-    sharePriceWad: string;
-    escrowedShares: string;
-    pendingRequests: number;
-    floorAssets: string;
-    rewardsPaid: string;
-  };
-  bonds: {
-    series: {
-      id: string;
-      deficit: string;
-      raised: string;
-      faceSold: string;
-      repaid: string;
-      redeemed: string;
-      closed: boolean;
-      startedAt: string;
-      maturity: string;
-    }[];
-    outstandingFace: string;
-    heldForHolders: string;
-  };
-  revenue: {
-    pending: string;
-    rewardReserve: string;
-    pendingForFund: string;
-    rewardsPaid: string;
-  };
-  vault: { deficitReceivable: string; socialized: string };
-  totals: {
-    recognized: string;
-    coveredByFund: string;
-    raisedByBonds: string;
-    socialized: string;
-    open: string;
-  };
-};
+/** The body of the index's GET /solvency, typed by the indexer's own handler. */
+export type IndexedSolvency = SolvencyBody;
 
 type RevenueStats = {
   revenueReceived?: string;

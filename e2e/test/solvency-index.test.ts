@@ -19,7 +19,12 @@ import {
   solvencyWaterfallAbi,
   testnetTokenAbi,
 } from "../../abi/src/generated.ts";
-import { clients, send, type PublicClient } from "../src/contracts.ts";
+import {
+  clients,
+  readerAt,
+  send,
+  type PublicClient,
+} from "../src/contracts.ts";
 import { indexCaughtUp } from "../src/crash.ts";
 import { waitFor } from "../src/processes.ts";
 import { openBook, pushPrices } from "../src/scenario.ts";
@@ -72,19 +77,7 @@ async function chainAt(
   d: Deployment,
   blockNumber: bigint,
 ): Promise<Solvency> {
-  const read = <T>(
-    address: Address,
-    abi: readonly unknown[],
-    functionName: string,
-    args: readonly unknown[] = [],
-  ) =>
-    publicClient.readContract({
-      address,
-      abi,
-      functionName,
-      args,
-      blockNumber,
-    } as never) as Promise<T>;
+  const read = readerAt(publicClient, blockNumber);
   const wf = (fn: string, args: readonly unknown[] = []) =>
     read<never>(d.waterfall, solvencyWaterfallAbi, fn, args);
   const fund = (fn: string, args: readonly unknown[] = []) =>

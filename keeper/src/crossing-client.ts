@@ -1,11 +1,6 @@
 /** Client of the indexer's `GET /accounts/crossing`: near-line accounts with their crossing probability, validated. */
 import { z } from "zod";
-import {
-  IndexerHttpError,
-  IndexerRequestError,
-  IndexerResponseError,
-} from "./errors.ts";
-import { atRiskRow } from "./index-client.ts";
+import { atRiskRow, getIndexJson, parseIndexAnswer } from "./index-client.ts";
 import type {
   NearLineAccount,
   NearLineSource,
@@ -45,42 +40,8 @@ export function createNearLineSource(
   return {
     minProbability: options.predict.minProbability,
     async fetch(): Promise<NearLineAccount[]> {
-      let response: Response;
-      try {
-        response = await fetchFn(url, {
-          headers: { accept: "application/json" },
-          signal: AbortSignal.timeout(options.timeoutMs),
-        });
-      } catch (error) {
-        throw new IndexerRequestError(url, { cause: error });
-      }
-      if (!response.ok) {
-        throw new IndexerHttpError(
-          url,
-          response.status,
-          await response.text().catch(() => ""),
-        );
-      }
-      let body: unknown;
-      try {
-        body = await response.json();
-      } catch (error) {
-        throw new IndexerResponseError(
-          url,
-          `body is not JSON: ${(error as Error).message}`,
-        );
-      }
-      const parsed = crossingAnswer.safeParse(body);
-      if (!parsed.success) {
-        throw new IndexerResponseError(
-          url,
-          parsed.error.issues
-            .slice(0, 5)
-            .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-            .join("; "),
-        );
-      }
-      return parsed.data;
+      const body = await getIndexJson(fetchFn, url, options.timeoutMs);
+      return parseIndexAnswer(crossingAnswer, body, url);
     },
   };
 }

@@ -124,54 +124,68 @@ export const AT_RISK_PATH = "/accounts/at-risk?maxHealth=1&limit=100";
 export const STATUS_PATH = "/status/latest";
 export const ACTIVE_AUCTIONS_PATH = "/auctions/active";
 
+/**
+ * GET `url` as JSON within `timeoutMs`. A failed request, a non-2xx status and a body that is not JSON each throw
+ * their Indexer*Error.
+ */
+export async function getIndexJson(
+  fetchFn: typeof fetch,
+  url: string,
+  timeoutMs: number,
+): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetchFn(url, {
+      headers: { accept: "application/json" },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const timedOut =
+      error instanceof Error &&
+      (error.name === "TimeoutError" || error.name === "AbortError");
+    throw new IndexerRequestError(url, {
+      cause: error,
+      details: timedOut ? `no answer within ${timeoutMs} ms` : undefined,
+    });
+  }
+  if (!response.ok)
+    throw new IndexerHttpError(
+      url,
+      response.status,
+      await response.text().catch(() => ""),
+    );
+  try {
+    return await response.json();
+  } catch (error) {
+    throw new IndexerResponseError(
+      url,
+      `body is not JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** `body` as `schema` reads it; otherwise an IndexerResponseError naming the first five issues. */
+export function parseIndexAnswer<T>(
+  schema: z.ZodType<T>,
+  body: unknown,
+  url: string,
+): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+    .join("; ");
+  throw new IndexerResponseError(url, issues);
+}
+
 export function createIndexClient(options: IndexClientOptions): IndexClient {
   const fetchFn = options.fetch ?? globalThis.fetch;
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
-
-  async function getJson(path: string): Promise<unknown> {
-    const url = `${baseUrl}${path}`;
-    let response: Response;
-    try {
-      response = await fetchFn(url, {
-        headers: { accept: "application/json" },
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-    } catch (error) {
-      const timedOut =
-        error instanceof Error &&
-        (error.name === "TimeoutError" || error.name === "AbortError");
-      throw new IndexerRequestError(url, {
-        cause: error,
-        details: timedOut
-          ? `no answer within ${options.timeoutMs} ms`
-          : undefined,
-      });
-    }
-    if (!response.ok)
-      throw new IndexerHttpError(
-        url,
-        response.status,
-        await response.text().catch(() => ""),
-      );
-    try {
-      return await response.json();
-    } catch (error) {
-      throw new IndexerResponseError(
-        url,
-        `body is not JSON: ${(error as Error).message}`,
-      );
-    }
-  }
-
-  function parse<T>(schema: z.ZodType<T>, body: unknown, path: string): T {
-    const parsed = schema.safeParse(body);
-    if (parsed.success) return parsed.data;
-    const issues = parsed.error.issues
-      .slice(0, 5)
-      .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
-      .join("; ");
-    throw new IndexerResponseError(`${baseUrl}${path}`, issues);
-  }
+  const getJson = (path: string) =>
+    getIndexJson(fetchFn, `${baseUrl}${path}`, options.timeoutMs);
+  const parse = <T>(schema: z.ZodType<T>, body: unknown, path: string) =>
+    parseIndexAnswer(schema, body, `${baseUrl}${path}`);
 
   return {
     async status() {

@@ -7,43 +7,21 @@
  * same rule as every other action: ./profit.ts). Off unless `PRELIQ_MIN_PROBABILITY` is set.
  */
 import { z } from "zod";
-import { ConfigError, describeError } from "./errors.ts";
-import { atRiskRow, type AtRiskAccount } from "./index-client.ts";
+import { describeError } from "./errors.ts";
+import { crossingPath } from "./crossing-client.ts";
+import { atRiskRow, getIndexJson, type AtRiskAccount } from "./index-client.ts";
 import type { Logger } from "./logger.ts";
+import {
+  loadProbabilityConfig,
+  type ProbabilityConfig,
+} from "./probability-config.ts";
 
 export const PRELIQ_ENV = {
   minProbability: "PRELIQ_MIN_PROBABILITY",
   horizonSeconds: "PRELIQ_HORIZON_SECONDS",
 } as const;
-export const DEFAULT_PRELIQ_HORIZON_SECONDS = 300;
-const MAX_PRELIQ_HORIZON_SECONDS = 86_400;
 
-export type PreLiquidationConfig = {
-  /** Accounts in the zone at or above this probability of crossing within the horizon are pre-liquidated. */
-  minProbability: number;
-  /** The same as given (a decimal string), for the indexer's query. */
-  minProbabilityText: string;
-  /** The horizon the probability is asked for [s]. */
-  horizonSeconds: number;
-};
-
-const probabilityExpected = "expected a decimal from 0 to 1, e.g. 0.3";
-const horizonExpected = `expected an integer number of seconds from 1 to ${MAX_PRELIQ_HORIZON_SECONDS}`;
-
-const preliqSchema = z.object({
-  minProbability: z
-    .string()
-    .trim()
-    .regex(/^(0(\.\d{1,18})?|1(\.0{1,18})?)$/, { error: probabilityExpected }),
-  horizonSeconds: z
-    .string()
-    .trim()
-    .regex(/^\d+$/, { error: horizonExpected, abort: true })
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= MAX_PRELIQ_HORIZON_SECONDS, {
-      error: horizonExpected,
-    }),
-});
+export type PreLiquidationConfig = ProbabilityConfig;
 
 /**
  * The pre-liquidation settings from the environment; undefined (the action off) when PRELIQ_MIN_PROBABILITY is
@@ -52,34 +30,10 @@ const preliqSchema = z.object({
 export function loadPreLiquidationConfig(
   env: Readonly<Record<string, string | undefined>>,
 ): PreLiquidationConfig | undefined {
-  const probability = env[PRELIQ_ENV.minProbability]?.trim();
-  const horizon = env[PRELIQ_ENV.horizonSeconds]?.trim();
-  if (!probability) {
-    if (horizon) {
-      throw new ConfigError([
-        `config error: ${PRELIQ_ENV.horizonSeconds}: set ${PRELIQ_ENV.minProbability} too, or pre-liquidation is off`,
-      ]);
-    }
-    return undefined;
-  }
-  const parsed = preliqSchema.safeParse({
-    minProbability: probability,
-    horizonSeconds: horizon || String(DEFAULT_PRELIQ_HORIZON_SECONDS),
+  return loadProbabilityConfig(env, PRELIQ_ENV, {
+    example: "0.3",
+    offWhat: "pre-liquidation",
   });
-  if (!parsed.success) {
-    const lines = new Map<string, string>();
-    for (const issue of parsed.error.issues) {
-      const key = String(issue.path[0]) as keyof typeof PRELIQ_ENV;
-      if (!lines.has(key))
-        lines.set(key, `config error: ${PRELIQ_ENV[key]}: ${issue.message}`);
-    }
-    throw new ConfigError([...lines.values()]);
-  }
-  return {
-    minProbability: Number(parsed.data.minProbability),
-    minProbabilityText: probability,
-    horizonSeconds: parsed.data.horizonSeconds,
-  };
 }
 
 /** One row of `GET /accounts/crossing` with its pre-liquidation zone. */
@@ -124,10 +78,6 @@ export function parseZoneAnswer(body: unknown): ZoneAccount[] {
       .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
       .join("; "),
   );
-}
-
-export function zonePath(config: PreLiquidationConfig): string {
-  return `/accounts/crossing?horizonSeconds=${config.horizonSeconds}&minProbability=${config.minProbabilityText}&limit=100`;
 }
 
 /**
@@ -176,16 +126,13 @@ export function createZoneSource(options: {
   fetch?: typeof fetch;
 }): ZoneSource {
   const fetchFn = options.fetch ?? globalThis.fetch;
-  const url = `${options.baseUrl.replace(/\/+$/, "")}${zonePath(options.config)}`;
+  const url = `${options.baseUrl.replace(/\/+$/, "")}${crossingPath(options.config)}`;
   return {
     minProbability: options.config.minProbability,
     async fetch() {
-      const response = await fetchFn(url, {
-        headers: { accept: "application/json" },
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-      return parseZoneAnswer(await response.json());
+      return parseZoneAnswer(
+        await getIndexJson(fetchFn, url, options.timeoutMs),
+      );
     },
   };
 }

@@ -5,9 +5,13 @@
  * chain head in every pass, so a crossing is acted on in the first pass that sees it, even before the index lists the
  * account as at risk. Off unless `PREDICT_MIN_PROBABILITY` is set.
  */
-import { ConfigError, describeError } from "./errors.ts";
+import { describeError } from "./errors.ts";
 import type { AtRiskAccount } from "./index-client.ts";
 import type { Logger } from "./logger.ts";
+import {
+  loadProbabilityConfig,
+  type ProbabilityConfig,
+} from "./probability-config.ts";
 
 /** One row of `GET /accounts/crossing`: an at-risk row and its predicted probability. */
 export type NearLineAccount = AtRiskAccount & {
@@ -15,21 +19,12 @@ export type NearLineAccount = AtRiskAccount & {
   probability: number;
 };
 
-export type PredictConfig = {
-  /** Near-line accounts at or above this probability are worked on, after the liquidatable ones. */
-  minProbability: number;
-  /** The same as given (a decimal string), for the indexer's query. */
-  minProbabilityText: string;
-  /** The horizon the probability is asked for [s]. */
-  horizonSeconds: number;
-};
+export type PredictConfig = ProbabilityConfig;
 
 export const PREDICT_ENV = {
   minProbability: "PREDICT_MIN_PROBABILITY",
   horizonSeconds: "PREDICT_HORIZON_SECONDS",
 } as const;
-export const DEFAULT_PREDICT_HORIZON_SECONDS = 300;
-const MAX_PREDICT_HORIZON_SECONDS = 86_400;
 
 /**
  * The prediction settings from the environment; undefined (prediction off) when PREDICT_MIN_PROBABILITY is unset.
@@ -38,41 +33,10 @@ const MAX_PREDICT_HORIZON_SECONDS = 86_400;
 export function loadPredictConfig(
   env: Readonly<Record<string, string | undefined>>,
 ): PredictConfig | undefined {
-  const probability = env[PREDICT_ENV.minProbability]?.trim();
-  const horizon = env[PREDICT_ENV.horizonSeconds]?.trim();
-  if (!probability) {
-    if (horizon) {
-      throw new ConfigError([
-        `config error: ${PREDICT_ENV.horizonSeconds}: set ${PREDICT_ENV.minProbability} too, or the prediction is off`,
-      ]);
-    }
-    return undefined;
-  }
-  const lines: string[] = [];
-  if (!/^(0(\.\d{1,18})?|1(\.0{1,18})?)$/.test(probability)) {
-    lines.push(
-      `config error: ${PREDICT_ENV.minProbability}: expected a decimal from 0 to 1, e.g. 0.2`,
-    );
-  }
-  const horizonSeconds = horizon
-    ? Number(horizon)
-    : DEFAULT_PREDICT_HORIZON_SECONDS;
-  if (
-    horizon &&
-    (!/^\d+$/.test(horizon) ||
-      horizonSeconds < 1 ||
-      horizonSeconds > MAX_PREDICT_HORIZON_SECONDS)
-  ) {
-    lines.push(
-      `config error: ${PREDICT_ENV.horizonSeconds}: expected an integer number of seconds from 1 to ${MAX_PREDICT_HORIZON_SECONDS}`,
-    );
-  }
-  if (lines.length > 0) throw new ConfigError(lines);
-  return {
-    minProbability: Number(probability),
-    minProbabilityText: probability,
-    horizonSeconds,
-  };
+  return loadProbabilityConfig(env, PREDICT_ENV, {
+    example: "0.2",
+    offWhat: "the prediction",
+  });
 }
 
 const byHealth = (a: AtRiskAccount, b: AtRiskAccount) =>
