@@ -8,6 +8,11 @@ import { index, onchainTable, primaryKey } from "ponder";
 export const account = onchainTable("account", (t) => ({
   address: t.hex().primaryKey(),
   quoteBalanceWad: t.bigint().notNull(), // negative is debt to the liquidity vault
+  // What it holds, so that its health is recomputed from keyed reads alone:
+  // market ids with a nonzero position and collateral ids with a nonzero
+  // balance, as decimal strings, ascending.
+  marketIds: t.json().$type<string[]>().notNull(),
+  collateralIds: t.json().$type<string[]>().notNull(),
   createdBlock: t.bigint().notNull(),
   updatedBlock: t.bigint().notNull(),
 }));
@@ -99,6 +104,11 @@ export const priceHistory = onchainTable(
   }),
 );
 
+// An account's margin state. `band`, `liquidatable` and the breach columns are
+// exact at every indexed block: a price push recomputes exactly the accounts
+// whose band it can change (health_watch). The amounts (`equityWad` …
+// `healthWad`) are as of `block`, the last recompute: GET
+// /accounts/:address/health and /accounts/at-risk give them at current prices.
 export const accountHealth = onchainTable(
   "account_health",
   (t) => ({
@@ -107,15 +117,39 @@ export const accountHealth = onchainTable(
     initialWad: t.bigint().notNull(),
     maintenanceWad: t.bigint().notNull(),
     healthWad: t.bigint().notNull(), // 0 when equity ≤ 0; 2^256−1 with no requirement
+    // How many of the health levels (src/risk/watch.ts: 1, 1.25, 1.5, 2, 3)
+    // the account clears: 0 is liquidatable; null when a price is unusable.
+    band: t.integer(),
     liquidatable: t.boolean().notNull(),
     pricesUsable: t.boolean().notNull(), // false: a needed price is missing or ≤ 0 (see src/health.ts)
     breachBlock: t.bigint(), // first block of the current breach; null when not liquidatable
     lastBreachBlock: t.bigint(), // first block of the latest breach, kept after it ends
     breachEndedBlock: t.bigint(), // block at which the latest breach ended
+    watchedOracles: t.json().$type<string[]>().notNull(), // its health_watch rows
     block: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
   }),
-  (table) => ({ healthIdx: index().on(table.healthWad) }),
+  (table) => ({ bandIdx: index().on(table.band) }),
+);
+
+// Per account and oracle it is exposed to: the price range inside which no
+// push can change the account's band (src/risk/watch.ts). A push of `oracle`
+// below `belowWad` or above `aboveWad` recomputes the account; any other push
+// leaves it alone, so a push costs the accounts it moves across a level, not
+// the accounts it could move.
+export const healthWatch = onchainTable(
+  "health_watch",
+  (t) => ({
+    account: t.hex().notNull(),
+    oracle: t.hex().notNull(),
+    belowWad: t.bigint().notNull(), // 1: only a price ≤ 0 wakes it from below
+    aboveWad: t.bigint().notNull(), // 2^256−1: nothing wakes it from above
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.account, table.oracle] }),
+    belowIdx: index().on(table.oracle, table.belowWad),
+    aboveIdx: index().on(table.oracle, table.aboveWad),
+  }),
 );
 
 export const liquidation = onchainTable(

@@ -60,21 +60,15 @@ type Row = {
   maintenanceWad: string;
 };
 
+/** The account's health at the latest indexed prices (GET /accounts/:address/health). */
 async function indexedHealth(
   indexerUrl: string,
   account: string,
 ): Promise<Row | undefined> {
-  const response = await fetch(`${indexerUrl}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      query: `{ accountHealth(account: "${account.toLowerCase()}") { healthWad equityWad maintenanceWad } }`,
-    }),
-  });
-  const body = (await response.json()) as {
-    data?: { accountHealth: Row | null };
-  };
-  return body.data?.accountHealth ?? undefined;
+  const response = await fetch(`${indexerUrl}/accounts/${account}/health`);
+  if (response.status === 404) return undefined;
+  assert.equal(response.status, 200, await response.clone().text());
+  return (await response.json()) as Row;
 }
 
 async function liquidationsOf(

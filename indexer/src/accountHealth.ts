@@ -1,59 +1,42 @@
-// Recomputes account_health rows from indexed state: three bulk selects, the
-// math in TypeScript (./health.ts), and no contract calls, so a price push
-// costs the same three queries however many accounts it moves.
-import { type AnyPgColumn, and, eq, inArray, ne, or } from "ponder";
+// Recomputes account_health rows and their watch boxes (health_watch): the
+// math in TypeScript (./health.ts, ./risk/watch.ts) from indexed state, no
+// contract calls.
+//
+// Two ways in. An account event recomputes that account from keyed reads
+// (find), which Ponder serves from its cache with no SQL. A price push
+// recomputes only the accounts whose watch box the new price leaves: one
+// indexed range query picks them, three bulk selects read their inputs. The
+// accounts a push leaves inside their boxes cost nothing, however many there
+// are.
+import { type AnyPgColumn, and, eq, gt, inArray, lt, or } from "ponder";
 import type { Context } from "ponder:registry";
 import {
   account,
   accountHealth,
   collateralAsset,
   collateralBalance,
+  healthWatch,
   market,
   portfolioAccount,
   portfolioConfig,
   position,
+  price,
 } from "ponder:schema";
 import type { Address } from "viem";
-import { NO_BREACH, nextBreach } from "./breach.ts";
+import { type BreachState, NO_BREACH, nextBreach } from "./breach.ts";
 import { computeHealth } from "./health.ts";
 import { collateralInputs, positionInputs } from "./healthInputs.ts";
-import type { PortfolioConfig } from "./portfolio.ts";
+import { type PortfolioConfig, parsePortfolioConfig } from "./portfolio.ts";
+import { type WatchInput, watchOf } from "./risk/watch.ts";
 
 type Db = Context["db"];
 export type BlockRef = { number: bigint; timestamp: bigint };
 
 // Which accounts to recompute: one account, or every account exposed to an
-// oracle (a nonzero position in a market it prices, or a nonzero balance of a
-// collateral it prices).
+// oracle (the lending market's recompute, ./lending/store.ts).
 export type Scope = { account: Address } | { oracle: Address };
 
 export const lower = (a: string) => a.toLowerCase() as Address;
-
-// The scope as a condition on an account column. For an oracle it is a
-// subquery, so the statement text is the same whatever the number of accounts
-// (Ponder parses each distinct raw statement, and caches by its text).
-function inScope(db: Db, column: AnyPgColumn, scope: Scope) {
-  if ("account" in scope) return eq(column, scope.account);
-  const viaPositions = db.sql
-    .select({ account: position.account })
-    .from(position)
-    .innerJoin(market, eq(position.marketId, market.id))
-    .where(and(eq(market.oracle, scope.oracle), ne(position.sizeWad, 0n)));
-  const viaCollateral = db.sql
-    .select({ account: collateralBalance.account })
-    .from(collateralBalance)
-    .innerJoin(
-      collateralAsset,
-      eq(collateralBalance.collateralId, collateralAsset.id),
-    )
-    .where(
-      and(
-        eq(collateralAsset.oracle, scope.oracle),
-        ne(collateralBalance.amount, 0n),
-      ),
-    );
-  return or(inArray(column, viaPositions), inArray(column, viaCollateral));
-}
 
 // Rows by lowercase account, in their order.
 export function groupBy<T extends { account: string }>(
@@ -68,13 +51,94 @@ export function groupBy<T extends { account: string }>(
   return out;
 }
 
-// Recomputes and stores the health of the accounts in `scope` as of `block`,
-// advancing each one's breach state.
-export async function recomputeHealth(
+type Previous = BreachState & { watchedOracles: readonly string[] };
+
+/** Recomputes one account after an event of its own, from keyed reads only. */
+export async function recomputeAccount(
   db: Db,
-  scope: Scope,
+  who: Address,
   block: BlockRef,
 ): Promise<void> {
+  const row = await db.find(account, { address: who });
+  if (row === null) return;
+  const positions: WatchInput["positions"][number][] = [];
+  for (const id of row.marketIds) {
+    const marketId = BigInt(id);
+    const p = await db.find(position, { account: who, marketId });
+    const m = await db.find(market, { id: marketId });
+    if (p === null || m === null) continue;
+    const pushed = await db.find(price, { oracle: m.oracle });
+    positions.push({
+      marketId,
+      sizeWad: p.sizeWad,
+      openNotionalWad: p.openNotionalWad,
+      oracle: m.oracle,
+      priceWad: pushed?.priceWad,
+      maintenanceFractionWad: m.maintenanceFractionWad,
+      initialFractionWad: m.initialFractionWad,
+    });
+  }
+  const collaterals: WatchInput["collaterals"][number][] = [];
+  for (const id of row.collateralIds) {
+    const collateralId = BigInt(id);
+    const b = await db.find(collateralBalance, { account: who, collateralId });
+    const c = await db.find(collateralAsset, { id: collateralId });
+    if (b === null || c === null) continue;
+    const pushed = await db.find(price, { oracle: c.oracle });
+    collaterals.push({
+      collateralId,
+      amount: b.amount,
+      decimals: c.decimals,
+      haircutWad: c.haircutWad,
+      oracle: c.oracle,
+      priceWad: pushed?.priceWad,
+    });
+  }
+  const mode = await db.find(portfolioAccount, { account: who });
+  const portfolio =
+    mode?.enabled === true ? await portfolioConfigInForce(db) : undefined;
+  await store(
+    db,
+    lower(who),
+    {
+      quoteBalanceWad: row.quoteBalanceWad,
+      positions,
+      collaterals,
+      portfolio,
+    },
+    (await db.find(accountHealth, { account: who })) ?? undefined,
+    block,
+  );
+}
+
+/**
+ * After a push of `oracle` to `priceWad`: recomputes the accounts whose watch
+ * box on that oracle the price leaves (health_watch's range indexes find them).
+ */
+export async function recomputeWoken(
+  db: Db,
+  oracle: Address,
+  priceWad: bigint,
+  block: BlockRef,
+): Promise<number> {
+  // A subquery, so the statement text is the same whatever the number of
+  // accounts (Ponder parses each distinct raw statement, and caches by text).
+  const woken = (column: AnyPgColumn) =>
+    inArray(
+      column,
+      db.sql
+        .select({ account: healthWatch.account })
+        .from(healthWatch)
+        .where(
+          and(
+            eq(healthWatch.oracle, oracle),
+            or(
+              gt(healthWatch.belowWad, priceWad),
+              lt(healthWatch.aboveWad, priceWad),
+            ),
+          ),
+        ),
+    );
   // Sequential on purpose: each raw query runs in its own savepoint of the
   // indexing transaction.
   const accounts = await db.sql
@@ -84,69 +148,97 @@ export async function recomputeHealth(
       breachBlock: accountHealth.breachBlock,
       lastBreachBlock: accountHealth.lastBreachBlock,
       breachEndedBlock: accountHealth.breachEndedBlock,
-      hasHealthRow: accountHealth.account,
+      watchedOracles: accountHealth.watchedOracles,
       portfolio: portfolioAccount.enabled,
     })
     .from(account)
     .leftJoin(accountHealth, eq(accountHealth.account, account.address))
     .leftJoin(portfolioAccount, eq(portfolioAccount.account, account.address))
-    .where(inScope(db, account.address, scope));
-  if (accounts.length === 0) return;
-
-  const positions = await positionInputs(
-    db.sql,
-    inScope(db, position.account, scope),
+    .where(woken(account.address));
+  if (accounts.length === 0) return 0;
+  const positionsOf = groupBy(
+    await positionInputs(db.sql, woken(position.account)),
   );
-  const collaterals = await collateralInputs(
-    db.sql,
-    inScope(db, collateralBalance.account, scope),
+  const collateralsOf = groupBy(
+    await collateralInputs(db.sql, woken(collateralBalance.account)),
   );
-
-  // Only when some account in scope opted in: the module's configuration.
+  // Only when some woken account opted in: the module's configuration.
   const config = accounts.some((a) => a.portfolio === true)
     ? await portfolioConfigInForce(db)
     : undefined;
 
-  const positionsOf = groupBy(positions);
-  const collateralsOf = groupBy(collaterals);
-
   for (const a of accounts) {
     const id = lower(a.address);
-    const result = computeHealth({
-      quoteBalanceWad: a.quoteBalanceWad,
-      positions: (positionsOf.get(id) ?? []).map((p) => ({
-        ...p,
-        priceWad: p.priceWad ?? undefined,
-      })),
-      collaterals: (collateralsOf.get(id) ?? []).map((c) => ({
-        ...c,
-        priceWad: c.priceWad ?? undefined,
-      })),
-      portfolio: a.portfolio === true ? config : undefined,
-    });
-    const previous = a.hasHealthRow === null ? NO_BREACH : a;
-    const { breachBlock, lastBreachBlock, breachEndedBlock } = nextBreach(
-      previous,
-      result.liquidatable,
-      block.number,
+    await store(
+      db,
+      id,
+      {
+        quoteBalanceWad: a.quoteBalanceWad,
+        positions: (positionsOf.get(id) ?? []).map((p) => ({
+          ...p,
+          priceWad: p.priceWad ?? undefined,
+        })),
+        collaterals: (collateralsOf.get(id) ?? []).map((c) => ({
+          ...c,
+          priceWad: c.priceWad ?? undefined,
+        })),
+        portfolio: a.portfolio === true ? config : undefined,
+      },
+      a.watchedOracles === null
+        ? undefined
+        : (a as Previous & { watchedOracles: string[] }),
+      block,
     );
-    const row = {
-      equityWad: result.equityWad,
-      initialWad: result.initialWad,
-      maintenanceWad: result.maintenanceWad,
-      healthWad: result.healthWad,
-      liquidatable: result.liquidatable,
-      pricesUsable: result.pricesUsable,
-      breachBlock,
-      lastBreachBlock,
-      breachEndedBlock,
-      block: block.number,
-      timestamp: block.timestamp,
-    };
+  }
+  return accounts.length;
+}
+
+// Computes the account's health, band and watch box, advances its breach state
+// and writes its account_health and health_watch rows.
+async function store(
+  db: Db,
+  id: Address,
+  input: WatchInput,
+  previous: Previous | undefined,
+  block: BlockRef,
+): Promise<void> {
+  const result = computeHealth(input);
+  const watch = watchOf(input, result);
+  const breach = nextBreach(
+    previous ?? NO_BREACH,
+    result.liquidatable,
+    block.number,
+  );
+  const watchedOracles = watch.bounds.map((b) => b.oracle);
+  const row = {
+    equityWad: result.equityWad,
+    initialWad: result.initialWad,
+    maintenanceWad: result.maintenanceWad,
+    healthWad: result.healthWad,
+    band: watch.band,
+    liquidatable: result.liquidatable,
+    pricesUsable: result.pricesUsable,
+    breachBlock: breach.breachBlock,
+    lastBreachBlock: breach.lastBreachBlock,
+    breachEndedBlock: breach.breachEndedBlock,
+    watchedOracles,
+    block: block.number,
+    timestamp: block.timestamp,
+  };
+  await db
+    .insert(accountHealth)
+    .values({ account: id, ...row })
+    .onConflictDoUpdate(row);
+  for (const b of watch.bounds) {
+    const bounds = { belowWad: b.belowWad, aboveWad: b.aboveWad };
     await db
-      .insert(accountHealth)
-      .values({ account: id, ...row })
-      .onConflictDoUpdate(row);
+      .insert(healthWatch)
+      .values({ account: id, oracle: b.oracle as Address, ...bounds })
+      .onConflictDoUpdate(bounds);
+  }
+  for (const oracle of previous?.watchedOracles ?? []) {
+    if (!watchedOracles.includes(oracle))
+      await db.delete(healthWatch, { account: id, oracle: oracle as Address });
   }
 }
 
@@ -157,19 +249,5 @@ async function portfolioConfigInForce(
 ): Promise<PortfolioConfig | undefined> {
   const row = await db.find(portfolioConfig, { id: "current" });
   if (row === null || !row.inForce) return undefined;
-  const factors = (json: string) =>
-    new Map(
-      Object.entries(JSON.parse(json) as Record<string, number>).map(
-        ([id, f]) => [BigInt(id), f] as const,
-      ),
-    );
-  return {
-    scenariosBps: (JSON.parse(row.scenariosBps) as number[][]).map((r) =>
-      r.map((x) => BigInt(x)),
-    ),
-    marketFactor: factors(row.marketFactors),
-    collateralFactor: factors(row.collateralFactors),
-    minFractionWad: row.minFractionWad,
-    initialMultiplierWad: row.initialMultiplierWad,
-  };
+  return parsePortfolioConfig(row);
 }

@@ -3,7 +3,6 @@
 // oracle.
 import { type Context, ponder } from "ponder:registry";
 import {
-  account,
   accountHealth,
   badDebt,
   auction,
@@ -24,7 +23,8 @@ import {
 } from "ponder:schema";
 import { type Address, BaseError, ContractFunctionZeroDataError } from "viem";
 import { iLiquidationEngineAbi } from "../../abi/src/generated.ts";
-import { recomputeHealth } from "./accountHealth.ts";
+import { recomputeAccount, recomputeWoken } from "./accountHealth.ts";
+import { touchAccount } from "./accountRow.ts";
 import { recomputeLendingHealth } from "./lending/store.ts";
 import {
   assetAfterTrade,
@@ -57,29 +57,6 @@ const eventId = (event: {
   log: { logIndex: number };
 }) => `${event.transaction.hash}-${event.log.logIndex}`;
 
-// Sets the quote balance (creating the account row on first sight); `undefined`
-// only touches the row.
-async function upsertAccount(
-  db: Db,
-  address: Address,
-  block: bigint,
-  quoteBalanceWad?: bigint,
-) {
-  await db
-    .insert(account)
-    .values({
-      address,
-      quoteBalanceWad: quoteBalanceWad ?? 0n,
-      createdBlock: block,
-      updatedBlock: block,
-    })
-    .onConflictDoUpdate(
-      quoteBalanceWad === undefined
-        ? { updatedBlock: block }
-        : { quoteBalanceWad, updatedBlock: block },
-    );
-}
-
 async function setCollateralBalance(
   db: Db,
   address: Address,
@@ -105,7 +82,13 @@ async function accountChanged(
     collateral?: { id: bigint; balance: bigint };
   },
 ) {
-  await upsertAccount(context.db, who, block.number, change.quoteBalanceWad);
+  await touchAccount(context.db, who, block.number, {
+    quoteBalanceWad: change.quoteBalanceWad,
+    collateral: change.collateral && {
+      id: change.collateral.id,
+      held: change.collateral.balance !== 0n,
+    },
+  });
   if (change.collateral !== undefined) {
     await setCollateralBalance(
       context.db,
@@ -115,7 +98,7 @@ async function accountChanged(
       block.number,
     );
   }
-  await recomputeHealth(context.db, { account: who }, block);
+  await recomputeAccount(context.db, who, block);
 }
 
 // The engine's pattern for a collateral at the event's block; the default when
@@ -265,8 +248,11 @@ ponder.on("MarginProtocol:PositionUpdated", async ({ event, context }) => {
     shortOpenInterestWad:
       m.shortOpenInterestWad + short(sizeWad) - short(before),
   }));
-  await upsertAccount(context.db, who, block, quoteBalanceWad);
-  await recomputeHealth(context.db, { account: who }, event.block);
+  await touchAccount(context.db, who, block, {
+    quoteBalanceWad,
+    market: { id: marketId, open: sizeWad !== 0n },
+  });
+  await recomputeAccount(context.db, who, event.block);
 });
 
 ponder.on("MarginProtocol:PenaltyCharged", async ({ event, context }) => {
@@ -325,7 +311,7 @@ ponder.on("PriceFeed:PricePushed", async ({ event, context }) => {
     logIndex: event.log.logIndex,
     timestamp: event.block.timestamp,
   });
-  await recomputeHealth(context.db, { oracle }, event.block);
+  await recomputeWoken(context.db, oracle, event.args.answerWad, event.block);
   await recomputeLendingHealth(context.db, { oracle }, event.block);
 });
 

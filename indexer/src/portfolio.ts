@@ -80,3 +80,28 @@ export function signedNotionalWad(sizeWad: bigint, priceWad: bigint): bigint {
   const n = mulWadUp(abs(sizeWad), priceWad);
   return sizeWad > 0n ? n : -n;
 }
+
+/** The portfolio_config row as the math takes it (JSON columns parsed). */
+export function parsePortfolioConfig(row: {
+  scenariosBps: string;
+  marketFactors: string;
+  collateralFactors: string;
+  minFractionWad: bigint;
+  initialMultiplierWad: bigint;
+}): PortfolioConfig {
+  const factors = (json: string) =>
+    new Map(
+      Object.entries(JSON.parse(json) as Record<string, number>).map(
+        ([id, f]) => [BigInt(id), f] as const,
+      ),
+    );
+  return {
+    scenariosBps: (JSON.parse(row.scenariosBps) as number[][]).map((r) =>
+      r.map((x) => BigInt(x)),
+    ),
+    marketFactor: factors(row.marketFactors),
+    collateralFactor: factors(row.collateralFactors),
+    minFractionWad: row.minFractionWad,
+    initialMultiplierWad: row.initialMultiplierWad,
+  };
+}

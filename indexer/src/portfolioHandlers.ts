@@ -3,9 +3,10 @@
 // picked up at each account's next recomputation (the demo configures the
 // module at deployment, before any account exists).
 import { type Context, ponder } from "ponder:registry";
-import { account, portfolioAccount, portfolioConfig } from "ponder:schema";
+import { portfolioAccount, portfolioConfig } from "ponder:schema";
 import type { Address } from "viem";
-import { recomputeHealth } from "./accountHealth.ts";
+import { recomputeAccount } from "./accountHealth.ts";
+import { touchAccount } from "./accountRow.ts";
 
 type Db = Context["db"];
 const CONFIG_ID = "current";
@@ -102,18 +103,10 @@ ponder.on("MarginProtocol:PortfolioMarginSet", async ({ event, context }) => {
 ponder.on("MarginProtocol:PortfolioModeSet", async ({ event, context }) => {
   const who = event.args.account;
   const block = event.block.number;
-  await context.db
-    .insert(account)
-    .values({
-      address: who,
-      quoteBalanceWad: 0n,
-      createdBlock: block,
-      updatedBlock: block,
-    })
-    .onConflictDoUpdate({ updatedBlock: block });
+  await touchAccount(context.db, who, block);
   await context.db
     .insert(portfolioAccount)
     .values({ account: who, enabled: event.args.enabled, updatedBlock: block })
     .onConflictDoUpdate({ enabled: event.args.enabled, updatedBlock: block });
-  await recomputeHealth(context.db, { account: who }, event.block);
+  await recomputeAccount(context.db, who, event.block);
 });

@@ -87,10 +87,11 @@ export const atRiskRow = z.object({
   collateralIds: z.array(id),
 });
 
-/** `{ maxHealthWad, count, accounts: [...] }`: only the accounts are used. */
-const atRiskAnswer = z
-  .object({ accounts: z.array(atRiskRow) })
-  .transform((answer) => answer.accounts);
+/** `{ maxHealthWad, count, accounts: [...], next }`: a page and the cursor of the next one (null on the last). */
+const atRiskAnswer = z.object({
+  accounts: z.array(atRiskRow),
+  next: z.string().nullable(),
+});
 
 const activeAuctionRow = z.object({
   id: integer,
@@ -120,7 +121,9 @@ export type IndexClientOptions = {
   fetch?: typeof fetch;
 };
 
-export const AT_RISK_PATH = "/accounts/at-risk?maxHealth=1&limit=100";
+export const AT_RISK_PATH = "/accounts/at-risk?maxHealth=1&limit=1000";
+/** Pages of AT_RISK_PATH read in one call at most: 100,000 accounts, far past anything a pass can act on. */
+export const MAX_AT_RISK_PAGES = 100;
 export const STATUS_PATH = "/status/latest";
 export const ACTIVE_AUCTIONS_PATH = "/auctions/active";
 
@@ -191,8 +194,25 @@ export function createIndexClient(options: IndexClientOptions): IndexClient {
     async status() {
       return parse(statusSchema, await getJson(STATUS_PATH), STATUS_PATH);
     },
+    // Every page, following each page's cursor; an index that keeps paging past MAX_AT_RISK_PAGES is an error,
+    // never a silent cut.
     async atRisk() {
-      return parse(atRiskAnswer, await getJson(AT_RISK_PATH), AT_RISK_PATH);
+      const rows: AtRiskAccount[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < MAX_AT_RISK_PAGES; page++) {
+        const path: string =
+          after === null
+            ? AT_RISK_PATH
+            : `${AT_RISK_PATH}&after=${encodeURIComponent(after)}`;
+        const answer = parse(atRiskAnswer, await getJson(path), path);
+        rows.push(...answer.accounts);
+        if (answer.next === null) return rows;
+        after = answer.next;
+      }
+      throw new IndexerResponseError(
+        `${baseUrl}${AT_RISK_PATH}`,
+        `still paging after ${MAX_AT_RISK_PAGES} pages`,
+      );
     },
     async activeAuctions() {
       return parse(

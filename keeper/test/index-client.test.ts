@@ -110,7 +110,12 @@ describe("index client", () => {
 
   it("fetches the at-risk list and parses bigints and the address", async () => {
     const { index, urls } = client(async () =>
-      json({ maxHealthWad: "1000000000000000000", count: 1, accounts: [ROW] }),
+      json({
+        maxHealthWad: "1000000000000000000",
+        count: 1,
+        accounts: [ROW],
+        next: null,
+      }),
     );
     const [row] = await index.atRisk();
     assert.equal(urls[0], `${BASE}${AT_RISK_PATH}`);
@@ -122,9 +127,39 @@ describe("index client", () => {
     assert.deepEqual(row?.marketIds, [0, 1]);
   });
 
+  it("reads every page of the at-risk list, following each cursor", async () => {
+    const second = {
+      ...ROW,
+      address: "0x000000000000000000000000000000000000b0b0",
+    };
+    const { index, urls } = client(async (url) =>
+      url.includes("after=")
+        ? json({ accounts: [second], next: null })
+        : json({ accounts: [ROW], next: `900000000000000000:${ROW.address}` }),
+    );
+    const rows = await index.atRisk();
+    assert.deepEqual(
+      rows.map((r) => r.address),
+      [getAddress(ROW.address), getAddress(second.address)],
+    );
+    assert.equal(
+      urls[1],
+      `${BASE}${AT_RISK_PATH}&after=${encodeURIComponent(`900000000000000000:${ROW.address}`)}`,
+    );
+  });
+
+  it("refuses an at-risk answer without its next cursor (a silent last page)", async () => {
+    const { index } = client(async () => json({ accounts: [ROW] }));
+    await assert.rejects(index.atRisk(), (error: unknown) => {
+      assert.ok(error instanceof IndexerResponseError);
+      assert.match(error.details ?? "", /next/);
+      return true;
+    });
+  });
+
   it("accepts a null breach block", async () => {
     const { index } = client(async () =>
-      json({ accounts: [{ ...ROW, breachBlock: null }] }),
+      json({ accounts: [{ ...ROW, breachBlock: null }], next: null }),
     );
     assert.equal((await index.atRisk())[0]?.breachBlock, null);
   });
@@ -149,7 +184,7 @@ describe("index client", () => {
 
   it("refuses an answer of the wrong shape, naming the field", async () => {
     const { index } = client(async () =>
-      json({ accounts: [{ ...ROW, healthWad: 0.9 }] }),
+      json({ accounts: [{ ...ROW, healthWad: 0.9 }], next: null }),
     );
     await assert.rejects(index.atRisk(), (error: unknown) => {
       assert.ok(error instanceof IndexerResponseError);

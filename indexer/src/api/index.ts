@@ -15,7 +15,8 @@ import schema, {
 } from "ponder:schema";
 import { loadDeployment, deploymentFileFromEnv } from "../deployment.ts";
 import { WAD } from "../health.ts";
-import { atRiskAccounts } from "./atRisk.ts";
+import { accountHealthNow } from "./accountsBelow.ts";
+import { atRiskAccounts, parseCursorParam } from "./atRisk.ts";
 import { lendingAtRiskAccounts, lendingSummary } from "./lendingAtRisk.ts";
 import { readLiveAuctions } from "./auctions.ts";
 import { summarizeBackstop } from "./backstopStats.ts";
@@ -26,6 +27,7 @@ import { json } from "./json.ts";
 import { preLiquidationSummary, zonesOf } from "./preLiquidationQuery.ts";
 import {
   ParamError,
+  parseAddressParam,
   parseBlockParam,
   parseLimitParam,
   parseWadParam,
@@ -72,9 +74,11 @@ async function indexedHead(): Promise<IndexedBlock | undefined> {
     : decodeCheckpoint(Number(row.chain_id), row.latest_checkpoint);
 }
 
-// GET /accounts/at-risk?maxHealth=1.0&limit=100(&protocol=perps|lending) —
-// healthWad < maxHealth × 1e18, lowest first; for the lending market the health
-// factor (Σ value × liquidation LTV ÷ debt, `healthFactorWad`) instead.
+// GET /accounts/at-risk?maxHealth=1.0&limit=100(&after=cursor)(&protocol=perps|lending)
+// — healthWad < maxHealth × 1e18 at the latest indexed prices, lowest first, a
+// page of at most `limit`; `next` is the `after` of the following page, null
+// on the last. For the lending market the health factor (Σ value × liquidation
+// LTV ÷ debt, `healthFactorWad`) instead, in one page of at most `limit`.
 app.get("/accounts/at-risk", async (c) => {
   const maxHealthWad = parseWadParam(
     "maxHealth",
@@ -88,11 +92,27 @@ app.get("/accounts/at-risk", async (c) => {
     throw new ParamError(
       `protocol must be perps or lending, got ${JSON.stringify(protocol)}`,
     );
-  const accounts =
+  const after = parseCursorParam("after", c.req.query("after"));
+  const { accounts, next } =
     protocol === "lending"
-      ? await lendingAtRiskAccounts(db, maxHealthWad, limit)
-      : await atRiskAccounts(db, maxHealthWad, limit);
-  return c.json(json({ maxHealthWad, count: accounts.length, accounts }));
+      ? {
+          accounts: await lendingAtRiskAccounts(db, maxHealthWad, limit),
+          next: null,
+        }
+      : await atRiskAccounts(db, maxHealthWad, limit, after);
+  return c.json(json({ maxHealthWad, count: accounts.length, accounts, next }));
+});
+
+// GET /accounts/:address/health — one account's margin at the latest indexed
+// prices (account_health keeps the amounts of its last recompute), its band,
+// and its breach; 404 before its first event.
+app.get("/accounts/:address/health", async (c) => {
+  const address = parseAddressParam("address", c.req.param("address"));
+  const row = await accountHealthNow(db, address);
+  if (row === undefined)
+    return c.json({ error: `no account ${address} in the index` }, 404);
+  const { positions: _p, collaterals: _c, ...health } = row;
+  return c.json(json(health));
 });
 
 // GET /accounts/crossing?horizonSeconds=3600&minProbability=0.05&limit=100

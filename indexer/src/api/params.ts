@@ -1,6 +1,6 @@
 // Query-string parsing for the JSON routes: strict, with a message naming the
 // bad parameter.
-import { parseUnits } from "viem";
+import { type Address, isAddress, parseUnits } from "viem";
 
 export class ParamError extends Error {
   override name = "ParamError";
@@ -85,4 +85,16 @@ export function parseProbabilityParam(
     );
   }
   return Number(value);
+}
+
+/** An address (any case), lowercased. */
+export function parseAddressParam(
+  name: string,
+  value: string | undefined,
+): Address {
+  if (value === undefined || !isAddress(value, { strict: false }))
+    throw new ParamError(
+      `${name} must be a 20-byte hex address, got "${value ?? ""}"`,
+    );
+  return value.toLowerCase() as Address;
 }

@@ -50,7 +50,7 @@ export const NO_BELOW = 1n;
 export const NO_ABOVE = MAX_UINT256;
 
 /** computeHealth's input with each price's oracle; `portfolio` set: margined by the portfolio module. */
-export type WatchInput = HealthInput & {
+export type WatchInput = Omit<HealthInput, "positions" | "collaterals"> & {
   positions: readonly (PositionInput & { oracle: string })[];
   collaterals: readonly (CollateralInput & { oracle: string })[];
 };

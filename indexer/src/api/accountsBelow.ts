@@ -1,0 +1,209 @@
+// Accounts below a health at the indexed prices, lowest first, a page at a
+// time: shared by /accounts/at-risk and /accounts/crossing.
+//
+// account_health's band is exact at the indexed head (the push handler keeps
+// it so, ../risk/watch.ts), but its amounts are as of each row's last
+// recompute. So the bands pick the candidates, lowest band first, and each
+// candidate's health is computed here at the latest prices from its inputs,
+// with the handlers' math. A band's accounts all have lower health than the
+// next band's, so the scan stops at the first band that fills the page.
+import { asc, eq, inArray, type ReadonlyDrizzle } from "ponder";
+import {
+  account,
+  accountHealth,
+  collateralBalance,
+  portfolioAccount,
+  portfolioConfig,
+  position,
+} from "ponder:schema";
+import type { Address } from "viem";
+import type * as schema from "../../ponder.schema.ts";
+import { groupBy, lower } from "../accountHealth.ts";
+import { computeHealth } from "../health.ts";
+import { collateralInputs, positionInputs } from "../healthInputs.ts";
+import { parsePortfolioConfig } from "../portfolio.ts";
+import { bandContaining, HEALTH_LEVELS_WAD } from "../risk/watch.ts";
+
+type Db = ReadonlyDrizzle<typeof schema>;
+type PositionRow = Awaited<ReturnType<typeof positionInputs>>[number];
+type CollateralRow = Awaited<ReturnType<typeof collateralInputs>>[number];
+
+/** Where a page starts: after this (health, address) in the lowest-first order. */
+export type Cursor = { healthWad: bigint; address: string };
+
+export type AccountBelow = {
+  address: Address;
+  healthWad: bigint;
+  equityWad: bigint;
+  initialWad: bigint;
+  maintenanceWad: bigint;
+  liquidatable: boolean;
+  pricesUsable: boolean;
+  quoteBalanceWad: bigint;
+  breachBlock: bigint | null;
+  band: number | null; // exact at the indexed head (see the schema)
+  block: bigint; // of the account's last recompute
+  timestamp: bigint; // of the account's last recompute [unix seconds]
+  marketIds: bigint[];
+  collateralIds: bigint[];
+  positions: (Omit<PositionRow, "priceWad"> & {
+    priceWad: bigint | undefined;
+  })[];
+  collaterals: (Omit<CollateralRow, "priceWad"> & {
+    priceWad: bigint | undefined;
+  })[];
+};
+
+export type Page = { accounts: AccountBelow[]; next: Cursor | null };
+
+/** `a` before `b` in the lowest-health-first order (address breaks ties). */
+const before = (a: Cursor, b: Cursor) =>
+  a.healthWad < b.healthWad ||
+  (a.healthWad === b.healthWad && a.address < b.address);
+
+/**
+ * Accounts with usable prices, a requirement or a debt, and health below
+ * `maxHealthWad` at the latest indexed prices; lowest first, at most `limit`
+ * after `after`; `next` is the cursor of the following page, null at the end.
+ */
+export async function accountsBelow(
+  db: Db,
+  maxHealthWad: bigint,
+  limit: number,
+  after?: Cursor,
+): Promise<Page> {
+  const found: AccountBelow[] = [];
+  const lastBand = bandContaining(maxHealthWad);
+  for (let band = 0; band <= lastBand; band++) {
+    // Every account of this band is below its top level: all before the
+    // cursor when the cursor is at or above it.
+    const top = HEALTH_LEVELS_WAD[band];
+    if (after !== undefined && top !== undefined && top <= after.healthWad)
+      continue;
+    for (const a of await accountsNow(db, { band })) {
+      if (a.healthWad >= maxHealthWad) continue;
+      if (a.maintenanceWad === 0n && a.quoteBalanceWad >= 0n) continue;
+      if (after !== undefined && !before(after, a)) continue;
+      found.push(a);
+    }
+    if (found.length > limit) break;
+  }
+  found.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  const accounts = found.slice(0, limit);
+  const last = accounts.at(-1);
+  return {
+    accounts,
+    next:
+      found.length > limit && last !== undefined
+        ? { healthWad: last.healthWad, address: last.address }
+        : null,
+  };
+}
+
+type Which = { band: number } | { address: Address };
+
+// The accounts of a band, or one account, with health at the latest prices.
+async function accountsNow(db: Db, which: Which): Promise<AccountBelow[]> {
+  const condition =
+    "band" in which
+      ? eq(accountHealth.band, which.band)
+      : eq(accountHealth.account, which.address);
+  const accountIn = (column: Parameters<typeof eq>[0]) =>
+    "band" in which
+      ? inArray(
+          column,
+          db
+            .select({ account: accountHealth.account })
+            .from(accountHealth)
+            .where(condition),
+        )
+      : eq(column, which.address);
+  const rows = await db
+    .select({
+      address: accountHealth.account,
+      band: accountHealth.band,
+      breachBlock: accountHealth.breachBlock,
+      block: accountHealth.block,
+      timestamp: accountHealth.timestamp,
+      quoteBalanceWad: account.quoteBalanceWad,
+      marketIds: account.marketIds,
+      collateralIds: account.collateralIds,
+      portfolio: portfolioAccount.enabled,
+    })
+    .from(accountHealth)
+    .innerJoin(account, eq(account.address, accountHealth.account))
+    .leftJoin(
+      portfolioAccount,
+      eq(portfolioAccount.account, accountHealth.account),
+    )
+    .where(condition);
+  if (rows.length === 0) return [];
+  const positionsOf = groupBy(
+    await positionInputs(db, accountIn(position.account)).orderBy(
+      asc(position.marketId),
+    ),
+  );
+  const collateralsOf = groupBy(
+    await collateralInputs(db, accountIn(collateralBalance.account)).orderBy(
+      asc(collateralBalance.collateralId),
+    ),
+  );
+  const config = rows.some((r) => r.portfolio === true)
+    ? await portfolioConfigInForce(db)
+    : undefined;
+  return rows.map((r) => {
+    const id = lower(r.address);
+    const positions = (positionsOf.get(id) ?? []).map((p) => ({
+      ...p,
+      priceWad: p.priceWad ?? undefined,
+    }));
+    const collaterals = (collateralsOf.get(id) ?? []).map((c) => ({
+      ...c,
+      priceWad: c.priceWad ?? undefined,
+    }));
+    const health = computeHealth({
+      quoteBalanceWad: r.quoteBalanceWad,
+      positions,
+      collaterals,
+      portfolio: r.portfolio === true ? config : undefined,
+    });
+    return {
+      address: id,
+      healthWad: health.healthWad,
+      equityWad: health.equityWad,
+      initialWad: health.initialWad,
+      maintenanceWad: health.maintenanceWad,
+      liquidatable: health.liquidatable,
+      pricesUsable: health.pricesUsable,
+      quoteBalanceWad: r.quoteBalanceWad,
+      breachBlock: r.breachBlock,
+      band: r.band,
+      block: r.block,
+      timestamp: r.timestamp,
+      marketIds: r.marketIds.map(BigInt),
+      collateralIds: r.collateralIds.map(BigInt),
+      positions,
+      collaterals,
+    };
+  });
+}
+
+/** One account's health at the latest indexed prices; undefined before its first event. */
+export async function accountHealthNow(
+  db: Db,
+  address: Address,
+): Promise<AccountBelow | undefined> {
+  return (await accountsNow(db, { address: lower(address) }))[0];
+}
+
+// The portfolio module's configuration when the protocol's module is the
+// indexed one; undefined otherwise.
+async function portfolioConfigInForce(db: Db) {
+  const [row] = await db
+    .select()
+    .from(portfolioConfig)
+    .where(eq(portfolioConfig.id, "current"));
+  return row === undefined || !row.inForce
+    ? undefined
+    : parsePortfolioConfig(row);
+}
