@@ -30,6 +30,7 @@ export default defineConfig({
         "ILendingMarket.sol/**",
         "IPortfolioMargin.sol/**",
         "IPreLiquidation.sol/**",
+        "AccountFleet.sol/**",
       ],
     }),
   ],

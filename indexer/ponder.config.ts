@@ -31,10 +31,15 @@ export default createConfig({
       id: deployment.chainId,
       rpc: process.env.RPC_URL ?? "http://127.0.0.1:8545",
       // anvil: no RPC cache (a restarted chain reuses block numbers), fast
-      // polling.
+      // polling (a price push is seen within 100 ms of its block).
       disableCache: true,
-      pollingInterval: 500,
+      pollingInterval: 100,
     },
+  },
+  // Every block: recompute the accounts whose health band the latest prices
+  // may have changed, a bounded number per block (src/accountHealth.ts).
+  blocks: {
+    BandRefresh: { chain: "anvil", startBlock, interval: 1 },
   },
   contracts: {
     MarginProtocol: {

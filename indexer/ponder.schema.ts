@@ -104,10 +104,10 @@ export const priceHistory = onchainTable(
   }),
 );
 
-// An account's margin state. `band`, `liquidatable` and the breach columns are
-// exact at every indexed block: a price push recomputes exactly the accounts
-// whose band it can change (health_watch). The amounts (`equityWad` …
-// `healthWad`) are as of `block`, the last recompute: GET
+// An account's margin state. `liquidatable` and the breach columns are exact at
+// every indexed block: a price push recomputes exactly the accounts it may
+// move across the line (health_watch). The amounts (`equityWad` …
+// `healthWad`) and `band` are as of `block`, the last recompute: GET
 // /accounts/:address/health and /accounts/at-risk give them at current prices.
 export const accountHealth = onchainTable(
   "account_health",
@@ -118,7 +118,9 @@ export const accountHealth = onchainTable(
     maintenanceWad: t.bigint().notNull(),
     healthWad: t.bigint().notNull(), // 0 when equity ≤ 0; 2^256−1 with no requirement
     // How many of the health levels (src/risk/watch.ts: 1, 1.25, 1.5, 2, 3)
-    // the account clears: 0 is liquidatable; null when a price is unusable.
+    // the account cleared at `block`: 0 is liquidatable (always current);
+    // null when a price is unusable. Stale while a price is outside the
+    // account's band box (health_watch), until the per-block refresh.
     band: t.integer(),
     liquidatable: t.boolean().notNull(),
     pricesUsable: t.boolean().notNull(), // false: a needed price is missing or ≤ 0 (see src/health.ts)
@@ -132,11 +134,14 @@ export const accountHealth = onchainTable(
   (table) => ({ bandIdx: index().on(table.band) }),
 );
 
-// Per account and oracle it is exposed to: the price range inside which no
-// push can change the account's band (src/risk/watch.ts). A push of `oracle`
-// below `belowWad` or above `aboveWad` recomputes the account; any other push
-// leaves it alone, so a push costs the accounts it moves across a level, not
-// the accounts it could move.
+// Per account and oracle it is exposed to, two price ranges
+// (src/risk/watch.ts). The line box: a push of `oracle` below `belowWad` or
+// above `aboveWad` may move the account across the liquidation line and
+// recomputes it in the push's own handler; any other push leaves it alone, so a
+// push costs the accounts it may move across the line, not the accounts it
+// could move. The band box (inside the line box): outside it the account's
+// band may be stale; the per-block refresh recomputes such accounts, a bounded
+// number per block, and readers recompute them meanwhile.
 export const healthWatch = onchainTable(
   "health_watch",
   (t) => ({
@@ -144,11 +149,15 @@ export const healthWatch = onchainTable(
     oracle: t.hex().notNull(),
     belowWad: t.bigint().notNull(), // 1: only a price ≤ 0 wakes it from below
     aboveWad: t.bigint().notNull(), // 2^256−1: nothing wakes it from above
+    bandBelowWad: t.bigint().notNull(),
+    bandAboveWad: t.bigint().notNull(),
   }),
   (table) => ({
     pk: primaryKey({ columns: [table.account, table.oracle] }),
     belowIdx: index().on(table.oracle, table.belowWad),
     aboveIdx: index().on(table.oracle, table.aboveWad),
+    bandBelowIdx: index().on(table.oracle, table.bandBelowWad),
+    bandAboveIdx: index().on(table.oracle, table.bandAboveWad),
   }),
 );
 

@@ -47,6 +47,10 @@ export type SystemOptions = {
   preLiquidation?: "on" | "off";
   /** The lending engine's pattern (the deploy script's `LENDING_COLLATERAL_PATTERN`); `pattern` by default. */
   lendingPattern?: Pattern;
+  /** anvil's block gas limit; 100M by default (the scale benchmark opens thousands of accounts per block). */
+  blockGasLimit?: bigint;
+  /** anvil's `--slots-in-an-epoch`: 1 makes `finalized` the head − 2, so a later indexer syncs history in batches. */
+  slotsInAnEpoch?: number;
 };
 
 /** The deploy script's default stake, which the contract tests use too [whole USDC]. */
@@ -104,7 +108,10 @@ export async function startSystem(options: SystemOptions): Promise<System> {
         // The deployment is one burst of ~60 transactions (~40M gas). On anvil's default 30M-gas blocks the
         // transactions that spill over a full block are dropped from its pool and the deploy waits forever.
         "--gas-limit",
-        "100000000",
+        String(options.blockGasLimit ?? 100_000_000n),
+        ...(options.slotsInAnEpoch === undefined
+          ? []
+          : ["--slots-in-an-epoch", String(options.slotsInAnEpoch)]),
       ],
       { cwd: ROOT, logDir },
     );
@@ -162,37 +169,14 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     await fundKeeper(rpcUrl, deployment);
 
     // 3. indexer
-    const indexerPort = await freePort();
-    const indexerUrl = `http://127.0.0.1:${indexerPort}`;
-    const schema = `run_${Date.now()}`;
-    const indexer = start(
-      "indexer",
-      path.join(ROOT, "indexer/node_modules/.bin/ponder"),
-      ["start", "--port", String(indexerPort), "--schema", schema],
-      {
-        cwd: path.join(ROOT, "indexer"),
-        logDir,
-        env: {
-          DEPLOYMENT_FILE: deploymentFile,
-          RPC_URL: rpcUrl,
-          PONDER_TELEMETRY_DISABLED: "true",
-          PGLITE_DIRECTORY: path.join(logDir, "pglite"),
-          ...(options.databaseUrl
-            ? { DATABASE_URL: options.databaseUrl }
-            : { DATABASE_URL: "" }),
-        },
-      },
-    );
+    const { indexer, indexerUrl } = await startIndexer({
+      name: "indexer",
+      rpcUrl,
+      deploymentFile,
+      logDir,
+      databaseUrl: options.databaseUrl,
+    });
     started.push(indexer);
-    await waitFor(
-      "the indexer to be ready",
-      () => fetch(`${indexerUrl}/ready`).then((r) => r.ok),
-      {
-        timeoutMs: 120_000,
-        intervalMs: 500,
-        proc: indexer,
-      },
-    );
 
     const system: System = {
       pattern,
@@ -248,6 +232,59 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     await stopAllStarted();
     throw error;
   }
+}
+
+/**
+ * A `ponder start` of the indexer on a fresh schema, ready (/ready answers 200: the backfill is done). On PGlite each
+ * name gets its own directory under `logDir`.
+ */
+export async function startIndexer(options: {
+  name: string;
+  rpcUrl: string;
+  deploymentFile: string;
+  logDir: string;
+  databaseUrl?: string;
+  readyTimeoutMs?: number;
+}): Promise<{ indexer: Managed; indexerUrl: string }> {
+  const indexerPort = await freePort();
+  const indexerUrl = `http://127.0.0.1:${indexerPort}`;
+  const schema = `run_${Date.now()}`;
+  const indexer = start(
+    options.name,
+    path.join(ROOT, "indexer/node_modules/.bin/ponder"),
+    ["start", "--port", String(indexerPort), "--schema", schema],
+    {
+      cwd: path.join(ROOT, "indexer"),
+      logDir: options.logDir,
+      env: {
+        DEPLOYMENT_FILE: options.deploymentFile,
+        RPC_URL: options.rpcUrl,
+        PONDER_TELEMETRY_DISABLED: "true",
+        PGLITE_DIRECTORY: path.join(
+          options.logDir,
+          options.name === "indexer" ? "pglite" : `pglite-${options.name}`,
+        ),
+        ...(options.databaseUrl
+          ? { DATABASE_URL: options.databaseUrl }
+          : { DATABASE_URL: "" }),
+      },
+    },
+  );
+  try {
+    await waitFor(
+      `the ${options.name} to be ready`,
+      () => fetch(`${indexerUrl}/ready`).then((r) => r.ok),
+      {
+        timeoutMs: options.readyTimeoutMs ?? 120_000,
+        intervalMs: 500,
+        proc: indexer,
+      },
+    );
+  } catch (error) {
+    await stop(indexer);
+    throw error;
+  }
+  return { indexer, indexerUrl };
 }
 
 async function rpc(

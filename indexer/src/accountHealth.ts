@@ -8,7 +8,7 @@
 // indexed range query picks them, three bulk selects read their inputs. The
 // accounts a push leaves inside their boxes cost nothing, however many there
 // are.
-import { type AnyPgColumn, and, eq, gt, inArray, lt, or } from "ponder";
+import { type AnyPgColumn, and, eq, gt, inArray, lt, or, sql } from "ponder";
 import type { Context } from "ponder:registry";
 import {
   account,
@@ -112,7 +112,7 @@ export async function recomputeAccount(
 }
 
 /**
- * After a push of `oracle` to `priceWad`: recomputes the accounts whose watch
+ * After a push of `oracle` to `priceWad`: recomputes the accounts whose line
  * box on that oracle the price leaves (health_watch's range indexes find them).
  */
 export async function recomputeWoken(
@@ -121,24 +121,64 @@ export async function recomputeWoken(
   priceWad: bigint,
   block: BlockRef,
 ): Promise<number> {
-  // A subquery, so the statement text is the same whatever the number of
-  // accounts (Ponder parses each distinct raw statement, and caches by text).
-  const woken = (column: AnyPgColumn) =>
-    inArray(
-      column,
-      db.sql
-        .select({ account: healthWatch.account })
-        .from(healthWatch)
-        .where(
-          and(
-            eq(healthWatch.oracle, oracle),
-            or(
-              gt(healthWatch.belowWad, priceWad),
-              lt(healthWatch.aboveWad, priceWad),
-            ),
+  return recomputeSome(
+    db,
+    db.sql
+      .select({ account: healthWatch.account })
+      .from(healthWatch)
+      .where(
+        and(
+          eq(healthWatch.oracle, oracle),
+          or(
+            gt(healthWatch.belowWad, priceWad),
+            lt(healthWatch.aboveWad, priceWad),
           ),
         ),
-    );
+      ),
+    block,
+  );
+}
+
+/** Accounts the per-block refresh recomputes at most. */
+export const BAND_REFRESH_PER_BLOCK = 500;
+
+/**
+ * The per-block refresh: recomputes up to `limit` accounts whose band box the
+ * latest prices have left (their band may be stale), lowest address first.
+ */
+export async function refreshStaleBands(
+  db: Db,
+  limit: number,
+  block: BlockRef,
+): Promise<number> {
+  return recomputeSome(
+    db,
+    db.sql
+      .selectDistinct({ account: healthWatch.account })
+      .from(healthWatch)
+      .innerJoin(price, eq(price.oracle, healthWatch.oracle))
+      .where(
+        or(
+          lt(price.priceWad, healthWatch.bandBelowWad),
+          gt(price.priceWad, healthWatch.bandAboveWad),
+        ),
+      )
+      .orderBy(healthWatch.account)
+      .limit(limit),
+    block,
+  );
+}
+
+// Recomputes, in bulk, the accounts a subquery selects. The subquery keeps the
+// statements' text the same whatever the number of accounts (Ponder parses
+// each distinct raw statement and caches by its text); it is deterministic, so
+// its three uses see the same accounts.
+async function recomputeSome(
+  db: Db,
+  which: Parameters<typeof inArray>[1],
+  block: BlockRef,
+): Promise<number> {
+  const woken = (column: AnyPgColumn) => inArray(column, which);
   // Sequential on purpose: each raw query runs in its own savepoint of the
   // indexing transaction.
   const accounts = await db.sql
@@ -167,41 +207,48 @@ export async function recomputeWoken(
     ? await portfolioConfigInForce(db)
     : undefined;
 
-  for (const a of accounts) {
-    const id = lower(a.address);
-    await store(
-      db,
-      id,
-      {
-        quoteBalanceWad: a.quoteBalanceWad,
-        positions: (positionsOf.get(id) ?? []).map((p) => ({
-          ...p,
-          priceWad: p.priceWad ?? undefined,
-        })),
-        collaterals: (collateralsOf.get(id) ?? []).map((c) => ({
-          ...c,
-          priceWad: c.priceWad ?? undefined,
-        })),
-        portfolio: a.portfolio === true ? config : undefined,
-      },
-      a.watchedOracles === null
-        ? undefined
-        : (a as Previous & { watchedOracles: string[] }),
-      block,
-    );
-  }
+  await storeAll(
+    db,
+    accounts.map((a) => {
+      const id = lower(a.address);
+      return {
+        id,
+        input: {
+          quoteBalanceWad: a.quoteBalanceWad,
+          positions: (positionsOf.get(id) ?? []).map((p) => ({
+            ...p,
+            priceWad: p.priceWad ?? undefined,
+          })),
+          collaterals: (collateralsOf.get(id) ?? []).map((c) => ({
+            ...c,
+            priceWad: c.priceWad ?? undefined,
+          })),
+          portfolio: a.portfolio === true ? config : undefined,
+        },
+        previous:
+          a.watchedOracles === null
+            ? undefined
+            : (a as Previous & { watchedOracles: string[] }),
+      };
+    }),
+    block,
+  );
   return accounts.length;
 }
 
-// Computes the account's health, band and watch box, advances its breach state
-// and writes its account_health and health_watch rows.
-async function store(
-  db: Db,
+type Recomputed = {
+  health: typeof accountHealth.$inferInsert;
+  watch: (typeof healthWatch.$inferInsert)[];
+  stale: string[]; // oracles it no longer watches
+};
+
+// The account's health, band and watch box, and its breach state advanced.
+function recompute(
   id: Address,
   input: WatchInput,
   previous: Previous | undefined,
   block: BlockRef,
-): Promise<void> {
+): Recomputed {
   const result = computeHealth(input);
   const watch = watchOf(input, result);
   const breach = nextBreach(
@@ -210,36 +257,127 @@ async function store(
     block.number,
   );
   const watchedOracles = watch.bounds.map((b) => b.oracle);
-  const row = {
-    equityWad: result.equityWad,
-    initialWad: result.initialWad,
-    maintenanceWad: result.maintenanceWad,
-    healthWad: result.healthWad,
-    band: watch.band,
-    liquidatable: result.liquidatable,
-    pricesUsable: result.pricesUsable,
-    breachBlock: breach.breachBlock,
-    lastBreachBlock: breach.lastBreachBlock,
-    breachEndedBlock: breach.breachEndedBlock,
-    watchedOracles,
-    block: block.number,
-    timestamp: block.timestamp,
+  return {
+    health: {
+      account: id,
+      equityWad: result.equityWad,
+      initialWad: result.initialWad,
+      maintenanceWad: result.maintenanceWad,
+      healthWad: result.healthWad,
+      band: watch.band,
+      liquidatable: result.liquidatable,
+      pricesUsable: result.pricesUsable,
+      breachBlock: breach.breachBlock,
+      lastBreachBlock: breach.lastBreachBlock,
+      breachEndedBlock: breach.breachEndedBlock,
+      watchedOracles,
+      block: block.number,
+      timestamp: block.timestamp,
+    },
+    watch: watch.bounds.map((b) => ({
+      account: id,
+      oracle: b.oracle as Address,
+      belowWad: b.belowWad,
+      aboveWad: b.aboveWad,
+      bandBelowWad: b.bandBelowWad,
+      bandAboveWad: b.bandAboveWad,
+    })),
+    stale: (previous?.watchedOracles ?? []).filter(
+      (o) => !watchedOracles.includes(o),
+    ),
   };
-  await db
-    .insert(accountHealth)
-    .values({ account: id, ...row })
-    .onConflictDoUpdate(row);
-  for (const b of watch.bounds) {
-    const bounds = { belowWad: b.belowWad, aboveWad: b.aboveWad };
-    await db
+}
+
+// One account through the store: its rows come from keyed reads, so Ponder's
+// cache usually holds them.
+async function store(
+  db: Db,
+  id: Address,
+  input: WatchInput,
+  previous: Previous | undefined,
+  block: BlockRef,
+): Promise<void> {
+  const { health, watch, stale } = recompute(id, input, previous, block);
+  const { account: _, ...row } = health;
+  await db.insert(accountHealth).values(health).onConflictDoUpdate(row);
+  for (const w of watch) {
+    const { account: _a, oracle: _o, ...bounds } = w;
+    await db.insert(healthWatch).values(w).onConflictDoUpdate(bounds);
+  }
+  for (const oracle of stale)
+    await db.delete(healthWatch, { account: id, oracle: oracle as Address });
+}
+
+/** Rows per bulk statement: 14 columns × 1,000 stays far below Postgres's 65,535 parameters. */
+const BULK_ROWS = 1_000;
+
+// Many accounts at once (a push's woken accounts): a few bulk upserts instead
+// of a store write per row, each of which would first look the row up (the
+// cache cannot predict which accounts a push wakes).
+async function storeAll(
+  db: Db,
+  items: readonly {
+    id: Address;
+    input: WatchInput;
+    previous: Previous | undefined;
+  }[],
+  block: BlockRef,
+): Promise<void> {
+  const done = items.map((i) => recompute(i.id, i.input, i.previous, block));
+  const healthRows = done.map((d) => d.health);
+  for (let i = 0; i < healthRows.length; i += BULK_ROWS) {
+    await db.sql
+      .insert(accountHealth)
+      .values(healthRows.slice(i, i + BULK_ROWS))
+      .onConflictDoUpdate({
+        target: accountHealth.account,
+        set: excluded(healthRows[0]!, ["account"]),
+      });
+  }
+  const watchRows = done.flatMap((d) => d.watch);
+  for (let i = 0; i < watchRows.length; i += BULK_ROWS) {
+    await db.sql
       .insert(healthWatch)
-      .values({ account: id, oracle: b.oracle as Address, ...bounds })
-      .onConflictDoUpdate(bounds);
+      .values(watchRows.slice(i, i + BULK_ROWS))
+      .onConflictDoUpdate({
+        target: [healthWatch.account, healthWatch.oracle],
+        set: excluded(watchRows[0]!, ["account", "oracle"]),
+      });
   }
-  for (const oracle of previous?.watchedOracles ?? []) {
-    if (!watchedOracles.includes(oracle))
-      await db.delete(healthWatch, { account: id, oracle: oracle as Address });
+  const stale = done.flatMap((d) =>
+    d.stale.map((oracle) => ({ account: d.health.account, oracle })),
+  );
+  for (let i = 0; i < stale.length; i += BULK_ROWS) {
+    await db.sql
+      .delete(healthWatch)
+      .where(
+        or(
+          ...stale
+            .slice(i, i + BULK_ROWS)
+            .map((s) =>
+              and(
+                eq(healthWatch.account, s.account),
+                eq(healthWatch.oracle, s.oracle as Address),
+              ),
+            ),
+        ),
+      );
   }
+}
+
+// `set` of an upsert that takes every column but the key from the proposed
+// row (Ponder names columns in snake case).
+function excluded(
+  row: Record<string, unknown>,
+  key: readonly string[],
+): Record<string, ReturnType<typeof sql.raw>> {
+  const snake = (name: string) =>
+    name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return Object.fromEntries(
+    Object.keys(row)
+      .filter((k) => !key.includes(k))
+      .map((k) => [k, sql.raw(`excluded.${snake(k)}`)]),
+  );
 }
 
 // The portfolio module's configuration when the protocol's module is the

@@ -23,7 +23,12 @@ import {
 } from "ponder:schema";
 import { type Address, BaseError, ContractFunctionZeroDataError } from "viem";
 import { iLiquidationEngineAbi } from "../../abi/src/generated.ts";
-import { recomputeAccount, recomputeWoken } from "./accountHealth.ts";
+import {
+  BAND_REFRESH_PER_BLOCK,
+  recomputeAccount,
+  recomputeWoken,
+  refreshStaleBands,
+} from "./accountHealth.ts";
 import { touchAccount } from "./accountRow.ts";
 import { recomputeLendingHealth } from "./lending/store.ts";
 import {
@@ -313,6 +318,13 @@ ponder.on("PriceFeed:PricePushed", async ({ event, context }) => {
   });
   await recomputeWoken(context.db, oracle, event.args.answerWad, event.block);
   await recomputeLendingHealth(context.db, { oracle }, event.block);
+});
+
+// Accounts whose band the latest prices may have changed, refreshed at most
+// BAND_REFRESH_PER_BLOCK a block: a large move costs its push only the line
+// crossers, and the ladder catches up over the next blocks.
+ponder.on("BandRefresh:block", async ({ event, context }) => {
+  await refreshStaleBands(context.db, BAND_REFRESH_PER_BLOCK, event.block);
 });
 
 /*//////////////////////////////////////////////////////////////

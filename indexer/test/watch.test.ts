@@ -7,6 +7,7 @@ import {
   HEALTH_LEVELS_WAD,
   NO_ABOVE,
   NO_BELOW,
+  leavesBand,
   type WatchInput,
   wakes,
   watchOf,
@@ -100,10 +101,11 @@ describe("health bands", () => {
 });
 
 describe("watch boxes", () => {
-  test("no price move inside every bound changes the band (5,000 random books, 20 moves each)", () => {
+  test("no move inside every band box changes the band, nor inside every line box the line (5,000 books, 20 moves each)", () => {
     const r = rng(7);
     let inside = 0;
     let woken = 0;
+    let insideLine = 0;
     for (let i = 0; i < 5_000; i++) {
       const book = randomBook(r);
       const now = at(book, book.prices);
@@ -111,6 +113,10 @@ describe("watch boxes", () => {
       const watch = watchOf(now, health);
       const band = bandAt(now);
       assert.equal(watch.band, band);
+      for (const b of watch.bounds) {
+        // The band box sits inside the line box.
+        assert.ok(b.bandBelowWad >= b.belowWad && b.bandAboveWad <= b.aboveWad);
+      }
       for (let j = 0; j < 20; j++) {
         const moved = new Map(book.prices);
         // Moves from tiny to ±60%, sometimes one oracle only.
@@ -120,8 +126,16 @@ describe("watch boxes", () => {
           const f = 1 + (r() * 2 - 1) * scale;
           moved.set(o, (moved.get(o)! * wad(f)) / WAD);
         }
-        const out = watch.bounds.some((b) => wakes(b, moved.get(b.oracle)!));
-        if (out) {
+        const after = computeHealth(at(book, moved));
+        if (!watch.bounds.some((b) => wakes(b, moved.get(b.oracle)!))) {
+          insideLine++;
+          assert.equal(
+            after.liquidatable,
+            health.liquidatable,
+            `book ${i} move ${j}: crossed the line inside its line box`,
+          );
+        }
+        if (watch.bounds.some((b) => leavesBand(b, moved.get(b.oracle)!))) {
           woken++;
           continue;
         }
@@ -138,6 +152,7 @@ describe("watch boxes", () => {
       inside > 50_000 && woken > 3_000,
       `${inside} inside, ${woken} woken`,
     );
+    assert.ok(insideLine > inside, `${insideLine} inside the line boxes`);
   });
 
   test("one oracle: the bound is the liquidation price, within a basis point", () => {
@@ -159,11 +174,15 @@ describe("watch boxes", () => {
     };
     const watch = watchOf(book, computeHealth(book));
     const [bound] = watch.bounds;
+    // The line box: liquidatable below P = 26,000 / 9.5 = $2,736.84, nothing above.
+    const line = Number(bound!.belowWad) / 1e18;
+    assert.ok(line >= 2736.842 && line < 2736.843 * 1.0001, `line ${line}`);
+    assert.equal(bound!.aboveWad, NO_ABOVE);
     // Health at $3,000 is 4,000 / 1,500 = 2.67: band 4 (between 2 and 3). The nearest level below is 2, at
     // 26,000 = P(10 − 2·0.5) → P = $2,888.89; above, 3: 26,000 = P(10 − 1.5) → P = $3,058.82.
     assert.equal(watch.band, 4);
-    const below = Number(bound!.belowWad) / 1e18;
-    const above = Number(bound!.aboveWad) / 1e18;
+    const below = Number(bound!.bandBelowWad) / 1e18;
+    const above = Number(bound!.bandAboveWad) / 1e18;
     assert.ok(below >= 2888.888 && below < 2888.89 * 1.0001, `below ${below}`);
     assert.ok(above <= 3058.824 && above > 3058.82 * 0.9999, `above ${above}`);
   });
@@ -184,6 +203,7 @@ describe("watch boxes", () => {
     };
     for (const b of watchOf(portfolio, computeHealth(portfolio)).bounds) {
       assert.equal(b.belowWad, MAX_UINT256);
+      assert.equal(b.bandBelowWad, MAX_UINT256);
     }
     const missing = book.positions[0]!.oracle;
     const prices = new Map(book.prices);
@@ -193,7 +213,11 @@ describe("watch boxes", () => {
     assert.equal(watch.band, null);
     for (const b of watch.bounds) {
       if (b.oracle === missing) assert.equal(b.belowWad, MAX_UINT256);
-      else assert.deepEqual([b.belowWad, b.aboveWad], [NO_BELOW, NO_ABOVE]);
+      else
+        assert.deepEqual(
+          [b.belowWad, b.aboveWad, b.bandBelowWad, b.bandAboveWad],
+          [NO_BELOW, NO_ABOVE, NO_BELOW, NO_ABOVE],
+        );
     }
   });
 });

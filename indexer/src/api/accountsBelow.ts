@@ -1,20 +1,24 @@
 // Accounts below a health at the indexed prices, lowest first, a page at a
 // time: shared by /accounts/at-risk and /accounts/crossing.
 //
-// account_health's band is exact at the indexed head (the push handler keeps
-// it so, ../risk/watch.ts), but its amounts are as of each row's last
-// recompute. So the bands pick the candidates, lowest band first, and each
-// candidate's health is computed here at the latest prices from its inputs,
-// with the handlers' math. A band's accounts all have lower health than the
-// next band's, so the scan stops at the first band that fills the page.
-import { asc, eq, inArray, type ReadonlyDrizzle } from "ponder";
+// account_health's amounts and band are as of each row's last recompute
+// (../risk/watch.ts): band 0, liquidatable, is always current; a higher band
+// is current unless the latest prices have left the account's band box. So
+// the bands pick the candidates, lowest band first, the stale accounts are
+// placed by their band now, and each candidate's health is computed here at
+// the latest prices from its inputs, with the handlers' math. A band's
+// accounts all have lower health than the next band's, so the scan stops at
+// the first band that fills the page.
+import { asc, eq, gt, inArray, lt, or, type ReadonlyDrizzle } from "ponder";
 import {
   account,
   accountHealth,
   collateralBalance,
+  healthWatch,
   portfolioAccount,
   portfolioConfig,
   position,
+  price,
 } from "ponder:schema";
 import type { Address } from "viem";
 import type * as schema from "../../ponder.schema.ts";
@@ -22,7 +26,7 @@ import { groupBy, lower } from "../accountHealth.ts";
 import { computeHealth } from "../health.ts";
 import { collateralInputs, positionInputs } from "../healthInputs.ts";
 import { parsePortfolioConfig } from "../portfolio.ts";
-import { bandContaining, HEALTH_LEVELS_WAD } from "../risk/watch.ts";
+import { bandContaining, bandOf, HEALTH_LEVELS_WAD } from "../risk/watch.ts";
 
 type Db = ReadonlyDrizzle<typeof schema>;
 type PositionRow = Awaited<ReturnType<typeof positionInputs>>[number];
@@ -74,14 +78,28 @@ export async function accountsBelow(
 ): Promise<Page> {
   const found: AccountBelow[] = [];
   const lastBand = bandContaining(maxHealthWad);
+  // Band 0 (liquidatable) is always current. Above it, an account whose band
+  // box the latest prices have left may sit in another band than its row
+  // says until the per-block refresh reaches it: those are computed now and
+  // placed by their current band.
+  const stale = lastBand === 0 ? [] : await accountsNow(db, { stale: true });
+  const staleIds = new Set(stale.map((a) => a.address));
   for (let band = 0; band <= lastBand; band++) {
     // Every account of this band is below its top level: all before the
     // cursor when the cursor is at or above it.
     const top = HEALTH_LEVELS_WAD[band];
     if (after !== undefined && top !== undefined && top <= after.healthWad)
       continue;
-    for (const a of await accountsNow(db, { band })) {
-      if (a.healthWad >= maxHealthWad) continue;
+    const members = [
+      ...(await accountsNow(db, { band })).filter(
+        (a) => !staleIds.has(a.address),
+      ),
+      ...stale.filter(
+        (a) => a.pricesUsable && bandOf(a.equityWad, a.maintenanceWad) === band,
+      ),
+    ];
+    for (const a of members) {
+      if (!a.pricesUsable || a.healthWad >= maxHealthWad) continue;
       if (a.maintenanceWad === 0n && a.quoteBalanceWad >= 0n) continue;
       if (after !== undefined && !before(after, a)) continue;
       found.push(a);
@@ -100,24 +118,42 @@ export async function accountsBelow(
   };
 }
 
-type Which = { band: number } | { address: Address };
+type Which = { band: number } | { address: Address } | { stale: true };
 
-// The accounts of a band, or one account, with health at the latest prices.
+// The accounts whose band box the latest prices have left.
+const staleAccounts = (db: Db) =>
+  db
+    .selectDistinct({ account: healthWatch.account })
+    .from(healthWatch)
+    .innerJoin(price, eq(price.oracle, healthWatch.oracle))
+    .where(
+      or(
+        lt(price.priceWad, healthWatch.bandBelowWad),
+        gt(price.priceWad, healthWatch.bandAboveWad),
+      ),
+    );
+
+// The accounts of a stored band, the stale ones, or one account, with health
+// at the latest prices.
 async function accountsNow(db: Db, which: Which): Promise<AccountBelow[]> {
   const condition =
     "band" in which
       ? eq(accountHealth.band, which.band)
-      : eq(accountHealth.account, which.address);
+      : "stale" in which
+        ? inArray(accountHealth.account, staleAccounts(db))
+        : eq(accountHealth.account, which.address);
   const accountIn = (column: Parameters<typeof eq>[0]) =>
-    "band" in which
-      ? inArray(
-          column,
-          db
-            .select({ account: accountHealth.account })
-            .from(accountHealth)
-            .where(condition),
-        )
-      : eq(column, which.address);
+    "address" in which
+      ? eq(column, which.address)
+      : "stale" in which
+        ? inArray(column, staleAccounts(db))
+        : inArray(
+            column,
+            db
+              .select({ account: accountHealth.account })
+              .from(accountHealth)
+              .where(condition),
+          );
   const rows = await db
     .select({
       address: accountHealth.account,

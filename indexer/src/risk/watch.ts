@@ -2,12 +2,15 @@
 // price push recomputes only the accounts it moves out of their box. Pure: no
 // Ponder imports.
 //
-// The state a box protects is the account's health band: which of the health
-// levels below (HEALTH_LEVELS_WAD) its equity clears. Band 0 is "liquidatable"
-// (equity < maintenance), band i is levels[i−1] ≤ health < levels[i], and the
-// last band is health ≥ the last level. The band is exact at every indexed
-// block; the health value itself is refreshed only when the band changes, and
-// readers recompute it at current prices (src/api/accountsBelow.ts).
+// Two states are protected. The line: whether the account is liquidatable
+// (equity < maintenance); a push that may change it recomputes the account at
+// once, so it is exact at every indexed block. The band: which of the health
+// levels below (HEALTH_LEVELS_WAD) its equity clears (band 0 is liquidatable,
+// band i is levels[i−1] ≤ health < levels[i], the last band is health ≥ the
+// last level); a price outside its box marks the band stale, and a bounded
+// background refresh recomputes stale accounts (so that a large move costs the
+// push only its line crossers). Readers recompute health at current prices
+// (src/api/accountsBelow.ts).
 //
 // For a standard account each level's surplus S_L = W·equity − L·maintenance
 // is linear in every price between account events, up to the rounding of each
@@ -42,8 +45,18 @@ export const HEALTH_LEVELS_WAD: readonly bigint[] = [
   3n * WAD, // the crossing model's default look
 ];
 
-/** Wake the account when a push of `oracle` is below `belowWad` or above `aboveWad`. */
-export type WatchBound = { oracle: string; belowWad: bigint; aboveWad: bigint };
+/**
+ * Per oracle, two boxes. The line box (`belowWad`, `aboveWad`): a push outside it may move the account across the
+ * liquidation line, and recomputes it at once. The band box (`bandBelowWad`, `bandAboveWad`, inside the line box): a
+ * price outside it may have moved the account to another band; the ladder is refreshed in the background.
+ */
+export type WatchBound = {
+  oracle: string;
+  belowWad: bigint;
+  aboveWad: bigint;
+  bandBelowWad: bigint;
+  bandAboveWad: bigint;
+};
 
 /** No bound on a side: `belowWad` 1 still wakes on a price ≤ 0 (which makes the account's prices unusable). */
 export const NO_BELOW = 1n;
@@ -86,57 +99,81 @@ export function watchOf(input: WatchInput, result: HealthResult): Watch {
   for (const c of input.collaterals)
     if (c.amount !== 0n)
       oracles.set(c.oracle.toLowerCase(), usablePrice(c.priceWad));
-  const bounds = new Map<string, WatchBound>();
-  for (const [oracle, price] of [...oracles].sort(([a], [b]) =>
-    a < b ? -1 : a > b ? 1 : 0,
-  )) {
-    // Every push: an unusable price (the first usable one changes the state)
-    // and every oracle of a portfolio account.
+  const sorted = [...oracles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // Every push: an unusable price (the first usable one changes the state)
+  // and every oracle of a portfolio account.
+  const open = (always: boolean): Box => ({
+    belowWad: always ? MAX_UINT256 : NO_BELOW,
+    aboveWad: NO_ABOVE,
+  });
+  const line = new Map<string, Box>();
+  const ladder = new Map<string, Box>();
+  for (const [oracle, price] of sorted) {
     const always = price === undefined || input.portfolio !== undefined;
-    bounds.set(oracle, {
-      oracle,
-      belowWad: always ? MAX_UINT256 : NO_BELOW,
-      aboveWad: NO_ABOVE,
+    line.set(oracle, open(always));
+    ladder.set(oracle, open(always));
+  }
+  const band =
+    result.pricesUsable && bandOf(result.equityWad, result.maintenanceWad);
+  if (band !== false && input.portfolio === undefined) {
+    const prices = new Map(sorted.map(([o, p]) => [o, p!]));
+    HEALTH_LEVELS_WAD.forEach((level, i) => {
+      narrow(ladder, input, result, prices, level);
+      if (i === 0) narrow(line, input, result, prices, level);
     });
   }
-  if (!result.pricesUsable) return { band: null, bounds: [...bounds.values()] };
-  const band = bandOf(result.equityWad, result.maintenanceWad);
-  if (input.portfolio !== undefined)
-    return { band, bounds: [...bounds.values()] };
+  return {
+    band: band === false ? null : band,
+    bounds: sorted.map(([oracle]) => ({
+      oracle,
+      belowWad: line.get(oracle)!.belowWad,
+      aboveWad: line.get(oracle)!.aboveWad,
+      bandBelowWad: ladder.get(oracle)!.belowWad,
+      bandAboveWad: ladder.get(oracle)!.aboveWad,
+    })),
+  };
+}
 
-  const prices = new Map([...oracles].map(([o, p]) => [o, p!]));
-  for (const level of HEALTH_LEVELS_WAD) {
-    const surplus = result.equityWad * WAD - level * result.maintenanceWad;
-    const slopes = slopesAt(input, level);
-    const slack = roundingSlack(input, level);
-    // Above the level: keep S ≥ 0 against adverse moves. Below it: keep S < 0
-    // against favourable ones.
-    const above = surplus >= 0n;
-    const room = above ? surplus - 2n * slack : -surplus - 2n * slack - 1n;
-    let weight = 0n; // Σ |K_o| · P_o
-    for (const [o, k] of slopes) weight += abs(k) * prices.get(o)!;
-    if (weight === 0n) continue;
-    for (const [o, k] of slopes) {
-      if (k === 0n) continue;
-      const p = prices.get(o)!;
-      // The price move this oracle may make [wad], rounded down; none when
-      // rounding already eats the room.
-      const move = room <= 0n ? 0n : (room * WAD * WAD * p) / weight;
-      // Which side brings the surplus towards the level: down for a positive
-      // slope when above the level, up when below it, and the reverse for a
-      // negative slope.
-      const guardBelow = k > 0n === above;
-      const b = bounds.get(o)!;
-      if (guardBelow) {
-        const below = p - move > NO_BELOW ? p - move : NO_BELOW;
-        if (below > b.belowWad) b.belowWad = below;
-      } else {
-        const cap = p + move;
-        if (cap < b.aboveWad) b.aboveWad = cap;
-      }
+type Box = { belowWad: bigint; aboveWad: bigint };
+
+// Narrows each oracle's box so that no move inside every box changes which
+// side of `level` the account is on.
+function narrow(
+  boxes: Map<string, Box>,
+  input: WatchInput,
+  result: HealthResult,
+  prices: ReadonlyMap<string, bigint>,
+  level: bigint,
+): void {
+  const surplus = result.equityWad * WAD - level * result.maintenanceWad;
+  const slopes = slopesAt(input, level);
+  const slack = roundingSlack(input, level);
+  // Above the level: keep S ≥ 0 against adverse moves. Below it: keep S < 0
+  // against favourable ones.
+  const above = surplus >= 0n;
+  const room = above ? surplus - 2n * slack : -surplus - 2n * slack - 1n;
+  let weight = 0n; // Σ |K_o| · P_o
+  for (const [o, k] of slopes) weight += abs(k) * prices.get(o)!;
+  if (weight === 0n) return;
+  for (const [o, k] of slopes) {
+    if (k === 0n) continue;
+    const p = prices.get(o)!;
+    // The price move this oracle may make [wad], rounded down; none when
+    // rounding already eats the room.
+    const move = room <= 0n ? 0n : (room * WAD * WAD * p) / weight;
+    // Which side brings the surplus towards the level: down for a positive
+    // slope when above the level, up when below it, and the reverse for a
+    // negative slope.
+    const guardBelow = k > 0n === above;
+    const b = boxes.get(o)!;
+    if (guardBelow) {
+      const below = p - move > NO_BELOW ? p - move : NO_BELOW;
+      if (below > b.belowWad) b.belowWad = below;
+    } else {
+      const cap = p + move;
+      if (cap < b.aboveWad) b.aboveWad = cap;
     }
   }
-  return { band, bounds: [...bounds.values()] };
 }
 
 // dS_L/dP_o × W² for every oracle of the account (standard margin):
@@ -172,7 +209,12 @@ function roundingSlack(input: WatchInput, level: bigint): bigint {
   return WAD * (2n * collaterals + positions) + 2n * level * positions + 1n;
 }
 
-/** Whether a push of `priceWad` falls outside the bound (the account must be recomputed). */
+/** Whether a push of `priceWad` falls outside the line box (the account must be recomputed at once). */
 export function wakes(bound: WatchBound, priceWad: bigint): boolean {
   return priceWad < bound.belowWad || priceWad > bound.aboveWad;
+}
+
+/** Whether `priceWad` falls outside the band box (the account's band may be stale). */
+export function leavesBand(bound: WatchBound, priceWad: bigint): boolean {
+  return priceWad < bound.bandBelowWad || priceWad > bound.bandAboveWad;
 }

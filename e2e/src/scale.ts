@@ -1,0 +1,443 @@
+/**
+ * The scale benchmark: N accounts opened on chain through the AccountFleet helper, the index on PGlite or
+ * PostgreSQL, then price pushes. It measures how fast the index follows: events per second while the accounts open,
+ * each push's freshness (receipt → the index's head at that block), the crash push that takes ~1.3% of the book
+ * across the line (and checks the index's liquidatable set against the chain's at that block), and the at-risk
+ * route's latency reading every page. Writes benchmarks/scale.md.
+ * Usage: node --import tsx e2e/src/scale.ts [--runs pglite:1000,postgres:100000]   (`npm run bench:scale`)
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { type Address, createPublicClient, http, parseEventLogs } from "viem";
+import { foundry } from "viem/chains";
+import {
+  iMarginProtocolAbi,
+  pushPriceFeedAbi,
+} from "../../abi/src/generated.ts";
+import { clients } from "./contracts.ts";
+import { deployFleet, fleetOrders, openAccounts, rng } from "./fleet.ts";
+import { ROOT } from "./paths.ts";
+import { startCluster, type Cluster } from "./postgres.ts";
+import { stop, stopAll, stopAllOnExit } from "./processes.ts";
+import {
+  DEPLOYER_KEY,
+  startIndexer,
+  startSystem,
+  type System,
+} from "./system.ts";
+
+const WAD = 10n ** 18n;
+const START_PRICE_WAD = 3_000n * WAD;
+const BATCH = 100; // accounts per fleet transaction
+const SMALL_PUSHES = 20; // ±0.2% moves before the crash
+const CRASH_FRACTION_BPS = 600n; // −6%
+const AT_RISK_SAMPLES = 50;
+export const SCALE_FILE = path.join(ROOT, "benchmarks", "scale.md");
+
+type Database = "pglite" | "postgres";
+type RunSpec = { database: Database; accounts: number };
+
+export type ScaleResult = RunSpec & {
+  transactions: number;
+  gasPerAccount: bigint;
+  protocolEvents: number;
+  openSeconds: number; // first transaction sent → the index's head at the last opening block
+  liveEventsPerSecond: number;
+  indexLagAfterOpenMs: number; // last opening receipt → the index at its block
+  pushFreshnessMs: number[]; // small moves
+  crashFreshnessMs: number;
+  crashAnswerMs: number; // the crash push's receipt → the at-risk route's complete answer
+  crossers: number;
+  chainCrossers: number;
+  atRiskMs: number[]; // every page of /accounts/at-risk?maxHealth=1 after the crash
+  historyEvents: number; // events a fresh indexer synced, blocks and logs
+  historySeconds: number; // Ponder's backfill: from its start to its end, fetching from anvil included
+  historyHandlerSeconds: number; // of which in the handlers
+};
+
+/** Seconds between Ponder's "Started backfill indexing" and "Completed backfill indexing" log lines. */
+function backfillSeconds(log: string): number {
+  const at = (what: string) => {
+    const m = new RegExp(
+      `^(\\d+):(\\d+):(\\d+)\\.(\\d+) INFO  ${what}`,
+      "m",
+    ).exec(log);
+    if (m === null) throw new Error(`no "${what}" line in the replay's log`);
+    const [h, min, sec, ms] = m.slice(1).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    return ((h * 60 + min) * 60 + sec) * 1000 + ms;
+  };
+  return (
+    (at("Completed backfill indexing") - at("Started backfill indexing")) / 1000
+  );
+}
+
+/** Seconds Ponder spent in the handlers, from its /metrics text. */
+function handlerSeconds(metrics: string): number {
+  let ms = 0;
+  for (const m of metrics.matchAll(
+    /^ponder_indexing_function_duration_sum\{[^}]*\} ([\d.]+)/gm,
+  ))
+    ms += Number(m[1]);
+  return ms / 1000;
+}
+
+/** Events Ponder ran handlers for (logs and block intervals), from its /metrics text. */
+function eventsIndexed(metrics: string): number {
+  let total = 0;
+  for (const m of metrics.matchAll(
+    /^ponder_indexing_function_duration_count\{[^}]*\} (\d+)/gm,
+  ))
+    total += Number(m[1]);
+  return total;
+}
+
+const quantile = (xs: readonly number[], q: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+};
+
+/** The index's head; -1 before indexing starts or while the server drops the connection (PGlite runs in the
+ * indexer's process, so a long block can hold its HTTP server past the keep-alive timeout). */
+async function indexedBlock(indexerUrl: string): Promise<bigint> {
+  let response: Response;
+  try {
+    response = await fetch(`${indexerUrl}/status/latest`);
+  } catch (error) {
+    if ((error as Error).message === "fetch failed") return -1n;
+    throw error;
+  }
+  if (response.status === 503) return -1n;
+  const body = (await response.json()) as { latestBlock: number | string };
+  return BigInt(body.latestBlock);
+}
+
+/** Polls the index's head every 10 ms until it reaches `block`; the wall clock then. */
+async function waitIndexed(
+  indexerUrl: string,
+  block: bigint,
+  timeoutMs: number,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await indexedBlock(indexerUrl)) >= block) return Date.now();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`the index did not reach block ${block} in ${timeoutMs} ms`);
+}
+
+/** Every page of the at-risk route: the liquidatable accounts' addresses, lowercase. */
+async function liquidatableInIndex(indexerUrl: string): Promise<string[]> {
+  const out: string[] = [];
+  let after: string | null = null;
+  do {
+    const url: string = `${indexerUrl}/accounts/at-risk?maxHealth=1&limit=1000${after === null ? "" : `&after=${encodeURIComponent(after)}`}`;
+    const response = await fetch(url);
+    if (!response.ok)
+      throw new Error(
+        `${url}: HTTP ${response.status} ${await response.text()}`,
+      );
+    const body = (await response.json()) as {
+      accounts: { address: string; liquidatable: boolean }[];
+      next: string | null;
+    };
+    for (const a of body.accounts)
+      if (a.liquidatable) out.push(a.address.toLowerCase());
+    after = body.next;
+  } while (after !== null);
+  return out;
+}
+
+/** The accounts the protocol itself calls liquidatable at `block`: one isLiquidatable each, batched over JSON-RPC. */
+async function liquidatableOnChain(
+  rpcUrl: string,
+  protocol: Address,
+  accounts: readonly Address[],
+  block: bigint,
+): Promise<string[]> {
+  const client = createPublicClient({
+    chain: foundry,
+    transport: http(rpcUrl, { batch: { batchSize: 500 } }),
+  });
+  const out: string[] = [];
+  for (let i = 0; i < accounts.length; i += 2_000) {
+    const slice = accounts.slice(i, i + 2_000);
+    const flags = await Promise.all(
+      slice.map((a) =>
+        client.readContract({
+          address: protocol,
+          abi: iMarginProtocolAbi,
+          functionName: "isLiquidatable",
+          args: [a],
+          blockNumber: block,
+        }),
+      ),
+    );
+    slice.forEach((a, j) => flags[j] && out.push(a.toLowerCase()));
+  }
+  return out;
+}
+
+/** Pushes the ETH price; the push's block and the wall clock when its receipt was seen. */
+async function pushEth(
+  system: System,
+  priceWad: bigint,
+): Promise<{ block: bigint; seenAtMs: number }> {
+  const { publicClient, wallet } = clients(system.rpcUrl);
+  const pusher = wallet(DEPLOYER_KEY);
+  // Simulated first, so a revert names its error.
+  const { request } = await publicClient.simulateContract({
+    account: pusher.account,
+    address: system.deployment.ethFeed,
+    abi: pushPriceFeedAbi,
+    functionName: "push",
+    args: [priceWad],
+  });
+  // A fixed gas limit: the volatility guard's anchor update depends on the block's timestamp, so an estimate made
+  // one block earlier can fall short.
+  const hash = await pusher.writeContract({ ...request, gas: 200_000n });
+  const receipt = await publicClient.waitForTransactionReceipt({
+    hash,
+    pollingInterval: 20,
+  });
+  if (receipt.status !== "success") throw new Error(`push reverted in ${hash}`);
+  const pushed = parseEventLogs({ abi: pushPriceFeedAbi, logs: receipt.logs });
+  if (!pushed.some((l) => l.eventName === "PricePushed"))
+    throw new Error(`push ${hash} emitted no PricePushed`);
+  return { block: receipt.blockNumber, seenAtMs: Date.now() };
+}
+
+export async function runScale(
+  spec: RunSpec,
+  logDir: string,
+  say: (msg: string) => void,
+): Promise<ScaleResult> {
+  let cluster: Cluster | undefined;
+  if (spec.database === "postgres") cluster = await startCluster();
+  const system = await startSystem({
+    blockTimeSeconds: 1,
+    databaseUrl: cluster?.url,
+    logDir,
+    blockGasLimit: 300_000_000n,
+    slotsInAnEpoch: 1,
+    preLiquidation: "off",
+  });
+  try {
+    const orders = fleetOrders(spec.accounts, START_PRICE_WAD);
+    const fleet = await deployFleet(system.rpcUrl, system.deployment, orders);
+    say(`${spec.database} ${spec.accounts}: opening the accounts`);
+    const opened = await openAccounts(system.rpcUrl, fleet, orders, BATCH);
+    const lastReceiptMs = Date.now();
+    if (opened.accounts.length !== spec.accounts)
+      throw new Error(
+        `opened ${opened.accounts.length} accounts, expected ${spec.accounts}`,
+      );
+    const caughtUpMs = await waitIndexed(
+      system.indexerUrl,
+      opened.lastBlock,
+      3_600_000,
+    );
+    const openSeconds = (caughtUpMs - opened.sentAtMs) / 1000;
+    say(
+      `${spec.database} ${spec.accounts}: ${opened.protocolEvents} events indexed ${openSeconds.toFixed(1)} s after the first batch went out`,
+    );
+
+    const r = rng(5);
+    let price = START_PRICE_WAD;
+    const pushFreshnessMs: number[] = [];
+    for (let i = 0; i < SMALL_PUSHES; i++) {
+      // Within ±0.2% of the opening price: a walk that stays where the book was opened.
+      price =
+        (START_PRICE_WAD * BigInt(9_980 + Math.floor(r() * 41))) / 10_000n;
+      const push = await pushEth(system, price);
+      const at = await waitIndexed(system.indexerUrl, push.block, 600_000);
+      pushFreshnessMs.push(at - push.seenAtMs);
+    }
+    say(
+      `${spec.database} ${spec.accounts}: small pushes p50 ${quantile(pushFreshnessMs, 0.5)} ms`,
+    );
+
+    price = (START_PRICE_WAD * (10_000n - CRASH_FRACTION_BPS)) / 10_000n;
+    const crash = await pushEth(system, price);
+    const crashAt = await waitIndexed(system.indexerUrl, crash.block, 600_000);
+    const indexed = await liquidatableInIndex(system.indexerUrl);
+    const answeredAt = Date.now();
+    const chain = await liquidatableOnChain(
+      system.rpcUrl,
+      system.deployment.protocol,
+      opened.accounts,
+      crash.block,
+    );
+    const missing = chain.filter((a) => !indexed.includes(a));
+    const extra = indexed.filter((a) => !chain.includes(a));
+    if (missing.length > 0 || extra.length > 0)
+      throw new Error(
+        `index ≠ chain at block ${crash.block}: ${missing.length} liquidatable accounts missing from the index, ${extra.length} listed but not liquidatable`,
+      );
+    say(
+      `${spec.database} ${spec.accounts}: crash push: ${indexed.length} liquidatable (index = chain), answered ${answeredAt - crash.seenAtMs} ms after the receipt`,
+    );
+
+    // Ponder's own timings (handler and store durations), kept beside the logs for a closer look.
+    writeFileSync(
+      path.join(logDir, "indexer-metrics.txt"),
+      await (await fetch(`${system.indexerUrl}/metrics`)).text(),
+    );
+    const atRiskMs: number[] = [];
+    for (let i = 0; i < AT_RISK_SAMPLES; i++) {
+      const t0 = performance.now();
+      await liquidatableInIndex(system.indexerUrl);
+      atRiskMs.push(performance.now() - t0);
+    }
+
+    // History: a second indexer on a fresh schema (PGlite: its own directory) syncs everything so far; anvil's
+    // finalized block (head − 2) lets Ponder do it in batches.
+    const replay = await startIndexer({
+      name: "indexer-replay",
+      rpcUrl: system.rpcUrl,
+      deploymentFile: system.deploymentFile,
+      logDir,
+      databaseUrl: cluster?.url,
+      readyTimeoutMs: 3_600_000,
+    });
+    const historySeconds = backfillSeconds(
+      readFileSync(replay.indexer.logFile, "utf8"),
+    );
+    const replayMetrics = await (
+      await fetch(`${replay.indexerUrl}/metrics`)
+    ).text();
+    const historyEvents = eventsIndexed(replayMetrics);
+    const historyHandlerSeconds = handlerSeconds(replayMetrics);
+    await stop(replay.indexer);
+    say(
+      `${spec.database} ${spec.accounts}: history: ${historyEvents} events synced in ${historySeconds.toFixed(1)} s (handlers ${historyHandlerSeconds.toFixed(1)} s)`,
+    );
+    return {
+      ...spec,
+      historyEvents,
+      historySeconds,
+      historyHandlerSeconds,
+      transactions: opened.transactions,
+      gasPerAccount: opened.gasUsed / BigInt(spec.accounts),
+      protocolEvents: opened.protocolEvents,
+      openSeconds,
+      liveEventsPerSecond: opened.protocolEvents / openSeconds,
+      indexLagAfterOpenMs: caughtUpMs - lastReceiptMs,
+      pushFreshnessMs,
+      crashFreshnessMs: crashAt - crash.seenAtMs,
+      crashAnswerMs: answeredAt - crash.seenAtMs,
+      crossers: indexed.length,
+      chainCrossers: chain.length,
+      atRiskMs,
+    };
+  } finally {
+    await system.stop();
+    await cluster?.stop();
+  }
+}
+
+export function scaleMarkdown(results: readonly ScaleResult[]): string {
+  const ms = (x: number) => `${Math.round(x).toLocaleString("en-US")} ms`;
+  const rows = results.map((r) =>
+    [
+      r.database === "pglite" ? "PGlite" : "PostgreSQL",
+      r.accounts.toLocaleString("en-US"),
+      `${r.liveEventsPerSecond.toFixed(0)} (${r.protocolEvents.toLocaleString("en-US")} in ${r.openSeconds.toFixed(1)} s)`,
+      ms(r.indexLagAfterOpenMs),
+      `${ms(quantile(r.pushFreshnessMs, 0.5))} / ${ms(quantile(r.pushFreshnessMs, 0.99))}`,
+      `${ms(r.crashFreshnessMs)} / ${ms(r.crashAnswerMs)}`,
+      `${r.crossers.toLocaleString("en-US")} (chain ${r.chainCrossers.toLocaleString("en-US")})`,
+      `${quantile(r.atRiskMs, 0.5).toFixed(1)} / ${quantile(r.atRiskMs, 0.99).toFixed(1)} ms`,
+      `${(r.historyEvents / r.historySeconds).toFixed(0)} (${r.historyEvents.toLocaleString("en-US")} in ${r.historySeconds.toFixed(1)} s; handlers ${(r.historyEvents / r.historyHandlerSeconds).toFixed(0)}/s)`,
+      r.gasPerAccount.toLocaleString("en-US"),
+    ].join(" | "),
+  );
+  return `# Scale: the index under thousands of accounts
+
+Written by \`npm run bench:scale\` (e2e/src/scale.ts) on ${new Date().toISOString().slice(0, 10)}, on this repository's 2-core machine.
+
+- **Setup.** anvil with 1 s blocks, a 300M block gas limit and \`--slots-in-an-epoch 1\`; the contracts as deployed by the demo (pre-liquidation off); the indexer
+  (\`ponder start\`) on embedded PGlite or on a throwaway PostgreSQL 15 cluster. No keeper runs: these are the index's figures.
+- **Book.** N ETH accounts opened by the AccountFleet helper (script/bench/AccountFleet.sol), ${BATCH} per transaction, all
+  transactions sent at once: half long, half short, $100–$1,000 of quote, 2×–9.5× leverage at $3,000.
+- **Events/s (live).** The protocol events the opening emitted, over the time from the first transaction sent to the index's
+  head reaching the last opening block. While the index keeps up this is bounded by how fast anvil mines the batches.
+- **Lag after opening.** From the last opening receipt to the index at its block.
+- **Push freshness.** ${SMALL_PUSHES} ETH pushes within ±0.2% of $3,000, one at a time: from the push's receipt (polled every 20 ms) to the
+  index's \`/status/latest\` at the push's block (polled every 10 ms). It includes Ponder's 100 ms polling of the chain.
+- **Crash push.** ETH to $2,820 (−6% from $3,000) in one push, about 1.3% of the book crossing maintenance. Freshness as above, then the time until the
+  at-risk route (\`maxHealth=1\`, every page of 1,000) has answered. The liquidatable set it lists is checked against
+  \`isLiquidatable\` on chain for every account at the push's block: a difference fails the benchmark.
+- **At-risk.** ${AT_RISK_SAMPLES} complete reads of that route (every page) after the crash, sequential.
+- **Events/s history.** A second indexer started on a fresh schema after all of the above syncs the whole history
+  (anvil runs with \`--slots-in-an-epoch 1\`, so everything but the last two blocks is finalized and Ponder syncs it in
+  batches): the events it ran handlers for (logs and the per-block band refresh) over Ponder's backfill, from its
+  "Started backfill indexing" to its "Completed backfill indexing" log line (fetching the logs and blocks from anvil
+  included); and over the time spent in the handlers alone (Ponder's metrics).
+
+| database | accounts | events/s live | lag after opening | push freshness p50 / p99 | crash: indexed / answered | liquidatable after the crash | at-risk p50 / p99 | events/s history | gas per opened account |
+|---|---:|---|---:|---|---|---:|---|---|---:|
+${rows.map((r) => `| ${r} |`).join("\n")}
+`;
+}
+
+function parseRuns(argv: readonly string[]): RunSpec[] {
+  const i = argv.indexOf("--runs");
+  const text =
+    i === -1
+      ? "pglite:1000,pglite:10000,postgres:1000,postgres:10000,postgres:100000"
+      : argv[i + 1];
+  if (text === undefined)
+    throw new Error("--runs needs a value like pglite:1000,postgres:10000");
+  return text.split(",").map((part) => {
+    const [database, count] = part.split(":");
+    const accounts = Number(count);
+    if (
+      (database !== "pglite" && database !== "postgres") ||
+      !Number.isInteger(accounts) ||
+      accounts < BATCH ||
+      accounts % BATCH !== 0
+    )
+      throw new Error(
+        `--runs: "${part}" is not <pglite|postgres>:<accounts, a multiple of ${BATCH}>`,
+      );
+    return { database, accounts };
+  });
+}
+
+async function main() {
+  stopAllOnExit();
+  const runs = parseRuns(process.argv.slice(2));
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const t0 = Date.now();
+  const say = (msg: string) =>
+    console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${msg}`);
+  const results: ScaleResult[] = [];
+  for (const spec of runs) {
+    const logDir = path.join(
+      ROOT,
+      ".tmp",
+      `scale-${stamp}`,
+      `${spec.database}-${spec.accounts}`,
+    );
+    mkdirSync(logDir, { recursive: true });
+    results.push(await runScale(spec, logDir, say));
+  }
+  const markdown = scaleMarkdown(results);
+  console.log(`\n${markdown}`);
+  writeFileSync(SCALE_FILE, markdown);
+  console.log(`written to ${path.relative(process.cwd(), SCALE_FILE)}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main()
+    .catch((error) => {
+      console.error(error);
+      process.exitCode = 1;
+    })
+    .finally(() => stopAll());
+}
