@@ -5,6 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { type Address, type Hex, parseEventLogs } from "viem";
 import {
   accountFleetAbi,
@@ -28,16 +30,10 @@ export type Order = {
   limitPriceWad: bigint;
 };
 
-/** A small deterministic generator (mulberry32), so a run's book can be rebuilt from its seed. */
+/** A seeded generator of floats in [0, 1) (pure-rand's xoroshiro128+), so a run's book can be rebuilt from its seed. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = xoroshiro128plus(seed);
+  return () => uniformFloat64(generator);
 }
 
 /**

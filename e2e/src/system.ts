@@ -51,6 +51,8 @@ export type SystemOptions = {
   blockGasLimit?: bigint;
   /** anvil's `--slots-in-an-epoch`: 1 makes `finalized` the head − 2, so a later indexer syncs history in batches. */
   slotsInAnEpoch?: number;
+  /** anvil's `--prune-history`: keep this many states only (a 100,000-account chain's history outgrows memory). */
+  pruneHistory?: number;
 };
 
 /** The deploy script's default stake, which the contract tests use too [whole USDC]. */
@@ -112,6 +114,9 @@ export async function startSystem(options: SystemOptions): Promise<System> {
         ...(options.slotsInAnEpoch === undefined
           ? []
           : ["--slots-in-an-epoch", String(options.slotsInAnEpoch)]),
+        ...(options.pruneHistory === undefined
+          ? []
+          : ["--prune-history", String(options.pruneHistory)]),
       ],
       { cwd: ROOT, logDir },
     );

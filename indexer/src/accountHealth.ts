@@ -25,7 +25,11 @@ import {
 import type { Address } from "viem";
 import { type BreachState, NO_BREACH, nextBreach } from "./breach.ts";
 import { computeHealth } from "./health.ts";
-import { collateralInputs, positionInputs } from "./healthInputs.ts";
+import {
+  collateralInputs,
+  positionInputs,
+  staleBandAccounts,
+} from "./healthInputs.ts";
 import { type PortfolioConfig, parsePortfolioConfig } from "./portfolio.ts";
 import { type WatchInput, watchOf } from "./risk/watch.ts";
 
@@ -153,18 +157,7 @@ export async function refreshStaleBands(
 ): Promise<number> {
   return recomputeSome(
     db,
-    db.sql
-      .selectDistinct({ account: healthWatch.account })
-      .from(healthWatch)
-      .innerJoin(price, eq(price.oracle, healthWatch.oracle))
-      .where(
-        or(
-          lt(price.priceWad, healthWatch.bandBelowWad),
-          gt(price.priceWad, healthWatch.bandAboveWad),
-        ),
-      )
-      .orderBy(healthWatch.account)
-      .limit(limit),
+    staleBandAccounts(db.sql).orderBy(healthWatch.account).limit(limit),
     block,
   );
 }

@@ -3,10 +3,11 @@
 // price row is missing until the oracle's first push: the left join leaves
 // priceWad null). Shared by the handlers (./accountHealth.ts) and the API
 // (./api/crossingQuery.ts); `accounts` is a condition on the account column.
-import { and, eq, ne, type ReadonlyDrizzle } from "ponder";
+import { and, eq, gt, lt, ne, or, type ReadonlyDrizzle } from "ponder";
 import {
   collateralAsset,
   collateralBalance,
+  healthWatch,
   market,
   position,
   price,
@@ -52,4 +53,21 @@ export function collateralInputs(db: Db, accounts: Condition) {
     )
     .leftJoin(price, eq(price.oracle, collateralAsset.oracle))
     .where(and(ne(collateralBalance.amount, 0n), accounts));
+}
+
+/**
+ * The accounts whose band box (health_watch) the latest prices have left:
+ * their stored band may be stale (see ./risk/watch.ts).
+ */
+export function staleBandAccounts(db: Db) {
+  return db
+    .selectDistinct({ account: healthWatch.account })
+    .from(healthWatch)
+    .innerJoin(price, eq(price.oracle, healthWatch.oracle))
+    .where(
+      or(
+        lt(price.priceWad, healthWatch.bandBelowWad),
+        gt(price.priceWad, healthWatch.bandAboveWad),
+      ),
+    );
 }

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { computeHealth, MAX_UINT256, WAD } from "../src/health.ts";
 import {
   bandContaining,
@@ -19,16 +21,10 @@ const SOL = "0x0000000000000000000000000000000000000051";
 const ORACLES = [ETH, BTC, SOL];
 const wad = (x: number) => BigInt(Math.round(x * 1e6)) * 10n ** 12n;
 
-// A small deterministic generator (mulberry32), so a failure replays.
+// A seeded generator (pure-rand's xoroshiro128+), so a failure replays.
 function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = xoroshiro128plus(seed);
+  return () => uniformFloat64(generator);
 }
 
 type Book = WatchInput & { prices: Map<string, bigint> };

@@ -9,22 +9,24 @@
 // the latest prices from its inputs, with the handlers' math. A band's
 // accounts all have lower health than the next band's, so the scan stops at
 // the first band that fills the page.
-import { asc, eq, gt, inArray, lt, or, type ReadonlyDrizzle } from "ponder";
+import { asc, eq, inArray, type ReadonlyDrizzle } from "ponder";
 import {
   account,
   accountHealth,
   collateralBalance,
-  healthWatch,
   portfolioAccount,
   portfolioConfig,
   position,
-  price,
 } from "ponder:schema";
 import type { Address } from "viem";
 import type * as schema from "../../ponder.schema.ts";
 import { groupBy, lower } from "../accountHealth.ts";
 import { computeHealth } from "../health.ts";
-import { collateralInputs, positionInputs } from "../healthInputs.ts";
+import {
+  collateralInputs,
+  positionInputs,
+  staleBandAccounts,
+} from "../healthInputs.ts";
 import { parsePortfolioConfig } from "../portfolio.ts";
 import { bandContaining, bandOf, HEALTH_LEVELS_WAD } from "../risk/watch.ts";
 
@@ -120,19 +122,6 @@ export async function accountsBelow(
 
 type Which = { band: number } | { address: Address } | { stale: true };
 
-// The accounts whose band box the latest prices have left.
-const staleAccounts = (db: Db) =>
-  db
-    .selectDistinct({ account: healthWatch.account })
-    .from(healthWatch)
-    .innerJoin(price, eq(price.oracle, healthWatch.oracle))
-    .where(
-      or(
-        lt(price.priceWad, healthWatch.bandBelowWad),
-        gt(price.priceWad, healthWatch.bandAboveWad),
-      ),
-    );
-
 // The accounts of a stored band, the stale ones, or one account, with health
 // at the latest prices.
 async function accountsNow(db: Db, which: Which): Promise<AccountBelow[]> {
@@ -140,13 +129,13 @@ async function accountsNow(db: Db, which: Which): Promise<AccountBelow[]> {
     "band" in which
       ? eq(accountHealth.band, which.band)
       : "stale" in which
-        ? inArray(accountHealth.account, staleAccounts(db))
+        ? inArray(accountHealth.account, staleBandAccounts(db))
         : eq(accountHealth.account, which.address);
   const accountIn = (column: Parameters<typeof eq>[0]) =>
     "address" in which
       ? eq(column, which.address)
       : "stale" in which
-        ? inArray(column, staleAccounts(db))
+        ? inArray(column, staleBandAccounts(db))
         : inArray(
             column,
             db
