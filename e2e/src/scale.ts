@@ -20,11 +20,12 @@ import { ROOT } from "./paths.ts";
 import { startCluster, type Cluster } from "./postgres.ts";
 import { stop, stopAll, stopAllOnExit } from "./processes.ts";
 import {
-  DEPLOYER_KEY,
-  startIndexer,
-  startSystem,
-  type System,
-} from "./system.ts";
+  liquidatableInIndex,
+  liquidatableOnChain,
+  pushEth,
+  waitIndexed,
+} from "./scaleProbe.ts";
+import { startIndexer, startSystem, type System } from "./system.ts";
 
 const WAD = 10n ** 18n;
 const START_PRICE_WAD = 3_000n * WAD;
@@ -136,116 +137,6 @@ const quantile = (xs: readonly number[], q: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 };
-
-/** The index's head; -1 before indexing starts or while the server drops the connection (PGlite runs in the
- * indexer's process, so a long block can hold its HTTP server past the keep-alive timeout). */
-async function indexedBlock(indexerUrl: string): Promise<bigint> {
-  let response: Response;
-  try {
-    response = await fetch(`${indexerUrl}/status/latest`);
-  } catch (error) {
-    if ((error as Error).message === "fetch failed") return -1n;
-    throw error;
-  }
-  if (response.status === 503) return -1n;
-  const body = (await response.json()) as { latestBlock: number | string };
-  return BigInt(body.latestBlock);
-}
-
-/** Polls the index's head every 10 ms until it reaches `block`; the wall clock then. */
-async function waitIndexed(
-  indexerUrl: string,
-  block: bigint,
-  timeoutMs: number,
-): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await indexedBlock(indexerUrl)) >= block) return Date.now();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`the index did not reach block ${block} in ${timeoutMs} ms`);
-}
-
-/** Every page of the at-risk route: the liquidatable accounts' addresses, lowercase. */
-async function liquidatableInIndex(indexerUrl: string): Promise<string[]> {
-  const out: string[] = [];
-  let after: string | null = null;
-  do {
-    const url: string = `${indexerUrl}/accounts/at-risk?maxHealth=1&limit=1000${after === null ? "" : `&after=${encodeURIComponent(after)}`}`;
-    const response = await fetch(url);
-    if (!response.ok)
-      throw new Error(
-        `${url}: HTTP ${response.status} ${await response.text()}`,
-      );
-    const body = (await response.json()) as {
-      accounts: { address: string; liquidatable: boolean }[];
-      next: string | null;
-    };
-    for (const a of body.accounts)
-      if (a.liquidatable) out.push(a.address.toLowerCase());
-    after = body.next;
-  } while (after !== null);
-  return out;
-}
-
-/** The accounts the protocol itself calls liquidatable at `block`: one isLiquidatable each, batched over JSON-RPC. */
-async function liquidatableOnChain(
-  rpcUrl: string,
-  protocol: Address,
-  accounts: readonly Address[],
-  block: bigint,
-): Promise<string[]> {
-  const client = createPublicClient({
-    chain: foundry,
-    transport: http(rpcUrl, { batch: { batchSize: 500 } }),
-  });
-  const out: string[] = [];
-  for (let i = 0; i < accounts.length; i += 2_000) {
-    const slice = accounts.slice(i, i + 2_000);
-    const flags = await Promise.all(
-      slice.map((a) =>
-        client.readContract({
-          address: protocol,
-          abi: iMarginProtocolAbi,
-          functionName: "isLiquidatable",
-          args: [a],
-          blockNumber: block,
-        }),
-      ),
-    );
-    slice.forEach((a, j) => flags[j] && out.push(a.toLowerCase()));
-  }
-  return out;
-}
-
-/** Pushes the ETH price; the push's block and the wall clock when its receipt was seen. */
-async function pushEth(
-  system: System,
-  priceWad: bigint,
-): Promise<{ block: bigint; seenAtMs: number }> {
-  const { publicClient, wallet } = clients(system.rpcUrl);
-  const pusher = wallet(DEPLOYER_KEY);
-  // Simulated first, so a revert names its error.
-  const { request } = await publicClient.simulateContract({
-    account: pusher.account,
-    address: system.deployment.ethFeed,
-    abi: pushPriceFeedAbi,
-    functionName: "push",
-    args: [priceWad],
-  });
-  // A fixed gas limit: the volatility guard's anchor update depends on the block's timestamp, so an estimate made
-  // one block earlier can fall short.
-  const hash = await pusher.writeContract({ ...request, gas: 200_000n });
-  const receipt = await publicClient.waitForTransactionReceipt({
-    hash,
-    pollingInterval: 20,
-  });
-  if (receipt.status !== "success") throw new Error(`push reverted in ${hash}`);
-  const pushed = parseEventLogs({ abi: pushPriceFeedAbi, logs: receipt.logs });
-  if (!pushed.some((l) => l.eventName === "PricePushed"))
-    throw new Error(`push ${hash} emitted no PricePushed`);
-  return { block: receipt.blockNumber, seenAtMs: Date.now() };
-}
 
 export async function runScale(
   spec: RunSpec,

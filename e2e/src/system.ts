@@ -53,6 +53,8 @@ export type SystemOptions = {
   slotsInAnEpoch?: number;
   /** anvil's `--prune-history`: keep this many states only (a 100,000-account chain's history outgrows memory). */
   pruneHistory?: number;
+  /** Extra environment of the indexer (its settings, e.g. `BAND_REFRESH_PER_BLOCK`). */
+  indexerEnv?: NodeJS.ProcessEnv;
 };
 
 /** The deploy script's default stake, which the contract tests use too [whole USDC]. */
@@ -180,6 +182,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       deploymentFile,
       logDir,
       databaseUrl: options.databaseUrl,
+      env: options.indexerEnv,
     });
     started.push(indexer);
 
@@ -250,6 +253,7 @@ export async function startIndexer(options: {
   logDir: string;
   databaseUrl?: string;
   readyTimeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
 }): Promise<{ indexer: Managed; indexerUrl: string }> {
   const indexerPort = await freePort();
   const indexerUrl = `http://127.0.0.1:${indexerPort}`;
@@ -272,6 +276,7 @@ export async function startIndexer(options: {
         ...(options.databaseUrl
           ? { DATABASE_URL: options.databaseUrl }
           : { DATABASE_URL: "" }),
+        ...options.env,
       },
     },
   );

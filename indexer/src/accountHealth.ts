@@ -8,7 +8,7 @@
 // indexed range query picks them, three bulk selects read their inputs. The
 // accounts a push leaves inside their boxes cost nothing, however many there
 // are.
-import { type AnyPgColumn, and, eq, gt, inArray, lt, or, sql } from "ponder";
+import { type AnyPgColumn, and, eq, gt, lt, or, sql } from "ponder";
 import type { Context } from "ponder:registry";
 import {
   account,
@@ -26,6 +26,7 @@ import type { Address } from "viem";
 import { type BreachState, NO_BREACH, nextBreach } from "./breach.ts";
 import { computeHealth } from "./health.ts";
 import {
+  accountIn,
   collateralInputs,
   positionInputs,
   staleBandAccounts,
@@ -143,9 +144,6 @@ export async function recomputeWoken(
   );
 }
 
-/** Accounts the per-block refresh recomputes at most. */
-export const BAND_REFRESH_PER_BLOCK = 500;
-
 /**
  * The per-block refresh: recomputes up to `limit` accounts whose band box the
  * latest prices have left (their band may be stale), lowest address first.
@@ -162,18 +160,20 @@ export async function refreshStaleBands(
   );
 }
 
-// Recomputes, in bulk, the accounts a subquery selects. The subquery keeps the
-// statements' text the same whatever the number of accounts (Ponder parses
-// each distinct raw statement and caches by its text); it is deterministic, so
-// its three uses see the same accounts.
+// Recomputes, in bulk, the accounts a query selects. Their inputs are read
+// with one array parameter (accountIn), so the statements' text is the same
+// whatever the number of accounts (Ponder parses each distinct raw statement
+// and caches by its text).
 async function recomputeSome(
   db: Db,
-  which: Parameters<typeof inArray>[1],
+  which: PromiseLike<{ account: Address }[]>,
   block: BlockRef,
 ): Promise<number> {
-  const woken = (column: AnyPgColumn) => inArray(column, which);
   // Sequential on purpose: each raw query runs in its own savepoint of the
   // indexing transaction.
+  const ids = (await which).map((r) => r.account);
+  if (ids.length === 0) return 0;
+  const woken = (column: AnyPgColumn) => accountIn(column, ids);
   const accounts = await db.sql
     .select({
       address: account.address,

@@ -3,7 +3,17 @@
 // price row is missing until the oracle's first push: the left join leaves
 // priceWad null). Shared by the handlers (./accountHealth.ts) and the API
 // (./api/crossingQuery.ts); `accounts` is a condition on the account column.
-import { and, eq, gt, lt, ne, or, type ReadonlyDrizzle } from "ponder";
+import {
+  type AnyPgColumn,
+  and,
+  eq,
+  gt,
+  lt,
+  ne,
+  or,
+  type ReadonlyDrizzle,
+  sql,
+} from "ponder";
 import {
   collateralAsset,
   collateralBalance,
@@ -70,4 +80,14 @@ export function staleBandAccounts(db: Db) {
         gt(price.priceWad, healthWatch.bandAboveWad),
       ),
     );
+}
+
+/**
+ * `column = any($accounts)`: one array parameter, so the statement's text and
+ * plan do not depend on how many accounts there are. (An IN list is a new
+ * statement for every count; an IN subquery left PGlite, which never gathers
+ * statistics, to plan a nested loop over the whole table for each row.)
+ */
+export function accountIn(column: AnyPgColumn, accounts: readonly string[]) {
+  return sql`${column} = any(${sql.param(accounts)}::text[])`;
 }

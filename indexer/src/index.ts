@@ -24,11 +24,11 @@ import {
 import { type Address, BaseError, ContractFunctionZeroDataError } from "viem";
 import { iLiquidationEngineAbi } from "../../abi/src/generated.ts";
 import {
-  BAND_REFRESH_PER_BLOCK,
   recomputeAccount,
   recomputeWoken,
   refreshStaleBands,
 } from "./accountHealth.ts";
+import { bandRefreshPerBlockFromEnv } from "./settings.ts";
 import { touchAccount } from "./accountRow.ts";
 import { recomputeLendingHealth } from "./lending/store.ts";
 import {
@@ -323,7 +323,9 @@ ponder.on("PriceFeed:PricePushed", async ({ event, context }) => {
 // Accounts whose band the latest prices may have changed, refreshed at most
 // BAND_REFRESH_PER_BLOCK a block: a large move costs its push only the line
 // crossers, and the ladder catches up over the next blocks.
+const BAND_REFRESH_PER_BLOCK = bandRefreshPerBlockFromEnv();
 ponder.on("BandRefresh:block", async ({ event, context }) => {
+  if (BAND_REFRESH_PER_BLOCK === 0) return;
   await refreshStaleBands(context.db, BAND_REFRESH_PER_BLOCK, event.block);
 });
 

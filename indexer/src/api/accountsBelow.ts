@@ -9,7 +9,7 @@
 // the latest prices from its inputs, with the handlers' math. A band's
 // accounts all have lower health than the next band's, so the scan stops at
 // the first band that fills the page.
-import { asc, eq, inArray, type ReadonlyDrizzle } from "ponder";
+import { asc, eq, type ReadonlyDrizzle } from "ponder";
 import {
   account,
   accountHealth,
@@ -23,6 +23,7 @@ import type * as schema from "../../ponder.schema.ts";
 import { groupBy, lower } from "../accountHealth.ts";
 import { computeHealth } from "../health.ts";
 import {
+  accountIn,
   collateralInputs,
   positionInputs,
   staleBandAccounts,
@@ -125,24 +126,21 @@ type Which = { band: number } | { address: Address } | { stale: true };
 // The accounts of a stored band, the stale ones, or one account, with health
 // at the latest prices.
 async function accountsNow(db: Db, which: Which): Promise<AccountBelow[]> {
-  const condition =
-    "band" in which
-      ? eq(accountHealth.band, which.band)
-      : "stale" in which
-        ? inArray(accountHealth.account, staleBandAccounts(db))
-        : eq(accountHealth.account, which.address);
-  const accountIn = (column: Parameters<typeof eq>[0]) =>
+  // The accounts first, then everything about them by one array parameter
+  // (accountIn: a plan that does not depend on the tables' statistics).
+  const ids =
     "address" in which
-      ? eq(column, which.address)
-      : "stale" in which
-        ? inArray(column, staleBandAccounts(db))
-        : inArray(
-            column,
-            db
-              .select({ account: accountHealth.account })
-              .from(accountHealth)
-              .where(condition),
-          );
+      ? [which.address]
+      : (
+          await ("stale" in which
+            ? staleBandAccounts(db)
+            : db
+                .select({ account: accountHealth.account })
+                .from(accountHealth)
+                .where(eq(accountHealth.band, which.band)))
+        ).map((r) => r.account);
+  if (ids.length === 0) return [];
+  const condition = accountIn(accountHealth.account, ids);
   const rows = await db
     .select({
       address: accountHealth.account,
@@ -164,14 +162,15 @@ async function accountsNow(db: Db, which: Which): Promise<AccountBelow[]> {
     .where(condition);
   if (rows.length === 0) return [];
   const positionsOf = groupBy(
-    await positionInputs(db, accountIn(position.account)).orderBy(
+    await positionInputs(db, accountIn(position.account, ids)).orderBy(
       asc(position.marketId),
     ),
   );
   const collateralsOf = groupBy(
-    await collateralInputs(db, accountIn(collateralBalance.account)).orderBy(
-      asc(collateralBalance.collateralId),
-    ),
+    await collateralInputs(
+      db,
+      accountIn(collateralBalance.account, ids),
+    ).orderBy(asc(collateralBalance.collateralId)),
   );
   const config = rows.some((r) => r.portfolio === true)
     ? await portfolioConfigInForce(db)

@@ -1,0 +1,152 @@
+/**
+ * Probes of a running system shared by the scale benchmark and its end-to-end test: the index's head, the
+ * liquidatable accounts as the index lists them and as the protocol says at a block, and an ETH price push.
+ */
+import { createPublicClient, http, parseEventLogs, type Address } from "viem";
+import { foundry } from "viem/chains";
+import {
+  iMarginProtocolAbi,
+  pushPriceFeedAbi,
+} from "../../abi/src/generated.ts";
+import { clients } from "./contracts.ts";
+import { DEPLOYER_KEY, type System } from "./system.ts";
+
+/** The index's head; -1 before indexing starts or while the server drops the connection (PGlite runs in the
+ * indexer's process, so a long block can hold its HTTP server past the keep-alive timeout). */
+export async function indexedBlock(indexerUrl: string): Promise<bigint> {
+  let response: Response;
+  try {
+    response = await fetch(`${indexerUrl}/status/latest`);
+  } catch (error) {
+    if ((error as Error).message === "fetch failed") return -1n;
+    throw error;
+  }
+  if (response.status === 503) return -1n;
+  const body = (await response.json()) as { latestBlock: number | string };
+  return BigInt(body.latestBlock);
+}
+
+/** Polls the index's head every 10 ms until it reaches `block`; the wall clock then. */
+export async function waitIndexed(
+  indexerUrl: string,
+  block: bigint,
+  timeoutMs: number,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await indexedBlock(indexerUrl)) >= block) return Date.now();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`the index did not reach block ${block} in ${timeoutMs} ms`);
+}
+
+export type AtRiskEntry = {
+  address: string; // lowercase
+  healthWad: bigint;
+  liquidatable: boolean;
+  breachBlock: bigint | null;
+};
+
+/** Every page of `/accounts/at-risk?maxHealth=…`, `pageSize` rows a page, in the route's order. */
+export async function atRiskInIndex(
+  indexerUrl: string,
+  maxHealth = "1",
+  pageSize = 1_000,
+): Promise<AtRiskEntry[]> {
+  const out: AtRiskEntry[] = [];
+  let after: string | null = null;
+  do {
+    const url: string = `${indexerUrl}/accounts/at-risk?maxHealth=${maxHealth}&limit=${pageSize}${after === null ? "" : `&after=${encodeURIComponent(after)}`}`;
+    const response = await fetch(url);
+    if (!response.ok)
+      throw new Error(
+        `${url}: HTTP ${response.status} ${await response.text()}`,
+      );
+    const body = (await response.json()) as {
+      accounts: {
+        address: string;
+        healthWad: string;
+        liquidatable: boolean;
+        breachBlock: string | null;
+      }[];
+      next: string | null;
+    };
+    for (const a of body.accounts)
+      out.push({
+        address: a.address.toLowerCase(),
+        healthWad: BigInt(a.healthWad),
+        liquidatable: a.liquidatable,
+        breachBlock: a.breachBlock === null ? null : BigInt(a.breachBlock),
+      });
+    after = body.next;
+  } while (after !== null);
+  return out;
+}
+
+/** The liquidatable accounts the index lists (every page of the at-risk route), lowercase. */
+export async function liquidatableInIndex(
+  indexerUrl: string,
+): Promise<string[]> {
+  return (await atRiskInIndex(indexerUrl))
+    .filter((a) => a.liquidatable)
+    .map((a) => a.address);
+}
+
+/** The accounts the protocol itself calls liquidatable at `block`: one isLiquidatable each, batched over JSON-RPC. */
+export async function liquidatableOnChain(
+  rpcUrl: string,
+  protocol: Address,
+  accounts: readonly Address[],
+  block: bigint,
+): Promise<string[]> {
+  const client = createPublicClient({
+    chain: foundry,
+    transport: http(rpcUrl, { batch: { batchSize: 500 } }),
+  });
+  const out: string[] = [];
+  for (let i = 0; i < accounts.length; i += 2_000) {
+    const slice = accounts.slice(i, i + 2_000);
+    const flags = await Promise.all(
+      slice.map((a) =>
+        client.readContract({
+          address: protocol,
+          abi: iMarginProtocolAbi,
+          functionName: "isLiquidatable",
+          args: [a],
+          blockNumber: block,
+        }),
+      ),
+    );
+    slice.forEach((a, j) => flags[j] && out.push(a.toLowerCase()));
+  }
+  return out;
+}
+
+/** Pushes the ETH price; the push's block and the wall clock when its receipt was seen. */
+export async function pushEth(
+  system: System,
+  priceWad: bigint,
+): Promise<{ block: bigint; seenAtMs: number }> {
+  const { publicClient, wallet } = clients(system.rpcUrl);
+  const pusher = wallet(DEPLOYER_KEY);
+  // Simulated first, so a revert names its error.
+  const { request } = await publicClient.simulateContract({
+    account: pusher.account,
+    address: system.deployment.ethFeed,
+    abi: pushPriceFeedAbi,
+    functionName: "push",
+    args: [priceWad],
+  });
+  // A fixed gas limit: the volatility guard's anchor update depends on the block's timestamp, so an estimate made
+  // one block earlier can fall short.
+  const hash = await pusher.writeContract({ ...request, gas: 200_000n });
+  const receipt = await publicClient.waitForTransactionReceipt({
+    hash,
+    pollingInterval: 20,
+  });
+  if (receipt.status !== "success") throw new Error(`push reverted in ${hash}`);
+  const pushed = parseEventLogs({ abi: pushPriceFeedAbi, logs: receipt.logs });
+  if (!pushed.some((l) => l.eventName === "PricePushed"))
+    throw new Error(`push ${hash} emitted no PricePushed`);
+  return { block: receipt.blockNumber, seenAtMs: Date.now() };
+}
