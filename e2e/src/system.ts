@@ -68,6 +68,8 @@ export type System = {
   insuranceStakeUsdc: bigint;
   rpcUrl: string;
   indexerUrl: string;
+  /** The indexer's database schema (`ponder serve --schema` serves it again). */
+  indexerSchema: string;
   deployment: Deployment;
   deploymentFile: string;
   logDir: string;
@@ -176,7 +178,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     await fundKeeper(rpcUrl, deployment);
 
     // 3. indexer
-    const { indexer, indexerUrl } = await startIndexer({
+    const { indexer, indexerUrl, schema } = await startIndexer({
       name: "indexer",
       rpcUrl,
       deploymentFile,
@@ -192,6 +194,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       insuranceStakeUsdc,
       rpcUrl,
       indexerUrl,
+      indexerSchema: schema,
       deployment,
       deploymentFile,
       logDir,
@@ -254,7 +257,7 @@ export async function startIndexer(options: {
   databaseUrl?: string;
   readyTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
-}): Promise<{ indexer: Managed; indexerUrl: string }> {
+}): Promise<{ indexer: Managed; indexerUrl: string; schema: string }> {
   const indexerPort = await freePort();
   const indexerUrl = `http://127.0.0.1:${indexerPort}`;
   const schema = `run_${Date.now()}`;
@@ -294,7 +297,49 @@ export async function startIndexer(options: {
     await stop(indexer);
     throw error;
   }
-  return { indexer, indexerUrl };
+  return { indexer, indexerUrl, schema };
+}
+
+/**
+ * `ponder serve`: another HTTP server for an indexer's Postgres schema, with no indexing of its own (an API replica),
+ * ready when /ready answers 200.
+ */
+export async function startApiReplica(options: {
+  name: string;
+  schema: string;
+  databaseUrl: string;
+  rpcUrl: string;
+  deploymentFile: string;
+  logDir: string;
+}): Promise<{ server: Managed; url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = start(
+    options.name,
+    path.join(ROOT, "indexer/node_modules/.bin/ponder"),
+    ["serve", "--port", String(port), "--schema", options.schema],
+    {
+      cwd: path.join(ROOT, "indexer"),
+      logDir: options.logDir,
+      env: {
+        DEPLOYMENT_FILE: options.deploymentFile,
+        RPC_URL: options.rpcUrl,
+        PONDER_TELEMETRY_DISABLED: "true",
+        DATABASE_URL: options.databaseUrl,
+      },
+    },
+  );
+  try {
+    await waitFor(
+      `the ${options.name} to be ready`,
+      () => fetch(`${url}/ready`).then((r) => r.ok),
+      { timeoutMs: 60_000, intervalMs: 250, proc: server },
+    );
+  } catch (error) {
+    await stop(server);
+    throw error;
+  }
+  return { server, url };
 }
 
 async function rpc(

@@ -327,35 +327,19 @@ async function storeAll(
         set: excluded(healthRows[0]!, ["account"]),
       });
   }
+  // Their watch rows anew: the old ones out (with any oracle an account no
+  // longer holds), the new ones in. (An upsert here, ON CONFLICT over the
+  // four range indexes, took 5 s for the 123 crossers of a 6% fall on 10,000
+  // accounts on Postgres; the delete and insert take 50 ms.)
   const watchRows = done.flatMap((d) => d.watch);
-  for (let i = 0; i < watchRows.length; i += BULK_ROWS) {
-    await db.sql
-      .insert(healthWatch)
-      .values(watchRows.slice(i, i + BULK_ROWS))
-      .onConflictDoUpdate({
-        target: [healthWatch.account, healthWatch.oracle],
-        set: excluded(watchRows[0]!, ["account", "oracle"]),
-      });
-  }
-  const stale = done.flatMap((d) =>
-    d.stale.map((oracle) => ({ account: d.health.account, oracle })),
+  await db.sql.delete(healthWatch).where(
+    accountIn(
+      healthWatch.account,
+      done.map((d) => d.health.account!),
+    ),
   );
-  for (let i = 0; i < stale.length; i += BULK_ROWS) {
-    await db.sql
-      .delete(healthWatch)
-      .where(
-        or(
-          ...stale
-            .slice(i, i + BULK_ROWS)
-            .map((s) =>
-              and(
-                eq(healthWatch.account, s.account),
-                eq(healthWatch.oracle, s.oracle as Address),
-              ),
-            ),
-        ),
-      );
-  }
+  for (let i = 0; i < watchRows.length; i += BULK_ROWS)
+    await db.sql.insert(healthWatch).values(watchRows.slice(i, i + BULK_ROWS));
 }
 
 // `set` of an upsert that takes every column but the key from the proposed
