@@ -246,9 +246,43 @@ export async function startSystem(options: SystemOptions): Promise<System> {
 }
 
 /**
- * A `ponder start` of the indexer on a fresh schema, ready (/ready answers 200: the backfill is done). On PGlite each
- * name gets its own directory under `logDir`.
+ * A Ponder process of the indexer (`ponder start`, or `ponder serve` for an API replica) on a free port, ready when
+ * /ready answers 200 (for `start`: its backfill is done); stopped again if it never is.
  */
+async function startPonder(options: {
+  name: string;
+  command: "start" | "serve";
+  schema: string;
+  env: NodeJS.ProcessEnv;
+  logDir: string;
+  readyTimeoutMs: number;
+}): Promise<{ proc: Managed; url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = start(
+    options.name,
+    path.join(ROOT, "indexer/node_modules/.bin/ponder"),
+    [options.command, "--port", String(port), "--schema", options.schema],
+    {
+      cwd: path.join(ROOT, "indexer"),
+      logDir: options.logDir,
+      env: { PONDER_TELEMETRY_DISABLED: "true", ...options.env },
+    },
+  );
+  try {
+    await waitFor(
+      `the ${options.name} to be ready`,
+      () => fetch(`${url}/ready`).then((r) => r.ok),
+      { timeoutMs: options.readyTimeoutMs, intervalMs: 250, proc },
+    );
+  } catch (error) {
+    await stop(proc);
+    throw error;
+  }
+  return { proc, url };
+}
+
+/** A `ponder start` of the indexer on a fresh schema; on PGlite each name gets its own directory under `logDir`. */
 export async function startIndexer(options: {
   name: string;
   rpcUrl: string;
@@ -258,52 +292,28 @@ export async function startIndexer(options: {
   readyTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
 }): Promise<{ indexer: Managed; indexerUrl: string; schema: string }> {
-  const indexerPort = await freePort();
-  const indexerUrl = `http://127.0.0.1:${indexerPort}`;
   const schema = `run_${Date.now()}`;
-  const indexer = start(
-    options.name,
-    path.join(ROOT, "indexer/node_modules/.bin/ponder"),
-    ["start", "--port", String(indexerPort), "--schema", schema],
-    {
-      cwd: path.join(ROOT, "indexer"),
-      logDir: options.logDir,
-      env: {
-        DEPLOYMENT_FILE: options.deploymentFile,
-        RPC_URL: options.rpcUrl,
-        PONDER_TELEMETRY_DISABLED: "true",
-        PGLITE_DIRECTORY: path.join(
-          options.logDir,
-          options.name === "indexer" ? "pglite" : `pglite-${options.name}`,
-        ),
-        ...(options.databaseUrl
-          ? { DATABASE_URL: options.databaseUrl }
-          : { DATABASE_URL: "" }),
-        ...options.env,
-      },
+  const { proc, url } = await startPonder({
+    name: options.name,
+    command: "start",
+    schema,
+    logDir: options.logDir,
+    readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
+    env: {
+      DEPLOYMENT_FILE: options.deploymentFile,
+      RPC_URL: options.rpcUrl,
+      PGLITE_DIRECTORY: path.join(
+        options.logDir,
+        options.name === "indexer" ? "pglite" : `pglite-${options.name}`,
+      ),
+      DATABASE_URL: options.databaseUrl ?? "",
+      ...options.env,
     },
-  );
-  try {
-    await waitFor(
-      `the ${options.name} to be ready`,
-      () => fetch(`${indexerUrl}/ready`).then((r) => r.ok),
-      {
-        timeoutMs: options.readyTimeoutMs ?? 120_000,
-        intervalMs: 500,
-        proc: indexer,
-      },
-    );
-  } catch (error) {
-    await stop(indexer);
-    throw error;
-  }
-  return { indexer, indexerUrl, schema };
+  });
+  return { indexer: proc, indexerUrl: url, schema };
 }
 
-/**
- * `ponder serve`: another HTTP server for an indexer's Postgres schema, with no indexing of its own (an API replica),
- * ready when /ready answers 200.
- */
+/** `ponder serve`: another HTTP server for an indexer's Postgres schema, with no indexing of its own (an API replica). */
 export async function startApiReplica(options: {
   name: string;
   schema: string;
@@ -312,34 +322,19 @@ export async function startApiReplica(options: {
   deploymentFile: string;
   logDir: string;
 }): Promise<{ server: Managed; url: string }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const server = start(
-    options.name,
-    path.join(ROOT, "indexer/node_modules/.bin/ponder"),
-    ["serve", "--port", String(port), "--schema", options.schema],
-    {
-      cwd: path.join(ROOT, "indexer"),
-      logDir: options.logDir,
-      env: {
-        DEPLOYMENT_FILE: options.deploymentFile,
-        RPC_URL: options.rpcUrl,
-        PONDER_TELEMETRY_DISABLED: "true",
-        DATABASE_URL: options.databaseUrl,
-      },
+  const { proc, url } = await startPonder({
+    name: options.name,
+    command: "serve",
+    schema: options.schema,
+    logDir: options.logDir,
+    readyTimeoutMs: 60_000,
+    env: {
+      DEPLOYMENT_FILE: options.deploymentFile,
+      RPC_URL: options.rpcUrl,
+      DATABASE_URL: options.databaseUrl,
     },
-  );
-  try {
-    await waitFor(
-      `the ${options.name} to be ready`,
-      () => fetch(`${url}/ready`).then((r) => r.ok),
-      { timeoutMs: 60_000, intervalMs: 250, proc: server },
-    );
-  } catch (error) {
-    await stop(server);
-    throw error;
-  }
-  return { server, url };
+  });
+  return { server: proc, url };
 }
 
 async function rpc(
