@@ -2,12 +2,13 @@
 // math in TypeScript (./health.ts, ./risk/watch.ts) from indexed state, no
 // contract calls.
 //
-// Two ways in. An account event recomputes that account from keyed reads
+// Three ways in. An account event recomputes that account from keyed reads
 // (find), which Ponder serves from its cache with no SQL. A price push
-// recomputes only the accounts whose watch box the new price leaves: one
-// indexed range query picks them, three bulk selects read their inputs. The
-// accounts a push leaves inside their boxes cost nothing, however many there
-// are.
+// recomputes only the accounts whose line box the new price leaves: one
+// indexed range query picks them, three bulk selects read their inputs; the
+// accounts it leaves inside their boxes cost nothing, however many there are.
+// The per-block refresh recomputes, the same way, a bounded number of accounts
+// whose band box the latest prices have left.
 import { type AnyPgColumn, and, eq, gt, lt, or, sql } from "ponder";
 import type { Context } from "ponder:registry";
 import {
@@ -125,8 +126,8 @@ export async function recomputeWoken(
   oracle: Address,
   priceWad: bigint,
   block: BlockRef,
-): Promise<number> {
-  return recomputeSome(
+): Promise<void> {
+  await recomputeSome(
     db,
     db.sql
       .select({ account: healthWatch.account })
@@ -152,8 +153,8 @@ export async function refreshStaleBands(
   db: Db,
   limit: number,
   block: BlockRef,
-): Promise<number> {
-  return recomputeSome(
+): Promise<void> {
+  await recomputeSome(
     db,
     staleBandAccounts(db.sql).orderBy(healthWatch.account).limit(limit),
     block,
@@ -168,11 +169,11 @@ async function recomputeSome(
   db: Db,
   which: PromiseLike<{ account: Address }[]>,
   block: BlockRef,
-): Promise<number> {
+): Promise<void> {
   // Sequential on purpose: each raw query runs in its own savepoint of the
   // indexing transaction.
   const ids = (await which).map((r) => r.account);
-  if (ids.length === 0) return 0;
+  if (ids.length === 0) return;
   const woken = (column: AnyPgColumn) => accountIn(column, ids);
   const accounts = await db.sql
     .select({
@@ -188,7 +189,7 @@ async function recomputeSome(
     .leftJoin(accountHealth, eq(accountHealth.account, account.address))
     .leftJoin(portfolioAccount, eq(portfolioAccount.account, account.address))
     .where(woken(account.address));
-  if (accounts.length === 0) return 0;
+  if (accounts.length === 0) return;
   const positionsOf = groupBy(
     await positionInputs(db.sql, woken(position.account)),
   );
@@ -226,13 +227,11 @@ async function recomputeSome(
     }),
     block,
   );
-  return accounts.length;
 }
 
 type Recomputed = {
   health: typeof accountHealth.$inferInsert;
   watch: (typeof healthWatch.$inferInsert)[];
-  stale: string[]; // oracles it no longer watches
 };
 
 // The account's health, band and watch box, and its breach state advanced.
@@ -249,7 +248,6 @@ function recompute(
     result.liquidatable,
     block.number,
   );
-  const watchedOracles = watch.bounds.map((b) => b.oracle);
   return {
     health: {
       account: id,
@@ -263,7 +261,7 @@ function recompute(
       breachBlock: breach.breachBlock,
       lastBreachBlock: breach.lastBreachBlock,
       breachEndedBlock: breach.breachEndedBlock,
-      watchedOracles,
+      watchedOracles: watch.bounds.map((b) => b.oracle),
       block: block.number,
       timestamp: block.timestamp,
     },
@@ -275,9 +273,6 @@ function recompute(
       bandBelowWad: b.bandBelowWad,
       bandAboveWad: b.bandAboveWad,
     })),
-    stale: (previous?.watchedOracles ?? []).filter(
-      (o) => !watchedOracles.includes(o),
-    ),
   };
 }
 
@@ -290,15 +285,17 @@ async function store(
   previous: Previous | undefined,
   block: BlockRef,
 ): Promise<void> {
-  const { health, watch, stale } = recompute(id, input, previous, block);
+  const { health, watch } = recompute(id, input, previous, block);
   const { account: _, ...row } = health;
   await db.insert(accountHealth).values(health).onConflictDoUpdate(row);
   for (const w of watch) {
     const { account: _a, oracle: _o, ...bounds } = w;
     await db.insert(healthWatch).values(w).onConflictDoUpdate(bounds);
   }
-  for (const oracle of stale)
-    await db.delete(healthWatch, { account: id, oracle: oracle as Address });
+  // Oracles it no longer holds.
+  for (const oracle of previous?.watchedOracles ?? [])
+    if (!row.watchedOracles.includes(oracle))
+      await db.delete(healthWatch, { account: id, oracle: oracle as Address });
 }
 
 /** Rows per bulk statement: 14 columns × 1,000 stays far below Postgres's 65,535 parameters. */

@@ -7,12 +7,10 @@ import { portfolioAccount, portfolioConfig } from "ponder:schema";
 import type { Address } from "viem";
 import { recomputeAccount } from "./accountHealth.ts";
 import { touchAccount } from "./accountRow.ts";
+import { sameAddress } from "./events.ts";
 
 type Db = Context["db"];
 const CONFIG_ID = "current";
-
-const sameAddress = (a: string, b: string) =>
-  a.toLowerCase() === b.toLowerCase();
 
 type ConfigRow = typeof portfolioConfig.$inferSelect;
 

@@ -48,7 +48,7 @@ export type AccountBelow = {
   pricesUsable: boolean;
   quoteBalanceWad: bigint;
   breachBlock: bigint | null;
-  band: number | null; // exact at the indexed head (see the schema)
+  band: number | null; // as stored at the last recompute (0 is always current; see the schema)
   block: bigint; // of the account's last recompute
   timestamp: bigint; // of the account's last recompute [unix seconds]
   marketIds: bigint[];

@@ -15,15 +15,9 @@ import type { Address } from "viem";
 import { iLendingMarketAbi } from "../../../abi/src/generated.ts";
 import { collateralPatternName, DEFAULT_PATTERN } from "../pattern.ts";
 import { recomputeLendingHealth } from "./store.ts";
+import { eventId } from "../events.ts";
 
 const STATE_ID = "lending";
-
-type Ev = {
-  block: { number: bigint; timestamp: bigint };
-  log: { logIndex: number };
-  transaction: { hash: string };
-};
-const eventId = (e: Ev) => `${e.transaction.hash}-${e.log.logIndex}`;
 
 ponder.on("LendingMarket:CollateralListed", async ({ event, context }) => {
   const p = event.args.params;

@@ -10,9 +10,8 @@ import { cooldownRequest, insuranceStake } from "ponder:schema";
 import type { Address } from "viem";
 import { foldSolvency } from "./store.ts";
 import { shareTransferChanges } from "./state.ts";
+import { sameAddress } from "../events.ts";
 
-const sameAddress = (a: string, b: string) =>
-  a.toLowerCase() === b.toLowerCase();
 const ZERO = "0x0000000000000000000000000000000000000000";
 
 type Db = Context["db"];

@@ -28,11 +28,6 @@ type SeriesRow = typeof bondSeries.$inferSelect;
 
 const LATEST = "latest";
 
-export const eventId = (event: {
-  transaction: { hash: string };
-  log: { logIndex: number };
-}) => `${event.transaction.hash}-${event.log.logIndex}`;
-
 async function loadState(db: Db): Promise<SolvencyState> {
   const latest = await db.find(solvencyLatest, { id: LATEST });
   if (latest === null) return INITIAL_STATE;

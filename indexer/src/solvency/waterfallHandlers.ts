@@ -15,17 +15,14 @@ import { solvencyWaterfallAbi } from "../../../abi/src/generated.ts";
 import { updateStats } from "../stats.ts";
 import { issuedSeries, NO_SERIES, socializationCauseName } from "./series.ts";
 import {
-  eventId,
   findSeries,
   foldSolvency,
   updateSeries,
   writeSeries,
 } from "./store.ts";
+import { eventId, sameAddress } from "../events.ts";
 
 const PARAMS_ID = "current";
-
-const sameAddress = (a: string, b: string) =>
-  a.toLowerCase() === b.toLowerCase();
 
 // Totals and the deficit receivable are the deployment's liquidity vault's.
 const isIndexedVault = (context: Pick<Context, "contracts">, vault: string) =>

@@ -1,0 +1,103 @@
+// Dutch auctions of collateral (the auction pattern): each asset's auction
+// parameters, and one row per auction, take and reset.
+import { ponder } from "ponder:registry";
+import {
+  auction,
+  auctionConfig,
+  auctionReset,
+  auctionTake,
+} from "ponder:schema";
+import { eventId, sameAddress } from "./events.ts";
+
+/*//////////////////////////////////////////////////////////////
+                            AUCTIONS
+//////////////////////////////////////////////////////////////*/
+
+ponder.on("AuctionHouse:AuctionParamsSet", async ({ event, context }) => {
+  const { collateralId, params: p } = event.args;
+  const row = {
+    curve: p.curve,
+    startBufferWad: p.startBufferWad,
+    resetAfterSeconds: p.resetAfterSeconds,
+    resetBelowWad: p.resetBelowWad,
+    penaltyWad: p.penaltyWad,
+    capWad: p.capWad,
+    updatedBlock: event.block.number,
+  };
+  await context.db
+    .insert(auctionConfig)
+    .values({ collateralId, ...row })
+    .onConflictDoUpdate(row);
+});
+
+ponder.on("AuctionHouse:Kicked", async ({ event, context }) => {
+  const a = event.args;
+  await context.db.insert(auction).values({
+    id: a.auctionId,
+    house: event.log.address,
+    account: a.account,
+    collateralId: a.collateralId,
+    keeper: a.keeper,
+    lot: a.lot,
+    targetWad: a.targetWad,
+    startPriceWad: a.startPriceWad,
+    startedAt: event.block.timestamp,
+    kickRewardWad: a.rewardWad,
+    resets: 0,
+    resetRewardsWad: 0n,
+    takes: 0,
+    active: true,
+    kickedBlock: event.block.number,
+  });
+});
+
+ponder.on("AuctionHouse:Taken", async ({ event, context }) => {
+  const a = event.args;
+  await context.db.insert(auctionTake).values({
+    id: eventId(event),
+    auctionId: a.auctionId,
+    taker: a.taker,
+    amount: a.amount,
+    priceWad: a.priceWad,
+    paidWad: a.paidWad,
+    byBackstop: sameAddress(a.taker, context.contracts.BackstopVault.address),
+    block: event.block.number,
+    timestamp: event.block.timestamp,
+  });
+  await context.db.update(auction, { id: a.auctionId }).set((row) => ({
+    lot: a.lotLeft,
+    targetWad: a.targetLeftWad,
+    takes: row.takes + 1,
+  }));
+});
+
+ponder.on("AuctionHouse:Reset", async ({ event, context }) => {
+  const a = event.args;
+  await context.db.insert(auctionReset).values({
+    id: eventId(event),
+    auctionId: a.auctionId,
+    keeper: a.keeper,
+    startPriceWad: a.startPriceWad,
+    rewardWad: a.rewardWad,
+    block: event.block.number,
+    timestamp: event.block.timestamp,
+    txHash: event.transaction.hash,
+  });
+  await context.db.update(auction, { id: a.auctionId }).set((row) => ({
+    startPriceWad: a.startPriceWad,
+    startedAt: event.block.timestamp,
+    resets: row.resets + 1,
+    lastResetBlock: event.block.number,
+    lastResetAt: event.block.timestamp,
+    resetRewardsWad: row.resetRewardsWad + a.rewardWad,
+  }));
+});
+
+ponder.on("AuctionHouse:Ended", async ({ event, context }) => {
+  await context.db.update(auction, { id: event.args.auctionId }).set({
+    active: false,
+    lotReturned: event.args.lotReturned,
+    targetUnraisedWad: event.args.targetUnraisedWad,
+    endedBlock: event.block.number,
+  });
+});
