@@ -31,6 +31,7 @@ export default defineConfig({
         "IPortfolioMargin.sol/**",
         "IPreLiquidation.sol/**",
         "AccountFleet.sol/**",
+        "LiquidationLens.sol/**",
       ],
     }),
   ],

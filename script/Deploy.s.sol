@@ -107,6 +107,7 @@ contract Deploy is Script, SystemDeployer {
         vm.serializeAddress(o, "lendingTakeCallee", address(d.lending.takeCallee));
         vm.serializeAddress(o, "portfolioMargin", address(d.portfolioMargin));
         vm.serializeAddress(o, "preLiquidation", address(d.preLiquidation));
+        vm.serializeAddress(o, "liquidationLens", address(d.liquidationLens));
         address[] memory feeds = new address[](2);
         feeds[0] = address(d.ethFeed);
         feeds[1] = address(d.btcFeed);

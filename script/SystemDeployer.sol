@@ -23,6 +23,7 @@ import {LendingDeployer} from "./LendingDeployer.sol";
 import {PortfolioMargin} from "../src/PortfolioMargin.sol";
 import {PreLiquidation} from "../src/PreLiquidation.sol";
 import {PreLiquidationParams} from "../src/interfaces/IPreLiquidation.sol";
+import {LiquidationLens} from "../src/periphery/LiquidationLens.sol";
 
 /// @notice The system with its demo parameters, deployed by the same code in the deploy script and in the tests.
 /// Every call is made by the inheriting contract (the broadcasting key in the script, the test contract in tests).
@@ -47,6 +48,7 @@ abstract contract SystemDeployer is LendingDeployer {
         LendingDeployment lending;
         PortfolioMargin portfolioMargin;
         PreLiquidation preLiquidation;
+        LiquidationLens liquidationLens;
     }
 
     /// @notice The owner's stake that seeds the insurance fund in the tests and by default [quote units]: 50k USDC.
@@ -129,6 +131,8 @@ abstract contract SystemDeployer is LendingDeployer {
         );
         _deployPortfolioMargin(d, owner);
         _deployPreLiquidation(d, owner);
+        // Stateless: the keeper reads its candidates from the chain through it when the index lags.
+        d.liquidationLens = new LiquidationLens();
     }
 
     /// @notice The solvency waterfall: the insurance fund pays first; a deficit of $100 or more goes to a bond series

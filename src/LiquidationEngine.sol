@@ -3,7 +3,12 @@ pragma solidity ^0.8.24;
 
 import {Owned} from "solmate/auth/Owned.sol";
 import {ILiquidatable} from "./interfaces/ILiquidatable.sol";
-import {ILiquidationEngine, LiquidationParams, CollateralPattern} from "./interfaces/ILiquidationEngine.sol";
+import {
+    ILiquidationEngine,
+    LiquidationParams,
+    LiquidationOrder,
+    CollateralPattern
+} from "./interfaces/ILiquidationEngine.sol";
 import {ISolvencyWaterfall} from "./interfaces/ISolvencyWaterfall.sol";
 import {IBackstopVault} from "./interfaces/IBackstopVault.sol";
 import {WadMath} from "./libraries/WadMath.sol";
@@ -148,12 +153,53 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         notSelf(account)
         returns (int256 closedSizeWad)
     {
+        (closedSizeWad,) = _liquidate(account, marketId, maxCloseSizeWad, _params, _fund(), false);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    /// @dev The parameters and the waterfall are read once for the whole batch.
+    function liquidateBatch(LiquidationOrder[] calldata orders)
+        external
+        nonReentrant
+        returns (int256[] memory closedSizesWad, uint256 keeperRewardWad)
+    {
+        LiquidationParams memory p = _params;
+        address fund = _fund();
+        closedSizesWad = new int256[](orders.length);
+        for (uint256 i; i < orders.length; ++i) {
+            LiquidationOrder calldata order = orders[i];
+            if (order.account == msg.sender) revert SelfLiquidation(order.account);
+            uint256 rewardWad;
+            (closedSizesWad[i], rewardWad) = _liquidate(order.account, order.marketId, type(uint256).max, p, fund, true);
+            keeperRewardWad += rewardWad;
+        }
+    }
+
+    /// @dev The penalty's insurance share is revenue: the waterfall repays bondholders with it, then the fund.
+    function _fund() internal view returns (address fund) {
+        fund = waterfall;
+        if (fund == address(0)) revert InvalidParams("waterfall not set");
+    }
+
+    /// @dev One position's liquidation. With `skipDone`, an account no longer below maintenance or without a position
+    /// in the market closes nothing (returns zeros) instead of reverting.
+    function _liquidate(
+        address account,
+        uint256 marketId,
+        uint256 maxCloseSizeWad,
+        LiquidationParams memory p,
+        address fund,
+        bool skipDone
+    ) internal returns (int256 closedSizeWad, uint256 keeperRewardWad) {
         Plan memory plan = _snapshot(account, marketId);
         if (plan.equityWad >= plan.maintenanceWad.toInt()) {
+            if (skipDone) return (0, 0);
             revert Healthy(account, plan.equityWad, plan.maintenanceWad);
         }
-        if (plan.sizeWad == 0) revert NoPosition(account, marketId);
-        LiquidationParams memory p = _params;
+        if (plan.sizeWad == 0) {
+            if (skipDone) return (0, 0);
+            revert NoPosition(account, marketId);
+        }
         _plan(p, plan);
         if (plan.closeSizeWad > maxCloseSizeWad) {
             uint256 remainderNotionalWad = (plan.sizeWad.abs() - maxCloseSizeWad).mulWadDown(plan.priceWad);
@@ -166,9 +212,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
             _penalty(p, plan);
         }
         closedSizeWad = plan.sizeWad > 0 ? -plan.closeSizeWad.toInt() : plan.closeSizeWad.toInt();
-        // The penalty's insurance share is revenue: the waterfall repays bondholders with it, then the fund.
-        address fund = waterfall;
-        if (fund == address(0)) revert InvalidParams("waterfall not set");
+        keeperRewardWad = plan.keeperRewardWad;
 
         (uint256 closedNotionalWad, int256 equityAfterWad, uint256 maintenanceAfterWad) = PROTOCOL.liquidatePosition(
             account,

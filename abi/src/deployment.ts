@@ -31,6 +31,7 @@ const ADDRESS_FIELDS = [
   "lendingTakeCallee",
   "portfolioMargin", // PortfolioMargin: scenarios and factor maps for opted-in accounts
   "preLiquidation", // PreLiquidation: the soft margin call between maintenance and the top of the zone
+  "liquidationLens", // LiquidationLens: the accounts below maintenance among many, in one call (the keeper's chain scan)
 ] as const;
 
 export type Deployment = {

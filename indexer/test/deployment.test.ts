@@ -29,6 +29,7 @@ const valid = {
   lendingTakeCallee: a(21),
   portfolioMargin: a(22),
   preLiquidation: a(23),
+  liquidationLens: a(24),
   feeds: [a(8), a(9)],
 };
 

@@ -31,6 +31,7 @@ const VALID = {
   lendingTakeCallee: address(21),
   portfolioMargin: address(22),
   preLiquidation: address(23),
+  liquidationLens: address(24),
   feeds: [address(8), address(9)],
 };
 

@@ -13,6 +13,12 @@ struct LiquidationParams {
     uint128 dustNotionalWad; // a position left after a partial close is 0 or at least this notional [wad quote]
 }
 
+/// @notice One position of a batch liquidation (`liquidateBatch`).
+struct LiquidationOrder {
+    address account;
+    uint256 marketId;
+}
+
 /// @notice How an asset's seized collateral becomes the quote asset: sold at once to keepers at a fixed discount
 /// (`buyCollateral`), by Dutch auction (the auction house's `kick`/`take`), or to the protocol's own backstop vault at
 /// a smaller discount with priority (`sellToBackstop`; keepers buy at the fixed discount only while the backstop's
@@ -92,6 +98,16 @@ interface ILiquidationEngine {
     function liquidate(address account, uint256 marketId, uint256 maxCloseSizeWad)
         external
         returns (int256 closedSizeWad);
+
+    /// @notice Liquidates many positions in one transaction, each as `liquidate` with no size limit would, in order. An
+    /// order whose account is no longer below maintenance, or has no position in its market, closes nothing and the
+    /// batch goes on: another keeper, or an earlier order of the same account, got there first. Any other failure
+    /// reverts the whole batch.
+    /// @return closedSizesWad The signed size each order closed (0 for a skipped order).
+    /// @return keeperRewardWad The keeper's reward over the whole batch [wad quote].
+    function liquidateBatch(LiquidationOrder[] calldata orders)
+        external
+        returns (int256[] memory closedSizesWad, uint256 keeperRewardWad);
 
     /// @notice Buys up to `maxAmount` [token units] of the collateral of an account that is below maintenance and in
     /// debt, for an asset of the fixed-fee pattern (or of the internal pattern while the backstop's capacity is below

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {BaseTest} from "../Base.t.sol";
+import {LiquidationOrder} from "../../src/interfaces/ILiquidationEngine.sol";
 
 /// @notice Gas per call, each call its own transaction (`isolate = true`), written to `snapshots/GasTest.json`.
 /// The numbers are a benchmark, not asserts: `forge snapshot` and the committed snapshot track them.
@@ -70,5 +71,25 @@ contract GasTest is BaseTest {
         vm.snapshotGasLastCall("buyCollateral: collateral sale");
         vm.stopPrank();
         assertGe(protocol.quoteBalance(alice), 0, "debt repaid by the sale");
+    }
+
+    /// @dev 50 accounts crossed by one fall, liquidated in one transaction; the snapshot divides by 50 too.
+    function test_gas_liquidateBatch_fiftyPositions() public {
+        uint256 n = 50;
+        LiquidationOrder[] memory orders = new LiquidationOrder[](n);
+        for (uint256 i; i < n; ++i) {
+            address trader = address(uint160(0x10000 + i));
+            _openLong(trader, 1_000e6, 2e18);
+            orders[i] = LiquidationOrder({account: trader, marketId: ETH_MARKET});
+        }
+        _setEthPrice(2_540e18); // health < 0.5: each closes in full
+        vm.prank(keeper);
+        engine.liquidateBatch(orders);
+        uint256 gasUsed = vm.snapshotGasLastCall("liquidateBatch: 50 positions, full");
+        vm.snapshotValue("liquidateBatch: per position, 50 positions", gasUsed / n);
+        for (uint256 i; i < n; ++i) {
+            (int256 size,) = protocol.position(orders[i].account, ETH_MARKET);
+            assertEq(size, 0, "every position closed");
+        }
     }
 }
