@@ -226,7 +226,8 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
 
         plan.healthAfterWad = WadMath.healthWad(equityAfterWad, maintenanceAfterWad);
         _emitLiquidated(account, marketId, closedSizeWad, closedNotionalWad, plan);
-        _settleIfEmpty(account);
+        // A partial close leaves a position: the account cannot be empty.
+        if (plan.closeSizeWad == plan.sizeWad.abs()) _settleIfEmpty(account);
     }
 
     /// @inheritdoc ILiquidationEngine

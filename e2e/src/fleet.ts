@@ -38,20 +38,25 @@ export function rng(seed: number): () => number {
 
 /**
  * `count` ETH accounts at `priceWad`: half long, half short, $100–$1,000 of quote each, leverage uniform in
- * [2, 9.5]× (the market's initial margin is 10%). With a 5% maintenance fraction a long at leverage L is liquidatable
- * after a fall of (1/L − 0.05)/0.95: 5.8% for the most leveraged, so a 6% fall takes about 1.3% of the book across
- * the line.
+ * `leverage` ([2, 9.5]× by default; the market's initial margin is 10%). With a 5% maintenance fraction a long at
+ * leverage L is liquidatable after a fall of (1/L − 0.05)/0.95: 5.8% for the most leveraged, so a 6% fall takes
+ * about 1.3% of the default book across the line.
  */
 export function fleetOrders(
   count: number,
   priceWad: bigint,
   seed = 11,
+  leverage: readonly [number, number] = [2, 9.5],
 ): Order[] {
   const r = rng(seed);
+  const [lowBps, highBps] = leverage.map((l) => Math.round(l * 10_000)) as [
+    number,
+    number,
+  ];
   const orders: Order[] = [];
   for (let i = 0; i < count; i++) {
     const dollars = 100 + Math.floor(r() * 900);
-    const leverageBps = BigInt(20_000 + Math.floor(r() * 75_000)); // 2× to 9.5×
+    const leverageBps = BigInt(lowBps + Math.floor(r() * (highBps - lowBps)));
     const depositQuote = BigInt(dollars) * 10n ** 6n;
     const notionalWad = (depositQuote * QUOTE_UNIT_WAD * leverageBps) / 10_000n;
     const size = (notionalWad * WAD) / priceWad;

@@ -15,6 +15,7 @@ import {
   pushPriceFeedAbi,
 } from "../../abi/src/generated.ts";
 import { clients } from "./contracts.ts";
+import { quantile } from "./stats.ts";
 import { deployFleet, fleetOrders, openAccounts, rng } from "./fleet.ts";
 import { ROOT } from "./paths.ts";
 import { startCluster, type Cluster } from "./postgres.ts";
@@ -132,11 +133,6 @@ function eventsIndexed(metrics: string): number {
     total += Number(m[1]);
   return total;
 }
-
-const quantile = (xs: readonly number[], q: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-};
 
 export async function runScale(
   spec: RunSpec,

@@ -225,10 +225,11 @@ export async function startSystem(options: SystemOptions): Promise<System> {
         );
         started.push(keeper);
         system.keeper = keeper;
+        // Approvals sent, watching blocks.
         await waitFor(
           "the keeper to start",
           async () =>
-            readFileSync(keeper.logFile, "utf8").includes('"event":"startup"'),
+            readFileSync(keeper.logFile, "utf8").includes('"event":"watching"'),
           {
             timeoutMs: 30_000,
             proc: keeper,

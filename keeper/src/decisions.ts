@@ -44,6 +44,7 @@ export type DecisionKind = (typeof DECISION_KINDS)[number];
 /** Transactions the keeper sends, by the function it calls. */
 export const KEEPER_ACTIONS = [
   "liquidate",
+  "liquidateBatch",
   "buyCollateral",
   "kick",
   "take",

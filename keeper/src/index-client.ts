@@ -40,7 +40,8 @@ export type IndexStatus = { latestBlock: bigint; latestTimestamp: bigint };
 
 export interface IndexClient {
   status(): Promise<IndexStatus>;
-  atRisk(): Promise<AtRiskAccount[]>;
+  /** Every account below `maxHealth` (a decimal, "1" by default: the liquidatable ones), lowest health first. */
+  atRisk(maxHealth?: string): Promise<AtRiskAccount[]>;
   activeAuctions(): Promise<ActiveAuction[]>;
 }
 
@@ -121,7 +122,10 @@ export type IndexClientOptions = {
   fetch?: typeof fetch;
 };
 
-export const AT_RISK_PATH = "/accounts/at-risk?maxHealth=1&limit=1000";
+/** The at-risk route below `maxHealth`, first page. */
+export const atRiskPath = (maxHealth: string) =>
+  `/accounts/at-risk?maxHealth=${encodeURIComponent(maxHealth)}&limit=1000`;
+export const AT_RISK_PATH = atRiskPath("1");
 /** Pages of AT_RISK_PATH read in one call at most: 100,000 accounts, far past anything a pass can act on. */
 export const MAX_AT_RISK_PAGES = 100;
 export const STATUS_PATH = "/status/latest";
@@ -196,21 +200,22 @@ export function createIndexClient(options: IndexClientOptions): IndexClient {
     },
     // Every page, following each page's cursor; an index that keeps paging past MAX_AT_RISK_PAGES is an error,
     // never a silent cut.
-    async atRisk() {
+    async atRisk(maxHealth = "1") {
+      const first = atRiskPath(maxHealth);
       const rows: AtRiskAccount[] = [];
       let after: string | null = null;
       for (let page = 0; page < MAX_AT_RISK_PAGES; page++) {
         const path: string =
           after === null
-            ? AT_RISK_PATH
-            : `${AT_RISK_PATH}&after=${encodeURIComponent(after)}`;
+            ? first
+            : `${first}&after=${encodeURIComponent(after)}`;
         const answer = parse(atRiskAnswer, await getJson(path), path);
         rows.push(...answer.accounts);
         if (answer.next === null) return rows;
         after = answer.next;
       }
       throw new IndexerResponseError(
-        `${baseUrl}${AT_RISK_PATH}`,
+        `${baseUrl}${first}`,
         `still paging after ${MAX_AT_RISK_PAGES} pages`,
       );
     },

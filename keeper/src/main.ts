@@ -11,7 +11,7 @@ import { createNearLineSource } from "./crossing-client.ts";
 import { WATERFALL_ACTIONS, logDecision, type Decision } from "./decisions.ts";
 import { loadDeployments, type Deployments } from "./deployments.ts";
 import { ConfigError, describeError } from "./errors.ts";
-import { createIndexClient } from "./index-client.ts";
+import { createIndexClient, type AtRiskAccount } from "./index-client.ts";
 import { createLogger } from "./logger.ts";
 import { Metrics, serveMetrics } from "./metrics.ts";
 import { runPass } from "./pass.ts";
@@ -25,6 +25,7 @@ import { createViemProtocolClient } from "./viem-protocol-client.ts";
 import { createWaterfallStrategy } from "./waterfall-strategy.ts";
 import { approveLending, runLendingPass } from "./lending/pass.ts";
 import { startWatcher } from "./watcher.ts";
+import { createLiquidationLane } from "./liquidation-lane.ts";
 
 const EXIT_BAD_CONFIG = 2;
 const EXIT_STARTUP_FAILED = 1;
@@ -136,8 +137,24 @@ async function main(): Promise<void> {
     baseUrl: config.indexerUrl,
     timeoutMs: config.indexerTimeoutMs,
   });
+  // The liquidation lane (./liquidation-lane.ts) owns every position; the passes do the rest.
+  const lane = actions.has("liquidateBatch")
+    ? createLiquidationLane({
+        index,
+        chain,
+        liquidator: strategy,
+        metrics,
+        logger,
+        batchPositions: config.batchPositions,
+        watchHealth: config.chainScanMaxHealth,
+      })
+    : undefined;
   const passDeps = {
     index,
+    leaveToLane:
+      lane &&
+      ((row: AtRiskAccount) =>
+        row.marketIds.length > 0 || lane.busy(row.address)),
     strategy,
     metrics,
     logger,
@@ -185,6 +202,7 @@ async function main(): Promise<void> {
         poll: true,
         pollingInterval: config.pollIntervalMs,
       }),
+    lanePass: lane && ((blockNumber) => lane.onBlock(blockNumber)),
     runPass: async (blockNumber) => {
       await runPass(passDeps, blockNumber);
       // The lending market's pass, with its own engine, auction house and backstop (./lending/pass.ts).
@@ -204,6 +222,11 @@ async function main(): Promise<void> {
     chainStallAlertMs: config.chainStallAlertMs,
   });
 
+  logger.info(
+    { event: "watching", liquidationLane: lane !== undefined },
+    "watching new blocks",
+  );
+
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -213,7 +236,10 @@ async function main(): Promise<void> {
       setTimeout(() => resolve("timeout"), SHUTDOWN_GRACE_MS).unref(),
     );
     const ended = await Promise.race([
-      watcher.stop().then(() => "stopped" as const),
+      watcher
+        .stop()
+        .then(() => lane?.idle())
+        .then(() => "stopped" as const),
       grace,
     ]);
     if (ended === "timeout")

@@ -11,6 +11,8 @@ import {
 export type MetricsSnapshot = {
   passes: number;
   liquidationsSent: number;
+  /** Batches of positions liquidated in one transaction (the liquidation lane). */
+  liquidationBatchesSent: number;
   collateralBuysSent: number;
   kicksSent: number;
   takesSent: number;
@@ -33,6 +35,8 @@ export type MetricsSnapshot = {
   stalledAccounts: number;
   indexStale: number;
   indexErrors: number;
+  /** Blocks whose liquidation candidates the lane read from the chain (LiquidationLens) because the index lagged. */
+  chainScans: number;
   blocksSkippedBusy: number;
   watcherRestarts: number;
   chainStalls: number;
@@ -49,6 +53,7 @@ export class Metrics {
   stalledAccounts = 0;
   indexStale = 0;
   indexErrors = 0;
+  chainScans = 0;
   blocksSkippedBusy = 0;
   watcherRestarts = 0;
   chainStalls = 0;
@@ -92,6 +97,7 @@ export class Metrics {
     return {
       passes: this.passes,
       liquidationsSent: this.sent.liquidate,
+      liquidationBatchesSent: this.sent.liquidateBatch,
       collateralBuysSent: this.sent.buyCollateral,
       kicksSent: this.sent.kick,
       takesSent: this.sent.take,
@@ -110,6 +116,7 @@ export class Metrics {
       stalledAccounts: this.stalledAccounts,
       indexStale: this.indexStale,
       indexErrors: this.indexErrors,
+      chainScans: this.chainScans,
       blocksSkippedBusy: this.blocksSkippedBusy,
       watcherRestarts: this.watcherRestarts,
       chainStalls: this.chainStalls,
@@ -179,6 +186,12 @@ export class Metrics {
       "counter",
       "Passes refused because the indexer failed.",
       [["", this.indexErrors]],
+    );
+    metric(
+      "keeper_chain_scans_total",
+      "counter",
+      "Blocks whose liquidation candidates were read from the chain because the index lagged.",
+      [["", this.chainScans]],
     );
     metric(
       "keeper_blocks_skipped_busy_total",

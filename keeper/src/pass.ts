@@ -41,6 +41,11 @@ export type PassDeps = {
   nearLine?: NearLineSource;
   /** Accounts in the pre-liquidation zone, after the at-risk ones (./pre-liquidation.ts); off when absent. */
   zone?: ZoneSource;
+  /**
+   * At-risk accounts this pass leaves alone: with the liquidation lane on (./liquidation-lane.ts), those with a
+   * position (the lane liquidates them) or in one of its batches; a later pass sells their collateral.
+   */
+  leaveToLane?: (row: AtRiskAccount) => boolean;
 };
 
 export type PassResult =
@@ -135,6 +140,8 @@ export async function runPass(
         return { kind: "index-stale", lagBlocks };
       }
       rows = await withNearLine(await index.atRisk(), deps.nearLine, logger);
+      const leave = deps.leaveToLane;
+      if (leave) rows = rows.filter((row) => !leave(row));
     } catch (error) {
       metrics.indexErrors += 1;
       logger.error(

@@ -76,9 +76,32 @@ export const COLLATERAL_PATTERN_NAMES = [
   "Internal",
 ] as const;
 
+/** One position of `liquidateBatch` (LiquidationOrder in ILiquidationEngine). */
+export type LiquidationOrder = { account: Address; marketId: bigint };
+
+/** `liquidateBatch`'s simulated outcome: the size each order closes (0: skipped) and the keeper's reward [wad]. */
+export type BatchOutcome = {
+  closedSizesWad: readonly bigint[];
+  keeperRewardWad: bigint;
+};
+
+/** An account below maintenance as the LiquidationLens reads it from the chain. */
+export type ChainCandidate = {
+  account: Address;
+  equityWad: bigint;
+  maintenanceWad: bigint;
+  marketMask: bigint;
+  collateralMask: bigint;
+  quoteWad: bigint;
+};
+
 /** A transaction the keeper sends. Function names are unique across the contracts it calls. */
 export type KeeperCall =
   | { functionName: "liquidate"; args: readonly [Address, bigint, bigint] }
+  | {
+      functionName: "liquidateBatch";
+      args: readonly [readonly LiquidationOrder[]];
+    }
   | {
       functionName: "buyCollateral";
       args: readonly [Address, bigint, bigint, bigint];
@@ -106,6 +129,7 @@ export type KeeperFunction = KeeperCall["functionName"];
 /** The contract each keeper call is sent to. */
 export const CALL_CONTRACT = {
   liquidate: "engine",
+  liquidateBatch: "engine",
   buyCollateral: "engine",
   kick: "auctionHouse",
   take: "auctionHouse",
@@ -288,6 +312,11 @@ export interface ProtocolClient {
     marketId: number,
     maxCloseSizeWad: bigint,
   ): Promise<Simulated<bigint>>;
+  simulateLiquidateBatch(
+    orders: readonly LiquidationOrder[],
+  ): Promise<Simulated<BatchOutcome>>;
+  /** The accounts among `accounts` below maintenance now (the LiquidationLens, one call), in the given order. */
+  belowMaintenance(accounts: readonly Address[]): Promise<ChainCandidate[]>;
 
   /*  Pre-liquidation (the soft margin call above maintenance)  */
   previewPreLiquidation(

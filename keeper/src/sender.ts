@@ -40,6 +40,7 @@ const GAS_LIMIT_DENOMINATOR = 100n;
 export const BAD_DEBT_SETTLEMENT_HEADROOM_GAS = 200_000n;
 const MAY_SETTLE_BAD_DEBT: ReadonlySet<KeeperCall["functionName"]> = new Set([
   "liquidate",
+  "liquidateBatch",
   "buyCollateral",
   "take",
   "buyAuction",

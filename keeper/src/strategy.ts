@@ -52,6 +52,7 @@ import {
   type FeeQuote,
   type HealthView,
   type KeeperCall,
+  type LiquidationOrder,
   type PriceRead,
   type ProtocolClient,
   type SentTransaction,
@@ -130,6 +131,22 @@ export interface Strategy {
   ): Promise<Decision[]>;
 }
 
+/** The liquidation lane's one call into the strategy (./liquidation-lane.ts). */
+export interface BatchLiquidator {
+  /**
+   * Liquidates the lane's positions in one `liquidateBatch` transaction if the batch pays (one profit rule over the
+   * sum of its rewards and its gas), waiting for the receipt. `refused`: the whole batch reverted in simulation (one
+   * order the engine refuses, such as a portfolio account's hedge), so the caller may split it.
+   */
+  liquidateBatch(
+    orders: readonly LaneOrder[],
+    context: PassContext,
+  ): Promise<{ decisions: Decision[]; refused: boolean }>;
+}
+
+/** A position the liquidation lane hands over, with the block its account's breach began (null: not known). */
+export type LaneOrder = LiquidationOrder & { breachBlock: bigint | null };
+
 /** After one market: try the next market, stop closing positions (go on to collateral), or drop the account. */
 type Outcome = "next" | "positions-done" | "abort";
 /** After one collateral: go on to the next (after a send, once the debt is re-read), or drop the account. */
@@ -139,7 +156,7 @@ type Facts = Record<string, bigint | string | number | boolean | null>;
 type Emit = (decision: Decision) => void;
 type Pricing = { fees: FeeQuote; ethPrice: PriceRead };
 
-export function createStrategy(deps: StrategyDeps): Strategy {
+export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
   const { chain, config, logger } = deps;
   const enabled = new Set(config.actions);
 
@@ -238,6 +255,69 @@ export function createStrategy(deps: StrategyDeps): Strategy {
         });
       }
       return decisions;
+    },
+
+    async liquidateBatch(orders, context) {
+      const decisions: Decision[] = [];
+      const emit = (decision: Decision) => {
+        decisions.push(decision);
+        deps.report(decision);
+      };
+      const breaches = orders.flatMap((o) =>
+        o.breachBlock === null ? [] : [o.breachBlock],
+      );
+      const here: BatchHere = {
+        account: null,
+        action: "liquidateBatch",
+        // The oldest breach of the batch.
+        blocksSinceBreach:
+          breaches.length === 0
+            ? null
+            : context.chainHeadBlock -
+              breaches.reduce((a, b) => (a < b ? a : b)),
+      };
+      const facts: Facts = {
+        positions: orders.length,
+        accounts: new Set(orders.map((o) => o.account.toLowerCase())).size,
+      };
+      if (!enabled.has("liquidateBatch")) {
+        skipDisabled(here, emit, facts);
+        return { decisions, refused: false };
+      }
+      let simulated;
+      try {
+        simulated = await chain.simulateLiquidateBatch(
+          orders.map(({ account, marketId }) => ({ account, marketId })),
+        );
+      } catch (error) {
+        emitFailure(here, error, emit, facts);
+        return { decisions, refused: true };
+      }
+      const closing = simulated.result.closedSizesWad.filter(
+        (size) => size !== 0n,
+      ).length;
+      if (closing === 0) {
+        emit({
+          ...here,
+          decision: "skip-healthy",
+          reason: "every order would close nothing",
+          facts,
+        });
+        return { decisions, refused: false };
+      }
+      try {
+        await decideAndSend({
+          here,
+          rewardQuoteWad: simulated.result.keeperRewardWad,
+          call: simulated.call,
+          gasUnits: simulated.gasUnits,
+          facts: { ...facts, closing },
+          emit,
+        });
+      } catch (error) {
+        emitFailure(here, error, emit, facts);
+      }
+      return { decisions, refused: false };
     },
 
     async preLiquidateAccount(row, _context) {
@@ -759,7 +839,7 @@ export function createStrategy(deps: StrategyDeps): Strategy {
   }
 
   function skipDisabled(
-    here: Here,
+    here: Here | BatchHere,
     emit: Emit,
     facts: Facts = {},
   ): CollateralOutcome {
@@ -1196,7 +1276,7 @@ export function createStrategy(deps: StrategyDeps): Strategy {
    * configuration's.
    */
   async function decideAndSend(args: {
-    here: Here;
+    here: Here | BatchHere;
     rewardQuoteWad: bigint;
     call: KeeperCall;
     gasUnits: bigint;
@@ -1308,7 +1388,11 @@ export function createStrategy(deps: StrategyDeps): Strategy {
       // Mined but reverted: someone else acted between our simulation and inclusion, or the state moved.
       emit({
         ...priced,
-        decision: (await lostRaceAfterRevert(here)) ? "lost-race" : "error",
+        // A batch skips the orders others settled first: its revert is never a lost race.
+        decision:
+          here.account !== null && (await lostRaceAfterRevert(here))
+            ? "lost-race"
+            : "error",
         txHash: sent.txHash,
         reason: "transaction reverted on-chain",
         facts: sentFacts,
@@ -1365,7 +1449,7 @@ export function createStrategy(deps: StrategyDeps): Strategy {
    * expected; anything else is an error.
    */
   function emitFailure(
-    here: Here,
+    here: Here | BatchHere,
     error: unknown,
     emit: Emit,
     facts?: Facts,
@@ -1411,6 +1495,12 @@ type Here = Base & {
   collateralId?: number;
   auctionId?: bigint;
   healthWad?: bigint;
+};
+/** A batch acts on many accounts: its decision names none (the facts count them). */
+type BatchHere = {
+  account: null;
+  action: "liquidateBatch";
+  blocksSinceBreach: bigint | null;
 };
 
 export function revertName(error: unknown): string | undefined {

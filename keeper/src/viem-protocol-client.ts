@@ -15,6 +15,7 @@ import {
   iLiquidationEngineAbi,
   iMarginProtocolAbi,
   iPreLiquidationAbi,
+  liquidationLensAbi,
   pushPriceFeedAbi,
   solvencyWaterfallAbi,
   testnetTokenAbi,
@@ -158,6 +159,10 @@ export async function createViemProtocolClient(args: {
   const preLiquidation = {
     address: deployments.preLiquidation,
     abi: preLiquidationAbi,
+  } as const;
+  const lens = {
+    address: deployments.liquidationLens,
+    abi: liquidationLensAbi,
   } as const;
 
   const quoteDecimals = await publicClient.readContract({
@@ -671,6 +676,37 @@ export async function createViemProtocolClient(args: {
         const { result } = await publicClient.simulateContract(request);
         const gasUnits = await publicClient.estimateContractGas(request);
         return { call: { functionName: "liquidate", args }, result, gasUnits };
+      }),
+
+    simulateLiquidateBatch: (orders) =>
+      call("liquidateBatch", async () => {
+        const args = [orders] as const;
+        const request = {
+          ...engine,
+          functionName: "liquidateBatch",
+          args,
+          account: keeper,
+        } as const;
+        const [{ result }, gasUnits] = await Promise.all([
+          publicClient.simulateContract(request),
+          publicClient.estimateContractGas(request),
+        ]);
+        const [closedSizesWad, keeperRewardWad] = result;
+        return {
+          call: { functionName: "liquidateBatch", args },
+          result: { closedSizesWad, keeperRewardWad },
+          gasUnits,
+        };
+      }),
+
+    belowMaintenance: (accounts) =>
+      call("belowMaintenance", async () => {
+        const found = await publicClient.readContract({
+          ...lens,
+          functionName: "belowMaintenance",
+          args: [deployments.protocol, accounts],
+        });
+        return [...found];
       }),
 
     previewPreLiquidation: (account: Address, marketId: number) =>

@@ -1,7 +1,8 @@
 /**
- * The block loop: every new block starts one pass unless a pass is still running. Blocks that arrive during a pass
- * are skipped, and when the pass ends one more pass runs for the newest of them (on a quiet chain the block that
- * moved a price must not go unseen), so passes never overlap and always work on the newest head.
+ * The block loops: every new block starts one pass of each loop unless that loop's pass is still running. Blocks that
+ * arrive during a pass are skipped, and when the pass ends one more pass runs for the newest of them (on a quiet chain
+ * the block that moved a price must not go unseen), so a loop's passes never overlap and always work on the newest
+ * head. The loops are independent: the liquidation lane's (`lanePass`) never waits for the chores' (`runPass`).
  * A watcher error stops the watch; it is restarted after an exponential backoff. No block within the stall bound
  * raises a `chain-stalled` alert (and the index-lag check keeps the keeper from acting on stale data).
  */
@@ -18,6 +19,8 @@ export type WatchFn = (handlers: {
 export type WatcherOptions = {
   watch: WatchFn;
   runPass: (blockNumber: bigint) => Promise<unknown>;
+  /** A second loop on the same blocks, never delayed by `runPass` (the liquidation lane). */
+  lanePass?: (blockNumber: bigint) => Promise<unknown>;
   logger: Logger;
   metrics: Metrics;
   chainStallAlertMs: number;
@@ -41,8 +44,13 @@ export function startWatcher(options: WatcherOptions): Watcher {
   let unwatch: (() => void) | undefined;
   let restartTimer: NodeJS.Timeout | undefined;
   let backoffMs = backoffInitialMs;
-  let running: Promise<void> | undefined;
-  let skippedBlock: bigint | undefined;
+  // The lane first: its reads reach the node before the chores'.
+  const loops = [
+    ...(options.lanePass ? [createLoop("lane", options.lanePass)] : []),
+    createLoop("pass", options.runPass),
+  ];
+  const allIdle = () =>
+    Promise.all(loops.map((loop) => loop.running())).then(() => undefined);
   let lastBlockAt = Date.now();
   let stalled = false;
 
@@ -76,44 +84,64 @@ export function startWatcher(options: WatcherOptions): Watcher {
         "new block after a stall",
       );
     }
-    if (running) {
-      metrics.blocksSkippedBusy += 1;
-      if (skippedBlock === undefined || blockNumber > skippedBlock)
-        skippedBlock = blockNumber;
-      logger.debug(
-        { event: "block-skipped", blockNumber: blockNumber.toString() },
-        "pass still running",
-      );
-      return;
-    }
-    running = passLoop(blockNumber).finally(() => {
-      running = undefined;
-    });
+    for (const loop of loops) loop.trigger(blockNumber);
   }
 
-  async function passLoop(first: bigint): Promise<void> {
-    for (
-      let blockNumber: bigint | undefined = first;
-      blockNumber !== undefined && !stopped;
-    ) {
-      try {
-        await options.runPass(blockNumber);
-      } catch (error) {
-        logger.error(
-          {
-            event: "pass-failed",
-            blockNumber: blockNumber.toString(),
-            error: describeError(error),
-          },
-          "pass failed",
-        );
+  function createLoop(
+    name: string,
+    run: (blockNumber: bigint) => Promise<unknown>,
+  ) {
+    let running: Promise<void> | undefined;
+    let skippedBlock: bigint | undefined;
+
+    async function passLoop(first: bigint): Promise<void> {
+      for (
+        let blockNumber: bigint | undefined = first;
+        blockNumber !== undefined && !stopped;
+      ) {
+        try {
+          await run(blockNumber);
+        } catch (error) {
+          logger.error(
+            {
+              event: "pass-failed",
+              loop: name,
+              blockNumber: blockNumber.toString(),
+              error: describeError(error),
+            },
+            "pass failed",
+          );
+        }
+        blockNumber =
+          skippedBlock !== undefined && skippedBlock > blockNumber
+            ? skippedBlock
+            : undefined;
+        skippedBlock = undefined;
       }
-      blockNumber =
-        skippedBlock !== undefined && skippedBlock > blockNumber
-          ? skippedBlock
-          : undefined;
-      skippedBlock = undefined;
     }
+
+    return {
+      running: () => running,
+      trigger(blockNumber: bigint): void {
+        if (running) {
+          metrics.blocksSkippedBusy += 1;
+          if (skippedBlock === undefined || blockNumber > skippedBlock)
+            skippedBlock = blockNumber;
+          logger.debug(
+            {
+              event: "block-skipped",
+              loop: name,
+              blockNumber: blockNumber.toString(),
+            },
+            "pass still running",
+          );
+          return;
+        }
+        running = passLoop(blockNumber).finally(() => {
+          running = undefined;
+        });
+      },
+    };
   }
 
   function onError(error: Error): void {
@@ -154,10 +182,10 @@ export function startWatcher(options: WatcherOptions): Watcher {
       unwatch = undefined;
       if (restartTimer) clearTimeout(restartTimer);
       clearInterval(stallTimer);
-      await running;
+      await allIdle();
     },
     async idle() {
-      await running;
+      await allIdle();
     },
   };
 }

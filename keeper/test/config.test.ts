@@ -42,6 +42,7 @@ describe("loadConfig", () => {
     assert.equal(config.takeMinProfitQuoteWad, 10n ** 18n);
     assert.deepEqual(config.actions, [
       "liquidate",
+      "liquidateBatch",
       "buyCollateral",
       "kick",
       "take",
@@ -58,6 +59,34 @@ describe("loadConfig", () => {
     assert.equal(config.bondMaxPriceWad, 95n * 10n ** 16n);
     assert.equal(config.bondBudgetQuoteWad, 25_000n * 10n ** 18n);
     assert.equal(config.feeSweepMinQuoteWad, 10n * 10n ** 18n);
+    assert.equal(config.batchPositions, 50);
+    assert.equal(config.chainScanMaxHealth, "3");
+  });
+
+  it("refuses a batch size outside 1–200 and a watch health below 1, one line each", () => {
+    assert.throws(
+      () =>
+        loadConfig(
+          {
+            ...VALID,
+            LIQUIDATION_BATCH_POSITIONS: "0",
+            CHAIN_SCAN_MAX_HEALTH: "0.9",
+          },
+          noFile,
+        ),
+      (error: ConfigError) => {
+        assert.deepEqual(error.lines, [
+          "config error: LIQUIDATION_BATCH_POSITIONS: expected an integer number of positions per batch between 1 and 200",
+          "config error: CHAIN_SCAN_MAX_HEALTH: expected a decimal health of at least 1, e.g. 3",
+        ]);
+        return true;
+      },
+    );
+    assert.equal(
+      loadConfig({ ...VALID, CHAIN_SCAN_MAX_HEALTH: "1.5" }, noFile)
+        .chainScanMaxHealth,
+      "1.5",
+    );
   });
 
   it("reads the bond price limit as a decimal or as a wad integer, and the bond budget and sweep threshold", () => {
@@ -194,7 +223,7 @@ describe("loadConfig", () => {
     [
       "KEEPER_ACTIONS",
       "kick,steal,borrow",
-      /^config error: KEEPER_ACTIONS: expected one or more of liquidate, buyCollateral, kick, take, redo, buyAuction, absorb, buyBonds, closeSeries, route, sweepFees, redeem, preLiquidate, comma-separated \(unknown: steal, borrow\)$/,
+      /^config error: KEEPER_ACTIONS: expected one or more of liquidate, liquidateBatch, buyCollateral, kick, take, redo, buyAuction, absorb, buyBonds, closeSeries, route, sweepFees, redeem, preLiquidate, comma-separated \(unknown: steal, borrow\)$/,
     ],
     [
       "BOND_MAX_PRICE",

@@ -22,11 +22,13 @@ import type {
   AuctionView,
   BackstopBuy,
   BondSeriesView,
+  ChainCandidate,
   CollateralAsset,
   CollateralState,
   FeeQuote,
   KeeperCall,
   KeeperFunction,
+  LiquidationOrder,
   LiquidationParams,
   LiquidationPreview,
   PreLiquidationPreview,
@@ -707,6 +709,52 @@ export class FakeChain implements ProtocolClient {
       result: size > 0n ? -maxCloseSizeWad : maxCloseSizeWad,
       gasUnits: this.gasUnits,
     };
+  }
+  /**
+   * The batch closes 1 wad of every order whose account is in `belowLine` (all of them when it is unset), paying
+   * `batchRewardPerOrderWad` each; an order of an account in `refusing` reverts the whole batch, as a portfolio
+   * account's hedge does on chain.
+   */
+  belowLine: Set<Address> | undefined;
+  refusing = new Set<Address>();
+  batchRewardPerOrderWad = 2n * WAD;
+  readonly batches: (readonly LiquidationOrder[])[] = [];
+  async simulateLiquidateBatch(orders: readonly LiquidationOrder[]) {
+    this.enter("simulateLiquidateBatch");
+    this.batches.push(orders);
+    const refused = orders.find((o) => this.refusing.has(o.account));
+    if (refused)
+      throw new ContractRevertError("liquidateBatch", "HealthNotKept", [
+        refused.account,
+      ]);
+    const closedSizesWad = orders.map((o) =>
+      this.belowLine === undefined || this.belowLine.has(o.account) ? -WAD : 0n,
+    );
+    const closing = closedSizesWad.filter((size) => size !== 0n).length;
+    return {
+      call: {
+        functionName: "liquidateBatch" as const,
+        args: [orders] as const,
+      },
+      result: {
+        closedSizesWad,
+        keeperRewardWad: BigInt(closing) * this.batchRewardPerOrderWad,
+      },
+      gasUnits:
+        this.gasByFunction.get("liquidateBatch") ??
+        60_000n * BigInt(orders.length),
+    };
+  }
+  /** Accounts the lens finds below maintenance, by address; `lensCalls` records each call's accounts. */
+  chainCandidates = new Map<Address, ChainCandidate>();
+  readonly lensCalls: (readonly Address[])[] = [];
+  async belowMaintenance(accounts: readonly Address[]) {
+    this.enter("belowMaintenance");
+    this.lensCalls.push(accounts);
+    return accounts.flatMap((a) => {
+      const found = this.chainCandidates.get(a);
+      return found ? [found] : [];
+    });
   }
   async simulatePreLiquidate(
     account: Address,

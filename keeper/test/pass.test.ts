@@ -109,6 +109,26 @@ describe("runPass", () => {
     assert.equal(metrics.indexErrors, 1);
   });
 
+  it("leaves to the liquidation lane the accounts it owns", async () => {
+    const { deps, processed } = setup(
+      { latestBlock: 100n, latestTimestamp: 0n },
+      [row({ marketIds: [0] }), row({ marketIds: [] }), row({ marketIds: [] })],
+    );
+    let asked = 0;
+    deps.leaveToLane = (r) => {
+      asked += 1;
+      return r.marketIds.length > 0 || asked === 3; // a position, or in a batch
+    };
+    const result = await runPass(deps, 100n);
+    assert.equal(result.kind, "done");
+    assert.equal(result.kind === "done" && result.accounts, 1);
+    assert.equal(
+      processed.length,
+      1,
+      "only the position-free account no batch holds",
+    );
+  });
+
   it("keeps going when one account throws", async () => {
     const { deps, processed } = setup(
       { latestBlock: 100n, latestTimestamp: 0n },

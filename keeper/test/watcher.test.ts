@@ -72,6 +72,36 @@ describe("watcher", () => {
     assert.equal(state.stops, 1);
   });
 
+  it("runs the lane's loop on every block while a chore pass is still running", async () => {
+    const { watch, state } = fakeWatch();
+    const gate = deferred();
+    const chores: bigint[] = [];
+    const lane: bigint[] = [];
+    const watcher = startWatcher({
+      watch,
+      logger: silentLogger,
+      metrics: new Metrics(),
+      chainStallAlertMs: 60_000,
+      runPass: async (blockNumber) => {
+        chores.push(blockNumber);
+        await gate.promise;
+      },
+      lanePass: async (blockNumber) => {
+        lane.push(blockNumber);
+      },
+    });
+    for (const block of [1n, 2n, 3n]) {
+      state.onBlockNumber(block);
+      await sleep(0);
+    }
+    assert.deepEqual(lane, [1n, 2n, 3n], "the lane never waits for the chores");
+    assert.deepEqual(chores, [1n]);
+    gate.resolve();
+    await watcher.idle();
+    assert.deepEqual(chores, [1n, 3n], "the chores' trailing pass");
+    await watcher.stop();
+  });
+
   it("restarts the watch after an error, with backoff", async () => {
     const { watch, state } = fakeWatch();
     const metrics = new Metrics();

@@ -74,7 +74,15 @@ contract GasTest is BaseTest {
     }
 
     /// @dev 50 accounts crossed by one fall, liquidated in one transaction; the snapshot divides by 50 too.
-    function test_gas_liquidateBatch_fiftyPositions() public {
+    function test_gas_liquidateBatch_fiftyPositions_full() public {
+        _liquidateFifty(2_540e18, "full"); // health < 0.5: each closes in full
+    }
+
+    function test_gas_liquidateBatch_fiftyPositions_partial() public {
+        _liquidateFifty(2_600e18, "partial"); // health ≈ 0.76: each closes the slice that restores the target
+    }
+
+    function _liquidateFifty(uint256 crashPriceWad, string memory kind) internal {
         uint256 n = 50;
         LiquidationOrder[] memory orders = new LiquidationOrder[](n);
         for (uint256 i; i < n; ++i) {
@@ -82,14 +90,15 @@ contract GasTest is BaseTest {
             _openLong(trader, 1_000e6, 2e18);
             orders[i] = LiquidationOrder({account: trader, marketId: ETH_MARKET});
         }
-        _setEthPrice(2_540e18); // health < 0.5: each closes in full
+        _setEthPrice(crashPriceWad);
         vm.prank(keeper);
-        engine.liquidateBatch(orders);
-        uint256 gasUsed = vm.snapshotGasLastCall("liquidateBatch: 50 positions, full");
-        vm.snapshotValue("liquidateBatch: per position, 50 positions", gasUsed / n);
+        (int256[] memory closed,) = engine.liquidateBatch(orders);
+        uint256 gasUsed = vm.snapshotGasLastCall(string.concat("liquidateBatch: 50 positions, ", kind));
+        vm.snapshotValue(string.concat("liquidateBatch: per position, 50 positions, ", kind), gasUsed / n);
         for (uint256 i; i < n; ++i) {
             (int256 size,) = protocol.position(orders[i].account, ETH_MARKET);
-            assertEq(size, 0, "every position closed");
+            assertEq(size, 2e18 + closed[i], "each order closed what it reports");
+            assertLt(closed[i], 0, "every position liquidated");
         }
     }
 }

@@ -1,0 +1,81 @@
+/**
+ * The keeper's liquidation lane against a crossing, on the embedded database and on Postgres: 480 accounts at 7–9.5×
+ * leverage, then one 9% fall that takes about 200 of them below maintenance in one block. Every one must be
+ * liquidated within 2 blocks of the push (the lane reads its candidates from the chain while the index catches up,
+ * and sends its batches without waiting for each other's receipts), in batches of more than one position.
+ */
+import assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import { gasPerPosition, runCrossing } from "../src/crossing.ts";
+import { startCluster, type Cluster } from "../src/postgres.ts";
+import { startSystem, type System } from "../src/system.ts";
+
+const SPEC = {
+  accounts: 480,
+  leverage: [7, 9.5] as const,
+  fallBps: 900n,
+  watchBlocks: 6n,
+};
+/** Blocks from the push to the last crosser's first liquidation, at most. */
+const MAX_DELAY_BLOCKS = 2;
+
+for (const database of ["PGlite", "Postgres"] as const) {
+  describe(
+    `the liquidation lane on ${database}`,
+    { concurrency: false },
+    () => {
+      let system: System | undefined;
+      let cluster: Cluster | undefined;
+      after(async () => {
+        await system?.stop();
+        await cluster?.stop();
+      });
+
+      it(
+        `liquidates every account a crash takes across within ${MAX_DELAY_BLOCKS} blocks`,
+        { timeout: 400_000 },
+        async (t) => {
+          if (database === "Postgres") cluster = await startCluster();
+          system = await startSystem({
+            blockTimeSeconds: 1,
+            blockGasLimit: 300_000_000n,
+            preLiquidation: "off",
+            databaseUrl: cluster?.url,
+          });
+          const result = await runCrossing(system, SPEC);
+          t.diagnostic(
+            `${result.crossers} crossers of ${result.accounts}; delays ${JSON.stringify(result.delaysBlocks.filter((d, i, a) => a.indexOf(d) === i))} blocks; ${result.batches.length} batches, ${Math.round(gasPerPosition(result.batches))} gas a position`,
+          );
+
+          assert.ok(
+            result.crossers >= 180,
+            `the fall takes about 200 accounts across (took ${result.crossers})`,
+          );
+          assert.deepEqual(result.missed, [], "every crosser is liquidated");
+          const slowest = result.delaysBlocks.at(-1)!;
+          assert.ok(
+            slowest <= MAX_DELAY_BLOCKS,
+            `breach → first liquidation at most ${MAX_DELAY_BLOCKS} blocks (slowest ${slowest}; delays ${JSON.stringify(result.delaysBlocks)})`,
+          );
+          assert.ok(result.batches.length > 0, "liquidated in batches");
+          const closedInBatches = result.batches.reduce(
+            (n, b) => n + b.positions,
+            0,
+          );
+          assert.ok(
+            closedInBatches >= result.crossers,
+            `every crosser's position closed by a batch (${closedInBatches} of ${result.crossers})`,
+          );
+          assert.ok(
+            result.batches.every((b) => b.positions <= 50),
+            "no batch above LIQUIDATION_BATCH_POSITIONS",
+          );
+          assert.ok(
+            Number.isFinite(gasPerPosition(result.batches)),
+            "batch gas is measured",
+          );
+        },
+      );
+    },
+  );
+}

@@ -1,0 +1,242 @@
+/**
+ * The liquidation lane: on every block, the positions of the accounts below maintenance, liquidated in batches of
+ * `batchPositions` orders through the engine's `liquidateBatch`, each batch sent without waiting for the receipts of
+ * the others (the sender's nonce manager orders the broadcasts). It runs on its own watcher, so the chores (collateral
+ * sales, auctions, the waterfall, pre-liquidation) never delay it.
+ *
+ * Candidates come from the index when it has indexed the block. When it lags (or fails), they come from the chain:
+ * the LiquidationLens over the accounts the index last listed below `watchHealth`, lowest health first, one chunk per
+ * call, each chunk's accounts dispatched as soon as it answers. An account belongs to one batch at a time, from its
+ * dispatch to its receipt; a batch the engine refuses as a whole (one order it will not run) is split in halves
+ * until the order is alone.
+ */
+import type { Address } from "viem";
+import type { Decision } from "./decisions.ts";
+import { describeError } from "./errors.ts";
+import type { IndexClient } from "./index-client.ts";
+import type { Logger } from "./logger.ts";
+import { bitmapIds } from "./math.ts";
+import type { Metrics } from "./metrics.ts";
+import type { ProtocolClient } from "./protocol-client.ts";
+import type { BatchLiquidator, LaneOrder } from "./strategy.ts";
+
+/** Accounts per LiquidationLens call: about 30k gas each, well under a node's eth_call gas cap. */
+export const CHAIN_SCAN_CHUNK = 250;
+/** The watch list (accounts below `watchHealth`) is re-read from the index this often, while it keeps up [blocks]. */
+export const WATCH_REFRESH_BLOCKS = 10n;
+
+export type LaneDeps = {
+  index: Pick<IndexClient, "status" | "atRisk">;
+  chain: Pick<ProtocolClient, "belowMaintenance">;
+  liquidator: BatchLiquidator;
+  metrics: Metrics;
+  logger: Logger;
+  /** Orders per `liquidateBatch` transaction. */
+  batchPositions: number;
+  /** The health (a decimal, e.g. "3") below which the index's accounts are watched on chain while it lags. */
+  watchHealth: string;
+  /** Receives every decision of a settled batch (tests); the strategy reports them as they are made. */
+  onDecisions?: (decisions: Decision[]) => void;
+};
+
+/** What one block's run found and dispatched. */
+export type LaneRun = {
+  source: "index" | "chain" | "none";
+  candidates: number;
+  /** Orders dispatched in this block's batches (accounts already in a batch are left to it). */
+  orders: number;
+  batches: number;
+};
+
+export type Lane = {
+  /** Finds the block's candidates and dispatches their batches; resolves once they are dispatched, not mined. */
+  onBlock(head: bigint): Promise<LaneRun>;
+  /** Whether the account is in a batch not yet settled. */
+  busy(account: Address): boolean;
+  /** Resolves once every dispatched batch has settled (tests, shutdown). */
+  idle(): Promise<void>;
+};
+
+type Candidate = {
+  account: Address;
+  marketIds: number[];
+  breachBlock: bigint | null;
+};
+
+export function createLiquidationLane(deps: LaneDeps): Lane {
+  const { index, chain, liquidator, metrics, logger } = deps;
+  const inBatch = new Set<string>();
+  const running = new Set<Promise<void>>();
+  let watchList: Address[] = [];
+  let watchListBlock: bigint | undefined;
+  let refreshing: Promise<void> | undefined;
+
+  return {
+    async onBlock(head) {
+      const run: LaneRun = {
+        source: "none",
+        candidates: 0,
+        orders: 0,
+        batches: 0,
+      };
+      const fromIndex = await indexCandidates(head);
+      if (fromIndex) {
+        run.source = "index";
+        dispatch(fromIndex, head, run);
+        refreshWatchList(head);
+        return run;
+      }
+      metrics.chainScans += 1;
+      run.source = "chain";
+      for (let i = 0; i < watchList.length; i += CHAIN_SCAN_CHUNK) {
+        const chunk = watchList.slice(i, i + CHAIN_SCAN_CHUNK);
+        let found;
+        try {
+          found = await chain.belowMaintenance(chunk);
+        } catch (error) {
+          logger.error(
+            {
+              event: "chain-scan-failed",
+              head: head.toString(),
+              accounts: chunk.length,
+              error: describeError(error),
+            },
+            "chain scan of the watch list failed",
+          );
+          continue;
+        }
+        dispatch(
+          found.map((c) => ({
+            account: c.account,
+            marketIds: bitmapIds(c.marketMask),
+            breachBlock: null,
+          })),
+          head,
+          run,
+        );
+      }
+      logger.debug(
+        {
+          event: "chain-scan",
+          head: head.toString(),
+          watched: watchList.length,
+          watchListBlock: watchListBlock?.toString() ?? null,
+          ...run,
+        },
+        "index behind the chain: candidates read from the chain",
+      );
+      return run;
+    },
+    busy: (account) => inBatch.has(account.toLowerCase()),
+    async idle() {
+      while (running.size > 0) await Promise.all(running);
+    },
+  };
+
+  /** The index's liquidatable accounts, if it has indexed `head`; null when it lags or fails. */
+  async function indexCandidates(head: bigint): Promise<Candidate[] | null> {
+    try {
+      const status = await index.status();
+      if (status.latestBlock < head) return null;
+      const rows = await index.atRisk();
+      return rows.map((row) => ({
+        account: row.address,
+        marketIds: row.marketIds,
+        breachBlock: row.breachBlock,
+      }));
+    } catch (error) {
+      metrics.indexErrors += 1;
+      logger.warn(
+        { event: "lane-index-unavailable", error: describeError(error) },
+        "indexer failed: the lane reads the chain",
+      );
+      return null;
+    }
+  }
+
+  /** Re-reads the watch list in the background, every WATCH_REFRESH_BLOCKS while the index keeps up. */
+  function refreshWatchList(head: bigint): void {
+    if (refreshing) return;
+    if (
+      watchListBlock !== undefined &&
+      head - watchListBlock < WATCH_REFRESH_BLOCKS
+    )
+      return;
+    refreshing = index
+      .atRisk(deps.watchHealth)
+      .then((rows) => {
+        watchList = rows.map((row) => row.address);
+        watchListBlock = head;
+      })
+      .catch((error: unknown) =>
+        logger.warn(
+          { event: "watch-list-failed", error: describeError(error) },
+          "could not re-read the watch list: the last one is kept",
+        ),
+      )
+      .finally(() => {
+        refreshing = undefined;
+      });
+  }
+
+  /** Batches the candidates not already in a batch, and starts each batch without waiting for it. */
+  function dispatch(found: Candidate[], head: bigint, run: LaneRun): void {
+    run.candidates += found.length;
+    let batch: LaneOrder[] = [];
+    const flush = () => {
+      if (batch.length === 0) return;
+      start(batch, head);
+      run.batches += 1;
+      batch = [];
+    };
+    for (const candidate of found) {
+      const key = candidate.account.toLowerCase();
+      if (inBatch.has(key) || candidate.marketIds.length === 0) continue;
+      // An account's orders stay in one batch (it is released once, when its batch settles).
+      if (batch.length + candidate.marketIds.length > deps.batchPositions)
+        flush();
+      inBatch.add(key);
+      for (const marketId of candidate.marketIds)
+        batch.push({
+          account: candidate.account,
+          marketId: BigInt(marketId),
+          breachBlock: candidate.breachBlock,
+        });
+      run.orders += candidate.marketIds.length;
+    }
+    flush();
+  }
+
+  function start(orders: LaneOrder[], head: bigint): void {
+    const settled = send(orders, head)
+      .catch((error: unknown) =>
+        logger.error(
+          {
+            event: "batch-failed",
+            orders: orders.length,
+            error: describeError(error),
+          },
+          "liquidation batch failed",
+        ),
+      )
+      .finally(() => {
+        for (const order of orders) inBatch.delete(order.account.toLowerCase());
+        running.delete(settled);
+      });
+    running.add(settled);
+  }
+
+  /** One batch; a batch refused as a whole is split in halves, down to the order the engine will not run. */
+  async function send(orders: LaneOrder[], head: bigint): Promise<void> {
+    const { decisions, refused } = await liquidator.liquidateBatch(orders, {
+      chainHeadBlock: head,
+    });
+    deps.onDecisions?.(decisions);
+    if (!refused || orders.length === 1) return;
+    const half = Math.ceil(orders.length / 2);
+    await Promise.all([
+      send(orders.slice(0, half), head),
+      send(orders.slice(half), head),
+    ]);
+  }
+}
