@@ -157,7 +157,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     }
 
     /// @inheritdoc ILiquidationEngine
-    /// @dev The parameters and the waterfall are read once for the whole batch.
+    /// @dev The parameters and the waterfall are read once for the whole batch, and the payees paid once.
     function liquidateBatch(LiquidationOrder[] calldata orders)
         external
         nonReentrant
@@ -166,6 +166,8 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         LiquidationParams memory p = _params;
         address fund = _fund();
         closedSizesWad = new int256[](orders.length);
+        // The keeper and the waterfall are paid once for the whole batch.
+        PROTOCOL.beginPayouts(msg.sender, fund);
         for (uint256 i; i < orders.length; ++i) {
             LiquidationOrder calldata order = orders[i];
             if (order.account == msg.sender) revert SelfLiquidation(order.account);
@@ -173,6 +175,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
             (closedSizesWad[i], rewardWad) = _liquidate(order.account, order.marketId, type(uint256).max, p, fund, true);
             keeperRewardWad += rewardWad;
         }
+        PROTOCOL.endPayouts();
     }
 
     /// @dev The penalty's insurance share is revenue: the waterfall repays bondholders with it, then the fund.

@@ -106,6 +106,13 @@ contract MarginProtocol is IMarginProtocol, Owned {
     IPortfolioMargin public portfolioMargin;
 
     bool transient locked;
+    /// @dev A payout batch (`beginPayouts`): the liquidator that opened it, its payees, and what they are owed so far
+    /// [quote token units]. Transient: it cannot outlive the transaction.
+    address transient payoutOwner;
+    address transient payoutKeeper;
+    address transient payoutInsurance;
+    uint256 transient keeperOwedUnits;
+    uint256 transient insuranceOwedUnits;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -426,8 +433,12 @@ contract MarginProtocol is IMarginProtocol, Owned {
         // The one place where rounding favours the account: a liquidation must never lower its health, and realizing
         // PnL rounded down could, by less than one quote unit, on a slice too small to release that much margin.
         int256 balanceWad = _updateQuote(account, QuoteUnits.roundCeil(realizedPnlWad, QUOTE_UNIT_WAD), -penaltyWad);
-        if (keeperRewardWad != 0) QUOTE.safeTransfer(keeper, QuoteUnits.toUnitsExact(keeperRewardWad, QUOTE_UNIT_WAD));
-        if (insuranceWad != 0) QUOTE.safeTransfer(insurance, QuoteUnits.toUnitsExact(insuranceWad, QUOTE_UNIT_WAD));
+        _payOut(
+            keeper,
+            QuoteUnits.toUnitsExact(keeperRewardWad, QUOTE_UNIT_WAD),
+            insurance,
+            QuoteUnits.toUnitsExact(insuranceWad, QUOTE_UNIT_WAD)
+        );
 
         emit PositionUpdated(
             account,
@@ -442,6 +453,34 @@ contract MarginProtocol is IMarginProtocol, Owned {
             true
         );
         emit PenaltyCharged(account, keeper, keeperRewardWad, insurance, insuranceWad, balanceWad);
+    }
+
+    /// @inheritdoc ILiquidatable
+    function beginPayouts(address keeper, address insurance) external onlyLiquidator {
+        if (payoutOwner != address(0)) revert PayoutsOpen(payoutOwner);
+        (payoutOwner, payoutKeeper, payoutInsurance) = (msg.sender, keeper, insurance);
+    }
+
+    /// @inheritdoc ILiquidatable
+    function endPayouts() external onlyLiquidator nonReentrant {
+        if (payoutOwner != msg.sender) revert PayoutsOpen(payoutOwner);
+        (uint256 keeperUnits, uint256 insuranceUnits) = (keeperOwedUnits, insuranceOwedUnits);
+        (address keeper, address insurance) = (payoutKeeper, payoutInsurance);
+        (payoutOwner, keeperOwedUnits, insuranceOwedUnits) = (address(0), 0, 0);
+        if (keeperUnits != 0) QUOTE.safeTransfer(keeper, keeperUnits);
+        if (insuranceUnits != 0) QUOTE.safeTransfer(insurance, insuranceUnits);
+    }
+
+    /// @dev Pays a liquidation's keeper reward and insurance share, or owes them to the caller's open payout batch
+    /// when it pays the same payees.
+    function _payOut(address keeper, uint256 keeperUnits, address insurance, uint256 insuranceUnits) internal {
+        if (payoutOwner == msg.sender && keeper == payoutKeeper && insurance == payoutInsurance) {
+            keeperOwedUnits += keeperUnits;
+            insuranceOwedUnits += insuranceUnits;
+            return;
+        }
+        if (keeperUnits != 0) QUOTE.safeTransfer(keeper, keeperUnits);
+        if (insuranceUnits != 0) QUOTE.safeTransfer(insurance, insuranceUnits);
     }
 
     /// @inheritdoc ILiquidatable

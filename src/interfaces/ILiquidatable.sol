@@ -8,6 +8,9 @@ pragma solidity ^0.8.24;
 /// @dev Amounts are 18-decimal fixed point [wad] in the quote asset unless named otherwise; collateral amounts are in
 /// the collateral token's own units [token units].
 interface ILiquidatable {
+    /// @notice A payout batch is open for `owner` (when opening one), or the caller does not own it (when closing).
+    error PayoutsOpen(address owner);
+
     /// @notice An account's margin state at the current oracle prices, all of which must be valid.
     /// @return equityWad Quote balance + haircut collateral value + unrealized PnL, rounded down [wad].
     /// @return maintenanceWad Sum of |notional| × maintenance fraction, rounded up [wad].
@@ -55,6 +58,14 @@ interface ILiquidatable {
         address insurance,
         uint256 insuranceWad
     ) external returns (uint256 closedNotionalWad, int256 equityAfterWad, uint256 maintenanceAfterWad);
+
+    /// @notice Opens a payout batch for the caller, for the rest of the transaction: its `liquidatePosition` calls that
+    /// pay `keeper` and `insurance` still charge each account at once, but the payees are paid the sums once, by
+    /// `endPayouts` (two transfers for a whole batch instead of two per position). Reverts while one is open.
+    function beginPayouts(address keeper, address insurance) external;
+
+    /// @notice Pays what the caller's payout batch owes and closes it. Reverts when the caller has none open.
+    function endPayouts() external;
 
     /// @notice Sells `amount` of the account's collateral to `buyer` for `quotePaidWad`, which the buyer pays in the
     /// quote asset and which is credited to the account's quote balance.

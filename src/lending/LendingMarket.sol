@@ -290,6 +290,13 @@ contract LendingMarket is ILendingMarket, Owned {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc ILiquidatable
+    /// @dev No perpetual markets: no position is ever closed, so nothing is ever owed.
+    function beginPayouts(address, address) external view onlyEngine {}
+
+    /// @inheritdoc ILiquidatable
+    function endPayouts() external view onlyEngine {}
+
+    /// @inheritdoc ILiquidatable
     /// @dev No perpetual markets: there is never a position to close.
     function liquidatePosition(address, uint256 marketId, int256, address, uint256, address, uint256)
         external

@@ -5,6 +5,7 @@ import {Vm} from "forge-std/Vm.sol";
 import {BaseTest} from "../Base.t.sol";
 import {ILiquidationEngine, LiquidationOrder} from "../../src/interfaces/ILiquidationEngine.sol";
 import {IMarginProtocol} from "../../src/interfaces/IMarginProtocol.sol";
+import {ILiquidatable} from "../../src/interfaces/ILiquidatable.sol";
 import {PriceStatus} from "../../src/interfaces/IOracle.sol";
 import {LiquidationLens, LiquidationCandidate} from "../../src/periphery/LiquidationLens.sol";
 
@@ -82,6 +83,54 @@ contract LiquidateBatchTest is BaseTest {
         assertEq(liquidated, 2, "alice and bob, not the skipped carol");
     }
 
+    function test_liquidateBatch_paysTheKeeperAndTheWaterfallOnceEach() public {
+        _setEthPrice(2_540e18);
+        uint256 waterfallBefore = usdc.balanceOf(address(waterfall));
+        vm.recordLogs();
+        vm.prank(keeper);
+        (, uint256 rewardWad) = engine.liquidateBatch(_orders(_three()));
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256 toKeeper;
+        uint256 toWaterfall;
+        uint256 penaltiesWad;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter == address(usdc) && logs[i].topics[0] == keccak256("Transfer(address,address,uint256)"))
+            {
+                address to = address(uint160(uint256(logs[i].topics[2])));
+                if (to == keeper) toKeeper++;
+                if (to == address(waterfall)) toWaterfall++;
+            }
+            if (logs[i].emitter == address(engine) && logs[i].topics[0] == ILiquidationEngine.Liquidated.selector) {
+                (,,, uint256 penaltyWad, uint256 keeperRewardWad,,,) =
+                    abi.decode(logs[i].data, (int256, uint256, uint256, uint256, uint256, uint256, uint256, uint256));
+                penaltiesWad += penaltyWad - keeperRewardWad;
+            }
+        }
+        assertEq(toKeeper, 1, "one transfer to the keeper for two positions");
+        assertEq(toWaterfall, 1, "one transfer to the waterfall");
+        assertEq((usdc.balanceOf(address(waterfall)) - waterfallBefore) * 1e12, penaltiesWad, "the insurance shares");
+        assertGt(rewardWad, 0);
+    }
+
+    /// @dev Payout batches live in transient storage: each sequence runs inside one call of a registered liquidator.
+    function test_payouts_onlyForLiquidators_oneAtATime() public {
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NotLiquidator.selector, address(this)));
+        protocol.beginPayouts(keeper, address(waterfall));
+
+        PayoutProbe probe = new PayoutProbe(protocol);
+        PayoutProbe other = new PayoutProbe(protocol);
+        protocol.setLiquidator(address(probe), true);
+        protocol.setLiquidator(address(other), true);
+
+        vm.expectRevert(abi.encodeWithSelector(ILiquidatable.PayoutsOpen.selector, address(0)));
+        probe.endOnly(); // none open
+        vm.expectRevert(abi.encodeWithSelector(ILiquidatable.PayoutsOpen.selector, address(probe)));
+        probe.beginTwice();
+        vm.expectRevert(abi.encodeWithSelector(ILiquidatable.PayoutsOpen.selector, address(probe)));
+        probe.beginThenOtherEnds(other); // another liquidator cannot close it
+        probe.beginThenEnd(); // and a batch that owes nothing pays nothing
+    }
+
     function test_liquidateBatch_revertsOnSelf() public {
         _setEthPrice(2_540e18);
         vm.prank(bob);
@@ -123,5 +172,33 @@ contract LiquidateBatchTest is BaseTest {
 
         vm.warp(block.timestamp + 3601); // a stale price: the protocol reverts, the lens leaves them out
         assertEq(lens.belowMaintenance(protocol, accounts).length, 0, "no candidates on an invalid price");
+    }
+}
+
+/// @dev A registered liquidator that opens and closes payout batches within one call.
+contract PayoutProbe {
+    IMarginProtocol internal immutable PROTOCOL;
+
+    constructor(IMarginProtocol protocol_) {
+        PROTOCOL = protocol_;
+    }
+
+    function endOnly() external {
+        PROTOCOL.endPayouts();
+    }
+
+    function beginTwice() external {
+        PROTOCOL.beginPayouts(address(1), address(2));
+        PROTOCOL.beginPayouts(address(1), address(2));
+    }
+
+    function beginThenOtherEnds(PayoutProbe other) external {
+        PROTOCOL.beginPayouts(address(1), address(2));
+        other.endOnly();
+    }
+
+    function beginThenEnd() external {
+        PROTOCOL.beginPayouts(address(1), address(2));
+        PROTOCOL.endPayouts();
     }
 }
