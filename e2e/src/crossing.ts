@@ -63,13 +63,14 @@ export async function runCrossing(
     system,
     (CROSSING_START_PRICE_WAD * (10_000n - spec.fallBps)) / 10_000n,
   );
+  await waitBlocks(system, spec.watchBlocks);
+  // Read afterwards, at the push's block: thousands of reads during the race would slow the node the keeper uses.
   const crossers = await liquidatableOnChain(
     system.rpcUrl,
     system.deployment.protocol,
     opened.accounts,
     push.block,
   );
-  await waitBlocks(system, spec.watchBlocks);
 
   const logs = await publicClient.getContractEvents({
     address: system.deployment.engine,

@@ -4,7 +4,9 @@
  * each push's freshness (receipt → the index's head at that block), the crash push that takes ~1.3% of the book
  * across the line (and checks the index's liquidatable set against the chain's at that block), and the at-risk
  * route's latency reading every page. Writes benchmarks/scale.md.
- * Usage: node --import tsx e2e/src/scale.ts [--runs pglite:1000,postgres:100000]   (`npm run bench:scale`)
+ * With --keeper, the keeper's half (./keeperScale.ts): about 1,000 accounts crossing in one move.
+ * Usage: node --import tsx e2e/src/scale.ts [--runs pglite:1000,postgres:100000|none] [--keeper pglite:2400|none]
+ * (`npm run bench:scale`)
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -27,6 +29,12 @@ import {
   waitIndexed,
 } from "./scaleProbe.ts";
 import { startIndexer, startSystem, type System } from "./system.ts";
+import {
+  keeperMarkdown,
+  runKeeperScale,
+  type KeeperRunSpec,
+  type KeeperScaleResult,
+} from "./keeperScale.ts";
 
 const WAD = 10n ** 18n;
 const START_PRICE_WAD = 3_000n * WAD;
@@ -269,9 +277,9 @@ export function scaleMarkdown(results: readonly ScaleResult[]): string {
       r.gasPerAccount.toLocaleString("en-US"),
     ].join(" | "),
   );
-  return `# Scale: the index under thousands of accounts
+  return `## The index
 
-Written by \`npm run bench:scale\` (e2e/src/scale.ts) on ${new Date().toISOString().slice(0, 10)}, on this repository's 2-core machine.
+Written on ${new Date().toISOString().slice(0, 10)}.
 
 - **Setup.** anvil with 1 s blocks, a 300M block gas limit and \`--slots-in-an-epoch 1\`; the contracts as deployed by the demo (pre-liquidation off); the indexer
   (\`ponder start\`) on embedded PGlite or on a throwaway PostgreSQL 15 cluster. No keeper runs: these are the index's figures.
@@ -300,51 +308,111 @@ ${rows.map((r) => `| ${r} |`).join("\n")}
 `;
 }
 
-function parseRuns(argv: readonly string[]): RunSpec[] {
-  const i = argv.indexOf("--runs");
-  const text =
-    i === -1
-      ? "pglite:1000,pglite:10000,postgres:1000,postgres:10000,postgres:100000"
-      : argv[i + 1];
+/** `--<flag> pglite:1000,postgres:10000` (or `none`) as run specs; `fallback` when the flag is absent. */
+function parseRuns<S extends { database: Database; accounts: number }>(
+  argv: readonly string[],
+  flag: string,
+  fallback: string,
+  multipleOf: number,
+): S[] {
+  const i = argv.indexOf(flag);
+  const text = i === -1 ? fallback : argv[i + 1];
   if (text === undefined)
-    throw new Error("--runs needs a value like pglite:1000,postgres:10000");
+    throw new Error(`${flag} needs a value like pglite:1000,postgres:10000`);
+  if (text === "none") return [];
   return text.split(",").map((part) => {
     const [database, count] = part.split(":");
     const accounts = Number(count);
     if (
       (database !== "pglite" && database !== "postgres") ||
       !Number.isInteger(accounts) ||
-      accounts < BATCH ||
-      accounts % BATCH !== 0
+      accounts < multipleOf ||
+      accounts % multipleOf !== 0
     )
       throw new Error(
-        `--runs: "${part}" is not <pglite|postgres>:<accounts, a multiple of ${BATCH}>`,
+        `${flag}: "${part}" is not <pglite|postgres>:<accounts, a multiple of ${multipleOf}>, nor none`,
       );
-    return { database, accounts };
+    return { database, accounts } as S;
   });
+}
+
+const SECTIONS = ["index", "keeper"] as const;
+type Section = (typeof SECTIONS)[number];
+
+/**
+ * benchmarks/scale.md with the sections this invocation measured; a section it did not run keeps the text the file
+ * already has, so the long index runs and the keeper runs can be measured separately.
+ */
+function scaleFile(fresh: Partial<Record<Section, string>>): string {
+  let old = "";
+  try {
+    old = readFileSync(SCALE_FILE, "utf8");
+  } catch {
+    // No file yet: every section not run here is left out.
+  }
+  const kept = (section: Section) =>
+    old.match(
+      new RegExp(`<!-- ${section} -->\\n([\\s\\S]*?)<!-- /${section} -->`),
+    )?.[1] ?? "";
+  const body = SECTIONS.map(
+    (section) =>
+      `<!-- ${section} -->\n${fresh[section] ?? kept(section)}<!-- /${section} -->`,
+  ).join("\n\n");
+  return `# Scale: the index and the keeper under thousands of accounts
+
+Written by \`npm run bench:scale\` (e2e/src/scale.ts, e2e/src/keeperScale.ts) on this repository's 2-core machine.
+
+${body}
+`;
 }
 
 async function main() {
   stopAllOnExit();
-  const runs = parseRuns(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const runs = parseRuns<RunSpec>(
+    argv,
+    "--runs",
+    "pglite:1000,pglite:10000,postgres:1000,postgres:10000,postgres:100000",
+    BATCH,
+  );
+  const keeperRuns = parseRuns<KeeperRunSpec>(
+    argv,
+    "--keeper",
+    "pglite:2400,postgres:2400",
+    BATCH,
+  );
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const t0 = Date.now();
   const say = (msg: string) =>
     console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${msg}`);
+  const logDir = (name: string) => {
+    const dir = path.join(ROOT, ".tmp", `scale-${stamp}`, name);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  };
+  const fresh: Partial<Record<Section, string>> = {};
   const results: ScaleResult[] = [];
   for (const spec of runs) {
-    const logDir = path.join(
-      ROOT,
-      ".tmp",
-      `scale-${stamp}`,
-      `${spec.database}-${spec.accounts}`,
+    results.push(
+      await runScale(spec, logDir(`${spec.database}-${spec.accounts}`), say),
     );
-    mkdirSync(logDir, { recursive: true });
-    results.push(await runScale(spec, logDir, say));
+    fresh.index = scaleMarkdown(results);
     // After each run, so that a long series keeps what it measured.
-    writeFileSync(SCALE_FILE, scaleMarkdown(results));
+    writeFileSync(SCALE_FILE, scaleFile(fresh));
   }
-  console.log(`\n${scaleMarkdown(results)}`);
+  const keeperResults: KeeperScaleResult[] = [];
+  for (const spec of keeperRuns) {
+    keeperResults.push(
+      await runKeeperScale(
+        spec,
+        logDir(`keeper-${spec.database}-${spec.accounts}`),
+        say,
+      ),
+    );
+    fresh.keeper = keeperMarkdown(keeperResults);
+    writeFileSync(SCALE_FILE, scaleFile(fresh));
+  }
+  console.log(`\n${scaleFile(fresh)}`);
   console.log(`written to ${path.relative(process.cwd(), SCALE_FILE)}`);
 }
 

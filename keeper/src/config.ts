@@ -6,7 +6,6 @@ import { parseUnits, type Hex } from "viem";
 import { z } from "zod";
 import { KEEPER_ACTIONS, type KeeperAction } from "./decisions.ts";
 import { ConfigError } from "./errors.ts";
-import { WAD } from "./math.ts";
 
 export const LOG_LEVELS = [
   "fatal",
@@ -47,8 +46,6 @@ export type Config = {
   concurrency: number;
   /** Positions per `liquidateBatch` transaction of the liquidation lane (./liquidation-lane.ts). */
   batchPositions: number;
-  /** While the index lags, the lane watches on chain the accounts it last listed below this health (a decimal). */
-  chainScanMaxHealth: string;
   indexerTimeoutMs: number;
   receiptTimeoutMs: number;
   chainStallAlertMs: number;
@@ -83,7 +80,6 @@ export const CONFIG_FIELDS = {
   metricsEveryPasses: { env: "METRICS_LOG_EVERY_PASSES", default: "100" },
   concurrency: { env: "KEEPER_CONCURRENCY", default: "8" },
   batchPositions: { env: "LIQUIDATION_BATCH_POSITIONS", default: "50" },
-  chainScanMaxHealth: { env: "CHAIN_SCAN_MAX_HEALTH", default: "3" },
   indexerTimeoutMs: { env: "INDEXER_TIMEOUT_MS", default: "5000" },
   receiptTimeoutMs: { env: "RECEIPT_TIMEOUT_MS", default: "30000" },
   chainStallAlertMs: { env: "CHAIN_STALL_ALERT_MS", default: "60000" },
@@ -297,12 +293,6 @@ const configSchema = z.object({
     1,
     200,
   ),
-  chainScanMaxHealth: decimal(
-    "expected a decimal health of at least 1, e.g. 3",
-    18,
-  ).refine((health) => parseUnits(health as string, 18) >= WAD, {
-    error: "expected a decimal health of at least 1, e.g. 3",
-  }),
   indexerTimeoutMs: integer(
     "expected an integer number of milliseconds between 100 and 600000",
     100,
@@ -448,7 +438,6 @@ export function configSummary(config: Config): Record<string, unknown> {
     metricsEveryPasses: config.metricsEveryPasses,
     concurrency: config.concurrency,
     batchPositions: config.batchPositions,
-    chainScanMaxHealth: config.chainScanMaxHealth,
     bondMaxPrice: config.bondMaxPrice,
     bondBudgetQuote: config.bondBudgetQuote,
     feeSweepMinQuote: config.feeSweepMinQuote,

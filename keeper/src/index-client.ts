@@ -38,10 +38,19 @@ export type ActiveAuction = {
 
 export type IndexStatus = { latestBlock: bigint; latestTimestamp: bigint };
 
+/** An account's line box on one oracle: a price below `belowWad` or above `aboveWad` may take it across the line. */
+export type WatchBox = { oracle: Address; belowWad: bigint; aboveWad: bigint };
+/** Every exposed account's boxes (`GET /accounts/watch`), and the indexed block of the first page. */
+export type WatchBoxes = {
+  block: bigint | null;
+  accounts: { address: Address; boxes: WatchBox[] }[];
+};
+
 export interface IndexClient {
   status(): Promise<IndexStatus>;
-  /** Every account below `maxHealth` (a decimal, "1" by default: the liquidatable ones), lowest health first. */
-  atRisk(maxHealth?: string): Promise<AtRiskAccount[]>;
+  atRisk(): Promise<AtRiskAccount[]>;
+  /** Every page of the accounts' line boxes. */
+  watchBoxes(): Promise<WatchBoxes>;
   activeAuctions(): Promise<ActiveAuction[]>;
 }
 
@@ -110,6 +119,19 @@ const activeAuctionsAnswer = z
   .object({ auctions: z.array(activeAuctionRow) })
   .transform((answer) => answer.auctions);
 
+const watchAnswer = z.object({
+  block: integer.nullable(),
+  accounts: z.array(
+    z.object({
+      address,
+      boxes: z.array(
+        z.object({ oracle: address, belowWad: integer, aboveWad: integer }),
+      ),
+    }),
+  ),
+  next: address.nullable(),
+});
+
 const statusSchema = z.object({
   latestBlock: integer,
   latestTimestamp: integer,
@@ -122,12 +144,12 @@ export type IndexClientOptions = {
   fetch?: typeof fetch;
 };
 
-/** The at-risk route below `maxHealth`, first page. */
-export const atRiskPath = (maxHealth: string) =>
-  `/accounts/at-risk?maxHealth=${encodeURIComponent(maxHealth)}&limit=1000`;
-export const AT_RISK_PATH = atRiskPath("1");
+export const AT_RISK_PATH = "/accounts/at-risk?maxHealth=1&limit=1000";
 /** Pages of AT_RISK_PATH read in one call at most: 100,000 accounts, far past anything a pass can act on. */
 export const MAX_AT_RISK_PAGES = 100;
+export const WATCH_PATH = "/accounts/watch?limit=5000";
+/** Pages of WATCH_PATH read in one call at most: 5,000,000 boxes. */
+export const MAX_WATCH_PAGES = 1000;
 export const STATUS_PATH = "/status/latest";
 export const ACTIVE_AUCTIONS_PATH = "/auctions/active";
 
@@ -200,23 +222,39 @@ export function createIndexClient(options: IndexClientOptions): IndexClient {
     },
     // Every page, following each page's cursor; an index that keeps paging past MAX_AT_RISK_PAGES is an error,
     // never a silent cut.
-    async atRisk(maxHealth = "1") {
-      const first = atRiskPath(maxHealth);
+    async atRisk() {
       const rows: AtRiskAccount[] = [];
       let after: string | null = null;
       for (let page = 0; page < MAX_AT_RISK_PAGES; page++) {
         const path: string =
           after === null
-            ? first
-            : `${first}&after=${encodeURIComponent(after)}`;
+            ? AT_RISK_PATH
+            : `${AT_RISK_PATH}&after=${encodeURIComponent(after)}`;
         const answer = parse(atRiskAnswer, await getJson(path), path);
         rows.push(...answer.accounts);
         if (answer.next === null) return rows;
         after = answer.next;
       }
       throw new IndexerResponseError(
-        `${baseUrl}${first}`,
+        `${baseUrl}${AT_RISK_PATH}`,
         `still paging after ${MAX_AT_RISK_PAGES} pages`,
+      );
+    },
+    async watchBoxes() {
+      const out: WatchBoxes = { block: null, accounts: [] };
+      let after: Address | null = null;
+      for (let page = 0; page < MAX_WATCH_PAGES; page++) {
+        const path: string =
+          after === null ? WATCH_PATH : `${WATCH_PATH}&after=${after}`;
+        const answer = parse(watchAnswer, await getJson(path), path);
+        if (page === 0) out.block = answer.block;
+        out.accounts.push(...answer.accounts);
+        if (answer.next === null) return out;
+        after = answer.next;
+      }
+      throw new IndexerResponseError(
+        `${baseUrl}${WATCH_PATH}`,
+        `still paging after ${MAX_WATCH_PAGES} pages`,
       );
     },
     async activeAuctions() {

@@ -4,16 +4,19 @@
  * the others (the sender's nonce manager orders the broadcasts). It runs on its own watcher, so the chores (collateral
  * sales, auctions, the waterfall, pre-liquidation) never delay it.
  *
- * Candidates come from the index when it has indexed the block. When it lags (or fails), they come from the chain:
- * the LiquidationLens over the accounts the index last listed below `watchHealth`, lowest health first, one chunk per
- * call, each chunk's accounts dispatched as soon as it answers. An account belongs to one batch at a time, from its
- * dispatch to its receipt; a batch the engine refuses as a whole (one order it will not run) is split in halves
- * until the order is alone.
+ * Candidates come from the index when it has indexed the block. When it lags (or fails), the lane reacts to the
+ * prices itself: it holds every account's line box (`GET /accounts/watch`: per oracle, the price range inside which
+ * the account cannot cross the line), reads the oracles' prices at the block, and asks the chain (the
+ * LiquidationLens, one chunk per call, each chunk dispatched as soon as it answers) about the accounts a price has
+ * left their box, and about those the index last listed as liquidatable. The boxes are re-read every
+ * WATCH_REFRESH_BLOCKS while the index keeps up; an account that traded since is seen once the index catches up.
+ * An account belongs to one batch at a time, from its dispatch to its receipt; a batch the engine refuses as a
+ * whole (one order it will not run) is split in halves until the order is alone.
  */
 import type { Address } from "viem";
 import type { Decision } from "./decisions.ts";
 import { describeError } from "./errors.ts";
-import type { IndexClient } from "./index-client.ts";
+import type { IndexClient, WatchBoxes } from "./index-client.ts";
 import type { Logger } from "./logger.ts";
 import { bitmapIds } from "./math.ts";
 import type { Metrics } from "./metrics.ts";
@@ -22,19 +25,17 @@ import type { BatchLiquidator, LaneOrder } from "./strategy.ts";
 
 /** Accounts per LiquidationLens call: about 30k gas each, well under a node's eth_call gas cap. */
 export const CHAIN_SCAN_CHUNK = 250;
-/** The watch list (accounts below `watchHealth`) is re-read from the index this often, while it keeps up [blocks]. */
+/** The boxes are re-read from the index this often, while it keeps up [blocks]. */
 export const WATCH_REFRESH_BLOCKS = 10n;
 
 export type LaneDeps = {
-  index: Pick<IndexClient, "status" | "atRisk">;
-  chain: Pick<ProtocolClient, "belowMaintenance">;
+  index: Pick<IndexClient, "status" | "atRisk" | "watchBoxes">;
+  chain: Pick<ProtocolClient, "belowMaintenance" | "oraclePrice">;
   liquidator: BatchLiquidator;
   metrics: Metrics;
   logger: Logger;
   /** Orders per `liquidateBatch` transaction. */
   batchPositions: number;
-  /** The health (a decimal, e.g. "3") below which the index's accounts are watched on chain while it lags. */
-  watchHealth: string;
   /** Receives every decision of a settled batch (tests); the strategy reports them as they are made. */
   onDecisions?: (decisions: Decision[]) => void;
 };
@@ -67,9 +68,11 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
   const { index, chain, liquidator, metrics, logger } = deps;
   const inBatch = new Set<string>();
   const running = new Set<Promise<void>>();
-  let watchList: Address[] = [];
-  let watchListBlock: bigint | undefined;
+  let boxes: WatchBoxes["accounts"] = [];
+  let boxesBlock: bigint | undefined;
   let refreshing: Promise<void> | undefined;
+  /** The accounts the index last listed as liquidatable. */
+  let lastListed: Address[] = [];
 
   return {
     async onBlock(head) {
@@ -88,8 +91,9 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
       }
       metrics.chainScans += 1;
       run.source = "chain";
-      for (let i = 0; i < watchList.length; i += CHAIN_SCAN_CHUNK) {
-        const chunk = watchList.slice(i, i + CHAIN_SCAN_CHUNK);
+      const woken = await wokenAccounts();
+      for (let i = 0; i < woken.length; i += CHAIN_SCAN_CHUNK) {
+        const chunk = woken.slice(i, i + CHAIN_SCAN_CHUNK);
         let found;
         try {
           found = await chain.belowMaintenance(chunk);
@@ -101,7 +105,7 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
               accounts: chunk.length,
               error: describeError(error),
             },
-            "chain scan of the watch list failed",
+            "chain scan failed",
           );
           continue;
         }
@@ -119,8 +123,9 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
         {
           event: "chain-scan",
           head: head.toString(),
-          watched: watchList.length,
-          watchListBlock: watchListBlock?.toString() ?? null,
+          watched: boxes.length,
+          boxesBlock: boxesBlock?.toString() ?? null,
+          woken: woken.length,
           ...run,
         },
         "index behind the chain: candidates read from the chain",
@@ -139,6 +144,7 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
       const status = await index.status();
       if (status.latestBlock < head) return null;
       const rows = await index.atRisk();
+      lastListed = rows.map((row) => row.address);
       return rows.map((row) => ({
         account: row.address,
         marketIds: row.marketIds,
@@ -154,29 +160,66 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
     }
   }
 
-  /** Re-reads the watch list in the background, every WATCH_REFRESH_BLOCKS while the index keeps up. */
+  /** Re-reads the boxes in the background, every WATCH_REFRESH_BLOCKS while the index keeps up. */
   function refreshWatchList(head: bigint): void {
     if (refreshing) return;
-    if (
-      watchListBlock !== undefined &&
-      head - watchListBlock < WATCH_REFRESH_BLOCKS
-    )
+    if (boxesBlock !== undefined && head - boxesBlock < WATCH_REFRESH_BLOCKS)
       return;
     refreshing = index
-      .atRisk(deps.watchHealth)
-      .then((rows) => {
-        watchList = rows.map((row) => row.address);
-        watchListBlock = head;
+      .watchBoxes()
+      .then((read) => {
+        boxes = read.accounts;
+        boxesBlock = read.block ?? head;
       })
       .catch((error: unknown) =>
         logger.warn(
-          { event: "watch-list-failed", error: describeError(error) },
-          "could not re-read the watch list: the last one is kept",
+          { event: "watch-boxes-failed", error: describeError(error) },
+          "could not re-read the accounts' boxes: the last ones are kept",
         ),
       )
       .finally(() => {
         refreshing = undefined;
       });
+  }
+
+  /**
+   * The accounts a price at this block has moved out of a box (the push handler's rule: belowWad > price or
+   * aboveWad < price), then those the index last listed as liquidatable; each once.
+   */
+  async function wokenAccounts(): Promise<Address[]> {
+    const oracles = [
+      ...new Set(boxes.flatMap((a) => a.boxes.map((b) => b.oracle))),
+    ];
+    const prices = new Map<Address, bigint>();
+    await Promise.all(
+      oracles.map(async (oracle) => {
+        try {
+          prices.set(oracle, (await chain.oraclePrice(oracle)).priceWad);
+        } catch (error) {
+          // Unread: every account on that oracle is asked about.
+          logger.warn(
+            {
+              event: "oracle-read-failed",
+              oracle,
+              error: describeError(error),
+            },
+            "oracle read failed: its accounts are all scanned",
+          );
+        }
+      }),
+    );
+    const woken = new Set<Address>();
+    for (const { address, boxes: own } of boxes) {
+      const out = own.some((box) => {
+        const price = prices.get(box.oracle);
+        return (
+          price === undefined || box.belowWad > price || box.aboveWad < price
+        );
+      });
+      if (out) woken.add(address);
+    }
+    for (const address of lastListed) woken.add(address);
+    return [...woken];
   }
 
   /** Batches the candidates not already in a batch, and starts each batch without waiting for it. */

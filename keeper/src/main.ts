@@ -146,7 +146,6 @@ async function main(): Promise<void> {
         metrics,
         logger,
         batchPositions: config.batchPositions,
-        watchHealth: config.chainScanMaxHealth,
       })
     : undefined;
   const passDeps = {

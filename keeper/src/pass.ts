@@ -25,7 +25,7 @@ import type { PassContext, Strategy } from "./strategy.ts";
 import type { WaterfallStrategy } from "./waterfall-strategy.ts";
 
 export type PassDeps = {
-  index: IndexClient;
+  index: Pick<IndexClient, "status" | "atRisk" | "activeAuctions">;
   strategy: Strategy;
   metrics: Metrics;
   logger: Logger;

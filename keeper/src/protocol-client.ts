@@ -305,6 +305,8 @@ export interface ProtocolClient {
   latestTimestamp(): Promise<bigint>;
 
   ethPrice(): Promise<PriceRead>;
+  /** Any oracle's `read()`: its price [wad] and status. */
+  oraclePrice(oracle: Address): Promise<PriceRead>;
   feeQuote(): Promise<FeeQuote>;
   quoteFunding(): Promise<QuoteFunding>;
   simulateLiquidate(

@@ -1,6 +1,7 @@
 /** ProtocolClient over viem: reads at the latest block, simulations with gas estimates, sends via the sender. */
 import {
   ContractFunctionRevertedError,
+  encodeFunctionData,
   maxUint256,
   parseAbi,
   zeroAddress,
@@ -195,6 +196,16 @@ export async function createViemProtocolClient(args: {
       : allowance * quoteScale;
   };
 
+  const oraclePrice = (oracle: Address) =>
+    call("read", async () => {
+      const [priceWad, status] = await publicClient.readContract({
+        address: oracle,
+        abi: pushPriceFeedAbi,
+        functionName: "read",
+      });
+      return { priceWad, status };
+    });
+
   const collateralListing = memo((collateralId: number) =>
     call("collateral", async () => {
       const c = await publicClient.readContract({
@@ -324,15 +335,8 @@ export async function createViemProtocolClient(args: {
         };
       }),
 
-    ethPrice: () =>
-      call("read", async () => {
-        const [priceWad, status] = await publicClient.readContract({
-          address: deployments.ethFeed,
-          abi: pushPriceFeedAbi,
-          functionName: "read",
-        });
-        return { priceWad, status };
-      }),
+    ethPrice: () => oraclePrice(deployments.ethFeed),
+    oraclePrice,
 
     feeQuote: async () => {
       const [gasPriceWei, maxPriorityFeePerGasWei] = await Promise.all([
@@ -361,14 +365,7 @@ export async function createViemProtocolClient(args: {
 
     collateralPrice: async (collateralId) => {
       const { oracle } = await collateralListing(collateralId);
-      return call("read", async () => {
-        const [priceWad, status] = await publicClient.readContract({
-          address: oracle,
-          abi: pushPriceFeedAbi,
-          functionName: "read",
-        });
-        return { priceWad, status };
-      });
+      return oraclePrice(oracle);
     },
 
     auctionLots: (account) =>
@@ -687,9 +684,15 @@ export async function createViemProtocolClient(args: {
           args,
           account: keeper,
         } as const;
-        const [{ result }, gasUnits] = await Promise.all([
+        // The gas one execution used (eth_createAccessList), not eth_estimateGas's binary search: a batch runs 50
+        // liquidations, and a crash brings many batches at once. The send's limit has room over it (./sender.ts).
+        const [{ result }, { gasUsed: gasUnits }] = await Promise.all([
           publicClient.simulateContract(request),
-          publicClient.estimateContractGas(request),
+          publicClient.createAccessList({
+            account: keeper,
+            to: engine.address,
+            data: encodeFunctionData(request),
+          }),
         ]);
         const [closedSizesWad, keeperRewardWad] = result;
         return {

@@ -60,32 +60,23 @@ describe("loadConfig", () => {
     assert.equal(config.bondBudgetQuoteWad, 25_000n * 10n ** 18n);
     assert.equal(config.feeSweepMinQuoteWad, 10n * 10n ** 18n);
     assert.equal(config.batchPositions, 50);
-    assert.equal(config.chainScanMaxHealth, "3");
   });
 
-  it("refuses a batch size outside 1–200 and a watch health below 1, one line each", () => {
-    assert.throws(
-      () =>
-        loadConfig(
-          {
-            ...VALID,
-            LIQUIDATION_BATCH_POSITIONS: "0",
-            CHAIN_SCAN_MAX_HEALTH: "0.9",
-          },
-          noFile,
-        ),
-      (error: ConfigError) => {
-        assert.deepEqual(error.lines, [
-          "config error: LIQUIDATION_BATCH_POSITIONS: expected an integer number of positions per batch between 1 and 200",
-          "config error: CHAIN_SCAN_MAX_HEALTH: expected a decimal health of at least 1, e.g. 3",
-        ]);
-        return true;
-      },
-    );
+  it("refuses a batch size outside 1–200", () => {
+    for (const LIQUIDATION_BATCH_POSITIONS of ["0", "201", "ten"])
+      assert.throws(
+        () => loadConfig({ ...VALID, LIQUIDATION_BATCH_POSITIONS }, noFile),
+        (error: ConfigError) => {
+          assert.deepEqual(error.lines, [
+            "config error: LIQUIDATION_BATCH_POSITIONS: expected an integer number of positions per batch between 1 and 200",
+          ]);
+          return true;
+        },
+      );
     assert.equal(
-      loadConfig({ ...VALID, CHAIN_SCAN_MAX_HEALTH: "1.5" }, noFile)
-        .chainScanMaxHealth,
-      "1.5",
+      loadConfig({ ...VALID, LIQUIDATION_BATCH_POSITIONS: "200" }, noFile)
+        .batchPositions,
+      200,
     );
   });
 

@@ -686,6 +686,12 @@ export class FakeChain implements ProtocolClient {
     this.enter("ethPrice");
     return this.eth;
   }
+  /** Oracle reads by address (ETH's price where absent). */
+  oraclePrices = new Map<Address, PriceRead>();
+  async oraclePrice(oracle: Address) {
+    this.enter("oraclePrice");
+    return this.oraclePrices.get(oracle) ?? this.eth;
+  }
   async feeQuote() {
     this.enter("feeQuote");
     return this.fees;

@@ -6,6 +6,7 @@ import type {
   AtRiskAccount,
   IndexClient,
   IndexStatus,
+  WatchBoxes,
 } from "../src/index-client.ts";
 import {
   CHAIN_SCAN_CHUNK,
@@ -20,7 +21,9 @@ import {
   type BatchLiquidator,
   type StrategyConfig,
 } from "../src/strategy.ts";
-import { FakeChain, GWEI, row, silentLogger } from "./fakes.ts";
+import { FakeChain, GWEI, ORACLE, row, silentLogger } from "./fakes.ts";
+
+const OTHER = getAddress(`0x${"0b".repeat(20)}`);
 
 const CONFIG: StrategyConfig = {
   minProfitQuoteWad: WAD / 2n,
@@ -34,19 +37,25 @@ const CONFIG: StrategyConfig = {
 const account = (i: number): Address =>
   getAddress(`0x${(0x1000 + i).toString(16).padStart(40, "0")}`);
 
-/** A fake index: at `latestBlock`, listing `rows` below health 1 and `watched` below any higher health. */
-class FakeIndex implements Pick<IndexClient, "status" | "atRisk"> {
+/** A fake index: at `latestBlock`, listing `rows` as liquidatable and `boxes` as the accounts' line boxes. */
+class FakeIndex implements Pick<
+  IndexClient,
+  "status" | "atRisk" | "watchBoxes"
+> {
   status_: IndexStatus | Error = { latestBlock: 100n, latestTimestamp: 0n };
   rows: AtRiskAccount[] = [];
-  watched: AtRiskAccount[] = [];
-  readonly healthsAsked: string[] = [];
+  boxes: WatchBoxes["accounts"] = [];
+  boxReads = 0;
   async status() {
     if (this.status_ instanceof Error) throw this.status_;
     return this.status_;
   }
-  async atRisk(maxHealth = "1") {
-    this.healthsAsked.push(maxHealth);
-    return maxHealth === "1" ? this.rows : this.watched;
+  async atRisk() {
+    return this.rows;
+  }
+  async watchBoxes() {
+    this.boxReads += 1;
+    return { block: 100n, accounts: this.boxes };
   }
 }
 
@@ -70,7 +79,6 @@ function lane(
     metrics,
     logger: silentLogger,
     batchPositions: 50,
-    watchHealth: "3",
     ...more,
   });
   return { lane: created, decisions, metrics };
@@ -122,21 +130,36 @@ describe("the liquidation lane", () => {
     );
   });
 
-  it("reads the chain through the lens, over the watch list, while the index lags", async () => {
+  it("asks the chain about the accounts a price moved out of their box while the index lags", async () => {
     const index = new FakeIndex();
-    const watched = Array.from({ length: 600 }, (_, i) =>
-      row({ address: account(i), healthWad: 2n * WAD }),
-    );
-    index.watched = watched;
+    // 600 accounts on ETH: box [2,700, ∞) for the even ones, [2,500, ∞) for the odd ones; 3 on another oracle.
+    index.boxes = Array.from({ length: 600 }, (_, i) => ({
+      address: account(i),
+      boxes: [
+        {
+          oracle: ORACLE,
+          belowWad: (i % 2 === 0 ? 2_700n : 2_500n) * WAD,
+          aboveWad: 2n ** 256n - 1n,
+        },
+      ],
+    }));
+    index.boxes.push({
+      address: account(900),
+      boxes: [{ oracle: OTHER, belowWad: 1n, aboveWad: 50n * WAD }],
+    });
+    index.rows = [row({ address: account(1000) })]; // liquidatable at the index's last block
     const chain = new FakeChain();
+    chain.oraclePrices.set(OTHER, { priceWad: 40n * WAD, status: 0 });
     const { lane: l, metrics } = lane(index, chain);
-    await l.onBlock(100n); // fresh: the watch list is read
+    await l.onBlock(100n); // the index keeps up: its boxes are read
     await l.idle();
     await new Promise((r) => setImmediate(r));
-    assert.ok(index.healthsAsked.includes("3"), "the watch list is read");
+    assert.equal(index.boxReads, 1);
+    chain.sent.length = 0;
 
-    // The price falls in block 101; the index is still at 100. Accounts 7 and 450 crossed.
-    for (const i of [7, 450])
+    // Block 101 pushes ETH to 2,600; the index is still at 100. Even accounts left their box; 6 of them crossed.
+    chain.oraclePrices.set(ORACLE, { priceWad: 2_600n * WAD, status: 0 });
+    for (const i of [0, 2, 4, 300, 598, 1000])
       chain.chainCandidates.set(account(i), {
         account: account(i),
         equityWad: 10n * WAD,
@@ -145,22 +168,30 @@ describe("the liquidation lane", () => {
         collateralMask: 0n,
         quoteWad: 0n,
       });
+    chain.chainCandidates.set(account(1), {
+      ...chain.chainCandidates.get(account(0))!,
+      account: account(1),
+    }); // inside its box: never asked about
     const run = await l.onBlock(101n);
     await l.idle();
 
     assert.equal(run.source, "chain");
     assert.equal(metrics.chainScans, 1);
+    const asked = chain.lensCalls.flat();
+    assert.equal(asked.length, 301, "the 300 woken, and the last listed one");
+    assert.ok(asked.includes(account(1000)));
+    assert.ok(!asked.includes(account(1)) && !asked.includes(account(900)));
     assert.deepEqual(
       chain.lensCalls.map((c) => c.length),
-      [CHAIN_SCAN_CHUNK, CHAIN_SCAN_CHUNK, 600 - 2 * CHAIN_SCAN_CHUNK],
-      "the watch list in chunks",
+      [CHAIN_SCAN_CHUNK, 301 - CHAIN_SCAN_CHUNK],
+      "in chunks",
     );
     assert.deepEqual(
       sentBatches(chain)
         .flat()
-        .map((o) => o.account),
-      [account(7), account(450)],
-      "each chunk's accounts are dispatched as it answers",
+        .map((o) => o.account)
+        .sort(),
+      [0, 2, 4, 300, 598, 1000].map(account).sort(),
     );
   });
 

@@ -7,7 +7,7 @@ import type {
   IndexClient,
   IndexStatus,
 } from "../src/index-client.ts";
-import { runPass } from "../src/pass.ts";
+import { runPass, type PassDeps } from "../src/pass.ts";
 import type { Strategy } from "../src/strategy.ts";
 import { ALICE, auctionRow, passDeps, row } from "./fakes.ts";
 
@@ -18,7 +18,7 @@ function setup(
 ) {
   const processed: bigint[] = [];
   const processedAuctions: bigint[] = [];
-  const index: IndexClient = {
+  const index: PassDeps["index"] = {
     status: async () => {
       if (status instanceof Error) throw status;
       return status;
@@ -69,7 +69,10 @@ describe("runPass", () => {
       processAuction: async () => [],
       preLiquidateAccount: async () => [],
     };
-    const index: IndexClient = { ...deps.index, atRisk: async () => rows };
+    const index: PassDeps["index"] = {
+      ...deps.index,
+      atRisk: async () => rows,
+    };
     await runPass({ ...deps, index, strategy, concurrency: 3 }, 100n);
     assert.equal(done, 7);
     assert.equal(maxInFlight, 3);

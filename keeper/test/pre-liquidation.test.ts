@@ -5,7 +5,7 @@ import { KEEPER_ACTIONS, type Decision } from "../src/decisions.ts";
 import { ConfigError } from "../src/errors.ts";
 import type { IndexClient } from "../src/index-client.ts";
 import { WAD } from "../src/math.ts";
-import { runPass } from "../src/pass.ts";
+import { runPass, type PassDeps } from "../src/pass.ts";
 import {
   loadPreLiquidationConfig,
   parseZoneAnswer,
@@ -285,7 +285,7 @@ describe("pre-liquidation: the decision", () => {
 describe("pre-liquidation: the pass", () => {
   it("works on the zone's accounts after the at-risk ones, never on an at-risk one", async () => {
     const order: string[] = [];
-    const index: IndexClient = {
+    const index: PassDeps["index"] = {
       status: async () => ({ latestBlock: 100n, latestTimestamp: 0n }),
       atRisk: async () => [row({ address: ALICE })],
       activeAuctions: async () => [],

@@ -11,7 +11,7 @@ import {
 } from "../src/errors.ts";
 import type { AtRiskAccount, IndexClient } from "../src/index-client.ts";
 import { WAD } from "../src/math.ts";
-import { runPass } from "../src/pass.ts";
+import { runPass, type PassDeps } from "../src/pass.ts";
 import {
   loadPredictConfig,
   type NearLineAccount,
@@ -148,7 +148,7 @@ describe("withNearLine", () => {
 
   it("runPass works through the near-line accounts after the at-risk ones", async () => {
     const order: Address[] = [];
-    const index: IndexClient = {
+    const index: PassDeps["index"] = {
       status: async () => ({ latestBlock: 100n, latestTimestamp: 0n }),
       atRisk: async () => [atRisk(1, 90)],
       activeAuctions: async () => [],

@@ -40,6 +40,7 @@ import {
   stateOf,
 } from "./solvency.ts";
 import { seriesAt, snapshotAt } from "./solvencyQuery.ts";
+import { MIN_WATCH_PAGE_ROWS, watchBoxes } from "./watchBoxes.ts";
 
 // The same deployments file as ponder.config.ts: /solvency refuses blocks
 // before its start block.
@@ -101,6 +102,27 @@ app.get("/accounts/at-risk", async (c) => {
         }
       : await atRiskAccounts(db, maxHealthWad, limit, after);
   return c.json(json({ maxHealthWad, count: accounts.length, accounts, next }));
+});
+
+// GET /accounts/watch?limit=2000(&after=address) — every exposed account's
+// line box per oracle (./watchBoxes.ts), in address order, about `limit` rows a
+// page; `next` is the `after` of the following page, null on the last. With
+// them a keeper sees which accounts a push may have taken across before the
+// index has processed it. `block` is the indexed block they hold at.
+app.get("/accounts/watch", async (c) => {
+  const limit = parseLimitParam("limit", c.req.query("limit"), 2000, 10_000);
+  if (limit < MIN_WATCH_PAGE_ROWS)
+    throw new ParamError(
+      `limit must be at least ${MIN_WATCH_PAGE_ROWS} (one account's boxes at most), got ${limit}`,
+    );
+  const afterText = c.req.query("after");
+  const after =
+    afterText === undefined || afterText === ""
+      ? undefined
+      : parseAddressParam("after", afterText);
+  const head = await indexedHead();
+  const page = await watchBoxes(db, limit, after);
+  return c.json(json({ block: head?.latestBlock ?? null, ...page }));
 });
 
 // GET /accounts/:address/health — one account's margin at the latest indexed
