@@ -83,6 +83,46 @@ export async function atRiskInIndex(
   return out;
 }
 
+export type WatchedInIndex = {
+  address: string; // lowercase
+  boxes: { oracle: string; belowWad: bigint; aboveWad: bigint }[];
+};
+
+/** Every page of `/accounts/watch`, about `pageSize` rows a page, in address order. */
+export async function watchBoxesInIndex(
+  indexerUrl: string,
+  pageSize = 5_000,
+): Promise<WatchedInIndex[]> {
+  const out: WatchedInIndex[] = [];
+  let after: string | null = null;
+  do {
+    const url: string = `${indexerUrl}/accounts/watch?limit=${pageSize}${after === null ? "" : `&after=${after}`}`;
+    const response = await fetch(url);
+    if (!response.ok)
+      throw new Error(
+        `${url}: HTTP ${response.status} ${await response.text()}`,
+      );
+    const body = (await response.json()) as {
+      accounts: {
+        address: string;
+        boxes: { oracle: string; belowWad: string; aboveWad: string }[];
+      }[];
+      next: string | null;
+    };
+    for (const a of body.accounts)
+      out.push({
+        address: a.address.toLowerCase(),
+        boxes: a.boxes.map((b) => ({
+          oracle: b.oracle.toLowerCase(),
+          belowWad: BigInt(b.belowWad),
+          aboveWad: BigInt(b.aboveWad),
+        })),
+      });
+    after = body.next;
+  } while (after !== null);
+  return out;
+}
+
 /** The liquidatable accounts the index lists (every page of the at-risk route), lowercase. */
 export async function liquidatableInIndex(
   indexerUrl: string,

@@ -3,7 +3,7 @@
  * then price pushes up and down. After each push only the accounts whose watch box it leaves are recomputed; the
  * index must still list exactly the accounts the protocol calls liquidatable at that block (read page by page), the
  * accounts below health 1.5 (the band ladder, stale bands included), each breach's first block, and each account's
- * health at the latest prices.
+ * health at the latest prices; and /accounts/watch must list every account once, each box holding the pushed price.
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
@@ -11,7 +11,12 @@ import { createPublicClient, http, type Address } from "viem";
 import { foundry } from "viem/chains";
 import { iMarginProtocolAbi } from "../../abi/src/generated.ts";
 import { deployFleet, fleetOrders, openAccounts } from "../src/fleet.ts";
-import { atRiskInIndex, pushEth, waitIndexed } from "../src/scaleProbe.ts";
+import {
+  atRiskInIndex,
+  pushEth,
+  waitIndexed,
+  watchBoxesInIndex,
+} from "../src/scaleProbe.ts";
 import { startSystem, type System } from "../src/system.ts";
 
 const WAD = 10n ** 18n;
@@ -134,6 +139,24 @@ describe("the index at scale (PGlite)", { concurrency: false }, () => {
             chain.get(r.address)!.healthWad,
             `$${usd}: health of ${r.address} below 1.5`,
           );
+
+        // The line boxes a keeper reacts to pushes with: every account once (pages of 128 rows, so the cursor is
+        // followed), and after the index has processed the push every box holds the pushed price.
+        const watched = await watchBoxesInIndex(system.indexerUrl, 128);
+        assert.deepEqual(
+          watched.map((w) => w.address),
+          opened.accounts.map((a) => a.toLowerCase()).sort(),
+          `$${usd}: /accounts/watch lists each account once, in address order`,
+        );
+        const ethFeed = system.deployment.ethFeed.toLowerCase();
+        for (const w of watched) {
+          const box = w.boxes.find((b) => b.oracle === ethFeed);
+          assert.ok(box, `${w.address} has a box on the ETH feed`);
+          assert.ok(
+            box.belowWad <= usd * WAD && usd * WAD <= box.aboveWad,
+            `$${usd}: ${w.address}'s box [${box.belowWad}, ${box.aboveWad}] holds the price`,
+          );
+        }
 
         // One account's route, at the latest prices.
         const sample = opened.accounts[Number(push.block % BigInt(ACCOUNTS))]!;
