@@ -34,6 +34,8 @@ export type BondPurchase = {
 
 export type SeriesReport = {
   id: bigint;
+  /** The liquidity vault whose deficit it covers (the perps vault or the lending market's). */
+  vault: string;
   deficit: bigint;
   raised: bigint;
   faceSold: bigint;
@@ -293,10 +295,13 @@ export async function readWaterfall(
     const issue = allLogs.find(
       (l) => l.eventName === "SeriesIssued" && l.args.id === id,
     );
+    // A batch liquidation may settle several bad debts, each opening its own series, in one transaction.
     const cause = allLogs.find(
       (l) =>
         l.eventName === "BadDebtAbsorbed" &&
-        l.transactionHash === issue?.transactionHash,
+        l.transactionHash === issue?.transactionHash &&
+        l.args.toBonds === s.deficit &&
+        lower(l.args.vault!) === lower(s.vault),
     );
     const buyers = new Map<
       string,
@@ -314,6 +319,7 @@ export async function readWaterfall(
     }
     return {
       id,
+      vault: lower(s.vault),
       deficit: s.deficit,
       raised: s.raised,
       faceSold: s.faceSold,
@@ -443,6 +449,7 @@ export async function readWaterfall(
       amount: l.args.amount!,
     })),
     fundBeforeRepaid: fundTookRevenueEarly(allLogs),
+    perpsVault: lower(d.vault),
   });
   return report;
 }
@@ -508,6 +515,8 @@ function checkBooks(
     recognizedAtStart: bigint;
     repaidEvents: { id: bigint; amount: bigint }[];
     fundBeforeRepaid: string[];
+    /** The perps liquidity vault (lowercase): totals(vault) are its. */
+    perpsVault: string;
   },
 ): string[] {
   const problems: string[] = [];
@@ -542,16 +551,18 @@ function checkBooks(
     chain.absorbedInRange,
     w.recognized - chain.recognizedAtStart,
   );
+  // totals(vault) are the perps vault's; the lending market's series cover its own vault.
+  const perpsSeries = w.series.filter((s) => s.vault === chain.perpsVault);
   same(
-    "raised by bonds = Σ series raised",
+    "raised by bonds = Σ series raised (the perps vault's)",
     w.raisedByBonds,
-    sum(w.series, (s) => s.raised),
+    sum(perpsSeries, (s) => s.raised),
   );
   same(
-    "open = Σ unsold deficit of the series on sale",
+    "open = Σ unsold deficit of the series on sale (the perps vault's)",
     w.open,
     sum(
-      w.series.filter((s) => !s.closed),
+      perpsSeries.filter((s) => !s.closed),
       (s) => s.deficit - s.raised,
     ),
   );

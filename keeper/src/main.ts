@@ -26,6 +26,7 @@ import { createWaterfallStrategy } from "./waterfall-strategy.ts";
 import { approveLending, runLendingPass } from "./lending/pass.ts";
 import { startWatcher } from "./watcher.ts";
 import { createLiquidationLane } from "./liquidation-lane.ts";
+import { accountNonces } from "./nonces.ts";
 
 const EXIT_BAD_CONFIG = 2;
 const EXIT_STARTUP_FAILED = 1;
@@ -69,8 +70,11 @@ async function main(): Promise<void> {
     process.exit(EXIT_BAD_CONFIG);
   }
 
+  // One nonce manager for the key: the lane, the pass and the lending pass all send with it.
+  const nonces = accountNonces(clients);
   const chain = await createViemProtocolClient({
     clients,
+    nonces,
     deployments,
     receiptTimeoutMs: config.receiptTimeoutMs,
     logger,
@@ -185,6 +189,8 @@ async function main(): Promise<void> {
       ? {
           publicClient: clients.publicClient,
           walletClient: clients.walletClient,
+          nonces,
+          receiptTimeoutMs: config.receiptTimeoutMs,
           deployments,
           indexerUrl: config.indexerUrl,
           logger,

@@ -34,3 +34,21 @@ export class SerialNonces {
     return run;
   }
 }
+
+/** The nonces of the clients' key: one instance per key and process, shared by every path that sends with it. */
+export function accountNonces(clients: {
+  publicClient: {
+    getTransactionCount(args: {
+      address: `0x${string}`;
+      blockTag: "pending";
+    }): Promise<number>;
+  };
+  account: { address: `0x${string}` };
+}): SerialNonces {
+  return new SerialNonces(() =>
+    clients.publicClient.getTransactionCount({
+      address: clients.account.address,
+      blockTag: "pending",
+    }),
+  );
+}

@@ -15,7 +15,7 @@ import {
 import type { Clients } from "./chain.ts";
 import { TransactionStuckError, walkCause } from "./errors.ts";
 import type { Logger } from "./logger.ts";
-import { SerialNonces } from "./nonces.ts";
+import type { SerialNonces } from "./nonces.ts";
 import {
   CALL_CONTRACT,
   type CallContract,
@@ -60,6 +60,8 @@ export type SendTargets = Record<CallContract, { address: Address; abi: Abi }>;
 
 export type SenderOptions = {
   clients: Clients;
+  /** The key's nonces, shared with every other path that sends with it (./nonces.ts). */
+  nonces: SerialNonces;
   targets: SendTargets;
   receiptTimeoutMs: number;
   logger: Logger;
@@ -86,12 +88,7 @@ export function bumpFees(
 export function createSender(options: SenderOptions) {
   const { clients, targets, receiptTimeoutMs, logger } = options;
   const { publicClient, walletClient, account, chain } = clients;
-  const nonces = new SerialNonces(() =>
-    publicClient.getTransactionCount({
-      address: account.address,
-      blockTag: "pending",
-    }),
-  );
+  const { nonces } = options;
 
   async function findReceipt(
     hashes: readonly Hex[],

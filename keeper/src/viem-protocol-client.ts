@@ -26,6 +26,7 @@ import type { Deployments } from "./deployments.ts";
 import { ContractRevertError, KeeperError, walkCause } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import type { CollateralAsset, ProtocolClient } from "./protocol-client.ts";
+import type { SerialNonces } from "./nonces.ts";
 import { createSender } from "./sender.ts";
 
 type AbiError<A extends Abi> = Extract<A[number], { type: "error" }>;
@@ -134,6 +135,8 @@ function memo<K, V>(load: (key: K) => Promise<V>): (key: K) => Promise<V> {
 
 export async function createViemProtocolClient(args: {
   clients: Clients;
+  /** The key's nonces (./nonces.ts), shared with the lending pass. */
+  nonces: SerialNonces;
   deployments: Deployments;
   receiptTimeoutMs: number;
   logger: Logger;
@@ -173,6 +176,7 @@ export async function createViemProtocolClient(args: {
   const quoteScale = 10n ** BigInt(18 - quoteDecimals);
   const send = createSender({
     clients,
+    nonces: args.nonces,
     targets: {
       engine,
       auctionHouse,
@@ -686,7 +690,8 @@ export async function createViemProtocolClient(args: {
         } as const;
         // The gas one execution used (eth_createAccessList), not eth_estimateGas's binary search: a batch runs 50
         // liquidations, and a crash brings many batches at once. The send's limit has room over it (./sender.ts).
-        const [{ result }, { gasUsed: gasUnits }] = await Promise.all([
+        // Both at once; a revert is reported as the simulation decodes it (the access list's error is raw).
+        const [simulated, listed] = await Promise.allSettled([
           publicClient.simulateContract(request),
           publicClient.createAccessList({
             account: keeper,
@@ -694,7 +699,10 @@ export async function createViemProtocolClient(args: {
             data: encodeFunctionData(request),
           }),
         ]);
-        const [closedSizesWad, keeperRewardWad] = result;
+        if (simulated.status === "rejected") throw simulated.reason;
+        if (listed.status === "rejected") throw listed.reason;
+        const [closedSizesWad, keeperRewardWad] = simulated.value.result;
+        const gasUnits = listed.value.gasUsed;
         return {
           call: { functionName: "liquidateBatch", args },
           result: { closedSizesWad, keeperRewardWad },

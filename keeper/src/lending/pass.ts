@@ -22,6 +22,7 @@ import {
 } from "../../../abi/src/generated.ts";
 import type { Deployments } from "../deployments.ts";
 import type { Logger } from "../logger.ts";
+import type { SerialNonces } from "../nonces.ts";
 import {
   decideAuction,
   decideLending,
@@ -45,6 +46,9 @@ const MAX = 2n ** 256n - 1n;
 export type LendingPassDeps = {
   publicClient: PublicClient;
   walletClient: WalletClient<Transport, Chain, Account>;
+  /** The key's nonces, shared with the perps sender: the lane sends while this pass runs. */
+  nonces: SerialNonces;
+  receiptTimeoutMs: number;
   deployments: Deployments;
   indexerUrl: string;
   logger: Logger;
@@ -73,13 +77,19 @@ export async function approveLending(deps: LendingPassDeps): Promise<void> {
       args: [walletClient.account.address, spender],
     });
     if (allowance > MAX / 2n) continue;
-    const hash = await walletClient.writeContract({
-      address: d.quote,
-      abi: testnetTokenAbi,
-      functionName: "approve",
-      args: [spender, MAX],
+    const hash = await deps.nonces.withNonce((nonce) =>
+      walletClient.writeContract({
+        address: d.quote,
+        abi: testnetTokenAbi,
+        functionName: "approve",
+        args: [spender, MAX],
+        nonce,
+      }),
+    );
+    await publicClient.waitForTransactionReceipt({
+      hash,
+      timeout: deps.receiptTimeoutMs,
     });
-    await publicClient.waitForTransactionReceipt({ hash });
   }
 }
 
@@ -163,10 +173,16 @@ async function act(
       ...request,
       account: walletClient.account,
     } as Parameters<PublicClient["simulateContract"]>[0]);
-    const hash = await walletClient.writeContract(
-      sim.request as Parameters<typeof walletClient.writeContract>[0],
+    const hash = await deps.nonces.withNonce((nonce) =>
+      walletClient.writeContract({
+        ...(sim.request as Parameters<typeof walletClient.writeContract>[0]),
+        nonce,
+      }),
     );
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    const receipt = await publicClient.waitForTransactionReceipt({
+      hash,
+      timeout: deps.receiptTimeoutMs,
+    });
     logger.info(
       {
         event: "lending-action",
