@@ -6,6 +6,10 @@ import { parseUnits, type Hex } from "viem";
 import { z } from "zod";
 import { KEEPER_ACTIONS, type KeeperAction } from "./decisions.ts";
 import { ConfigError } from "./errors.ts";
+import { parseShard, type Shard } from "./shard.ts";
+
+const SHARD_EXPECTED =
+  "expected index/count with 0 ≤ index < count ≤ 1024, e.g. 0/2 and 1/2 for two keepers";
 
 export const LOG_LEVELS = [
   "fatal",
@@ -46,6 +50,9 @@ export type Config = {
   concurrency: number;
   /** Positions per `liquidateBatch` transaction of the liquidation lane (./liquidation-lane.ts). */
   batchPositions: number;
+  /** This keeper's share of the accounts and auctions, as given ("0/1": all of them) (./shard.ts). */
+  shard: string;
+  ownShard: Shard;
   indexerTimeoutMs: number;
   receiptTimeoutMs: number;
   chainStallAlertMs: number;
@@ -80,6 +87,7 @@ export const CONFIG_FIELDS = {
   metricsEveryPasses: { env: "METRICS_LOG_EVERY_PASSES", default: "100" },
   concurrency: { env: "KEEPER_CONCURRENCY", default: "8" },
   batchPositions: { env: "LIQUIDATION_BATCH_POSITIONS", default: "50" },
+  shard: { env: "KEEPER_SHARD", default: "0/1" },
   indexerTimeoutMs: { env: "INDEXER_TIMEOUT_MS", default: "5000" },
   receiptTimeoutMs: { env: "RECEIPT_TIMEOUT_MS", default: "30000" },
   chainStallAlertMs: { env: "CHAIN_STALL_ALERT_MS", default: "60000" },
@@ -293,6 +301,12 @@ const configSchema = z.object({
     1,
     200,
   ),
+  shard: z.preprocess(
+    asText,
+    z
+      .string(required(SHARD_EXPECTED))
+      .refine((text) => parseShard(text) !== null, { error: SHARD_EXPECTED }),
+  ),
   indexerTimeoutMs: integer(
     "expected an integer number of milliseconds between 100 and 600000",
     100,
@@ -372,6 +386,7 @@ export function loadConfig(env: Env, readFile: FileReader): Config {
     gasPriceCapWei: parseUnits(values.gasPriceCapGwei, 9),
     maxIndexLagBlocks: BigInt(values.maxIndexLagBlocks),
     // Validated by the schema: never null here.
+    ownShard: parseShard(values.shard)!,
     bondMaxPriceWad: parseBondPriceWad(values.bondMaxPrice)!,
     bondBudgetQuoteWad: parseUnits(values.bondBudgetQuote, 18),
     feeSweepMinQuoteWad: parseUnits(values.feeSweepMinQuote, 18),
@@ -438,6 +453,7 @@ export function configSummary(config: Config): Record<string, unknown> {
     metricsEveryPasses: config.metricsEveryPasses,
     concurrency: config.concurrency,
     batchPositions: config.batchPositions,
+    shard: config.shard,
     bondMaxPrice: config.bondMaxPrice,
     bondBudgetQuote: config.bondBudgetQuote,
     feeSweepMinQuote: config.feeSweepMinQuote,

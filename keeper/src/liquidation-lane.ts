@@ -21,6 +21,7 @@ import type { Logger } from "./logger.ts";
 import { bitmapIds } from "./math.ts";
 import type { Metrics } from "./metrics.ts";
 import type { ProtocolClient } from "./protocol-client.ts";
+import { WHOLE, ownsAccount, type Shard } from "./shard.ts";
 import type { BatchLiquidator, LaneOrder } from "./strategy.ts";
 
 /** Accounts per LiquidationLens call: about 30k gas each, well under a node's eth_call gas cap. */
@@ -36,6 +37,8 @@ export type LaneDeps = {
   logger: Logger;
   /** Orders per `liquidateBatch` transaction. */
   batchPositions: number;
+  /** This keeper's share of the accounts (./shard.ts); all of them when absent. */
+  shard?: Shard;
   /** Receives every decision of a settled batch (tests); the strategy reports them as they are made. */
   onDecisions?: (decisions: Decision[]) => void;
 };
@@ -66,6 +69,7 @@ type Candidate = {
 
 export function createLiquidationLane(deps: LaneDeps): Lane {
   const { index, chain, liquidator, metrics, logger } = deps;
+  const shard = deps.shard ?? WHOLE;
   const inBatch = new Set<string>();
   const running = new Set<Promise<void>>();
   let boxes: WatchBoxes["accounts"] = [];
@@ -143,7 +147,9 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
     try {
       const status = await index.status();
       if (status.latestBlock < head) return null;
-      const rows = await index.atRisk();
+      const rows = (await index.atRisk()).filter((row) =>
+        ownsAccount(shard, row.address),
+      );
       lastListed = rows.map((row) => row.address);
       return rows.map((row) => ({
         account: row.address,
@@ -168,7 +174,7 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
     refreshing = index
       .watchBoxes()
       .then((read) => {
-        boxes = read.accounts;
+        boxes = read.accounts.filter((a) => ownsAccount(shard, a.address));
         boxesBlock = read.block ?? head;
       })
       .catch((error: unknown) =>

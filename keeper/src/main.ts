@@ -27,6 +27,7 @@ import { approveLending, runLendingPass } from "./lending/pass.ts";
 import { startWatcher } from "./watcher.ts";
 import { createLiquidationLane } from "./liquidation-lane.ts";
 import { accountNonces } from "./nonces.ts";
+import { ownsChores } from "./shard.ts";
 
 const EXIT_BAD_CONFIG = 2;
 const EXIT_STARTUP_FAILED = 1;
@@ -134,9 +135,12 @@ async function main(): Promise<void> {
     metrics.recordDecision(decision);
   };
   const strategy = createStrategy({ chain, config, logger, report });
-  const waterfall = WATERFALL_ACTIONS.some((action) => actions.has(action))
-    ? createWaterfallStrategy({ chain, config, logger, report })
-    : undefined;
+  // Several keepers on one index split the accounts and auctions (KEEPER_SHARD); shard 0 works the waterfall.
+  const shard = config.ownShard;
+  const waterfall =
+    ownsChores(shard) && WATERFALL_ACTIONS.some((action) => actions.has(action))
+      ? createWaterfallStrategy({ chain, config, logger, report })
+      : undefined;
   const index = createIndexClient({
     baseUrl: config.indexerUrl,
     timeoutMs: config.indexerTimeoutMs,
@@ -150,10 +154,12 @@ async function main(): Promise<void> {
         metrics,
         logger,
         batchPositions: config.batchPositions,
+        shard,
       })
     : undefined;
   const passDeps = {
     index,
+    shard,
     leaveToLane:
       lane &&
       ((row: AtRiskAccount) =>
@@ -191,6 +197,7 @@ async function main(): Promise<void> {
           walletClient: clients.walletClient,
           nonces,
           receiptTimeoutMs: config.receiptTimeoutMs,
+          shard,
           deployments,
           indexerUrl: config.indexerUrl,
           logger,

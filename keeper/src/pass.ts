@@ -23,6 +23,7 @@ import {
 } from "./pre-liquidation.ts";
 import type { PassContext, Strategy } from "./strategy.ts";
 import type { WaterfallStrategy } from "./waterfall-strategy.ts";
+import { WHOLE, ownsAccount, ownsAuction, type Shard } from "./shard.ts";
 
 export type PassDeps = {
   index: Pick<IndexClient, "status" | "atRisk" | "activeAuctions">;
@@ -46,6 +47,8 @@ export type PassDeps = {
    * position (the lane liquidates them) or in one of its batches; a later pass sells their collateral.
    */
   leaveToLane?: (row: AtRiskAccount) => boolean;
+  /** This keeper's share of the accounts and auctions (./shard.ts); all of them when absent. */
+  shard?: Shard;
 };
 
 export type PassResult =
@@ -69,6 +72,7 @@ export async function runPass(
   chainHeadBlock: bigint,
 ): Promise<PassResult> {
   const { index, strategy, metrics, logger } = deps;
+  const shard = deps.shard ?? WHOLE;
   const result = await run();
   metrics.passes += 1;
   if (metrics.passes % deps.metricsEveryPasses === 0) {
@@ -85,11 +89,13 @@ export async function runPass(
     }
     const { rows, auctions } = indexed;
     // Accounts the pass works on as at risk are not pre-liquidated in it.
-    const zone = await zoneTargets(
-      deps.zone,
-      new Set(rows.map((row) => row.address.toLowerCase())),
-      logger,
-    );
+    const zone = (
+      await zoneTargets(
+        deps.zone,
+        new Set(rows.map((row) => row.address.toLowerCase())),
+        logger,
+      )
+    ).filter((row) => ownsAccount(shard, row.address));
 
     logger.debug(
       {
@@ -142,6 +148,7 @@ export async function runPass(
       rows = await withNearLine(await index.atRisk(), deps.nearLine, logger);
       const leave = deps.leaveToLane;
       if (leave) rows = rows.filter((row) => !leave(row));
+      rows = rows.filter((row) => ownsAccount(shard, row.address));
     } catch (error) {
       metrics.indexErrors += 1;
       logger.error(
@@ -153,7 +160,9 @@ export async function runPass(
     let auctions: ActiveAuction[] = [];
     if (deps.watchAuctions) {
       try {
-        auctions = await index.activeAuctions();
+        auctions = (await index.activeAuctions()).filter((auction) =>
+          ownsAuction(shard, auction.id),
+        );
       } catch (error) {
         // The accounts are still worked on; the auctions wait for the next pass.
         metrics.indexErrors += 1;

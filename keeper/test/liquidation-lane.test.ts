@@ -254,6 +254,34 @@ describe("the liquidation lane", () => {
     );
   });
 
+  it("works only its shard's accounts when the keepers share the work", async () => {
+    const index = new FakeIndex();
+    index.rows = Array.from({ length: 40 }, (_, i) =>
+      row({ address: account(i) }),
+    );
+    const sent: string[][] = [];
+    for (const shardIndex of [0, 1]) {
+      const chain = new FakeChain();
+      const { lane: l } = lane(index, chain, {
+        shard: { index: shardIndex, count: 2 },
+      });
+      await l.onBlock(100n);
+      await l.idle();
+      sent.push(
+        sentBatches(chain)
+          .flat()
+          .map((o) => o.account),
+      );
+    }
+    assert.ok(sent[0]!.length > 0 && sent[1]!.length > 0, "both work");
+    assert.equal(
+      sent[0]!.filter((a) => sent[1]!.includes(a)).length,
+      0,
+      "no account in both",
+    );
+    assert.equal(sent[0]!.length + sent[1]!.length, 40, "none left out");
+  });
+
   it("applies one profit rule to the whole batch", async () => {
     const index = new FakeIndex();
     index.rows = Array.from({ length: 10 }, (_, i) =>

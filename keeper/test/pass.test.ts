@@ -7,7 +7,9 @@ import type {
   IndexClient,
   IndexStatus,
 } from "../src/index-client.ts";
+import { getAddress } from "viem";
 import { runPass, type PassDeps } from "../src/pass.ts";
+import { ownsAccount } from "../src/shard.ts";
 import type { Strategy } from "../src/strategy.ts";
 import { ALICE, auctionRow, passDeps, row } from "./fakes.ts";
 
@@ -130,6 +132,34 @@ describe("runPass", () => {
       1,
       "only the position-free account no batch holds",
     );
+  });
+
+  it("works only its shard's accounts and auctions", async () => {
+    const accounts = Array.from({ length: 20 }, (_, i) =>
+      getAddress(`0x${(0x2000 + i).toString(16).padStart(40, "0")}`),
+    );
+    const shard = { index: 1, count: 2 };
+    const { deps, processed, processedAuctions } = setup(
+      { latestBlock: 100n, latestTimestamp: 0n },
+      accounts.map((address) => row({ address })),
+      [auctionRow({ id: 3n }), auctionRow({ id: 4n })],
+    );
+    const seen: string[] = [];
+    const inner = deps.strategy.processAccount;
+    deps.strategy = {
+      ...deps.strategy,
+      processAccount: async (r, c) => {
+        seen.push(r.address);
+        return inner(r, c);
+      },
+    };
+    await runPass({ ...deps, shard, watchAuctions: true }, 100n);
+    assert.deepEqual(
+      seen.sort(),
+      accounts.filter((a) => ownsAccount(shard, a)).sort(),
+    );
+    assert.ok(processed.length > 0 && processed.length < 20);
+    assert.deepEqual(processedAuctions, [3n], "odd auction ids");
   });
 
   it("keeps going when one account throws", async () => {

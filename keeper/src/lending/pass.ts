@@ -23,6 +23,7 @@ import {
 import type { Deployments } from "../deployments.ts";
 import type { Logger } from "../logger.ts";
 import type { SerialNonces } from "../nonces.ts";
+import { ownsAccount, ownsAuction, type Shard } from "../shard.ts";
 import {
   decideAuction,
   decideLending,
@@ -52,6 +53,8 @@ export type LendingPassDeps = {
   deployments: Deployments;
   indexerUrl: string;
   logger: Logger;
+  /** This keeper's share of the accounts and auctions (../shard.ts). */
+  shard: Shard;
   /** First auction id that may still be live: ids below it have ended. */
   auctionCursor: { next: bigint };
 };
@@ -208,7 +211,9 @@ async function act(
 
 export async function runLendingPass(deps: LendingPassDeps): Promise<void> {
   const { publicClient, deployments: d } = deps;
-  const rows = await atRisk(deps.indexerUrl);
+  const rows = (await atRisk(deps.indexerUrl)).filter((row) =>
+    ownsAccount(deps.shard, row.address),
+  );
   const candidates = await Promise.all(
     rows.map((row) =>
       candidate(deps, row.address, row.collateralIds.map(Number)),
@@ -273,6 +278,7 @@ export async function runLendingPass(deps: LendingPassDeps): Promise<void> {
       continue;
     }
     allEndedBelow = false;
+    if (!ownsAuction(deps.shard, id)) continue;
     const [, needsReset] = await publicClient.readContract({
       ...house,
       functionName: "status",
