@@ -23,6 +23,8 @@ export type CrossingSpec = {
   /** How long to watch for liquidations after the push [blocks]. */
   watchBlocks: bigint;
   keeperEnv?: NodeJS.ProcessEnv;
+  /** More keepers, each with its own environment (its key, its KEEPER_SHARD), started after the first. */
+  moreKeepers?: NodeJS.ProcessEnv[];
 };
 
 export type BatchGas = { txHash: Hex; gasUsed: bigint; positions: number };
@@ -37,6 +39,8 @@ export type CrossingResult = {
   missed: Address[];
   /** Transactions that closed more than one position. */
   batches: BatchGas[];
+  /** The keepers that liquidated each crosser (lowercase addresses). */
+  liquidators: Map<string, Set<string>>;
 };
 
 /** Opens the fleet, starts the keeper, pushes the fall and watches the liquidations that follow. */
@@ -56,6 +60,11 @@ export async function runCrossing(
   await waitIndexed(system.indexerUrl, opened.lastBlock, 300_000);
 
   await system.startKeeper({ POLL_INTERVAL_MS: "100", ...spec.keeperEnv });
+  for (const [i, env] of (spec.moreKeepers ?? []).entries())
+    await system.startKeeper(
+      { POLL_INTERVAL_MS: "100", ...spec.keeperEnv, ...env },
+      `keeper-${i + 2}`,
+    );
   // The keeper reads its watch list on the first block its index has caught up with.
   await waitBlocks(system, 3n);
 
@@ -80,10 +89,14 @@ export async function runCrossing(
     toBlock: push.block + spec.watchBlocks,
   });
   const first = new Map<string, bigint>();
+  const liquidators = new Map<string, Set<string>>();
   const positionsByTx = new Map<Hex, number>();
   for (const log of logs) {
     const account = log.args.account!.toLowerCase();
     if (!first.has(account)) first.set(account, log.blockNumber);
+    const by = liquidators.get(account) ?? new Set<string>();
+    by.add(log.args.keeper!.toLowerCase());
+    liquidators.set(account, by);
     positionsByTx.set(
       log.transactionHash,
       (positionsByTx.get(log.transactionHash) ?? 0) + 1,
@@ -122,6 +135,7 @@ export async function runCrossing(
     delaysBlocks,
     missed,
     batches,
+    liquidators,
   };
 }
 

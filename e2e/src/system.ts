@@ -29,6 +29,9 @@ export const DEPLOYER_KEY =
   "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
 export const KEEPER_KEY =
   "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d" as const;
+/** anvil's third account: a second keeper's key. */
+export const SECOND_KEEPER_KEY =
+  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a" as const;
 
 export type SystemOptions = {
   /** Postgres connection string; embedded PGlite when absent. */
@@ -76,7 +79,8 @@ export type System = {
   anvil: Managed;
   indexer: Managed;
   keeper?: Managed;
-  startKeeper: (env?: NodeJS.ProcessEnv) => Promise<Managed>;
+  /** Starts a keeper (`name` names its log; a second keeper needs its own, and its own KEEPER_PRIVATE_KEY). */
+  startKeeper: (env?: NodeJS.ProcessEnv, name?: string) => Promise<Managed>;
   stop: () => Promise<void>;
 };
 
@@ -200,9 +204,9 @@ export async function startSystem(options: SystemOptions): Promise<System> {
       logDir,
       anvil,
       indexer,
-      startKeeper: async (env) => {
+      startKeeper: async (env, name = "keeper") => {
         const keeper = start(
-          "keeper",
+          name,
           process.execPath,
           ["--import", "tsx", "src/main.ts"],
           {

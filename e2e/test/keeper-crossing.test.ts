@@ -2,13 +2,23 @@
  * The keeper's liquidation lane against a crossing, on the embedded database and on Postgres: 480 accounts at 7–9.5×
  * leverage, then one 9% fall that takes about 200 of them below maintenance in one block. Every one must be
  * liquidated within 2 blocks of the push (the lane reads its candidates from the chain while the index catches up,
- * and sends its batches without waiting for each other's receipts), in batches of more than one position.
+ * and sends its batches without waiting for each other's receipts), in batches of more than one position. On PGlite two
+ * keepers share the work (KEEPER_SHARD 0/2 and 1/2, two keys): each crosser is liquidated by the keeper of its shard
+ * alone, and both work.
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { gasPerPosition, runCrossing } from "../src/crossing.ts";
 import { startCluster, type Cluster } from "../src/postgres.ts";
-import { startSystem, type System } from "../src/system.ts";
+import { getAddress } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { ownsAccount } from "../../keeper/src/shard.ts";
+import {
+  KEEPER_KEY,
+  SECOND_KEEPER_KEY,
+  startSystem,
+  type System,
+} from "../src/system.ts";
 
 const SPEC = {
   accounts: 480,
@@ -42,7 +52,19 @@ for (const database of ["PGlite", "Postgres"] as const) {
             preLiquidation: "off",
             databaseUrl: cluster?.url,
           });
-          const result = await runCrossing(system, SPEC);
+          const keepers = database === "PGlite" ? 2 : 1;
+          const result = await runCrossing(system, {
+            ...SPEC,
+            ...(keepers === 2 && {
+              keeperEnv: { KEEPER_SHARD: "0/2" },
+              moreKeepers: [
+                {
+                  KEEPER_SHARD: "1/2",
+                  KEEPER_PRIVATE_KEY: SECOND_KEEPER_KEY,
+                },
+              ],
+            }),
+          });
           t.diagnostic(
             `${result.crossers} crossers of ${result.accounts}; delays ${JSON.stringify(result.delaysBlocks.filter((d, i, a) => a.indexOf(d) === i))} blocks; ${result.batches.length} batches, ${Math.round(gasPerPosition(result.batches))} gas a position`,
           );
