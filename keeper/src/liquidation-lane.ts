@@ -7,7 +7,7 @@
  * Candidates come from the index when it has indexed the block. When it lags (or fails), the lane reacts to the
  * prices itself: it holds every account's line box (`GET /accounts/watch`: per oracle, the price range inside which
  * the account cannot cross the line), reads the oracles' prices at the block, and asks the chain (the
- * LiquidationLens, one chunk per call, each chunk dispatched as soon as it answers) about the accounts a price has
+ * LiquidationLens, every chunk at once, each dispatched as soon as it answers) about the accounts a price has
  * left their box, and about those the index last listed as liquidatable. The boxes are re-read every
  * WATCH_REFRESH_BLOCKS while the index keeps up; an account that traded since is seen once the index catches up.
  * An account belongs to one batch at a time, from its dispatch to its receipt; a batch the engine refuses as a
@@ -96,33 +96,38 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
       metrics.chainScans += 1;
       run.source = "chain";
       const woken = await wokenAccounts();
-      for (let i = 0; i < woken.length; i += CHAIN_SCAN_CHUNK) {
-        const chunk = woken.slice(i, i + CHAIN_SCAN_CHUNK);
-        let found;
-        try {
-          found = await chain.belowMaintenance(chunk);
-        } catch (error) {
-          logger.error(
-            {
-              event: "chain-scan-failed",
-              head: head.toString(),
-              accounts: chunk.length,
-              error: describeError(error),
-            },
-            "chain scan failed",
+      // Every chunk at once; each is dispatched as soon as it answers.
+      const chunks: Address[][] = [];
+      for (let i = 0; i < woken.length; i += CHAIN_SCAN_CHUNK)
+        chunks.push(woken.slice(i, i + CHAIN_SCAN_CHUNK));
+      await Promise.all(
+        chunks.map(async (chunk) => {
+          let found;
+          try {
+            found = await chain.belowMaintenance(chunk);
+          } catch (error) {
+            logger.error(
+              {
+                event: "chain-scan-failed",
+                head: head.toString(),
+                accounts: chunk.length,
+                error: describeError(error),
+              },
+              "chain scan failed",
+            );
+            return;
+          }
+          dispatch(
+            found.map((c) => ({
+              account: c.account,
+              marketIds: bitmapIds(c.marketMask),
+              breachBlock: null,
+            })),
+            head,
+            run,
           );
-          continue;
-        }
-        dispatch(
-          found.map((c) => ({
-            account: c.account,
-            marketIds: bitmapIds(c.marketMask),
-            breachBlock: null,
-          })),
-          head,
-          run,
-        );
-      }
+        }),
+      );
       logger.debug(
         {
           event: "chain-scan",
