@@ -8,9 +8,8 @@ import {
   runCrossing,
   type CrossingResult,
 } from "./crossing.ts";
-import { startCluster, type Cluster } from "./postgres.ts";
 import { quantile } from "./stats.ts";
-import { startSystem } from "./system.ts";
+import { startBenchSystem, type BenchDatabase } from "./benchSystem.ts";
 
 export type KeeperRunSpec = {
   database: "pglite" | "postgres";
@@ -29,18 +28,10 @@ export async function runKeeperScale(
   logDir: string,
   say: (msg: string) => void,
 ): Promise<KeeperScaleResult> {
-  let cluster: Cluster | undefined;
-  if (spec.database === "postgres") cluster = await startCluster();
-  const system = await startSystem({
-    blockTimeSeconds: 1,
-    databaseUrl: cluster?.url,
-    logDir,
-    blockGasLimit: 300_000_000n,
-    preLiquidation: "off",
-  });
+  const bench = await startBenchSystem(spec.database, logDir);
   try {
     say(`keeper ${spec.database} ${spec.accounts}: opening, then the fall`);
-    const result = await runCrossing(system, {
+    const result = await runCrossing(bench.system, {
       accounts: spec.accounts,
       leverage: LEVERAGE,
       fallBps: FALL_BPS,
@@ -57,8 +48,7 @@ export async function runKeeperScale(
       gasPerPosition: gasPerPosition(result.batches),
     };
   } finally {
-    await system.stop();
-    await cluster?.stop();
+    await bench.stop();
   }
 }
 

@@ -20,7 +20,7 @@ import { clients } from "./contracts.ts";
 import { quantile } from "./stats.ts";
 import { deployFleet, fleetOrders, openAccounts, rng } from "./fleet.ts";
 import { ROOT } from "./paths.ts";
-import { startCluster, type Cluster } from "./postgres.ts";
+import type { Cluster } from "./postgres.ts";
 import { stop, stopAll, stopAllOnExit } from "./processes.ts";
 import {
   liquidatableInIndex,
@@ -28,7 +28,8 @@ import {
   pushEth,
   waitIndexed,
 } from "./scaleProbe.ts";
-import { startIndexer, startSystem, type System } from "./system.ts";
+import { startIndexer, type System } from "./system.ts";
+import { startBenchSystem, type BenchDatabase } from "./benchSystem.ts";
 import {
   keeperMarkdown,
   runKeeperScale,
@@ -50,7 +51,7 @@ const PRUNE_FROM_ACCOUNTS = 50_000;
 const KEPT_STATES = 64;
 export const SCALE_FILE = path.join(ROOT, "benchmarks", "scale.md");
 
-type Database = "pglite" | "postgres";
+type Database = BenchDatabase;
 type RunSpec = { database: Database; accounts: number };
 
 export type ScaleResult = RunSpec & {
@@ -147,18 +148,12 @@ export async function runScale(
   logDir: string,
   say: (msg: string) => void,
 ): Promise<ScaleResult> {
-  let cluster: Cluster | undefined;
-  if (spec.database === "postgres") cluster = await startCluster();
-  const system = await startSystem({
-    blockTimeSeconds: 1,
-    databaseUrl: cluster?.url,
-    logDir,
-    blockGasLimit: 300_000_000n,
+  const bench = await startBenchSystem(spec.database, logDir, {
     slotsInAnEpoch: 1,
     pruneHistory:
       spec.accounts >= PRUNE_FROM_ACCOUNTS ? KEPT_STATES : undefined,
-    preLiquidation: "off",
   });
+  const { system, cluster } = bench;
   try {
     const orders = fleetOrders(spec.accounts, START_PRICE_WAD);
     const fleet = await deployFleet(system.rpcUrl, system.deployment, orders);
@@ -254,8 +249,7 @@ export async function runScale(
       atRiskMs,
     };
   } finally {
-    await system.stop();
-    await cluster?.stop();
+    await bench.stop();
   }
 }
 

@@ -47,40 +47,52 @@ export type AtRiskEntry = {
   breachBlock: bigint | null;
 };
 
+/** Every page of a paged route: `urlOf(after)` for each page, following each body's `next` until null. */
+async function pagesOf<Body extends { next: string | null }>(
+  urlOf: (after: string | null) => string,
+): Promise<Body[]> {
+  const bodies: Body[] = [];
+  let after: string | null = null;
+  do {
+    const url = urlOf(after);
+    const response = await fetch(url);
+    if (!response.ok)
+      throw new Error(
+        `${url}: HTTP ${response.status} ${await response.text()}`,
+      );
+    const body = (await response.json()) as Body;
+    bodies.push(body);
+    after = body.next;
+  } while (after !== null);
+  return bodies;
+}
+
 /** Every page of `/accounts/at-risk?maxHealth=…`, `pageSize` rows a page, in the route's order. */
 export async function atRiskInIndex(
   indexerUrl: string,
   maxHealth = "1",
   pageSize = 1_000,
 ): Promise<AtRiskEntry[]> {
-  const out: AtRiskEntry[] = [];
-  let after: string | null = null;
-  do {
-    const url: string = `${indexerUrl}/accounts/at-risk?maxHealth=${maxHealth}&limit=${pageSize}${after === null ? "" : `&after=${encodeURIComponent(after)}`}`;
-    const response = await fetch(url);
-    if (!response.ok)
-      throw new Error(
-        `${url}: HTTP ${response.status} ${await response.text()}`,
-      );
-    const body = (await response.json()) as {
-      accounts: {
-        address: string;
-        healthWad: string;
-        liquidatable: boolean;
-        breachBlock: string | null;
-      }[];
-      next: string | null;
-    };
-    for (const a of body.accounts)
-      out.push({
-        address: a.address.toLowerCase(),
-        healthWad: BigInt(a.healthWad),
-        liquidatable: a.liquidatable,
-        breachBlock: a.breachBlock === null ? null : BigInt(a.breachBlock),
-      });
-    after = body.next;
-  } while (after !== null);
-  return out;
+  const pages = await pagesOf<{
+    accounts: {
+      address: string;
+      healthWad: string;
+      liquidatable: boolean;
+      breachBlock: string | null;
+    }[];
+    next: string | null;
+  }>(
+    (after) =>
+      `${indexerUrl}/accounts/at-risk?maxHealth=${maxHealth}&limit=${pageSize}${after === null ? "" : `&after=${encodeURIComponent(after)}`}`,
+  );
+  return pages.flatMap((page) =>
+    page.accounts.map((a) => ({
+      address: a.address.toLowerCase(),
+      healthWad: BigInt(a.healthWad),
+      liquidatable: a.liquidatable,
+      breachBlock: a.breachBlock === null ? null : BigInt(a.breachBlock),
+    })),
+  );
 }
 
 export type WatchedInIndex = {
@@ -93,34 +105,26 @@ export async function watchBoxesInIndex(
   indexerUrl: string,
   pageSize = 5_000,
 ): Promise<WatchedInIndex[]> {
-  const out: WatchedInIndex[] = [];
-  let after: string | null = null;
-  do {
-    const url: string = `${indexerUrl}/accounts/watch?limit=${pageSize}${after === null ? "" : `&after=${after}`}`;
-    const response = await fetch(url);
-    if (!response.ok)
-      throw new Error(
-        `${url}: HTTP ${response.status} ${await response.text()}`,
-      );
-    const body = (await response.json()) as {
-      accounts: {
-        address: string;
-        boxes: { oracle: string; belowWad: string; aboveWad: string }[];
-      }[];
-      next: string | null;
-    };
-    for (const a of body.accounts)
-      out.push({
-        address: a.address.toLowerCase(),
-        boxes: a.boxes.map((b) => ({
-          oracle: b.oracle.toLowerCase(),
-          belowWad: BigInt(b.belowWad),
-          aboveWad: BigInt(b.aboveWad),
-        })),
-      });
-    after = body.next;
-  } while (after !== null);
-  return out;
+  const pages = await pagesOf<{
+    accounts: {
+      address: string;
+      boxes: { oracle: string; belowWad: string; aboveWad: string }[];
+    }[];
+    next: string | null;
+  }>(
+    (after) =>
+      `${indexerUrl}/accounts/watch?limit=${pageSize}${after === null ? "" : `&after=${after}`}`,
+  );
+  return pages.flatMap((page) =>
+    page.accounts.map((a) => ({
+      address: a.address.toLowerCase(),
+      boxes: a.boxes.map((b) => ({
+        oracle: b.oracle.toLowerCase(),
+        belowWad: BigInt(b.belowWad),
+        aboveWad: BigInt(b.aboveWad),
+      })),
+    })),
+  );
 }
 
 /** The liquidatable accounts the index lists (every page of the at-risk route), lowercase. */
