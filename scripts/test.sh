@@ -12,7 +12,7 @@ FAILED=0
 suite() {
   local name="$1"; shift
   step "$name"
-  local log="$LOG_DIR/$name.log" status=0
+  local log="$LOG_DIR/$name.log" status=0 started=$SECONDS
   "$@" 2>&1 | tee "$log" | grep -E "^(\[FAIL|not ok|# (pass|fail) |Ran [0-9]+ test suites|Error|error)" || true
   status=${PIPESTATUS[0]}
   local p f
@@ -22,6 +22,7 @@ suite() {
     p=$(grep -E "^# pass [0-9]+" "$log" | tail -1 | grep -oE "[0-9]+" || true)
     f=$(grep -E "^# fail [0-9]+" "$log" | tail -1 | grep -oE "[0-9]+" || true)
   fi
+  echo "$name: $((SECONDS - started)) s"
   PASSED=$((PASSED + ${p:-0}))
   FAILED=$((FAILED + ${f:-0}))
   if [ "$status" -ne 0 ]; then
@@ -41,5 +42,5 @@ suite indexer bash -c "cd '$ROOT/indexer' && node --import tsx --test test/*.tes
 suite e2e bash -c "cd '$ROOT/e2e' && node --import tsx --test test/*.test.ts"
 
 echo
-echo "all: $PASSED passed, $FAILED failed"
+echo "all: $PASSED passed, $FAILED failed, in $SECONDS s"
 [ "$FAILED" -eq 0 ]
