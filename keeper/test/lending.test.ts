@@ -185,3 +185,57 @@ test("LENDING_KEEPER is on by default and validated with one line", () => {
       ),
   );
 });
+
+test("the lending pass sends with the key's one nonce manager, so the liquidation lane's sends never share its nonces", async () => {
+  const { approveLending } = await import("../src/lending/pass.ts");
+  const { SerialNonces } = await import("../src/nonces.ts");
+  const { silentLogger } = await import("./fakes.ts");
+  const lagging = 20; // the node shows a broadcast in its pending count only this long after accepting it [ms]
+  let pendingCount = 40;
+  const nonces = new SerialNonces(async () => pendingCount);
+  const accept = async (nonce: number) => {
+    setTimeout(
+      () => (pendingCount = Math.max(pendingCount, nonce + 1)),
+      lagging,
+    );
+    return `0x${nonce.toString(16).padStart(64, "0")}` as `0x${string}`;
+  };
+  const lendingNonces: (number | undefined)[] = [];
+  const deps = {
+    publicClient: {
+      readContract: async () => 0n, // no allowance yet: both spenders get an approval
+      waitForTransactionReceipt: async () => ({ status: "success" }),
+    },
+    walletClient: {
+      account: { address: account },
+      writeContract: async (request: { nonce?: number }) => {
+        lendingNonces.push(request.nonce);
+        return accept(request.nonce ?? pendingCount);
+      },
+    },
+    nonces,
+    receiptTimeoutMs: 1_000,
+    shard: { index: 0, count: 1 },
+    deployments: {
+      quote: account,
+      lending: account,
+      lendingAuctionHouse: account,
+    },
+    indexerUrl: "http://127.0.0.1:1",
+    logger: silentLogger,
+    auctionCursor: { next: 0n },
+  } as unknown as Parameters<typeof approveLending>[0];
+  // The lane broadcasts two batches while the lending pass approves its two spenders.
+  const lane = Promise.all([
+    nonces.withNonce(accept),
+    nonces.withNonce(accept),
+  ]);
+  await Promise.all([approveLending(deps), lane]);
+  assert.ok(
+    lendingNonces.every((n) => n !== undefined),
+    "every lending send carries a nonce from the shared manager",
+  );
+  const laneNonces = (await lane).map((hash) => Number(BigInt(hash)));
+  const all = [...laneNonces, ...(lendingNonces as number[])].sort();
+  assert.deepEqual(all, [40, 41, 42, 43], "four sends, four nonces");
+});
