@@ -153,7 +153,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         notSelf(account)
         returns (int256 closedSizeWad)
     {
-        (closedSizeWad,) = _liquidate(account, marketId, maxCloseSizeWad, _params, _fund(), false);
+        (closedSizeWad,,) = _liquidate(account, marketId, maxCloseSizeWad, _params, _fund(), false);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -166,16 +166,23 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         LiquidationParams memory p = _params;
         address fund = _fund();
         closedSizesWad = new int256[](orders.length);
+        bool[] memory closedInFull = new bool[](orders.length);
         // The keeper and the waterfall are paid once for the whole batch.
         PROTOCOL.beginPayouts(msg.sender, fund);
         for (uint256 i; i < orders.length; ++i) {
             LiquidationOrder calldata order = orders[i];
             if (order.account == msg.sender) revert SelfLiquidation(order.account);
             uint256 rewardWad;
-            (closedSizesWad[i], rewardWad) = _liquidate(order.account, order.marketId, type(uint256).max, p, fund, true);
+            (closedSizesWad[i], rewardWad, closedInFull[i]) =
+                _liquidate(order.account, order.marketId, type(uint256).max, p, fund, true);
             keeperRewardWad += rewardWad;
         }
         PROTOCOL.endPayouts();
+        // Bad debt only once the waterfall holds the batch's insurance shares: settled in the middle, a debt would
+        // find the fund without the revenue the positions closed before it brought.
+        for (uint256 i; i < orders.length; ++i) {
+            if (closedInFull[i]) _settleIfEmpty(orders[i].account);
+        }
     }
 
     /// @dev The penalty's insurance share is revenue: the waterfall repays bondholders with it, then the fund.
@@ -184,23 +191,24 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         if (fund == address(0)) revert InvalidParams("waterfall not set");
     }
 
-    /// @dev One position's liquidation. With `skipDone`, an account no longer below maintenance or without a position
-    /// in the market closes nothing (returns zeros) instead of reverting.
+    /// @dev One position's liquidation. In a batch, an account no longer below maintenance or without a position in
+    /// the market closes nothing (returns zeros) instead of reverting, and the caller settles an emptied account's bad
+    /// debt (`closedInFull`: the position closed in full, so the account may be empty).
     function _liquidate(
         address account,
         uint256 marketId,
         uint256 maxCloseSizeWad,
         LiquidationParams memory p,
         address fund,
-        bool skipDone
-    ) internal returns (int256 closedSizeWad, uint256 keeperRewardWad) {
+        bool inBatch
+    ) internal returns (int256 closedSizeWad, uint256 keeperRewardWad, bool closedInFull) {
         Plan memory plan = _snapshot(account, marketId);
         if (plan.equityWad >= plan.maintenanceWad.toInt()) {
-            if (skipDone) return (0, 0);
+            if (inBatch) return (0, 0, false);
             revert Healthy(account, plan.equityWad, plan.maintenanceWad);
         }
         if (plan.sizeWad == 0) {
-            if (skipDone) return (0, 0);
+            if (inBatch) return (0, 0, false);
             revert NoPosition(account, marketId);
         }
         _plan(p, plan);
@@ -230,7 +238,8 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         plan.healthAfterWad = WadMath.healthWad(equityAfterWad, maintenanceAfterWad);
         _emitLiquidated(account, marketId, closedSizeWad, closedNotionalWad, plan);
         // A partial close leaves a position: the account cannot be empty.
-        if (plan.closeSizeWad == plan.sizeWad.abs()) _settleIfEmpty(account);
+        closedInFull = plan.closeSizeWad == plan.sizeWad.abs();
+        if (closedInFull && !inBatch) _settleIfEmpty(account);
     }
 
     /// @inheritdoc ILiquidationEngine

@@ -290,19 +290,23 @@ export async function readWaterfall(
     face: l.args.face!,
     block: l.blockNumber!,
   }));
+  const causes = new Set<(typeof allLogs)[number]>();
   const series: SeriesReport[] = views.map((s, i) => {
     const id = BigInt(i);
     const issue = allLogs.find(
       (l) => l.eventName === "SeriesIssued" && l.args.id === id,
     );
-    // A batch liquidation may settle several bad debts, each opening its own series, in one transaction.
+    // A batch liquidation may settle several bad debts, each opening its own series, in one transaction: each
+    // BadDebtAbsorbed is the cause of one series at most, in log order.
     const cause = allLogs.find(
       (l) =>
         l.eventName === "BadDebtAbsorbed" &&
         l.transactionHash === issue?.transactionHash &&
         l.args.toBonds === s.deficit &&
-        lower(l.args.vault!) === lower(s.vault),
+        lower(l.args.vault!) === lower(s.vault) &&
+        !causes.has(l),
     );
+    if (cause) causes.add(cause);
     const buyers = new Map<
       string,
       { buyer: Address; cost: bigint; face: bigint }

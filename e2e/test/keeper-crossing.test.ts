@@ -96,6 +96,30 @@ for (const database of ["PGlite", "Postgres"] as const) {
             Number.isFinite(gasPerPosition(result.batches)),
             "batch gas is measured",
           );
+          if (keepers === 2) {
+            const keys = [KEEPER_KEY, SECOND_KEEPER_KEY].map((k) =>
+              privateKeyToAccount(k).address.toLowerCase(),
+            );
+            const byKeeper = [0, 0];
+            for (const [account, by] of result.liquidators) {
+              const owner = ownsAccount(
+                { index: 0, count: 2 },
+                getAddress(account),
+              )
+                ? 0
+                : 1;
+              assert.deepEqual(
+                [...by],
+                [keys[owner]],
+                `${account} is liquidated by its shard's keeper alone`,
+              );
+              byKeeper[owner]! += 1;
+            }
+            assert.ok(
+              byKeeper.every((n) => n > 0),
+              `both keepers liquidated (${byKeeper.join(" and ")})`,
+            );
+          }
         },
       );
     },

@@ -8,8 +8,8 @@
  * prices itself: it holds every account's line box (`GET /accounts/watch`: per oracle, the price range inside which
  * the account cannot cross the line), reads the oracles' prices at the block, and asks the chain (the
  * LiquidationLens, every chunk at once, each dispatched as soon as it answers) about the accounts a price has
- * left their box, and about those the index last listed as liquidatable. The boxes are re-read every
- * WATCH_REFRESH_BLOCKS while the index keeps up; an account that traded since is seen once the index catches up.
+ * left their box, and, once the index answers, about those it lists as liquidatable at its last block. The boxes are
+ * re-read every WATCH_REFRESH_BLOCKS; an account that traded since is seen once the index catches up.
  * An account belongs to one batch at a time, from its dispatch to its receipt; a batch the engine refuses as a
  * whole (one order it will not run) is split in halves until the order is alone.
  */
@@ -26,7 +26,7 @@ import type { BatchLiquidator, LaneOrder } from "./strategy.ts";
 
 /** Accounts per LiquidationLens call: about 30k gas each, well under a node's eth_call gas cap. */
 export const CHAIN_SCAN_CHUNK = 250;
-/** The boxes are re-read from the index this often, while it keeps up [blocks]. */
+/** The boxes are re-read from the index this often [blocks]. */
 export const WATCH_REFRESH_BLOCKS = 10n;
 
 export type LaneDeps = {
@@ -75,8 +75,6 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
   let boxes: WatchBoxes["accounts"] = [];
   let boxesBlock: bigint | undefined;
   let refreshing: Promise<void> | undefined;
-  /** The accounts the index last listed as liquidatable. */
-  let lastListed: Address[] = [];
 
   return {
     async onBlock(head) {
@@ -86,48 +84,37 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
         orders: 0,
         batches: 0,
       };
+      refreshBoxes(head);
       const fromIndex = await indexCandidates(head);
       if (fromIndex) {
         run.source = "index";
         dispatch(fromIndex, head, run);
-        refreshWatchList(head);
         return run;
       }
       metrics.chainScans += 1;
       run.source = "chain";
       const woken = await wokenAccounts();
-      // Every chunk at once; each is dispatched as soon as it answers.
-      const chunks: Address[][] = [];
-      for (let i = 0; i < woken.length; i += CHAIN_SCAN_CHUNK)
-        chunks.push(woken.slice(i, i + CHAIN_SCAN_CHUNK));
-      await Promise.all(
-        chunks.map(async (chunk) => {
-          let found;
-          try {
-            found = await chain.belowMaintenance(chunk);
-          } catch (error) {
-            logger.error(
-              {
-                event: "chain-scan-failed",
-                head: head.toString(),
-                accounts: chunk.length,
-                error: describeError(error),
-              },
-              "chain scan failed",
-            );
-            return;
-          }
-          dispatch(
-            found.map((c) => ({
-              account: c.account,
-              marketIds: bitmapIds(c.marketMask),
-              breachBlock: null,
-            })),
-            head,
-            run,
+      const wokenSet = new Set(woken);
+      // The accounts the index lists as liquidatable at its last block (one not yet liquidated, whatever the
+      // reason) are asked about too, once its answer is in: the scan of the woken ones does not wait for it.
+      const listed = index
+        .atRisk()
+        .then((rows) =>
+          rows
+            .map((row) => row.address)
+            .filter((a) => ownsAccount(shard, a) && !wokenSet.has(a)),
+        )
+        .catch((error: unknown) => {
+          logger.warn(
+            { event: "lane-index-unavailable", error: describeError(error) },
+            "indexer failed: only the woken accounts are asked about",
           );
-        }),
-      );
+          return [] as Address[];
+        });
+      await Promise.all([
+        scan(woken, head, run),
+        listed.then((accounts) => scan(accounts, head, run)),
+      ]);
       logger.debug(
         {
           event: "chain-scan",
@@ -155,7 +142,6 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
       const rows = (await index.atRisk()).filter((row) =>
         ownsAccount(shard, row.address),
       );
-      lastListed = rows.map((row) => row.address);
       return rows.map((row) => ({
         account: row.address,
         marketIds: row.marketIds,
@@ -171,8 +157,11 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
     }
   }
 
-  /** Re-reads the boxes in the background, every WATCH_REFRESH_BLOCKS while the index keeps up. */
-  function refreshWatchList(head: bigint): void {
+  /**
+   * Re-reads the boxes in the background: at the first block, then every WATCH_REFRESH_BLOCKS (as the index has them,
+   * a block or two behind at most while it keeps up).
+   */
+  function refreshBoxes(head: bigint): void {
     if (refreshing) return;
     if (boxesBlock !== undefined && head - boxesBlock < WATCH_REFRESH_BLOCKS)
       return;
@@ -193,9 +182,48 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
       });
   }
 
+  /** Asks the chain about the accounts, every chunk at once, and dispatches each chunk's as soon as it answers. */
+  async function scan(
+    accounts: readonly Address[],
+    head: bigint,
+    run: LaneRun,
+  ): Promise<void> {
+    const chunks: Address[][] = [];
+    for (let i = 0; i < accounts.length; i += CHAIN_SCAN_CHUNK)
+      chunks.push(accounts.slice(i, i + CHAIN_SCAN_CHUNK));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let found;
+        try {
+          found = await chain.belowMaintenance(chunk);
+        } catch (error) {
+          logger.error(
+            {
+              event: "chain-scan-failed",
+              head: head.toString(),
+              accounts: chunk.length,
+              error: describeError(error),
+            },
+            "chain scan failed",
+          );
+          return;
+        }
+        dispatch(
+          found.map((c) => ({
+            account: c.account,
+            marketIds: bitmapIds(c.marketMask),
+            breachBlock: null,
+          })),
+          head,
+          run,
+        );
+      }),
+    );
+  }
+
   /**
    * The accounts a price at this block has moved out of a box (the push handler's rule: belowWad > price or
-   * aboveWad < price), then those the index last listed as liquidatable; each once.
+   * aboveWad < price).
    */
   async function wokenAccounts(): Promise<Address[]> {
     const oracles = [
@@ -229,7 +257,6 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
       });
       if (out) woken.add(address);
     }
-    for (const address of lastListed) woken.add(address);
     return [...woken];
   }
 

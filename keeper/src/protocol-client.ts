@@ -314,8 +314,10 @@ export interface ProtocolClient {
     marketId: number,
     maxCloseSizeWad: bigint,
   ): Promise<Simulated<bigint>>;
+  /** `liquidateBatch` at `blockNumber` (the lane's head): its outcome, and its gas from one execution there. */
   simulateLiquidateBatch(
     orders: readonly LiquidationOrder[],
+    blockNumber?: bigint,
   ): Promise<Simulated<BatchOutcome>>;
   /** The accounts among `accounts` below maintenance now (the LiquidationLens, one call), in the given order. */
   belowMaintenance(accounts: readonly Address[]): Promise<ChainCandidate[]>;

@@ -47,11 +47,24 @@ const MAY_SETTLE_BAD_DEBT: ReadonlySet<KeeperCall["functionName"]> = new Set([
   "absorb",
 ]);
 
-/** The gas limit a call is sent with, from its estimate [gas units]. */
+/**
+ * A batch may settle many bad debts, and batches sent one after another are simulated against the same state: an
+ * earlier one can drain the fund that the simulation of a later one saw cover its debts. Its limit has room for a
+ * fifth of its orders opening a bond series by inclusion (147k ÷ 5 each), on top of the one settlement's.
+ */
+export const BATCH_SETTLEMENT_HEADROOM_GAS_PER_ORDER = 30_000n;
+
+/**
+ * The gas limit a call is sent with, from its gas [gas units]: × 1.25 (the state may move a little, and a batch's
+ * gas is read after refunds, which the EVM caps at a fifth of the gas used), plus the headroom of bad-debt settlements.
+ */
 export function gasLimit(call: KeeperCall, gasUnits: bigint): bigint {
-  const headroom = MAY_SETTLE_BAD_DEBT.has(call.functionName)
+  let headroom = MAY_SETTLE_BAD_DEBT.has(call.functionName)
     ? BAD_DEBT_SETTLEMENT_HEADROOM_GAS
     : 0n;
+  if (call.functionName === "liquidateBatch")
+    headroom +=
+      BATCH_SETTLEMENT_HEADROOM_GAS_PER_ORDER * BigInt(call.args[0].length);
   return (gasUnits * GAS_LIMIT_NUMERATOR) / GAS_LIMIT_DENOMINATOR + headroom;
 }
 

@@ -288,10 +288,17 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
       try {
         simulated = await chain.simulateLiquidateBatch(
           orders.map(({ account, marketId }) => ({ account, marketId })),
+          context.chainHeadBlock,
         );
       } catch (error) {
         emitFailure(here, error, emit, facts);
-        return { decisions, refused: true };
+        // Split only what one order can cause (a revert other than the breaker's, which halts every order): a node
+        // that fails to answer would only be asked twice as often.
+        const name = revertName(error);
+        return {
+          decisions,
+          refused: name !== undefined && name !== "BreakerActive",
+        };
       }
       const closing = simulated.result.closedSizesWad.filter(
         (size) => size !== 0n,

@@ -679,7 +679,7 @@ export async function createViemProtocolClient(args: {
         return { call: { functionName: "liquidate", args }, result, gasUnits };
       }),
 
-    simulateLiquidateBatch: (orders) =>
+    simulateLiquidateBatch: (orders, blockNumber) =>
       call("liquidateBatch", async () => {
         const args = [orders] as const;
         const request = {
@@ -687,6 +687,7 @@ export async function createViemProtocolClient(args: {
           functionName: "liquidateBatch",
           args,
           account: keeper,
+          blockNumber,
         } as const;
         // The gas one execution used (eth_createAccessList), not eth_estimateGas's binary search: a batch runs 50
         // liquidations, and a crash brings many batches at once. The send's limit has room over it (./sender.ts).
@@ -697,6 +698,7 @@ export async function createViemProtocolClient(args: {
             account: keeper,
             to: engine.address,
             data: encodeFunctionData(request),
+            blockNumber,
           }),
         ]);
         if (simulated.status === "rejected") throw simulated.reason;

@@ -21,7 +21,7 @@ import {
   type BatchLiquidator,
   type StrategyConfig,
 } from "../src/strategy.ts";
-import { FakeChain, GWEI, ORACLE, row, silentLogger } from "./fakes.ts";
+import { FakeChain, GWEI, ORACLE, revert, row, silentLogger } from "./fakes.ts";
 
 const OTHER = getAddress(`0x${"0b".repeat(20)}`);
 
@@ -183,8 +183,8 @@ describe("the liquidation lane", () => {
     assert.ok(!asked.includes(account(1)) && !asked.includes(account(900)));
     assert.deepEqual(
       chain.lensCalls.map((c) => c.length),
-      [CHAIN_SCAN_CHUNK, 301 - CHAIN_SCAN_CHUNK],
-      "in chunks",
+      [CHAIN_SCAN_CHUNK, 300 - CHAIN_SCAN_CHUNK, 1],
+      "the woken in chunks, then the one the index lists",
     );
     assert.deepEqual(
       sentBatches(chain)
@@ -192,6 +192,41 @@ describe("the liquidation lane", () => {
         .map((o) => o.account)
         .sort(),
       [0, 2, 4, 300, 598, 1000].map(account).sort(),
+    );
+  });
+
+  it("reads the boxes at its first block even when the index lags, and reacts to the next push with them", async () => {
+    const index = new FakeIndex();
+    index.status_ = { latestBlock: 90n, latestTimestamp: 0n }; // behind from the start
+    index.boxes = [
+      {
+        address: account(1),
+        boxes: [
+          { oracle: ORACLE, belowWad: 2_700n * WAD, aboveWad: 2n ** 255n },
+        ],
+      },
+    ];
+    const chain = new FakeChain();
+    const { lane: l } = lane(index, chain);
+    await l.onBlock(100n);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(index.boxReads, 1, "read at the first block");
+    chain.oraclePrices.set(ORACLE, { priceWad: 2_600n * WAD, status: 0 });
+    chain.chainCandidates.set(account(1), {
+      account: account(1),
+      equityWad: 1n,
+      maintenanceWad: 2n,
+      marketMask: 1n,
+      collateralMask: 0n,
+      quoteWad: 0n,
+    });
+    await l.onBlock(101n);
+    await l.idle();
+    assert.deepEqual(
+      sentBatches(chain)
+        .flat()
+        .map((o) => o.account),
+      [account(1)],
     );
   });
 
@@ -280,6 +315,29 @@ describe("the liquidation lane", () => {
       "no account in both",
     );
     assert.equal(sent[0]!.length + sent[1]!.length, 40, "none left out");
+  });
+
+  it("does not split a batch the node failed to simulate, nor one the breaker halts", async () => {
+    for (const failure of [
+      new Error("timeout"),
+      revert("liquidateBatch", "BreakerActive", [2]),
+    ]) {
+      const index = new FakeIndex();
+      index.rows = Array.from({ length: 8 }, (_, i) =>
+        row({ address: account(i) }),
+      );
+      const chain = new FakeChain();
+      chain.failures.set("simulateLiquidateBatch", failure);
+      const { lane: l } = lane(index, chain);
+      await l.onBlock(100n);
+      await l.idle();
+      assert.equal(
+        chain.count("simulateLiquidateBatch"),
+        1,
+        "asked once, then left to the next block",
+      );
+      assert.equal(sentBatches(chain).length, 0);
+    }
   });
 
   it("applies one profit rule to the whole batch", async () => {

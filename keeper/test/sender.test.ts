@@ -5,6 +5,7 @@ import {
   BAD_DEBT_SETTLEMENT_HEADROOM_GAS,
   bumpFees,
   gasLimit,
+  BATCH_SETTLEMENT_HEADROOM_GAS_PER_ORDER,
 } from "../src/sender.ts";
 import { ALICE } from "./fakes.ts";
 
@@ -54,5 +55,25 @@ describe("gasLimit", () => {
     // A liquidation the estimate saw the fund cover (205,806) still fits once it opens a series (352,387).
     assert.ok(gasLimit(liquidate, 205_806n) >= 352_387n);
     assert.equal(gasLimit(route, 100_000n), 125_000n);
+  });
+
+  it("gives a batch room for its refunds and for a fifth of its orders opening a bond series", () => {
+    const orders = Array.from({ length: 50 }, () => ({
+      account: ALICE,
+      marketId: 0n,
+    }));
+    const batch: KeeperCall = {
+      functionName: "liquidateBatch",
+      args: [orders],
+    };
+    // 50 full closes: 2,556,805 gas after refunds (GasTest.json), refunds capped at a fifth of the gas used.
+    const limit = gasLimit(batch, 2_556_805n);
+    assert.ok(limit >= (2_556_805n * 5n) / 4n + 10n * 147_000n);
+    assert.equal(
+      limit,
+      (2_556_805n * 125n) / 100n +
+        BAD_DEBT_SETTLEMENT_HEADROOM_GAS +
+        50n * BATCH_SETTLEMENT_HEADROOM_GAS_PER_ORDER,
+    );
   });
 });

@@ -102,7 +102,8 @@ interface ILiquidationEngine {
     /// @notice Liquidates many positions in one transaction, each as `liquidate` with no size limit would, in order. An
     /// order whose account is no longer below maintenance, or has no position in its market, closes nothing and the
     /// batch goes on: another keeper, or an earlier order of the same account, got there first. Any other failure
-    /// reverts the whole batch.
+    /// reverts the whole batch. The keeper and the waterfall are paid once, after the closes; the bad debt of the
+    /// accounts the batch emptied is settled after that, so the fund covers it with the batch's insurance shares in.
     /// @return closedSizesWad The signed size each order closed (0 for a skipped order).
     /// @return keeperRewardWad The keeper's reward over the whole batch [wad quote].
     function liquidateBatch(LiquidationOrder[] calldata orders)

@@ -17,9 +17,16 @@ struct LiquidationCandidate {
 /// @notice Batched reads for keepers over any protocol that plugs into the engine (`ILiquidatable`): one call finds
 /// the accounts below maintenance among many, so a keeper whose index lags can read its candidates from the chain.
 contract LiquidationLens {
+    /// @notice The call ran out of gas after `scanned` accounts: ask about fewer at once.
+    error ScanOutOfGas(uint256 scanned);
+
+    /// @dev Below this, a failed read may have been an out-of-gas (the callee gets 63/64 of what is left), not a
+    /// revert of the protocol's: the scan stops rather than leave the account out.
+    uint256 internal constant MIN_GAS_AFTER_FAILURE = 100_000;
+
     /// @notice The accounts of `accounts` whose equity is below their maintenance requirement, in the given order.
     /// An account whose margin cannot be read (an invalid price makes the protocol revert) is left out: the engine
-    /// would refuse to liquidate it too.
+    /// would refuse to liquidate it too. A call that runs out of gas reverts `ScanOutOfGas`, never a shorter list.
     function belowMaintenance(ILiquidatable protocol, address[] calldata accounts)
         external
         view
@@ -41,7 +48,8 @@ contract LiquidationLens {
                     quoteWad: protocol.quoteBalance(account)
                 });
             } catch {
-                // An invalid price: not liquidatable now.
+                // An invalid price: not liquidatable now; unless the read ran out of gas.
+                if (gasleft() < MIN_GAS_AFTER_FAILURE) revert ScanOutOfGas(i);
             }
         }
         // Trim the array to the accounts found.

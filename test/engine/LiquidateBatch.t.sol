@@ -112,6 +112,37 @@ contract LiquidateBatchTest is BaseTest {
         assertGt(rewardWad, 0);
     }
 
+    /// @dev One at a time, a solvent close's insurance share reaches the waterfall before the next account's bad debt is
+    /// absorbed; a batch keeps that: it settles the emptied accounts after paying the waterfall.
+    function test_liquidateBatch_settlesBadDebtAfterPayingTheWaterfall() public {
+        address underwater = makeAddr("underwater");
+        _openLong(underwater, 610e6, 2e18); // about 10× leverage: equity < 0 at 2,540
+        _setEthPrice(2_540e18);
+        (int256 equityWad,) = protocol.marginState(underwater);
+        assertLt(equityWad, 0, "underwater");
+        address[] memory accounts = new address[](2);
+        (accounts[0], accounts[1]) = (alice, underwater);
+
+        vm.recordLogs();
+        vm.prank(keeper);
+        engine.liquidateBatch(_orders(accounts));
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256 paidAt = type(uint256).max;
+        uint256 settledAt = type(uint256).max;
+        for (uint256 i; i < logs.length; ++i) {
+            if (
+                logs[i].emitter == address(usdc) && logs[i].topics[0] == keccak256("Transfer(address,address,uint256)")
+                    && address(uint160(uint256(logs[i].topics[2]))) == address(waterfall) && paidAt == type(uint256).max
+            ) paidAt = i;
+            if (logs[i].emitter == address(engine) && logs[i].topics[0] == ILiquidationEngine.BadDebtSettled.selector) {
+                settledAt = i;
+            }
+        }
+        assertLt(settledAt, type(uint256).max, "the underwater account's bad debt is settled in the batch");
+        assertLt(paidAt, settledAt, "the waterfall holds the insurance shares before the bad debt is absorbed");
+        assertEq(protocol.quoteBalance(underwater), 0, "written off");
+    }
+
     /// @dev Payout batches live in transient storage: each sequence runs inside one call of a registered liquidator.
     function test_payouts_onlyForLiquidators_oneAtATime() public {
         vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NotLiquidator.selector, address(this)));

@@ -39,9 +39,13 @@ export async function watchBoxes(
     .orderBy(asc(w.account), asc(w.oracle))
     .limit(limit);
   const full = rows.length === limit;
-  // A full page may end inside an account: that account starts the next page.
+  // A full page may end inside an account: that account starts the next page. A page that is one account alone
+  // holds all of it (a page is at least MIN_WATCH_PAGE_ROWS, an account's most).
   const last = rows.at(-1)?.account;
-  const kept = full ? rows.filter((r) => r.account !== last) : rows;
+  const kept =
+    full && rows.some((r) => r.account !== last)
+      ? rows.filter((r) => r.account !== last)
+      : rows;
   const accounts: WatchedAccount[] = [];
   for (const r of kept) {
     const box = {
