@@ -216,46 +216,47 @@ export function createIndexClient(options: IndexClientOptions): IndexClient {
   const parse = <T>(schema: z.ZodType<T>, body: unknown, path: string) =>
     parseIndexAnswer(schema, body, `${baseUrl}${path}`);
 
+  // Every page of a paged route, following each page's cursor; an index that keeps paging past `maxPages` is an
+  // error, never a silent cut.
+  const pages = async <T extends { next: string | null }>(
+    first: string,
+    schema: z.ZodType<T>,
+    maxPages: number,
+  ): Promise<T[]> => {
+    const answers: T[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < maxPages; page++) {
+      const path: string =
+        after === null ? first : `${first}&after=${encodeURIComponent(after)}`;
+      const answer = parse(schema, await getJson(path), path);
+      answers.push(answer);
+      if (answer.next === null) return answers;
+      after = answer.next;
+    }
+    throw new IndexerResponseError(
+      `${baseUrl}${first}`,
+      `still paging after ${maxPages} pages`,
+    );
+  };
+
   return {
     async status() {
       return parse(statusSchema, await getJson(STATUS_PATH), STATUS_PATH);
     },
-    // Every page, following each page's cursor; an index that keeps paging past MAX_AT_RISK_PAGES is an error,
-    // never a silent cut.
     async atRisk() {
-      const rows: AtRiskAccount[] = [];
-      let after: string | null = null;
-      for (let page = 0; page < MAX_AT_RISK_PAGES; page++) {
-        const path: string =
-          after === null
-            ? AT_RISK_PATH
-            : `${AT_RISK_PATH}&after=${encodeURIComponent(after)}`;
-        const answer = parse(atRiskAnswer, await getJson(path), path);
-        rows.push(...answer.accounts);
-        if (answer.next === null) return rows;
-        after = answer.next;
-      }
-      throw new IndexerResponseError(
-        `${baseUrl}${AT_RISK_PATH}`,
-        `still paging after ${MAX_AT_RISK_PAGES} pages`,
+      const answers = await pages(
+        AT_RISK_PATH,
+        atRiskAnswer,
+        MAX_AT_RISK_PAGES,
       );
+      return answers.flatMap((answer) => answer.accounts);
     },
     async watchBoxes() {
-      const out: WatchBoxes = { block: null, accounts: [] };
-      let after: Address | null = null;
-      for (let page = 0; page < MAX_WATCH_PAGES; page++) {
-        const path: string =
-          after === null ? WATCH_PATH : `${WATCH_PATH}&after=${after}`;
-        const answer = parse(watchAnswer, await getJson(path), path);
-        if (page === 0) out.block = answer.block;
-        out.accounts.push(...answer.accounts);
-        if (answer.next === null) return out;
-        after = answer.next;
-      }
-      throw new IndexerResponseError(
-        `${baseUrl}${WATCH_PATH}`,
-        `still paging after ${MAX_WATCH_PAGES} pages`,
-      );
+      const answers = await pages(WATCH_PATH, watchAnswer, MAX_WATCH_PAGES);
+      return {
+        block: answers[0]!.block,
+        accounts: answers.flatMap((answer) => answer.accounts),
+      };
     },
     async activeAuctions() {
       return parse(

@@ -45,7 +45,7 @@ export type LaneDeps = {
 
 /** What one block's run found and dispatched. */
 export type LaneRun = {
-  source: "index" | "chain" | "none";
+  source: "index" | "chain";
   candidates: number;
   /** Orders dispatched in this block's batches (accounts already in a batch are left to it). */
   orders: number;
@@ -73,26 +73,23 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
   const inBatch = new Set<string>();
   const running = new Set<Promise<void>>();
   let boxes: WatchBoxes["accounts"] = [];
+  /** The oracles the boxes are on: read at every block the index lags. */
+  let oracles: Address[] = [];
   let boxesBlock: bigint | undefined;
   let refreshing: Promise<void> | undefined;
 
   return {
     async onBlock(head) {
-      const run: LaneRun = {
-        source: "none",
-        candidates: 0,
-        orders: 0,
-        batches: 0,
-      };
+      const counts = { candidates: 0, orders: 0, batches: 0 };
       refreshBoxes(head);
       const fromIndex = await indexCandidates(head);
       if (fromIndex) {
-        run.source = "index";
+        const run: LaneRun = { source: "index", ...counts };
         dispatch(fromIndex, head, run);
         return run;
       }
       metrics.chainScans += 1;
-      run.source = "chain";
+      const run: LaneRun = { source: "chain", ...counts };
       const woken = await wokenAccounts();
       const wokenSet = new Set(woken);
       // The accounts the index lists as liquidatable at its last block (one not yet liquidated, whatever the
@@ -169,6 +166,9 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
       .watchBoxes()
       .then((read) => {
         boxes = read.accounts.filter((a) => ownsAccount(shard, a.address));
+        oracles = [
+          ...new Set(boxes.flatMap((a) => a.boxes.map((b) => b.oracle))),
+        ];
         boxesBlock = read.block ?? head;
       })
       .catch((error: unknown) =>
@@ -226,9 +226,6 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
    * aboveWad < price).
    */
   async function wokenAccounts(): Promise<Address[]> {
-    const oracles = [
-      ...new Set(boxes.flatMap((a) => a.boxes.map((b) => b.oracle))),
-    ];
     const prices = new Map<Address, bigint>();
     await Promise.all(
       oracles.map(async (oracle) => {
