@@ -16,7 +16,7 @@
 import type { Address } from "viem";
 import type { Decision } from "./decisions.ts";
 import { describeError } from "./errors.ts";
-import type { IndexClient, WatchBoxes } from "./index-client.ts";
+import type { AtRiskAccount, IndexClient, WatchBoxes } from "./index-client.ts";
 import type { Logger } from "./logger.ts";
 import { bitmapIds } from "./math.ts";
 import type { Metrics } from "./metrics.ts";
@@ -57,6 +57,8 @@ export type Lane = {
   onBlock(head: bigint): Promise<LaneRun>;
   /** Whether the account is in a batch not yet settled. */
   busy(account: Address): boolean;
+  /** Whether the lane works this at-risk account, so the pass leaves it alone: it holds a position, or is in a batch. */
+  owns(row: Pick<AtRiskAccount, "address" | "marketIds">): boolean;
   /** Resolves once every dispatched batch has settled (tests, shutdown). */
   idle(): Promise<void>;
 };
@@ -126,6 +128,8 @@ export function createLiquidationLane(deps: LaneDeps): Lane {
       return run;
     },
     busy: (account) => inBatch.has(account.toLowerCase()),
+    owns: (row) =>
+      row.marketIds.length > 0 || inBatch.has(row.address.toLowerCase()),
     async idle() {
       while (running.size > 0) await Promise.all(running);
     },

@@ -11,7 +11,7 @@ import { createNearLineSource } from "./crossing-client.ts";
 import { WATERFALL_ACTIONS, logDecision, type Decision } from "./decisions.ts";
 import { loadDeployments, type Deployments } from "./deployments.ts";
 import { ConfigError, describeError } from "./errors.ts";
-import { createIndexClient, type AtRiskAccount } from "./index-client.ts";
+import { createIndexClient } from "./index-client.ts";
 import { createLogger } from "./logger.ts";
 import { Metrics, serveMetrics } from "./metrics.ts";
 import { runPass } from "./pass.ts";
@@ -160,10 +160,7 @@ async function main(): Promise<void> {
   const passDeps = {
     index,
     shard,
-    leaveToLane:
-      lane &&
-      ((row: AtRiskAccount) =>
-        row.marketIds.length > 0 || lane.busy(row.address)),
+    leaveToLane: lane?.owns,
     strategy,
     metrics,
     logger,

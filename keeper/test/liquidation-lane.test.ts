@@ -249,6 +249,15 @@ describe("the liquidation lane", () => {
     assert.equal(first.batches, 2, "two batches dispatched");
     assert.equal(seen.length, 2, "both started before either settled");
     assert.ok(l.busy(account(1)) && l.busy(account(2)));
+    assert.ok(
+      l.owns({ address: account(1), marketIds: [] }),
+      "an account in a batch is the lane's, position or not",
+    );
+    assert.ok(l.owns({ address: account(9), marketIds: [0] }), "a position");
+    assert.ok(
+      !l.owns({ address: account(9), marketIds: [] }),
+      "collateral only, in no batch: the pass's",
+    );
 
     index.status_ = { latestBlock: 101n, latestTimestamp: 0n };
     const second = await l.onBlock(101n);
