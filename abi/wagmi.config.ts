@@ -17,6 +17,7 @@ export default defineConfig({
       forge: { build: false, path: forgePath },
       include: [
         "IMarginProtocol.sol/**",
+        "ILiquidatable.sol/**",
         "ILiquidationEngine.sol/**",
         "IInsuranceFund.sol/**",
         "PushPriceFeed.sol/**",

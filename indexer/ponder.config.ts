@@ -13,10 +13,22 @@ import {
   solvencyWaterfallAbi,
   testnetTokenAbi,
 } from "../abi/src/generated.ts";
-import { deploymentFileFromEnv, loadDeployment } from "./src/deployment.ts";
+import { zeroAddress } from "viem";
+import {
+  deploymentFileFromEnv,
+  loadDeployment,
+  protocolsByKind,
+} from "./src/deployment.ts";
 
-const deployment = loadDeployment(deploymentFileFromEnv());
+const file = deploymentFileFromEnv();
+const deployment = loadDeployment(file);
 const startBlock = deployment.startBlock;
+// The deployment's protocols by kind of health math. A kind the deployment
+// lacks (or a module its protocol lacks) is watched at the zero address, which
+// emits nothing: its handlers never run and its tables stay empty.
+const { margin, lending } = protocolsByKind(deployment, file);
+const at = (address: `0x${string}` | null | undefined) =>
+  address ?? zeroAddress;
 
 export default createConfig({
   // Postgres when DATABASE_URL is set; otherwise embedded PGlite, in
@@ -45,25 +57,25 @@ export default createConfig({
     MarginProtocol: {
       chain: "anvil",
       abi: iMarginProtocolAbi,
-      address: deployment.protocol,
+      address: at(margin?.protocol),
       startBlock,
     },
     LiquidationEngine: {
       chain: "anvil",
       abi: iLiquidationEngineAbi,
-      address: deployment.engine,
+      address: at(margin?.engine),
       startBlock,
     },
     AuctionHouse: {
       chain: "anvil",
       abi: iAuctionHouseAbi,
-      address: deployment.auctionHouse,
+      address: at(margin?.auctionHouse),
       startBlock,
     },
     BackstopVault: {
       chain: "anvil",
       abi: backstopVaultAbi,
-      address: deployment.backstop,
+      address: at(margin?.backstop),
       startBlock,
     },
     // The staking vault (ERC4626 Deposit/Withdraw, share Transfers, the
@@ -84,21 +96,21 @@ export default createConfig({
     PortfolioMargin: {
       chain: "anvil",
       abi: iPortfolioMarginAbi,
-      address: deployment.portfolioMargin,
+      address: at(margin?.portfolioMargin),
       startBlock,
     },
     // The soft margin call: parameters, opt-outs, pre-liquidations.
     PreLiquidation: {
       chain: "anvil",
       abi: iPreLiquidationAbi,
-      address: deployment.preLiquidation,
+      address: at(margin?.preLiquidation),
       startBlock,
     },
     // Only DeficitUpdated has a handler, so only it is fetched.
     LiquidityVault: {
       chain: "anvil",
       abi: liquidityVaultAbi,
-      address: deployment.vault,
+      address: at(margin?.vault),
       startBlock,
     },
     // The quote token's transfers into the waterfall (revenue: penalty shares,
@@ -122,25 +134,25 @@ export default createConfig({
     LendingMarket: {
       chain: "anvil",
       abi: iLendingMarketAbi,
-      address: deployment.lending,
+      address: at(lending?.protocol),
       startBlock,
     },
     LendingEngine: {
       chain: "anvil",
       abi: iLiquidationEngineAbi,
-      address: deployment.lendingEngine,
+      address: at(lending?.engine),
       startBlock,
     },
     LendingAuctionHouse: {
       chain: "anvil",
       abi: iAuctionHouseAbi,
-      address: deployment.lendingAuctionHouse,
+      address: at(lending?.auctionHouse),
       startBlock,
     },
     LendingBackstop: {
       chain: "anvil",
       abi: backstopVaultAbi,
-      address: deployment.lendingBackstop,
+      address: at(lending?.backstop),
       startBlock,
     },
     PriceFeed: {

@@ -79,35 +79,50 @@ contract Deploy is Script, SystemDeployer {
         revert(string.concat("COLLATERAL_PATTERN must be fixed-fee, dutch-auction or internal, got '", name, "'"));
     }
 
+    /// @dev The shared contracts at the top level; the protocols on the engine as a list, each with its name, the kind
+    /// of health math its accounts follow and its contracts (abi/src/deployment.ts reads and validates this shape).
     function _write(string memory path, Deployment memory d, address deployer, uint256 startBlock) internal {
+        string memory perps = "perps";
+        vm.serializeString(perps, "name", "perps");
+        vm.serializeString(perps, "kind", "margin");
+        vm.serializeAddress(perps, "protocol", address(d.protocol));
+        vm.serializeAddress(perps, "engine", address(d.engine));
+        vm.serializeAddress(perps, "auctionHouse", address(d.auctionHouse));
+        vm.serializeAddress(perps, "backstop", address(d.backstop));
+        vm.serializeAddress(perps, "takeCallee", address(d.takeCallee));
+        vm.serializeAddress(perps, "vault", address(d.vault));
+        vm.serializeAddress(perps, "portfolioMargin", address(d.portfolioMargin));
+        perps = vm.serializeAddress(perps, "preLiquidation", address(d.preLiquidation));
+
+        string memory lending = "lending";
+        vm.serializeString(lending, "name", "lending");
+        vm.serializeString(lending, "kind", "lending");
+        vm.serializeAddress(lending, "protocol", address(d.lending.market));
+        vm.serializeAddress(lending, "engine", address(d.lending.engine));
+        vm.serializeAddress(lending, "auctionHouse", address(d.lending.auctionHouse));
+        vm.serializeAddress(lending, "backstop", address(d.lending.backstop));
+        vm.serializeAddress(lending, "takeCallee", address(d.lending.takeCallee));
+        lending = vm.serializeAddress(lending, "vault", address(d.lending.vault));
+
+        string[] memory protocols = new string[](2);
+        protocols[0] = perps;
+        protocols[1] = lending;
+
         string memory o = "deployment";
         vm.serializeUint(o, "chainId", block.chainid);
         vm.serializeUint(o, "startBlock", startBlock);
         vm.serializeAddress(o, "deployer", deployer);
         vm.serializeAddress(o, "quote", address(d.usdc));
-        vm.serializeAddress(o, "protocol", address(d.protocol));
-        vm.serializeAddress(o, "engine", address(d.engine));
-        vm.serializeAddress(o, "vault", address(d.vault));
         vm.serializeAddress(o, "insuranceFund", address(d.insuranceFund));
         vm.serializeAddress(o, "weth", address(d.weth));
         vm.serializeAddress(o, "wbtc", address(d.wbtc));
         vm.serializeAddress(o, "ethFeed", address(d.ethFeed));
         vm.serializeAddress(o, "btcFeed", address(d.btcFeed));
-        vm.serializeAddress(o, "auctionHouse", address(d.auctionHouse));
         vm.serializeAddress(o, "wethPool", address(d.wethPool));
         vm.serializeAddress(o, "wbtcPool", address(d.wbtcPool));
-        vm.serializeAddress(o, "takeCallee", address(d.takeCallee));
-        vm.serializeAddress(o, "backstop", address(d.backstop));
         vm.serializeAddress(o, "waterfall", address(d.waterfall));
-        vm.serializeAddress(o, "lending", address(d.lending.market));
-        vm.serializeAddress(o, "lendingVault", address(d.lending.vault));
-        vm.serializeAddress(o, "lendingEngine", address(d.lending.engine));
-        vm.serializeAddress(o, "lendingAuctionHouse", address(d.lending.auctionHouse));
-        vm.serializeAddress(o, "lendingBackstop", address(d.lending.backstop));
-        vm.serializeAddress(o, "lendingTakeCallee", address(d.lending.takeCallee));
-        vm.serializeAddress(o, "portfolioMargin", address(d.portfolioMargin));
-        vm.serializeAddress(o, "preLiquidation", address(d.preLiquidation));
         vm.serializeAddress(o, "liquidationLens", address(d.liquidationLens));
+        vm.serializeString(o, "protocols", protocols);
         address[] memory feeds = new address[](2);
         feeds[0] = address(d.ethFeed);
         feeds[1] = address(d.btcFeed);

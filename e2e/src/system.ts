@@ -5,10 +5,8 @@ import path from "node:path";
 import { type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { testnetTokenAbi } from "../../abi/src/generated.ts";
-import {
-  type Deployment,
-  parseDeploymentJson,
-} from "../../abi/src/deployment.ts";
+import { parseDeploymentJson } from "../../abi/src/deployment.ts";
+import { type Deployment, demoDeployment } from "./demoDeployment.ts";
 import { clients, send } from "./contracts.ts";
 import { ROOT, foundryBin } from "./paths.ts";
 import { DEFAULT_PATTERN, type Pattern } from "./patterns.ts";
@@ -176,7 +174,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
         `deploy script wrote a bad ${deploymentFile}: ${parsed.issues.map((i) => `${i.field} ${i.message}`).join("; ")}`,
       );
     }
-    const deployment = parsed.deployment;
+    const deployment = demoDeployment(parsed.deployment);
 
     // The keeper buys collateral with its own quote: give it working capital.
     await fundKeeper(rpcUrl, deployment);

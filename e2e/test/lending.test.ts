@@ -4,6 +4,7 @@
  * the chain (scaled debts, collateral balances, bad debt).
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, test } from "node:test";
 import { pushPriceFeedAbi } from "../../abi/src/generated.ts";
 import { clients, send } from "../src/contracts.ts";
@@ -176,4 +177,71 @@ test("the crash liquidates the lending borrowers; bad debt reaches the lending v
   );
   const lines = lendingReportLines(summary, chain);
   assert.match(lines.join("\n"), /accounts liquidated +4/);
+});
+
+test("the keeper works the lending market on the one path it works the perps protocol on: Dutch auctions kicked and taken through the lending auction house, each a decision of protocol lending", async () => {
+  await system?.stop();
+  system = await startSystem({
+    blockTimeSeconds: 1,
+    lendingPattern: "dutch-auction",
+    auctionStepSeconds: 1,
+  });
+  const d = system.deployment;
+  const { publicClient, wallet } = clients(system.rpcUrl);
+  const deployer = wallet(DEPLOYER_KEY);
+  const borrowers = await openLendingBorrowers(system.rpcUrl, d, DEPLOYER_KEY);
+  const keeper = await system.startKeeper();
+  // ETH −20%: the WETH borrowers cross their liquidation LTV with collateral to spare.
+  await send(publicClient, deployer, {
+    address: d.ethFeed,
+    abi: pushPriceFeedAbi,
+    functionName: "push",
+    args: [2_400n * 10n ** 18n],
+  });
+  const liveAuctions = async () => {
+    const res = await fetch(
+      `${system!.indexerUrl}/auctions/active?protocol=lending`,
+    );
+    assert.equal(res.status, 200);
+    return ((await res.json()) as { count: number }).count;
+  };
+  let chain = await lendingOnChain(publicClient, d, borrowers);
+  let summary = await lendingSummary(system.indexerUrl);
+  for (
+    let i = 0;
+    i < 150 &&
+    (chain.liquidatable.length > 0 ||
+      (summary.byKind.take?.count ?? 0) === 0 ||
+      (await liveAuctions()) > 0);
+    i++
+  ) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    chain = await lendingOnChain(publicClient, d, borrowers);
+    summary = await lendingSummary(system.indexerUrl);
+  }
+  assert.deepEqual(chain.liquidatable, [], "every lending breach cleared");
+  assert.equal(await liveAuctions(), 0, "every lending auction ended");
+  assert.ok((summary.byKind.kick?.count ?? 0) >= 2, "both WETH lots kicked");
+  assert.ok((summary.byKind.take?.count ?? 0) >= 2, "and taken");
+  assert.equal(
+    summary.byKind.sale?.count ?? 0,
+    0,
+    "nothing bought at a fixed fee",
+  );
+
+  // One decision log: the kicks and takes are the strategy's decisions, under the lending market's name.
+  const decisions = readFileSync(keeper.logFile, "utf8")
+    .split("\n")
+    .filter((line) => line.includes('"event":"decision"'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const sent = (action: string) =>
+    decisions.filter(
+      (x) =>
+        x.protocol === "lending" &&
+        x.action === action &&
+        x.decision === "liquidate" &&
+        typeof x.txHash === "string",
+    ).length;
+  assert.ok(sent("kick") >= 2, `kicks sent: ${sent("kick")}`);
+  assert.ok(sent("take") >= 2, `takes sent: ${sent("take")}`);
 });

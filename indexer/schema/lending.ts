@@ -94,12 +94,17 @@ export const lendingLiquidation = onchainTable(
   (table) => ({ accountIdx: index().on(table.account) }),
 );
 
-// Lending auctions by id: whose lot each one sells.
+// Lending auctions by id: whose lot each one sells, and whether it is still
+// live (until its Ended event). Lot, target and prices are the chain's, read
+// by GET /auctions/active?protocol=lending.
 export const lendingAuction = onchainTable("lending_auction", (t) => ({
   id: t.bigint().primaryKey(),
+  house: t.hex().notNull(),
   account: t.hex().notNull(),
   collateralId: t.bigint().notNull(),
+  active: t.boolean().notNull(),
   kickedBlock: t.bigint().notNull(),
+  endedBlock: t.bigint(),
 }));
 // Portfolio margin: which accounts opted in (PortfolioModeSet) and the
 // deployment's module configuration (its events), from which src/portfolio.ts

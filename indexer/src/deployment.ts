@@ -5,10 +5,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type Deployment,
+  type ProtocolDeployment,
+  type ProtocolKind,
   parseDeploymentJson,
 } from "../../abi/src/deployment.ts";
 
-export type { Deployment };
+export type { Deployment, ProtocolDeployment, ProtocolKind };
 
 // DEPLOYMENT_FILE (deployments/local.json by default); a relative path
 // resolves against the indexer directory, not the working directory.
@@ -55,4 +57,21 @@ export function loadDeployment(file: string): Deployment {
     throw new DeploymentError(`${file} is not valid JSON`, { cause });
   }
   return parseDeployment(json, file);
+}
+
+// The protocol of each kind of health math the index holds: at most one per
+// kind (its tables are per kind), null when the deployment has none of it.
+export function protocolsByKind(
+  deployment: Deployment,
+  file: string,
+): Record<ProtocolKind, ProtocolDeployment | null> {
+  const of = (kind: ProtocolKind) => {
+    const found = deployment.protocols.filter((p) => p.kind === kind);
+    if (found.length > 1)
+      throw new DeploymentError(
+        `${file}: the index holds one protocol of each kind; ${found.map((p) => p.name).join(" and ")} are both ${kind}`,
+      );
+    return found[0] ?? null;
+  };
+  return { margin: of("margin"), lending: of("lending") };
 }

@@ -40,8 +40,8 @@ export type Config = {
   gasPriceCapWei: bigint;
   pollIntervalMs: number;
   dryRun: boolean;
-  /** Also liquidate the lending market's accounts (its engine, auction house and backstop), after each perps pass. */
-  lending: boolean;
+  /** The protocols of the deployments file the keeper works on, by name; undefined: every one listed. */
+  protocols: string[] | undefined;
   maxIndexLagBlocks: bigint;
   actUnprofitable: boolean;
   logLevel: LogLevel;
@@ -79,7 +79,7 @@ export const CONFIG_FIELDS = {
   gasPriceCapGwei: { env: "GAS_PRICE_CAP_GWEI", default: "100" },
   pollIntervalMs: { env: "POLL_INTERVAL_MS", default: "1000" },
   dryRun: { env: "DRY_RUN", default: "false" },
-  lending: { env: "LENDING_KEEPER", default: "true" },
+  protocols: { env: "KEEPER_PROTOCOLS", default: undefined },
   maxIndexLagBlocks: { env: "MAX_INDEX_LAG_BLOCKS", default: "5" },
   actUnprofitable: { env: "ACT_UNPROFITABLE", default: "false" },
   logLevel: { env: "LOG_LEVEL", default: "info" },
@@ -187,6 +187,9 @@ function isHttpUrl(value: string): boolean {
 }
 
 /** A comma-separated string (env) or an array of strings (file): trimmed, empty parts dropped. */
+const PROTOCOLS_EXPECTED =
+  "expected a comma-separated list of protocol names from the deployments file (e.g. perps,lending), or unset for all";
+
 const asList = (value: unknown): unknown =>
   typeof value === "string"
     ? value
@@ -271,7 +274,19 @@ const configSchema = z.object({
     600_000,
   ),
   dryRun: boolean("expected true or false"),
-  lending: boolean("expected true or false"),
+  protocols: z.preprocess(
+    asList,
+    z.union(
+      [
+        z.undefined(),
+        z
+          .array(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), PROTOCOLS_EXPECTED)
+          .min(1, { error: PROTOCOLS_EXPECTED })
+          .transform((list) => [...new Set(list)]),
+      ],
+      { error: PROTOCOLS_EXPECTED },
+    ),
+  ),
   maxIndexLagBlocks: integer(
     "expected a non-negative integer number of blocks",
     0,
@@ -446,6 +461,7 @@ export function configSummary(config: Config): Record<string, unknown> {
     gasPriceCapGwei: config.gasPriceCapGwei,
     pollIntervalMs: config.pollIntervalMs,
     dryRun: config.dryRun,
+    protocols: config.protocols ?? "all",
     maxIndexLagBlocks: config.maxIndexLagBlocks.toString(),
     actUnprofitable: config.actUnprofitable,
     logLevel: config.logLevel,

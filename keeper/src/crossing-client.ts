@@ -19,13 +19,16 @@ const crossingAnswer = z
   .object({ accounts: z.array(crossingRow) })
   .transform((answer) => answer.accounts);
 
-export function crossingPath(config: PredictConfig): string {
-  return `/accounts/crossing?horizonSeconds=${config.horizonSeconds}&minProbability=${config.minProbabilityText}&limit=100`;
+/** The index's near-line accounts of `protocol` (its name in the deployments file) under the model's settings. */
+export function crossingPath(config: PredictConfig, protocol: string): string {
+  return `/accounts/crossing?horizonSeconds=${config.horizonSeconds}&minProbability=${config.minProbabilityText}&limit=100&protocol=${encodeURIComponent(protocol)}`;
 }
 
 export type CrossingClientOptions = {
   baseUrl: string;
   timeoutMs: number;
+  /** The protocol whose accounts are read. */
+  protocol: string;
   predict: PredictConfig;
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
@@ -36,7 +39,7 @@ export function createNearLineSource(
   options: CrossingClientOptions,
 ): NearLineSource {
   const fetchFn = options.fetch ?? globalThis.fetch;
-  const url = `${options.baseUrl.replace(/\/+$/, "")}${crossingPath(options.predict)}`;
+  const url = `${options.baseUrl.replace(/\/+$/, "")}${crossingPath(options.predict, options.protocol)}`;
   return {
     minProbability: options.predict.minProbability,
     async fetch(): Promise<NearLineAccount[]> {

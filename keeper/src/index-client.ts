@@ -140,6 +140,8 @@ const statusSchema = z.object({
 export type IndexClientOptions = {
   baseUrl: string;
   timeoutMs: number;
+  /** The protocol whose accounts and auctions the client reads (`?protocol=`, its name in the deployments file). */
+  protocol: string;
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
 };
@@ -213,6 +215,11 @@ export function createIndexClient(options: IndexClientOptions): IndexClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const getJson = (path: string) =>
     getIndexJson(fetchFn, `${baseUrl}${path}`, options.timeoutMs);
+  const ofProtocol = (path: string) =>
+    `${path}${path.includes("?") ? "&" : "?"}protocol=${encodeURIComponent(options.protocol)}`;
+  const atRiskPath = ofProtocol(AT_RISK_PATH);
+  const watchPath = ofProtocol(WATCH_PATH);
+  const auctionsPath = ofProtocol(ACTIVE_AUCTIONS_PATH);
   const parse = <T>(schema: z.ZodType<T>, body: unknown, path: string) =>
     parseIndexAnswer(schema, body, `${baseUrl}${path}`);
 
@@ -244,15 +251,11 @@ export function createIndexClient(options: IndexClientOptions): IndexClient {
       return parse(statusSchema, await getJson(STATUS_PATH), STATUS_PATH);
     },
     async atRisk() {
-      const answers = await pages(
-        AT_RISK_PATH,
-        atRiskAnswer,
-        MAX_AT_RISK_PAGES,
-      );
+      const answers = await pages(atRiskPath, atRiskAnswer, MAX_AT_RISK_PAGES);
       return answers.flatMap((answer) => answer.accounts);
     },
     async watchBoxes() {
-      const answers = await pages(WATCH_PATH, watchAnswer, MAX_WATCH_PAGES);
+      const answers = await pages(watchPath, watchAnswer, MAX_WATCH_PAGES);
       return {
         block: answers[0]!.block,
         accounts: answers.flatMap((answer) => answer.accounts),
@@ -261,8 +264,8 @@ export function createIndexClient(options: IndexClientOptions): IndexClient {
     async activeAuctions() {
       return parse(
         activeAuctionsAnswer,
-        await getJson(ACTIVE_AUCTIONS_PATH),
-        ACTIVE_AUCTIONS_PATH,
+        await getJson(auctionsPath),
+        auctionsPath,
       );
     },
   };

@@ -1,7 +1,9 @@
 /**
  * Keeper entry point: validate the configuration (one line per bad field, exit 2), connect, approve the quote token
- * once (to the protocol for collateral purchases, to the auction house for takes, to the waterfall for bond
- * purchases), then run a pass on every new block until SIGINT or SIGTERM.
+ * once per protocol (to the protocol for collateral purchases, to its auction house for takes) and to the waterfall
+ * for bond purchases, then run every protocol's liquidation lane and pass on every new block until SIGINT or SIGTERM.
+ * Each protocol of the deployments file (or of KEEPER_PROTOCOLS) gets the same client, strategy, lane and pass, on
+ * one key, one nonce manager, one decision log and one metrics set; the shared waterfall's chores run once.
  */
 import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
@@ -9,7 +11,11 @@ import { createClients } from "./chain.ts";
 import { configSummary, loadConfig, type Config } from "./config.ts";
 import { createNearLineSource } from "./crossing-client.ts";
 import { WATERFALL_ACTIONS, logDecision, type Decision } from "./decisions.ts";
-import { loadDeployments, type Deployments } from "./deployments.ts";
+import {
+  loadDeployments,
+  selectProtocols,
+  type Deployments,
+} from "./deployments.ts";
 import { ConfigError, describeError } from "./errors.ts";
 import { createIndexClient } from "./index-client.ts";
 import { createLogger } from "./logger.ts";
@@ -23,7 +29,6 @@ import {
 import { createStrategy } from "./strategy.ts";
 import { createViemProtocolClient } from "./viem-protocol-client.ts";
 import { createWaterfallStrategy } from "./waterfall-strategy.ts";
-import { approveLending, runLendingPass } from "./lending/pass.ts";
 import { startWatcher } from "./watcher.ts";
 import { createLiquidationLane } from "./liquidation-lane.ts";
 import { accountNonces } from "./nonces.ts";
@@ -71,22 +76,33 @@ async function main(): Promise<void> {
     process.exit(EXIT_BAD_CONFIG);
   }
 
-  // One nonce manager for the key: the lane, the pass and the lending pass all send with it.
+  const targets = loadOrExit(() =>
+    selectProtocols(deployments, config.protocols, config.deploymentFile),
+  );
+  // One nonce manager for the key: every protocol's lane and pass send with it.
   const nonces = accountNonces(clients);
-  const chain = await createViemProtocolClient({
-    clients,
-    nonces,
-    deployments,
-    receiptTimeoutMs: config.receiptTimeoutMs,
-    logger,
-  });
+  const chains = await Promise.all(
+    targets.map((target) =>
+      createViemProtocolClient({
+        clients,
+        nonces,
+        deployments,
+        target,
+        receiptTimeoutMs: config.receiptTimeoutMs,
+        logger: logger.child({ protocol: target.name }),
+      }),
+    ),
+  );
   logger.info(
     {
       event: "startup",
-      address: chain.keeper,
+      address: chains[0]!.keeper,
       chainId,
-      protocol: deployments.protocol,
-      engine: deployments.engine,
+      protocols: targets.map((t) => ({
+        name: t.name,
+        protocol: t.protocol,
+        engine: t.engine,
+      })),
       ...configSummary(config),
       preLiquidation: preLiquidation ?? null,
     },
@@ -96,18 +112,25 @@ async function main(): Promise<void> {
   const actions = new Set(config.actions);
   if (!config.dryRun) {
     const spenders = [
-      ...(actions.has("buyCollateral")
-        ? [{ name: "protocol", address: deployments.protocol }]
-        : []),
-      ...(actions.has("take")
-        ? [{ name: "auction house", address: deployments.auctionHouse }]
-        : []),
+      ...targets.flatMap((target) => [
+        ...(actions.has("buyCollateral")
+          ? [{ name: `${target.name} protocol`, address: target.protocol }]
+          : []),
+        ...(actions.has("take")
+          ? [
+              {
+                name: `${target.name} auction house`,
+                address: target.auctionHouse,
+              },
+            ]
+          : []),
+      ]),
       ...(actions.has("buyBonds")
         ? [{ name: "waterfall", address: deployments.waterfall }]
         : []),
     ];
     for (const spender of spenders) {
-      const txHash = await chain.ensureQuoteAllowance(spender.address);
+      const txHash = await chains[0]!.ensureQuoteAllowance(spender.address);
       logger.info(
         {
           event: "quote-allowance",
@@ -130,78 +153,87 @@ async function main(): Promise<void> {
     );
   }
 
-  const report = (decision: Decision) => {
-    logDecision(logger, decision);
-    metrics.recordDecision(decision);
-  };
-  const strategy = createStrategy({ chain, config, logger, report });
   // Several keepers on one index split the accounts and auctions (KEEPER_SHARD); shard 0 works the waterfall.
   const shard = config.ownShard;
-  const waterfall =
-    ownsChores(shard) && WATERFALL_ACTIONS.some((action) => actions.has(action))
-      ? createWaterfallStrategy({ chain, config, logger, report })
-      : undefined;
-  const index = createIndexClient({
-    baseUrl: config.indexerUrl,
-    timeoutMs: config.indexerTimeoutMs,
-  });
-  // The liquidation lane (./liquidation-lane.ts) owns every position; the passes do the rest.
-  const lane = actions.has("liquidateBatch")
-    ? createLiquidationLane({
-        index,
-        chain,
-        liquidator: strategy,
-        metrics,
-        logger,
-        batchPositions: config.batchPositions,
-        shard,
-      })
-    : undefined;
-  const passDeps = {
-    index,
-    shard,
-    leaveToLane: lane?.owns,
-    strategy,
-    metrics,
-    logger,
-    maxIndexLagBlocks: config.maxIndexLagBlocks,
-    metricsEveryPasses: config.metricsEveryPasses,
-    concurrency: config.concurrency,
-    watchAuctions: (["take", "redo", "buyAuction"] as const).some((action) =>
-      actions.has(action),
-    ),
-    waterfall,
-    nearLine:
-      predict &&
-      createNearLineSource({
-        baseUrl: config.indexerUrl,
-        timeoutMs: config.indexerTimeoutMs,
-        predict,
-      }),
-    zone:
-      preLiquidation &&
-      createZoneSource({
-        baseUrl: config.indexerUrl,
-        timeoutMs: config.indexerTimeoutMs,
-        config: preLiquidation,
-      }),
-  };
-
-  const lendingDeps =
-    config.lending && !config.dryRun
-      ? {
-          publicClient: clients.publicClient,
-          walletClient: clients.walletClient,
-          nonces,
-          receiptTimeoutMs: config.receiptTimeoutMs,
+  // The waterfall is shared: its chores run once, with the first protocol that keeps a fee share to sweep.
+  const waterfallChain = chains.find((c) => c.hasFeeShare) ?? chains[0]!;
+  const works = targets.map((target, i) => {
+    const chain = chains[i]!;
+    const protocolLogger = logger.child({ protocol: target.name });
+    const report = (decision: Decision) => {
+      logDecision(protocolLogger, decision);
+      metrics.recordDecision(decision);
+    };
+    const strategy = createStrategy({
+      chain,
+      config,
+      logger: protocolLogger,
+      report,
+    });
+    const waterfall =
+      chain === waterfallChain &&
+      ownsChores(shard) &&
+      WATERFALL_ACTIONS.some((action) => actions.has(action))
+        ? createWaterfallStrategy({
+            chain,
+            config,
+            logger: protocolLogger,
+            report,
+          })
+        : undefined;
+    const index = createIndexClient({
+      baseUrl: config.indexerUrl,
+      timeoutMs: config.indexerTimeoutMs,
+      protocol: target.name,
+    });
+    // The liquidation lane (./liquidation-lane.ts) owns every position; the passes do the rest.
+    const lane = actions.has("liquidateBatch")
+      ? createLiquidationLane({
+          index,
+          chain,
+          liquidator: strategy,
+          metrics,
+          logger: protocolLogger,
+          batchPositions: config.batchPositions,
           shard,
-          deployments,
-          indexerUrl: config.indexerUrl,
-          logger,
-          auctionCursor: { next: 0n },
-        }
+        })
       : undefined;
-  if (lendingDeps) await approveLending(lendingDeps);
+    const passDeps = {
+      index,
+      shard,
+      leaveToLane: lane?.owns,
+      strategy,
+      metrics,
+      logger: protocolLogger,
+      maxIndexLagBlocks: config.maxIndexLagBlocks,
+      metricsEveryPasses: config.metricsEveryPasses,
+      concurrency: config.concurrency,
+      watchAuctions: (["take", "redo", "buyAuction"] as const).some((action) =>
+        actions.has(action),
+      ),
+      waterfall,
+      nearLine:
+        predict &&
+        createNearLineSource({
+          baseUrl: config.indexerUrl,
+          timeoutMs: config.indexerTimeoutMs,
+          protocol: target.name,
+          predict,
+        }),
+      // Pre-liquidation needs the protocol's module.
+      zone:
+        preLiquidation && target.preLiquidation !== null
+          ? createZoneSource({
+              baseUrl: config.indexerUrl,
+              timeoutMs: config.indexerTimeoutMs,
+              protocol: target.name,
+              config: preLiquidation,
+            })
+          : undefined,
+    };
+    return { lane, passDeps };
+  });
+  const lanes = works.flatMap((work) => (work.lane ? [work.lane] : []));
 
   const watcher = startWatcher({
     watch: (handlers) =>
@@ -211,28 +243,24 @@ async function main(): Promise<void> {
         poll: true,
         pollingInterval: config.pollIntervalMs,
       }),
-    lanePass: lane && ((blockNumber) => lane.onBlock(blockNumber)),
-    runPass: async (blockNumber) => {
-      await runPass(passDeps, blockNumber);
-      // The lending market's pass, with its own engine, auction house and backstop (./lending/pass.ts).
-      if (lendingDeps)
-        await runLendingPass(lendingDeps).catch((error: unknown) =>
-          logger.warn(
-            {
-              event: "lending-pass-error",
-              reason: describeError(error).message,
-            },
-            "lending pass failed",
-          ),
-        );
-    },
+    lanePass:
+      lanes.length > 0
+        ? (blockNumber) =>
+            Promise.all(lanes.map((lane) => lane.onBlock(blockNumber)))
+        : undefined,
+    runPass: (blockNumber) =>
+      Promise.all(works.map((work) => runPass(work.passDeps, blockNumber))),
     logger,
     metrics,
     chainStallAlertMs: config.chainStallAlertMs,
   });
 
   logger.info(
-    { event: "watching", liquidationLane: lane !== undefined },
+    {
+      event: "watching",
+      protocols: targets.map((t) => t.name),
+      liquidationLane: lanes.length > 0,
+    },
     "watching new blocks",
   );
 
@@ -247,7 +275,7 @@ async function main(): Promise<void> {
     const ended = await Promise.race([
       watcher
         .stop()
-        .then(() => lane?.idle())
+        .then(() => Promise.all(lanes.map((lane) => lane.idle())))
         .then(() => "stopped" as const),
       grace,
     ]);

@@ -36,3 +36,16 @@ export function formatWad(amountWad: bigint): string {
     .replace(/0+$/, "");
   return `${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`;
 }
+
+/**
+ * Health = equity ÷ maintenance [wad], rounded down, as the protocols compute it (WadMath.healthWad): 0 when equity
+ * is not positive, the uint256 maximum when nothing is required.
+ */
+export function healthWadDown(
+  equityWad: bigint,
+  maintenanceWad: bigint,
+): bigint {
+  if (equityWad <= 0n) return 0n;
+  if (maintenanceWad === 0n) return 2n ** 256n - 1n;
+  return mulDivDown(equityWad, WAD, maintenanceWad);
+}

@@ -122,11 +122,13 @@ export type ZoneSource = {
 export function createZoneSource(options: {
   baseUrl: string;
   timeoutMs: number;
+  /** The protocol whose accounts are read (one with a pre-liquidation module). */
+  protocol: string;
   config: PreLiquidationConfig;
   fetch?: typeof fetch;
 }): ZoneSource {
   const fetchFn = options.fetch ?? globalThis.fetch;
-  const url = `${options.baseUrl.replace(/\/+$/, "")}${crossingPath(options.config)}`;
+  const url = `${options.baseUrl.replace(/\/+$/, "")}${crossingPath(options.config, options.protocol)}`;
   return {
     minProbability: options.config.minProbability,
     async fetch() {

@@ -4,9 +4,9 @@
  */
 import type { Address, Hex } from "viem";
 
+/** ILiquidatable's `marginState`, and health = equity ÷ maintenance (./math.ts healthWadDown). */
 export type HealthView = {
   equityWad: bigint;
-  initialWad: bigint;
   maintenanceWad: bigint;
   healthWad: bigint;
 };
@@ -227,6 +227,9 @@ export interface ProtocolClient {
   readonly backstop: Address;
   /** The flash-settlement receiver of takes (`PoolTakeCallee`). */
   readonly takeCallee: Address;
+  /** Whether the protocol keeps a fee share for the waterfall that a keeper sweeps (`feesOwedWad`, `sweepFees`). */
+  readonly hasFeeShare: boolean;
+  /** equity < maintenance at the current prices (ILiquidatable's `marginState`). */
   isLiquidatable(account: Address): Promise<boolean>;
   health(account: Address): Promise<HealthView>;
   accountMasks(account: Address): Promise<AccountMasks>;

@@ -1,4 +1,8 @@
-/** ProtocolClient over viem: reads at the latest block, simulations with gas estimates, sends via the sender. */
+/**
+ * ProtocolClient over viem for one protocol of the deployment (any ILiquidatable and its engine, auction house and
+ * backstop): reads at the latest block, simulations with gas estimates, sends via the sender. The shared contracts
+ * (quote token, pools, waterfall, lens) come from the deployment.
+ */
 import {
   ContractFunctionRevertedError,
   encodeFunctionData,
@@ -13,6 +17,8 @@ import {
   backstopVaultAbi,
   constantProductPoolAbi,
   iAuctionHouseAbi,
+  iLendingMarketAbi,
+  iLiquidatableAbi,
   iLiquidationEngineAbi,
   iMarginProtocolAbi,
   iPreLiquidationAbi,
@@ -22,8 +28,9 @@ import {
   testnetTokenAbi,
 } from "../../abi/src/generated.ts";
 import type { Clients } from "./chain.ts";
-import type { Deployments } from "./deployments.ts";
+import type { Deployments, ProtocolDeployment } from "./deployments.ts";
 import { ContractRevertError, KeeperError, walkCause } from "./errors.ts";
+import { healthWadDown } from "./math.ts";
 import type { Logger } from "./logger.ts";
 import type { CollateralAsset, ProtocolClient } from "./protocol-client.ts";
 import type { SerialNonces } from "./nonces.ts";
@@ -35,17 +42,34 @@ function errorsOf<const A extends Abi>(abi: A): AbiError<A>[] {
   return abi.filter((item): item is AbiError<A> => item.type === "error");
 }
 
-/** The engine's ABI plus the protocol's errors, which bubble up through the engine (e.g. `InvalidPrice`). */
-export const engineAbi = [
-  ...iLiquidationEngineAbi,
+/**
+ * The errors of the protocols this keeper knows by ABI (the margin protocol, the lending market), which bubble up
+ * through the engine, the auction house and the backstop (e.g. `InvalidPrice`). Another protocol's own errors are
+ * logged by selector.
+ */
+const protocolErrors = [
   ...errorsOf(iMarginProtocolAbi),
+  ...errorsOf(iLendingMarketAbi),
 ];
 
-/** The pre-liquidation module's ABI plus the protocol's errors (`InvalidPrice`, `BreakerActive`), which bubble up. */
-export const preLiquidationAbi = [
-  ...iPreLiquidationAbi,
-  ...errorsOf(iMarginProtocolAbi),
+/**
+ * What the keeper reads of a protocol: ILiquidatable's views, and `collateral(id)` (token, oracle, decimals), which
+ * both protocols list collateral with.
+ */
+const protocolAbi = [
+  ...iLiquidatableAbi,
+  ...parseAbi([
+    "struct CollateralParams { address token; address oracle; uint8 decimals; uint256 haircutWad; uint256 depositCap; }",
+    "function collateral(uint256 collateralId) view returns (CollateralParams)",
+  ]),
+  ...protocolErrors,
 ];
+
+/** The engine's ABI plus the protocol's errors, which bubble up through the engine. */
+export const engineAbi = [...iLiquidationEngineAbi, ...protocolErrors];
+
+/** The pre-liquidation module's ABI plus the protocol's errors (`InvalidPrice`, `BreakerActive`), which bubble up. */
+export const preLiquidationAbi = [...iPreLiquidationAbi, ...protocolErrors];
 
 /** PoolTakeCallee's refusal, which a take with the pool callback bubbles up. */
 const takeCalleeErrorsAbi = parseAbi([
@@ -61,7 +85,7 @@ export const auctionHouseAbi = [
   ...takeCalleeErrorsAbi,
   ...errorsOf(constantProductPoolAbi),
   ...errorsOf(iLiquidationEngineAbi),
-  ...errorsOf(iMarginProtocolAbi),
+  ...protocolErrors,
 ];
 
 /** The backstop vault's ABI plus the errors of the engine (absorb), the auction house (buyAuction) and the protocol. */
@@ -69,7 +93,7 @@ export const backstopAbi = [
   ...backstopVaultAbi,
   ...errorsOf(iLiquidationEngineAbi),
   ...errorsOf(iAuctionHouseAbi),
-  ...errorsOf(iMarginProtocolAbi),
+  ...protocolErrors,
 ];
 
 /** MarginProtocol's fee share (not part of IMarginProtocol), with the protocol's errors for `sweepFees`. */
@@ -135,35 +159,40 @@ function memo<K, V>(load: (key: K) => Promise<V>): (key: K) => Promise<V> {
 
 export async function createViemProtocolClient(args: {
   clients: Clients;
-  /** The key's nonces (./nonces.ts), shared with the lending pass. */
+  /** The key's nonces (./nonces.ts), shared by every protocol's client. */
   nonces: SerialNonces;
   deployments: Deployments;
+  /** The protocol this client works on, one of `deployments.protocols`. */
+  target: ProtocolDeployment;
   receiptTimeoutMs: number;
   logger: Logger;
 }): Promise<ViemProtocolClient> {
-  const { clients, deployments, logger } = args;
+  const { clients, deployments, target, logger } = args;
   const { publicClient, walletClient, account } = clients;
   const keeper = account.address;
-  const protocol = {
-    address: deployments.protocol,
-    abi: iMarginProtocolAbi,
-  } as const;
-  const engine = { address: deployments.engine, abi: engineAbi } as const;
+  const protocol = { address: target.protocol, abi: protocolAbi } as const;
+  const engine = { address: target.engine, abi: engineAbi } as const;
   const auctionHouse = {
-    address: deployments.auctionHouse,
+    address: target.auctionHouse,
     abi: auctionHouseAbi,
   } as const;
-  const backstop = { address: deployments.backstop, abi: backstopAbi } as const;
+  const backstop = { address: target.backstop, abi: backstopAbi } as const;
   const quote = { address: deployments.quote, abi: testnetTokenAbi } as const;
   const waterfall = {
     address: deployments.waterfall,
     abi: solvencyWaterfallAbi,
   } as const;
-  const feeShare = { address: deployments.protocol, abi: feeShareAbi } as const;
+  const feeShare = { address: target.protocol, abi: feeShareAbi } as const;
   const preLiquidation = {
-    address: deployments.preLiquidation,
+    address: target.preLiquidation ?? zeroAddress,
     abi: preLiquidationAbi,
   } as const;
+  const withPreLiquidation = () => {
+    if (target.preLiquidation === null)
+      throw new KeeperError(
+        `protocol ${target.name} has no pre-liquidation module in the deployments file`,
+      );
+  };
   const lens = {
     address: deployments.liquidationLens,
     abi: liquidationLensAbi,
@@ -199,6 +228,17 @@ export async function createViemProtocolClient(args: {
       ? maxUint256
       : allowance * quoteScale;
   };
+
+  /** ILiquidatable's margin state: equity and maintenance [wad] at the current prices (reverts on an invalid one). */
+  const marginState = (account: Address) =>
+    call("marginState", async () => {
+      const [equityWad, maintenanceWad] = await publicClient.readContract({
+        ...protocol,
+        functionName: "marginState",
+        args: [account],
+      });
+      return { equityWad, maintenanceWad };
+    });
 
   const oraclePrice = (oracle: Address) =>
     call("read", async () => {
@@ -238,28 +278,25 @@ export async function createViemProtocolClient(args: {
     keeper,
     quoteDecimals,
     quoteUnitWad: quoteScale,
-    auctionHouse: deployments.auctionHouse,
-    backstop: deployments.backstop,
-    takeCallee: deployments.takeCallee,
+    auctionHouse: target.auctionHouse,
+    backstop: target.backstop,
+    takeCallee: target.takeCallee,
     waterfall: deployments.waterfall,
+    hasFeeShare: target.kind === "margin",
 
-    isLiquidatable: (account: Address) =>
-      call("isLiquidatable", () =>
-        publicClient.readContract({
-          ...protocol,
-          functionName: "isLiquidatable",
-          args: [account],
-        }),
-      ),
+    isLiquidatable: async (account: Address) => {
+      const { equityWad, maintenanceWad } = await marginState(account);
+      return equityWad < maintenanceWad;
+    },
 
-    health: (account: Address) =>
-      call("health", () =>
-        publicClient.readContract({
-          ...protocol,
-          functionName: "health",
-          args: [account],
-        }),
-      ),
+    health: async (account: Address) => {
+      const { equityWad, maintenanceWad } = await marginState(account);
+      return {
+        equityWad,
+        maintenanceWad,
+        healthWad: healthWadDown(equityWad, maintenanceWad),
+      };
+    },
 
     accountMasks: (account: Address) =>
       call("accountMasks", async () => {
@@ -272,10 +309,10 @@ export async function createViemProtocolClient(args: {
       }),
 
     positionSize: (account: Address, marketId: number) =>
-      call("position", async () => {
+      call("positionState", async () => {
         const [sizeWad] = await publicClient.readContract({
           ...protocol,
-          functionName: "position",
+          functionName: "positionState",
           args: [account, BigInt(marketId)],
         });
         return sizeWad;
@@ -357,7 +394,7 @@ export async function createViemProtocolClient(args: {
           functionName: "balanceOf",
           args: [keeper],
         }),
-        allowanceWad(deployments.protocol),
+        allowanceWad(target.protocol),
       ]);
       return { balanceWad: balance * quoteScale, allowanceWad: allowance };
     },
@@ -486,7 +523,7 @@ export async function createViemProtocolClient(args: {
         }),
       ),
 
-    takeAllowanceWad: () => allowanceWad(deployments.auctionHouse),
+    takeAllowanceWad: () => allowanceWad(target.auctionHouse),
 
     backstopDiscountWad: () =>
       call("backstopDiscountWad", () =>
@@ -561,7 +598,7 @@ export async function createViemProtocolClient(args: {
         const layers = await publicClient.readContract({
           ...waterfall,
           functionName: "layers",
-          args: [deployments.vault],
+          args: [target.vault],
         });
         return layers.pendingRevenue;
       }),
@@ -717,13 +754,14 @@ export async function createViemProtocolClient(args: {
         const found = await publicClient.readContract({
           ...lens,
           functionName: "belowMaintenance",
-          args: [deployments.protocol, accounts],
+          args: [target.protocol, accounts],
         });
         return [...found];
       }),
 
     previewPreLiquidation: (account: Address, marketId: number) =>
       call("previewPreLiquidation", async () => {
+        withPreLiquidation();
         const [closeSizeWad, incentiveWad, healthWad] =
           await publicClient.readContract({
             ...preLiquidation,
@@ -739,6 +777,7 @@ export async function createViemProtocolClient(args: {
       maxCloseSizeWad: bigint,
     ) =>
       call("preLiquidate", async () => {
+        withPreLiquidation();
         const args = [account, BigInt(marketId), maxCloseSizeWad] as const;
         const request = {
           ...preLiquidation,

@@ -104,7 +104,8 @@ export function createWaterfallStrategy(
         decisions.push(decision);
         deps.report(decision);
       };
-      if (enabled.has("sweepFees")) await step(here("sweepFees"), emit, sweep);
+      if (enabled.has("sweepFees") && chain.hasFeeShare)
+        await step(here("sweepFees"), emit, sweep);
       const count = await readOrReport(() => chain.bondSeriesCount(), emit);
       if (count === undefined) return decisions;
       for (let id = 0n; id < count; id++) {

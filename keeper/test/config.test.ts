@@ -80,6 +80,32 @@ describe("loadConfig", () => {
     );
   });
 
+  it("reads KEEPER_PROTOCOLS as a list of names (unset: every protocol), refusing a malformed one in one line", () => {
+    assert.equal(loadConfig(VALID, noFile).protocols, undefined);
+    assert.deepEqual(
+      loadConfig(
+        { ...VALID, KEEPER_PROTOCOLS: " lending, perps,lending" },
+        noFile,
+      ).protocols,
+      ["lending", "perps"],
+    );
+    assert.throws(
+      () =>
+        loadConfig(
+          { ...VALID, KEEPER_PROTOCOLS: "perps,Lending Market" },
+          noFile,
+        ),
+      (error: ConfigError) => {
+        assert.equal(error.lines.length, 1);
+        assert.match(
+          error.lines[0]!,
+          /^config error: KEEPER_PROTOCOLS: expected a comma-separated list of protocol names/,
+        );
+        return true;
+      },
+    );
+  });
+
   it("reads the bond price limit as a decimal or as a wad integer, and the bond budget and sweep threshold", () => {
     const price = (BOND_MAX_PRICE: string) =>
       loadConfig({ ...VALID, BOND_MAX_PRICE }, noFile).bondMaxPriceWad;

@@ -142,6 +142,7 @@ export class FakeChain implements ProtocolClient {
   readonly auctionHouse = AUCTION_HOUSE;
   backstop: Address = BACKSTOP;
   readonly takeCallee = TAKE_CALLEE;
+  hasFeeShare = true;
   liquidatable = true;
   healthWad = (9n * WAD) / 10n;
   masks: AccountMasks = { marketMask: 1n, collateralMask: 0n };
@@ -283,7 +284,6 @@ export class FakeChain implements ProtocolClient {
     this.enter("health");
     return {
       equityWad: 90n * WAD,
-      initialWad: 200n * WAD,
       maintenanceWad: 100n * WAD,
       healthWad: this.healthWad,
     };

@@ -31,6 +31,7 @@ function client(
     index: createIndexClient({
       baseUrl: `${BASE}/`,
       timeoutMs,
+      protocol: "perps",
       fetch: fetchFn,
     }),
     urls,
@@ -84,7 +85,7 @@ describe("index client", () => {
       json({ count: 1, auctions: [AUCTION] }),
     );
     const [auction] = await index.activeAuctions();
-    assert.equal(urls[0], `${BASE}${ACTIVE_AUCTIONS_PATH}`);
+    assert.equal(urls[0], `${BASE}${ACTIVE_AUCTIONS_PATH}?protocol=perps`);
     assert.deepEqual(auction, {
       id: 3n,
       house: getAddress(AUCTION.house),
@@ -118,7 +119,7 @@ describe("index client", () => {
       }),
     );
     const [row] = await index.atRisk();
-    assert.equal(urls[0], `${BASE}${AT_RISK_PATH}`);
+    assert.equal(urls[0], `${BASE}${AT_RISK_PATH}&protocol=perps`);
     assert.equal(row?.address, getAddress(ROW.address));
     assert.equal(row?.healthWad, 9n * 10n ** 17n);
     assert.equal(row?.equityWad, -5n * 10n ** 18n);
@@ -144,7 +145,7 @@ describe("index client", () => {
     );
     assert.equal(
       urls[1],
-      `${BASE}${AT_RISK_PATH}&after=${encodeURIComponent(`900000000000000000:${ROW.address}`)}`,
+      `${BASE}${AT_RISK_PATH}&protocol=perps&after=${encodeURIComponent(`900000000000000000:${ROW.address}`)}`,
     );
   });
 

@@ -199,6 +199,7 @@ describe("GET /accounts/crossing client", () => {
     createNearLineSource({
       baseUrl: "http://indexer.test/",
       timeoutMs: 1_000,
+      protocol: "perps",
       predict: PREDICT,
       fetch: (async (input: string | URL | Request) => {
         urls.push(String(input));
@@ -215,10 +216,10 @@ describe("GET /accounts/crossing client", () => {
       urls,
     ).fetch();
     assert.deepEqual(urls, [
-      "http://indexer.test/accounts/crossing?horizonSeconds=120&minProbability=0.25&limit=100",
+      "http://indexer.test/accounts/crossing?horizonSeconds=120&minProbability=0.25&limit=100&protocol=perps",
     ]);
     assert.equal(
-      crossingPath(PREDICT),
+      crossingPath(PREDICT, "perps"),
       urls[0]!.slice("http://indexer.test".length),
     );
     assert.equal(rows.length, 1);

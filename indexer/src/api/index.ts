@@ -10,6 +10,8 @@ import schema, {
   backstopAsset,
   backstopState,
   collateralAsset,
+  lendingAuction,
+  lendingCollateralAsset,
   price,
   protocolStats,
 } from "ponder:schema";
@@ -18,7 +20,7 @@ import { WAD } from "../health.ts";
 import { accountHealthNow } from "./accountsBelow.ts";
 import { atRiskAccounts, parseCursorParam } from "./atRisk.ts";
 import { lendingAtRiskAccounts, lendingSummary } from "./lendingAtRisk.ts";
-import { readLiveAuctions } from "./auctions.ts";
+import { chainAuctionRows, readLiveAuctions } from "./auctions.ts";
 import { summarizeBackstop } from "./backstopStats.ts";
 import { decodeCheckpoint, type IndexedBlock } from "./checkpoint.ts";
 import { crossingBody, parseCrossingParams } from "./crossing.ts";
@@ -30,6 +32,7 @@ import {
   parseAddressParam,
   parseBlockParam,
   parseLimitParam,
+  parseProtocolParam,
   parseWadParam,
 } from "./params.ts";
 import {
@@ -43,8 +46,12 @@ import { seriesAt, snapshotAt } from "./solvencyQuery.ts";
 import { MIN_WATCH_PAGE_ROWS, watchBoxes } from "./watchBoxes.ts";
 
 // The same deployments file as ponder.config.ts: /solvency refuses blocks
-// before its start block.
-const startBlock = BigInt(loadDeployment(deploymentFileFromEnv()).startBlock);
+// before its start block; `?protocol=` names one of its protocols, and each
+// route answers from the tables of that protocol's kind of health math.
+const deployment = loadDeployment(deploymentFileFromEnv());
+const startBlock = BigInt(deployment.startBlock);
+const protocolOf = (value: string | undefined) =>
+  parseProtocolParam("protocol", value, deployment.protocols);
 
 const app = new Hono();
 
@@ -75,11 +82,13 @@ async function indexedHead(): Promise<IndexedBlock | undefined> {
     : decodeCheckpoint(Number(row.chain_id), row.latest_checkpoint);
 }
 
-// GET /accounts/at-risk?maxHealth=1.0&limit=100(&after=cursor)(&protocol=perps|lending)
+// GET /accounts/at-risk?maxHealth=1.0&limit=100(&after=cursor)(&protocol=name)
 // — healthWad < maxHealth × 1e18 at the latest indexed prices, lowest first, a
 // page of at most `limit`; `next` is the `after` of the following page, null
-// on the last. For the lending market the health factor (Σ value × liquidation
-// LTV ÷ debt, `healthFactorWad`) instead, in one page of at most `limit`.
+// on the last. One row shape for every protocol: for a lending market
+// `healthWad` is the health factor (Σ value × liquidation LTV ÷ debt), which
+// is < 1 exactly when the account is liquidatable, as equity ÷ maintenance is
+// for a margin protocol (./lendingAtRisk.ts).
 app.get("/accounts/at-risk", async (c) => {
   const maxHealthWad = parseWadParam(
     "maxHealth",
@@ -87,29 +96,32 @@ app.get("/accounts/at-risk", async (c) => {
     WAD,
   );
   const limit = parseLimitParam("limit", c.req.query("limit"), 100, 1000);
-  // ?protocol=lending: the lending market's accounts (./lendingAtRisk.ts).
-  const protocol = c.req.query("protocol") ?? "perps";
-  if (protocol !== "perps" && protocol !== "lending")
-    throw new ParamError(
-      `protocol must be perps or lending, got ${JSON.stringify(protocol)}`,
-    );
+  const protocol = protocolOf(c.req.query("protocol"));
   const after = parseCursorParam("after", c.req.query("after"));
   const { accounts, next } =
-    protocol === "lending"
-      ? {
-          accounts: await lendingAtRiskAccounts(db, maxHealthWad, limit),
-          next: null,
-        }
+    protocol.kind === "lending"
+      ? await lendingAtRiskAccounts(db, maxHealthWad, limit, after)
       : await atRiskAccounts(db, maxHealthWad, limit, after);
-  return c.json(json({ maxHealthWad, count: accounts.length, accounts, next }));
+  return c.json(
+    json({
+      protocol: protocol.name,
+      maxHealthWad,
+      count: accounts.length,
+      accounts,
+      next,
+    }),
+  );
 });
 
 // GET /accounts/watch?limit=2000(&after=address) — every exposed account's
 // line box per oracle (./watchBoxes.ts), in address order, about `limit` rows a
 // page; `next` is the `after` of the following page, null on the last. With
 // them a keeper sees which accounts a push may have taken across before the
-// index has processed it. `block` is the indexed block they hold at.
+// index has processed it. `block` is the indexed block they hold at. Boxes
+// are kept for a margin protocol's positions; a lending market's accounts
+// have none (no positions: its keeper works them from /accounts/at-risk).
 app.get("/accounts/watch", async (c) => {
+  const protocol = protocolOf(c.req.query("protocol"));
   const limit = parseLimitParam("limit", c.req.query("limit"), 2000, 10_000);
   if (limit < MIN_WATCH_PAGE_ROWS)
     throw new ParamError(
@@ -121,8 +133,17 @@ app.get("/accounts/watch", async (c) => {
       ? undefined
       : parseAddressParam("after", afterText);
   const head = await indexedHead();
-  const page = await watchBoxes(db, limit, after);
-  return c.json(json({ block: head?.latestBlock ?? null, ...page }));
+  const page =
+    protocol.kind === "margin"
+      ? await watchBoxes(db, limit, after)
+      : { accounts: [], next: null };
+  return c.json(
+    json({
+      protocol: protocol.name,
+      block: head?.latestBlock ?? null,
+      ...page,
+    }),
+  );
 });
 
 // GET /accounts/:address/health — one account's margin at the latest indexed
@@ -141,9 +162,19 @@ app.get("/accounts/:address/health", async (c) => {
 // (&maxHealth=3&monitoringIntervalSeconds=0) — accounts below maxHealth with
 // the probability of crossing maintenance within the horizon, highest first:
 // the distance, the volatility used and the inputs' age (see ./crossing.ts and
-// ../risk/). Accounts the model cannot rate are listed under `unrated`.
+// ../risk/). Accounts the model cannot rate are listed under `unrated`. The
+// model is of a margin protocol's positions: a lending market answers an empty
+// list (its accounts are read from /accounts/at-risk).
 app.get("/accounts/crossing", async (c) => {
+  const protocol = protocolOf(c.req.query("protocol"));
   const params = parseCrossingParams((name) => c.req.query(name));
+  if (protocol.kind !== "margin")
+    return c.json({
+      protocol: protocol.name,
+      count: 0,
+      accounts: [],
+      unrated: [],
+    });
   const head = await indexedHead();
   if (head === undefined)
     return c.json({ error: "indexing has not started" }, 503);
@@ -224,10 +255,28 @@ app.get("/solvency", async (c) => {
   );
 });
 
-// GET /auctions/active — live auctions with, at the chain head: the curve
-// price, the floor, whether the price is below it (the backstop may buy) and
-// whether the auction must be reset (see ./auctions.ts).
+// GET /auctions/active(?protocol=name) — live auctions of the protocol's
+// auction house with, at the chain head: the curve price, the floor, whether
+// the price is below it (the backstop may buy) and whether the auction must be
+// reset (see ./auctions.ts). A lending market's rows come from its house.
 app.get("/auctions/active", async (c) => {
+  const protocol = protocolOf(c.req.query("protocol"));
+  const live =
+    protocol.kind === "lending"
+      ? await liveLendingAuctions()
+      : await liveMarginAuctions();
+  return c.json(
+    json({
+      protocol: protocol.name,
+      block: live.block,
+      timestamp: live.timestamp,
+      count: live.auctions.length,
+      auctions: live.auctions,
+    }),
+  );
+});
+
+async function liveMarginAuctions() {
   const rows = await db
     .select()
     .from(auction)
@@ -237,21 +286,34 @@ app.get("/auctions/active", async (c) => {
   const assets = await db
     .select({ id: collateralAsset.id, oracle: collateralAsset.oracle })
     .from(collateralAsset);
-  const live = await readLiveAuctions(
+  return readLiveAuctions(
     publicClients.anvil,
     rows,
     new Map(params.map((p) => [p.collateralId, p])),
     new Map(assets.map((a) => [a.id, a.oracle])),
   );
-  return c.json(
-    json({
-      block: live.block,
-      timestamp: live.timestamp,
-      count: live.auctions.length,
-      auctions: live.auctions,
-    }),
+}
+
+// The house's own parameters (read from it), the lending market's oracles.
+async function liveLendingAuctions() {
+  const live = await db
+    .select()
+    .from(lendingAuction)
+    .where(eq(lendingAuction.active, true))
+    .orderBy(lendingAuction.id);
+  const assets = await db
+    .select({
+      id: lendingCollateralAsset.id,
+      oracle: lendingCollateralAsset.oracle,
+    })
+    .from(lendingCollateralAsset);
+  return readLiveAuctions(
+    publicClients.anvil,
+    await chainAuctionRows(publicClients.anvil, live),
+    new Map(),
+    new Map(assets.map((a) => [a.id, a.oracle])),
   );
-});
+}
 
 // GET /stats — the protocol_stats row, and under `backstop` the backstop
 // vault's state, holdings per asset at the latest indexed prices and its

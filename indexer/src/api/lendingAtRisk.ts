@@ -3,7 +3,7 @@
 // collateral there is to sell and its pattern), and a summary of its
 // liquidations for the report. The engine's equity and maintenance (always 0)
 // come along; a health factor < 1 is exactly the engine's equity < 0.
-import { and, asc, eq, gt, lt, type ReadonlyDrizzle } from "ponder";
+import { and, asc, eq, gt, lt, or, type ReadonlyDrizzle } from "ponder";
 import {
   lendingCollateralAsset,
   lendingCollateralBalance,
@@ -12,19 +12,29 @@ import {
   lendingState,
 } from "ponder:schema";
 import type * as schema from "../../ponder.schema.ts";
+import type { Address } from "viem";
 import { nonzeroBalancesOf } from "../lending/store.ts";
+import type { Cursor } from "./accountsBelow.ts";
+import { formatCursor } from "./atRisk.ts";
 
 type Db = ReadonlyDrizzle<typeof schema>;
 
+// In the at-risk route's row shape, so that a keeper reads every protocol the
+// same way: `healthWad` is the health factor (< 1 exactly when liquidatable,
+// as equity ÷ maintenance is for the margin protocol), `quoteBalanceWad` is
+// −debt, no markets, and the held collateral lowest liquidation LTV first
+// (each quote unit it raises removes the least counted value). A page of at
+// most `limit`, by (health factor, address), and the cursor of the next.
 export async function lendingAtRiskAccounts(
   db: Db,
   maxHealthFactorWad: bigint,
   limit: number,
+  after?: Cursor,
 ) {
-  const rows = await db
+  const found = await db
     .select({
       address: lendingHealth.account,
-      healthFactorWad: lendingHealth.healthFactorWad,
+      healthWad: lendingHealth.healthFactorWad,
       debtWad: lendingHealth.debtWad,
       collateralValueWad: lendingHealth.collateralValueWad,
       liquidationLimitWad: lendingHealth.liquidationLimitWad,
@@ -41,11 +51,26 @@ export async function lendingAtRiskAccounts(
         lt(lendingHealth.healthFactorWad, maxHealthFactorWad),
         eq(lendingHealth.pricesUsable, true),
         gt(lendingHealth.debtWad, 0n),
+        after === undefined
+          ? undefined
+          : or(
+              gt(lendingHealth.healthFactorWad, after.healthWad),
+              and(
+                eq(lendingHealth.healthFactorWad, after.healthWad),
+                gt(lendingHealth.account, after.address as Address),
+              ),
+            ),
       ),
     )
     .orderBy(asc(lendingHealth.healthFactorWad), asc(lendingHealth.account))
-    .limit(limit);
-  if (rows.length === 0) return [];
+    .limit(limit + 1);
+  const rows = found.slice(0, limit);
+  const last = rows.at(-1);
+  const next =
+    found.length > limit && last !== undefined
+      ? formatCursor({ healthWad: last.healthWad, address: last.address })
+      : null;
+  if (rows.length === 0) return { accounts: [], next };
   const collaterals = await db
     .select({
       account: lendingCollateralBalance.account,
@@ -58,17 +83,25 @@ export async function lendingAtRiskAccounts(
       eq(lendingCollateralAsset.id, lendingCollateralBalance.collateralId),
     )
     .where(nonzeroBalancesOf(rows.map((r) => r.address)))
-    .orderBy(asc(lendingCollateralBalance.collateralId));
-  return rows.map((r) => {
-    const held = collaterals.filter((c) => c.account === r.address);
-    return {
-      ...r,
-      protocol: "lending" as const,
-      marketIds: [] as bigint[],
-      collateralIds: held.map((c) => c.id),
-      patterns: held.map((c) => c.pattern),
-    };
-  });
+    .orderBy(
+      asc(lendingCollateralAsset.liquidationLtvWad),
+      asc(lendingCollateralBalance.collateralId),
+    );
+  return {
+    accounts: rows.map((r) => {
+      const held = collaterals.filter((c) => c.account === r.address);
+      return {
+        ...r,
+        healthFactorWad: r.healthWad,
+        quoteBalanceWad: -r.debtWad,
+        protocol: "lending" as const,
+        marketIds: [] as bigint[],
+        collateralIds: held.map((c) => c.id),
+        patterns: held.map((c) => c.pattern),
+      };
+    }),
+    next,
+  };
 }
 
 /** Counts and sums of the lending liquidations by kind, and the index. */

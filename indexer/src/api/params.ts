@@ -98,3 +98,21 @@ export function parseAddressParam(
     );
   return value.toLowerCase() as Address;
 }
+
+/**
+ * `protocol`: one of the deployment's protocols by name; the first one listed
+ * when absent. A name it does not list is a ParamError naming those it does.
+ */
+export function parseProtocolParam<P extends { name: string }>(
+  name: string,
+  value: string | undefined,
+  protocols: readonly P[],
+): P {
+  if (value === undefined || value === "") return protocols[0]!;
+  const found = protocols.find((p) => p.name === value);
+  if (found === undefined)
+    throw new ParamError(
+      `${name} must be one of ${protocols.map((p) => p.name).join(", ")}, got ${JSON.stringify(value)}`,
+    );
+  return found;
+}

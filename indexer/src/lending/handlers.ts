@@ -216,8 +216,10 @@ ponder.on("LendingAuctionHouse:Kicked", async ({ event, context }) => {
   const a = event.args;
   await context.db.insert(lendingAuction).values({
     id: a.auctionId,
+    house: event.log.address,
     account: a.account,
     collateralId: a.collateralId,
+    active: true,
     kickedBlock: event.block.number,
   });
   await context.db.insert(lendingLiquidation).values({
@@ -248,4 +250,14 @@ ponder.on("LendingAuctionHouse:Taken", async ({ event, context }) => {
     block: event.block.number,
     timestamp: event.block.timestamp,
   });
+});
+
+ponder.on("LendingAuctionHouse:Ended", async ({ event, context }) => {
+  const found = await context.db.find(lendingAuction, {
+    id: event.args.auctionId,
+  });
+  if (found === null) return;
+  await context.db
+    .update(lendingAuction, { id: event.args.auctionId })
+    .set({ active: false, endedBlock: event.block.number });
 });
