@@ -21,6 +21,18 @@ import {PreLiquidationParams} from "../src/interfaces/IPreLiquidation.sol";
 contract Deploy is Script, SystemDeployer {
     uint256 internal constant ANVIL_KEY_0 = 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80;
 
+    /// @dev One protocol of the deployments file: its name (the JSON object key too), kind and contracts.
+    struct ProtocolEntry {
+        string name;
+        string kind;
+        address protocol;
+        address engine;
+        address auctionHouse;
+        address backstop;
+        address takeCallee;
+        address vault;
+    }
+
     function run() external returns (Deployment memory d) {
         uint256 key = vm.envOr("DEPLOYER_PRIVATE_KEY", ANVIL_KEY_0);
         address deployer = vm.addr(key);
@@ -82,27 +94,33 @@ contract Deploy is Script, SystemDeployer {
     /// @dev The shared contracts at the top level; the protocols on the engine as a list, each with its name, the kind
     /// of health math its accounts follow and its contracts (abi/src/deployment.ts reads and validates this shape).
     function _write(string memory path, Deployment memory d, address deployer, uint256 startBlock) internal {
-        string memory perps = "perps";
-        vm.serializeString(perps, "name", "perps");
-        vm.serializeString(perps, "kind", "margin");
-        vm.serializeAddress(perps, "protocol", address(d.protocol));
-        vm.serializeAddress(perps, "engine", address(d.engine));
-        vm.serializeAddress(perps, "auctionHouse", address(d.auctionHouse));
-        vm.serializeAddress(perps, "backstop", address(d.backstop));
-        vm.serializeAddress(perps, "takeCallee", address(d.takeCallee));
-        vm.serializeAddress(perps, "vault", address(d.vault));
-        vm.serializeAddress(perps, "portfolioMargin", address(d.portfolioMargin));
-        perps = vm.serializeAddress(perps, "preLiquidation", address(d.preLiquidation));
-
-        string memory lending = "lending";
-        vm.serializeString(lending, "name", "lending");
-        vm.serializeString(lending, "kind", "lending");
-        vm.serializeAddress(lending, "protocol", address(d.lending.market));
-        vm.serializeAddress(lending, "engine", address(d.lending.engine));
-        vm.serializeAddress(lending, "auctionHouse", address(d.lending.auctionHouse));
-        vm.serializeAddress(lending, "backstop", address(d.lending.backstop));
-        vm.serializeAddress(lending, "takeCallee", address(d.lending.takeCallee));
-        lending = vm.serializeAddress(lending, "vault", address(d.lending.vault));
+        // The perps protocol's modules are written into its entry's object before the entry is closed.
+        vm.serializeAddress("perps", "portfolioMargin", address(d.portfolioMargin));
+        vm.serializeAddress("perps", "preLiquidation", address(d.preLiquidation));
+        string memory perps = _protocolJson(
+            ProtocolEntry(
+                "perps",
+                "margin",
+                address(d.protocol),
+                address(d.engine),
+                address(d.auctionHouse),
+                address(d.backstop),
+                address(d.takeCallee),
+                address(d.vault)
+            )
+        );
+        string memory lending = _protocolJson(
+            ProtocolEntry(
+                "lending",
+                "lending",
+                address(d.lending.market),
+                address(d.lending.engine),
+                address(d.lending.auctionHouse),
+                address(d.lending.backstop),
+                address(d.lending.takeCallee),
+                address(d.lending.vault)
+            )
+        );
 
         string[] memory protocols = new string[](2);
         protocols[0] = perps;
@@ -128,5 +146,17 @@ contract Deploy is Script, SystemDeployer {
         feeds[1] = address(d.btcFeed);
         string memory json = vm.serializeAddress(o, "feeds", feeds);
         vm.writeJson(json, path);
+    }
+
+    /// @return json The entry as a JSON object, with any fields already serialized under its name.
+    function _protocolJson(ProtocolEntry memory p) internal returns (string memory json) {
+        vm.serializeString(p.name, "name", p.name);
+        vm.serializeString(p.name, "kind", p.kind);
+        vm.serializeAddress(p.name, "protocol", p.protocol);
+        vm.serializeAddress(p.name, "engine", p.engine);
+        vm.serializeAddress(p.name, "auctionHouse", p.auctionHouse);
+        vm.serializeAddress(p.name, "backstop", p.backstop);
+        vm.serializeAddress(p.name, "takeCallee", p.takeCallee);
+        json = vm.serializeAddress(p.name, "vault", p.vault);
     }
 }

@@ -5,41 +5,15 @@ import {
   parseDeployment,
   protocolsByKind,
 } from "../src/deployment.ts";
+import {
+  EXAMPLE_DEPLOYMENT,
+  exampleAddress,
+  exampleProtocol,
+} from "../../abi/src/deploymentExample.ts";
 
-const a = (n: number) => `0x${n.toString(16).padStart(40, "0")}`;
-const protocolEntry = (name: string, kind: string, first: number) => ({
-  name,
-  kind,
-  protocol: a(first),
-  engine: a(first + 1),
-  auctionHouse: a(first + 2),
-  backstop: a(first + 3),
-  takeCallee: a(first + 4),
-  vault: a(first + 5),
-});
-const valid = {
-  chainId: 31337,
-  startBlock: 12,
-  quote: a(1),
-  insuranceFund: a(5),
-  weth: a(6),
-  wbtc: a(7),
-  ethFeed: a(8),
-  btcFeed: a(9),
-  wethPool: a(11),
-  wbtcPool: a(12),
-  waterfall: a(15),
-  liquidationLens: a(24),
-  protocols: [
-    {
-      ...protocolEntry("perps", "margin", 30),
-      portfolioMargin: a(22),
-      preLiquidation: a(23),
-    },
-    protocolEntry("lending", "lending", 40),
-  ],
-  feeds: [a(8), a(9)],
-};
+const a = exampleAddress;
+const protocolEntry = exampleProtocol;
+const valid = EXAMPLE_DEPLOYMENT;
 
 test("parseDeployment accepts the deploy script's shape", () => {
   const d = parseDeployment(valid, "x.json");

@@ -2,38 +2,15 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { loadDeployments, selectProtocols } from "../src/deployments.ts";
 import { ConfigError } from "../src/errors.ts";
+import {
+  EXAMPLE_DEPLOYMENT,
+  exampleAddress,
+  exampleProtocol,
+} from "../../abi/src/deploymentExample.ts";
 
-const address = (n: number) => `0x${n.toString(16).padStart(40, "0")}`;
-const protocolEntry = (name: string, kind: string, first: number) => ({
-  name,
-  kind,
-  protocol: address(first),
-  engine: address(first + 1),
-  auctionHouse: address(first + 2),
-  backstop: address(first + 3),
-  takeCallee: address(first + 4),
-  vault: address(first + 5),
-});
-const VALID = {
-  chainId: 31337,
-  startBlock: 12,
-  deployer: address(99), // extra keys written by the deploy script are ignored
-  quote: address(1),
-  insuranceFund: address(5),
-  weth: address(6),
-  wbtc: address(7),
-  ethFeed: address(8),
-  btcFeed: address(9),
-  wethPool: address(11),
-  wbtcPool: address(12),
-  waterfall: address(15),
-  liquidationLens: address(24),
-  protocols: [
-    { ...protocolEntry("perps", "margin", 30), preLiquidation: address(23) },
-    protocolEntry("lending", "lending", 40),
-  ],
-  feeds: [address(8), address(9)],
-};
+const address = exampleAddress;
+const protocolEntry = exampleProtocol;
+const VALID = EXAMPLE_DEPLOYMENT;
 
 const errorLines = (json: unknown): string[] => {
   try {
