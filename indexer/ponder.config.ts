@@ -14,19 +14,14 @@ import {
   testnetTokenAbi,
 } from "../abi/src/generated.ts";
 import { zeroAddress } from "viem";
-import {
-  deploymentFileFromEnv,
-  loadDeployment,
-  protocolsByKind,
-} from "./src/deployment.ts";
+import { deployment, indexedProtocols } from "./src/protocols.ts";
 
-const file = deploymentFileFromEnv();
-const deployment = loadDeployment(file);
 const startBlock = deployment.startBlock;
 // The deployment's protocols by kind of health math. A kind the deployment
 // lacks (or a module its protocol lacks) is watched at the zero address, which
 // emits nothing: its handlers never run and its tables stay empty.
-const { margin, lending } = protocolsByKind(deployment, file);
+const { margin, lending } = indexedProtocols;
+const indexed = [margin, lending].filter((p) => p !== null);
 const at = (address: `0x${string}` | null | undefined) =>
   address ?? zeroAddress;
 
@@ -66,10 +61,12 @@ export default createConfig({
       address: at(margin?.engine),
       startBlock,
     },
+    // Every protocol's auction house (the same contract): one set of
+    // handlers, its tables keyed by house (src/auctionHandlers.ts).
     AuctionHouse: {
       chain: "anvil",
       abi: iAuctionHouseAbi,
-      address: at(margin?.auctionHouse),
+      address: indexed.map((p) => p.auctionHouse),
       startBlock,
     },
     BackstopVault: {
@@ -130,7 +127,8 @@ export default createConfig({
       startBlock,
     },
     // The lending market (liquidation as a service): the market itself and its
-    // own engine, auction house and backstop instances (see src/lending/).
+    // own engine and backstop instances (see src/lending/); its auction house
+    // is with the others.
     LendingMarket: {
       chain: "anvil",
       abi: iLendingMarketAbi,
@@ -141,12 +139,6 @@ export default createConfig({
       chain: "anvil",
       abi: iLiquidationEngineAbi,
       address: at(lending?.engine),
-      startBlock,
-    },
-    LendingAuctionHouse: {
-      chain: "anvil",
-      abi: iAuctionHouseAbi,
-      address: at(lending?.auctionHouse),
       startBlock,
     },
     LendingBackstop: {

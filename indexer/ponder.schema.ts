@@ -259,57 +259,75 @@ export const circuitEvent = onchainTable("circuit_event", (t) => ({
   timestamp: t.bigint().notNull(),
 }));
 
-// Dutch auctions of collateral (the auction pattern): each asset's auction
-// parameters; one row per auction, updated by each take and reset until it
-// ends; one row per take and one per reset.
-export const auctionConfig = onchainTable("auction_config", (t) => ({
-  collateralId: t.bigint().primaryKey(),
-  curve: t.hex().notNull(), // IPriceCurve
-  startBufferWad: t.bigint().notNull(), // start price = oracle × this
-  resetAfterSeconds: t.integer().notNull(), // older than this: needs a reset
-  resetBelowWad: t.bigint().notNull(), // floor = oracle × this; below it: needs a reset, or the backstop buys at it
-  penaltyWad: t.bigint().notNull(),
-  capWad: t.bigint().notNull(),
-  updatedBlock: t.bigint().notNull(),
-}));
+// Dutch auctions of collateral (the auction pattern), of every protocol's
+// auction house (the same contract): each house's parameters per asset; one
+// row per auction, keyed by its house and id and updated by each take and
+// reset until it ends; one row per take and one per reset.
+export const auctionConfig = onchainTable(
+  "auction_config",
+  (t) => ({
+    house: t.hex().notNull(), // the auction house
+    collateralId: t.bigint().notNull(),
+    curve: t.hex().notNull(), // IPriceCurve
+    startBufferWad: t.bigint().notNull(), // start price = oracle × this
+    resetAfterSeconds: t.integer().notNull(), // older than this: needs a reset
+    resetBelowWad: t.bigint().notNull(), // floor = oracle × this; below it: needs a reset, or the backstop buys at it
+    penaltyWad: t.bigint().notNull(),
+    capWad: t.bigint().notNull(),
+    updatedBlock: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.house, table.collateralId] }),
+  }),
+);
 
-export const auction = onchainTable("auction", (t) => ({
-  id: t.bigint().primaryKey(), // the auction house's auction id
-  house: t.hex().notNull(), // the auction house
-  account: t.hex().notNull(),
-  collateralId: t.bigint().notNull(),
-  keeper: t.hex().notNull(), // who kicked it
-  lot: t.bigint().notNull(), // collateral left [token units]
-  targetWad: t.bigint().notNull(), // quote left to raise
-  startPriceWad: t.bigint().notNull(),
-  startedAt: t.bigint().notNull(), // kick or last reset [unix seconds]
-  kickRewardWad: t.bigint().notNull(),
-  resets: t.integer().notNull(),
-  lastResetBlock: t.bigint(), // null until the first reset
-  lastResetAt: t.bigint(), // [unix seconds]
-  resetRewardsWad: t.bigint().notNull(), // keeper rewards paid for its resets
-  takes: t.integer().notNull(),
-  active: t.boolean().notNull(),
-  lotReturned: t.bigint(), // at the end: collateral returned to the account
-  targetUnraisedWad: t.bigint(), // at the end: target not raised (bad debt if the account is empty)
-  kickedBlock: t.bigint().notNull(),
-  endedBlock: t.bigint(),
-}));
+export const auction = onchainTable(
+  "auction",
+  (t) => ({
+    house: t.hex().notNull(), // the auction house
+    id: t.bigint().notNull(), // the house's auction id
+    protocol: t.text().notNull(), // the house's protocol, by its name in the deployments file
+    account: t.hex().notNull(),
+    collateralId: t.bigint().notNull(),
+    keeper: t.hex().notNull(), // who kicked it
+    lot: t.bigint().notNull(), // collateral left [token units]
+    kickTargetWad: t.bigint().notNull(), // quote to raise, at the kick
+    targetWad: t.bigint().notNull(), // quote left to raise
+    startPriceWad: t.bigint().notNull(),
+    startedAt: t.bigint().notNull(), // kick or last reset [unix seconds]
+    kickRewardWad: t.bigint().notNull(),
+    resets: t.integer().notNull(),
+    lastResetBlock: t.bigint(), // null until the first reset
+    lastResetAt: t.bigint(), // [unix seconds]
+    resetRewardsWad: t.bigint().notNull(), // keeper rewards paid for its resets
+    takes: t.integer().notNull(),
+    active: t.boolean().notNull(),
+    lotReturned: t.bigint(), // at the end: collateral returned to the account
+    targetUnraisedWad: t.bigint(), // at the end: target not raised (bad debt if the account is empty)
+    kickedBlock: t.bigint().notNull(),
+    endedBlock: t.bigint(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.house, table.id] }),
+    protocolIdx: index().on(table.protocol, table.active),
+  }),
+);
 
 export const auctionTake = onchainTable(
   "auction_take",
   (t) => ({
     id: t.text().primaryKey(), // `${txHash}-${logIndex}`
+    house: t.hex().notNull(),
     auctionId: t.bigint().notNull(),
     taker: t.hex().notNull(),
     amount: t.bigint().notNull(),
     priceWad: t.bigint().notNull(),
     paidWad: t.bigint().notNull(),
-    byBackstop: t.boolean().notNull(), // the backstop vault's buy at the floor
+    byBackstop: t.boolean().notNull(), // the house's backstop vault's buy at the floor
     block: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
   }),
-  (table) => ({ auctionIdx: index().on(table.auctionId) }),
+  (table) => ({ auctionIdx: index().on(table.house, table.auctionId) }),
 );
 
 // A reset (`redo`): the auction restarts at `startPriceWad`.
@@ -317,6 +335,7 @@ export const auctionReset = onchainTable(
   "auction_reset",
   (t) => ({
     id: t.text().primaryKey(), // `${txHash}-${logIndex}`
+    house: t.hex().notNull(),
     auctionId: t.bigint().notNull(),
     keeper: t.hex().notNull(),
     startPriceWad: t.bigint().notNull(),
@@ -325,7 +344,7 @@ export const auctionReset = onchainTable(
     timestamp: t.bigint().notNull(),
     txHash: t.hex().notNull(),
   }),
-  (table) => ({ auctionIdx: index().on(table.auctionId) }),
+  (table) => ({ auctionIdx: index().on(table.house, table.auctionId) }),
 );
 
 // The backstop vault (internal pattern): an ERC4626 on the quote asset that

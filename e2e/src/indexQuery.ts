@@ -87,16 +87,22 @@ async function graphql<T>(indexerUrl: string, query: string): Promise<T> {
   return body.data;
 }
 
-/** Every row of one table (`field` is its plural GraphQL name), page by page. */
+/**
+ * Every row of one table (`field` is its plural GraphQL name), page by page; with `where` (a GraphQL filter such as
+ * `{ protocol: "perps" }`), the rows it matches.
+ */
 export async function allRows<T>(
   indexerUrl: string,
   field: string,
   columns: string,
+  where?: string,
 ): Promise<T[]> {
   const rows: T[] = [];
   let after: string | null = null;
   for (;;) {
-    const cursor: string = after === null ? "" : `, after: "${after}"`;
+    const cursor: string =
+      (where === undefined ? "" : `, where: ${where}`) +
+      (after === null ? "" : `, after: "${after}"`);
     const data: Record<
       string,
       {
@@ -115,7 +121,12 @@ export async function allRows<T>(
   }
 }
 
-export async function readIndex(indexerUrl: string): Promise<IndexRows> {
+/** The index's rows of the perps protocol's liquidations (its auctions: those of its auction house). */
+export async function readIndex(
+  indexerUrl: string,
+  perpsAuctionHouse: Address,
+): Promise<IndexRows> {
+  const house = `"${perpsAuctionHouse.toLowerCase()}"`;
   const [
     liquidations,
     badDebts,
@@ -144,11 +155,13 @@ export async function readIndex(indexerUrl: string): Promise<IndexRows> {
       indexerUrl,
       "auctions",
       "id account collateralId kickRewardWad resetRewardsWad resets active kickedBlock",
+      `{ house: ${house} }`,
     ),
     allRows<TakeRow>(
       indexerUrl,
       "auctionTakes",
       "id auctionId taker amount paidWad byBackstop block",
+      `{ house: ${house} }`,
     ),
     allRows<BackstopTradeRow>(
       indexerUrl,

@@ -368,7 +368,7 @@ export async function buildReport(
   pattern: Pattern,
   shared: SharedWaterfallFlows = NO_SHARED_FLOWS,
 ): Promise<Report> {
-  const index = await readIndex(indexerUrl);
+  const index = await readIndex(indexerUrl, d.auctionHouse);
   const { publicClient } = clients(rpcUrl);
   const assets = await collaterals(publicClient, d);
   const assetOf = (id: bigint | string) => {

@@ -75,8 +75,9 @@ export const lendingHealth = onchainTable(
   (table) => ({ healthFactorIdx: index().on(table.healthFactorWad) }),
 );
 
-// Every lending liquidation step: "sale" (fixed fee), "backstop", "kick",
-// "take", "bad-debt" (written off and sent to the shared waterfall).
+// Every lending liquidation step of the lending engine: "sale" (fixed fee),
+// "backstop", "bad-debt" (written off and sent to the shared waterfall). Its
+// auctions are in the auction tables, under its auction house.
 export const lendingLiquidation = onchainTable(
   "lending_liquidation",
   (t) => ({
@@ -94,18 +95,6 @@ export const lendingLiquidation = onchainTable(
   (table) => ({ accountIdx: index().on(table.account) }),
 );
 
-// Lending auctions by id: whose lot each one sells, and whether it is still
-// live (until its Ended event). Lot, target and prices are the chain's, read
-// by GET /auctions/active?protocol=lending.
-export const lendingAuction = onchainTable("lending_auction", (t) => ({
-  id: t.bigint().primaryKey(),
-  house: t.hex().notNull(),
-  account: t.hex().notNull(),
-  collateralId: t.bigint().notNull(),
-  active: t.boolean().notNull(),
-  kickedBlock: t.bigint().notNull(),
-  endedBlock: t.bigint(),
-}));
 // Portfolio margin: which accounts opted in (PortfolioModeSet) and the
 // deployment's module configuration (its events), from which src/portfolio.ts
 // recomputes their requirements. `inForce` is whether the protocol's current

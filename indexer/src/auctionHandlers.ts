@@ -1,5 +1,6 @@
-// Dutch auctions of collateral (the auction pattern): each asset's auction
-// parameters, and one row per auction, take and reset.
+// Dutch auctions of collateral (the auction pattern), of every protocol's
+// auction house: each house's parameters per asset, and one row per auction,
+// take and reset, keyed by the house that emitted them.
 import { ponder } from "ponder:registry";
 import {
   auction,
@@ -8,6 +9,7 @@ import {
   auctionTake,
 } from "ponder:schema";
 import { eventId, sameAddress } from "./events.ts";
+import { protocolOfHouse } from "./protocols.ts";
 
 /*//////////////////////////////////////////////////////////////
                             AUCTIONS
@@ -26,19 +28,21 @@ ponder.on("AuctionHouse:AuctionParamsSet", async ({ event, context }) => {
   };
   await context.db
     .insert(auctionConfig)
-    .values({ collateralId, ...row })
+    .values({ house: event.log.address, collateralId, ...row })
     .onConflictDoUpdate(row);
 });
 
 ponder.on("AuctionHouse:Kicked", async ({ event, context }) => {
   const a = event.args;
   await context.db.insert(auction).values({
-    id: a.auctionId,
     house: event.log.address,
+    id: a.auctionId,
+    protocol: protocolOfHouse(event.log.address).name,
     account: a.account,
     collateralId: a.collateralId,
     keeper: a.keeper,
     lot: a.lot,
+    kickTargetWad: a.targetWad,
     targetWad: a.targetWad,
     startPriceWad: a.startPriceWad,
     startedAt: event.block.timestamp,
@@ -53,18 +57,20 @@ ponder.on("AuctionHouse:Kicked", async ({ event, context }) => {
 
 ponder.on("AuctionHouse:Taken", async ({ event, context }) => {
   const a = event.args;
+  const house = event.log.address;
   await context.db.insert(auctionTake).values({
     id: eventId(event),
+    house,
     auctionId: a.auctionId,
     taker: a.taker,
     amount: a.amount,
     priceWad: a.priceWad,
     paidWad: a.paidWad,
-    byBackstop: sameAddress(a.taker, context.contracts.BackstopVault.address),
+    byBackstop: sameAddress(a.taker, protocolOfHouse(house).backstop),
     block: event.block.number,
     timestamp: event.block.timestamp,
   });
-  await context.db.update(auction, { id: a.auctionId }).set((row) => ({
+  await context.db.update(auction, { house, id: a.auctionId }).set((row) => ({
     lot: a.lotLeft,
     targetWad: a.targetLeftWad,
     takes: row.takes + 1,
@@ -73,8 +79,10 @@ ponder.on("AuctionHouse:Taken", async ({ event, context }) => {
 
 ponder.on("AuctionHouse:Reset", async ({ event, context }) => {
   const a = event.args;
+  const house = event.log.address;
   await context.db.insert(auctionReset).values({
     id: eventId(event),
+    house,
     auctionId: a.auctionId,
     keeper: a.keeper,
     startPriceWad: a.startPriceWad,
@@ -83,7 +91,7 @@ ponder.on("AuctionHouse:Reset", async ({ event, context }) => {
     timestamp: event.block.timestamp,
     txHash: event.transaction.hash,
   });
-  await context.db.update(auction, { id: a.auctionId }).set((row) => ({
+  await context.db.update(auction, { house, id: a.auctionId }).set((row) => ({
     startPriceWad: a.startPriceWad,
     startedAt: event.block.timestamp,
     resets: row.resets + 1,
@@ -94,7 +102,8 @@ ponder.on("AuctionHouse:Reset", async ({ event, context }) => {
 });
 
 ponder.on("AuctionHouse:Ended", async ({ event, context }) => {
-  await context.db.update(auction, { id: event.args.auctionId }).set({
+  const key = { house: event.log.address, id: event.args.auctionId };
+  await context.db.update(auction, key).set({
     active: false,
     lotReturned: event.args.lotReturned,
     targetUnraisedWad: event.args.targetUnraisedWad,

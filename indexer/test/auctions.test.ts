@@ -28,10 +28,12 @@ type AuctionRow = typeof auction.$inferSelect;
 const row = (r: Partial<AuctionRow> = {}): AuctionRow => ({
   id: 7n,
   house: HOUSE,
+  protocol: "perps",
   account: ACCOUNT,
   collateralId: 0n,
   keeper: KEEPER,
   lot: 3n * WAD,
+  kickTargetWad: wad(2_000),
   targetWad: wad(2_000),
   startPriceWad: wad(3_300),
   startedAt: 1_000n,

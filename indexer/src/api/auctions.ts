@@ -18,20 +18,6 @@ import { mulWadUp } from "../health.ts";
 
 type AuctionRow = typeof auction.$inferSelect;
 
-// What the live view needs of an auction row; an indexed row has more.
-export type AuctionCore = Pick<
-  AuctionRow,
-  | "id"
-  | "house"
-  | "account"
-  | "collateralId"
-  | "lot"
-  | "targetWad"
-  | "startPriceWad"
-  | "startedAt"
-  | "kickedBlock"
->;
-
 export type FloorParams = { resetBelowWad: bigint; resetAfterSeconds: number };
 
 // One chain read: its value, or why it failed (a revert such as
@@ -46,7 +32,7 @@ export type AuctionReads = {
 // PriceStatus.Valid and PriceStatus.Volatile (IOracle.isUsable).
 export const usableStatus = (status: number) => status === 0 || status === 6;
 
-export type LiveAuction<R extends AuctionCore = AuctionRow> = R & {
+export type LiveAuction = AuctionRow & {
   priceWad: bigint | null; // the curve's price now; null when `status` reverts
   needsReset: boolean | null; // too old or below the floor: `take` reverts until `redo`
   oraclePriceWad: bigint | null;
@@ -60,12 +46,12 @@ export type LiveAuction<R extends AuctionCore = AuctionRow> = R & {
   errors: string[]; // failed chain reads
 };
 
-export function describeLiveAuction<R extends AuctionCore>(
-  row: R,
+export function describeLiveAuction(
+  row: AuctionRow,
   params: FloorParams,
   reads: AuctionReads,
   now: bigint, // [unix seconds] timestamp of the block the reads are pinned to
-): LiveAuction<R> {
+): LiveAuction {
   const errors: string[] = [];
   let priceWad: bigint | null = null;
   let needsReset: boolean | null = null;
@@ -141,12 +127,12 @@ type Client = Pick<PublicClient, "readContract" | "getBlock">;
 // Reads every live auction at one block (the chain head). `params` and
 // `oracles` are the indexed auction parameters and collateral oracles by
 // collateral id; parameters missing from the index are read from the house.
-export async function readLiveAuctions<R extends AuctionCore>(
+export async function readLiveAuctions(
   client: Client,
-  rows: readonly R[],
+  rows: readonly AuctionRow[],
   params: ReadonlyMap<bigint, FloorParams>,
   oracles: ReadonlyMap<bigint, `0x${string}`>,
-): Promise<{ block: bigint; timestamp: bigint; auctions: LiveAuction<R>[] }> {
+): Promise<{ block: bigint; timestamp: bigint; auctions: LiveAuction[] }> {
   const head = await client.getBlock({ blockTag: "latest" });
   const blockNumber = head.number;
   const auctions = await Promise.all(
@@ -196,36 +182,4 @@ export async function readLiveAuctions<R extends AuctionCore>(
     }),
   );
   return { block: blockNumber, timestamp: head.timestamp, auctions };
-}
-
-// The live auctions of a house whose rows the index does not keep (the
-// lending market's: it keeps which auctions are live, by id), in the shape of
-// an indexed auction row, from the house's `auction(id)` at the chain head.
-// An auction that ended since the index saw it (lot 0) is left out.
-export async function chainAuctionRows(
-  client: Pick<PublicClient, "readContract">,
-  live: readonly { id: bigint; house: `0x${string}`; kickedBlock: bigint }[],
-): Promise<AuctionCore[]> {
-  const rows = await Promise.all(
-    live.map(async ({ id, house, kickedBlock }): Promise<AuctionCore> => {
-      const a = await client.readContract({
-        abi: iAuctionHouseAbi,
-        address: house,
-        functionName: "auction",
-        args: [id],
-      });
-      return {
-        id,
-        house,
-        account: a.account,
-        collateralId: BigInt(a.collateralId),
-        lot: a.lot,
-        targetWad: a.targetWad,
-        startPriceWad: a.startPriceWad,
-        startedAt: BigInt(a.startedAt),
-        kickedBlock,
-      };
-    }),
-  );
-  return rows.filter((row) => row.lot !== 0n);
 }

@@ -2,7 +2,7 @@
 // the keeper and the report. Ponder reserves /status (per-chain indexing
 // progress), /health, /ready and /metrics for itself.
 import { Hono } from "hono";
-import { client, eq, graphql, sql } from "ponder";
+import { and, client, eq, graphql, sql } from "ponder";
 import { db, publicClients } from "ponder:api";
 import schema, {
   auction,
@@ -10,17 +10,16 @@ import schema, {
   backstopAsset,
   backstopState,
   collateralAsset,
-  lendingAuction,
   lendingCollateralAsset,
   price,
   protocolStats,
 } from "ponder:schema";
-import { loadDeployment, deploymentFileFromEnv } from "../deployment.ts";
+import { deployment } from "../protocols.ts";
 import { WAD } from "../health.ts";
 import { accountHealthNow } from "./accountsBelow.ts";
 import { atRiskAccounts, parseCursorParam } from "./atRisk.ts";
 import { lendingAtRiskAccounts, lendingSummary } from "./lendingAtRisk.ts";
-import { chainAuctionRows, readLiveAuctions } from "./auctions.ts";
+import { readLiveAuctions } from "./auctions.ts";
 import { summarizeBackstop } from "./backstopStats.ts";
 import { decodeCheckpoint, type IndexedBlock } from "./checkpoint.ts";
 import { crossingBody, parseCrossingParams } from "./crossing.ts";
@@ -48,7 +47,6 @@ import { MIN_WATCH_PAGE_ROWS, watchBoxes } from "./watchBoxes.ts";
 // The same deployments file as ponder.config.ts: /solvency refuses blocks
 // before its start block; `?protocol=` names one of its protocols, and each
 // route answers from the tables of that protocol's kind of health math.
-const deployment = loadDeployment(deploymentFileFromEnv());
 const startBlock = BigInt(deployment.startBlock);
 const protocolOf = (value: string | undefined) =>
   parseProtocolParam("protocol", value, deployment.protocols);
@@ -258,13 +256,36 @@ app.get("/solvency", async (c) => {
 // GET /auctions/active(?protocol=name) — live auctions of the protocol's
 // auction house with, at the chain head: the curve price, the floor, whether
 // the price is below it (the backstop may buy) and whether the auction must be
-// reset (see ./auctions.ts). A lending market's rows come from its house.
+// reset (see ./auctions.ts).
 app.get("/auctions/active", async (c) => {
   const protocol = protocolOf(c.req.query("protocol"));
-  const live =
+  const rows = await db
+    .select()
+    .from(auction)
+    .where(and(eq(auction.protocol, protocol.name), eq(auction.active, true)))
+    .orderBy(auction.id);
+  const params = await db
+    .select()
+    .from(auctionConfig)
+    .where(eq(auctionConfig.house, protocol.auctionHouse));
+  // The collateral oracles: the protocol's own listing, by its kind.
+  const assets =
     protocol.kind === "lending"
-      ? await liveLendingAuctions()
-      : await liveMarginAuctions();
+      ? await db
+          .select({
+            id: lendingCollateralAsset.id,
+            oracle: lendingCollateralAsset.oracle,
+          })
+          .from(lendingCollateralAsset)
+      : await db
+          .select({ id: collateralAsset.id, oracle: collateralAsset.oracle })
+          .from(collateralAsset);
+  const live = await readLiveAuctions(
+    publicClients.anvil,
+    rows,
+    new Map(params.map((p) => [p.collateralId, p])),
+    new Map(assets.map((a) => [a.id, a.oracle])),
+  );
   return c.json(
     json({
       protocol: protocol.name,
@@ -275,45 +296,6 @@ app.get("/auctions/active", async (c) => {
     }),
   );
 });
-
-async function liveMarginAuctions() {
-  const rows = await db
-    .select()
-    .from(auction)
-    .where(eq(auction.active, true))
-    .orderBy(auction.id);
-  const params = await db.select().from(auctionConfig);
-  const assets = await db
-    .select({ id: collateralAsset.id, oracle: collateralAsset.oracle })
-    .from(collateralAsset);
-  return readLiveAuctions(
-    publicClients.anvil,
-    rows,
-    new Map(params.map((p) => [p.collateralId, p])),
-    new Map(assets.map((a) => [a.id, a.oracle])),
-  );
-}
-
-// The house's own parameters (read from it), the lending market's oracles.
-async function liveLendingAuctions() {
-  const live = await db
-    .select()
-    .from(lendingAuction)
-    .where(eq(lendingAuction.active, true))
-    .orderBy(lendingAuction.id);
-  const assets = await db
-    .select({
-      id: lendingCollateralAsset.id,
-      oracle: lendingCollateralAsset.oracle,
-    })
-    .from(lendingCollateralAsset);
-  return readLiveAuctions(
-    publicClients.anvil,
-    await chainAuctionRows(publicClients.anvil, live),
-    new Map(),
-    new Map(assets.map((a) => [a.id, a.oracle])),
-  );
-}
 
 // GET /stats — the protocol_stats row, and under `backstop` the backstop
 // vault's state, holdings per asset at the latest indexed prices and its

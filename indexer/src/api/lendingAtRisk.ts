@@ -5,6 +5,8 @@
 // come along; a health factor < 1 is exactly the engine's equity < 0.
 import { and, asc, eq, gt, lt, or, type ReadonlyDrizzle } from "ponder";
 import {
+  auction,
+  auctionTake,
   lendingCollateralAsset,
   lendingCollateralBalance,
   lendingHealth,
@@ -15,6 +17,7 @@ import type * as schema from "../../ponder.schema.ts";
 import type { Address } from "viem";
 import { nonzeroBalancesOf } from "../lending/store.ts";
 import type { Cursor } from "./accountsBelow.ts";
+import { indexedProtocols } from "../protocols.ts";
 import { formatCursor } from "./atRisk.ts";
 
 type Db = ReadonlyDrizzle<typeof schema>;
@@ -104,18 +107,44 @@ export async function lendingAtRiskAccounts(
   };
 }
 
-/** Counts and sums of the lending liquidations by kind, and the index. */
+/**
+ * Counts and sums of the lending liquidations by kind, and the index: sales,
+ * backstop buys and bad debt from the lending engine's log; kicks (the target
+ * at the kick) and takes (what was paid) from the auction tables, under the
+ * lending market's auction house.
+ */
 export async function lendingSummary(db: Db) {
   const rows = await db.select().from(lendingLiquidation);
+  const lending = indexedProtocols.lending;
+  const [kicked, takes] =
+    lending === null
+      ? [[], []]
+      : await Promise.all([
+          db
+            .select({
+              account: auction.account,
+              quoteWad: auction.kickTargetWad,
+            })
+            .from(auction)
+            .where(eq(auction.protocol, lending.name)),
+          db
+            .select({ quoteWad: auctionTake.paidWad })
+            .from(auctionTake)
+            .where(eq(auctionTake.house, lending.auctionHouse)),
+        ]);
   const byKind: Record<string, { count: number; quoteWad: bigint }> = {};
-  for (const r of rows) {
-    const k = (byKind[r.kind] ??= { count: 0, quoteWad: 0n });
+  const add = (kind: string, quoteWad: bigint) => {
+    const k = (byKind[kind] ??= { count: 0, quoteWad: 0n });
     k.count += 1;
-    k.quoteWad += r.quoteWad;
-  }
-  const liquidatedAccounts = new Set(
-    rows.filter((r) => r.kind !== "bad-debt").map((r) => r.account),
-  ).size;
+    k.quoteWad += quoteWad;
+  };
+  for (const r of rows) add(r.kind, r.quoteWad);
+  for (const k of kicked) add("kick", k.quoteWad);
+  for (const t of takes) add("take", t.quoteWad);
+  const liquidatedAccounts = new Set([
+    ...rows.filter((r) => r.kind !== "bad-debt").map((r) => r.account),
+    ...kicked.map((k) => k.account),
+  ]).size;
   const coveredWad = rows.reduce((s, r) => s + (r.coveredWad ?? 0n), 0n);
   const [state] = await db.select().from(lendingState);
   return {

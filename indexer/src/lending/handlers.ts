@@ -1,11 +1,10 @@
-// Event handlers of the lending market and its engine, auction house and
-// backstop instances. Every event of an account recomputes its health at the
+// Event handlers of the lending market and its engine (its auctions are the
+// auction tables', under its house: ../auctionHandlers.ts). Every event of an account recomputes its health at the
 // interest index projected to the event's block; a price push recomputes every
 // lending account holding that collateral (called from index.ts).
 import { ponder } from "ponder:registry";
 import {
   lendingAccount,
-  lendingAuction,
   lendingCollateralAsset,
   lendingCollateralBalance,
   lendingLiquidation,
@@ -210,54 +209,4 @@ ponder.on("LendingEngine:BadDebtSettled", async ({ event, context }) => {
       .update(lendingState, { id: STATE_ID })
       .set({ badDebtWad: state.badDebtWad + a.badDebtWad });
   }
-});
-
-ponder.on("LendingAuctionHouse:Kicked", async ({ event, context }) => {
-  const a = event.args;
-  await context.db.insert(lendingAuction).values({
-    id: a.auctionId,
-    house: event.log.address,
-    account: a.account,
-    collateralId: a.collateralId,
-    active: true,
-    kickedBlock: event.block.number,
-  });
-  await context.db.insert(lendingLiquidation).values({
-    id: eventId(event),
-    account: a.account,
-    kind: "kick",
-    collateralId: a.collateralId,
-    actor: a.keeper,
-    amount: a.lot,
-    quoteWad: a.targetWad,
-    block: event.block.number,
-    timestamp: event.block.timestamp,
-  });
-});
-
-ponder.on("LendingAuctionHouse:Taken", async ({ event, context }) => {
-  const a = event.args;
-  const auction = await context.db.find(lendingAuction, { id: a.auctionId });
-  if (auction === null) return;
-  await context.db.insert(lendingLiquidation).values({
-    id: eventId(event),
-    account: auction.account,
-    kind: "take",
-    collateralId: auction.collateralId,
-    actor: a.taker,
-    amount: a.amount,
-    quoteWad: a.paidWad,
-    block: event.block.number,
-    timestamp: event.block.timestamp,
-  });
-});
-
-ponder.on("LendingAuctionHouse:Ended", async ({ event, context }) => {
-  const found = await context.db.find(lendingAuction, {
-    id: event.args.auctionId,
-  });
-  if (found === null) return;
-  await context.db
-    .update(lendingAuction, { id: event.args.auctionId })
-    .set({ active: false, endedBlock: event.block.number });
 });
