@@ -55,10 +55,12 @@ export default createConfig({
       address: at(margin?.protocol),
       startBlock,
     },
+    // Every protocol's liquidation engine (the same contract): one set of
+    // handlers, each row naming its protocol (src/engineHandlers.ts).
     LiquidationEngine: {
       chain: "anvil",
       abi: iLiquidationEngineAbi,
-      address: at(margin?.engine),
+      address: indexed.map((p) => p.engine),
       startBlock,
     },
     // Every protocol's auction house (the same contract): one set of
@@ -126,25 +128,13 @@ export default createConfig({
       },
       startBlock,
     },
-    // The lending market (liquidation as a service): the market itself and its
-    // own engine and backstop instances (see src/lending/); its auction house
-    // is with the others.
+    // The lending market (liquidation as a service): its accounts, debts and
+    // collateral (see src/lending/); its engine and auction house are with the
+    // others.
     LendingMarket: {
       chain: "anvil",
       abi: iLendingMarketAbi,
       address: at(lending?.protocol),
-      startBlock,
-    },
-    LendingEngine: {
-      chain: "anvil",
-      abi: iLiquidationEngineAbi,
-      address: at(lending?.engine),
-      startBlock,
-    },
-    LendingBackstop: {
-      chain: "anvil",
-      abi: backstopVaultAbi,
-      address: at(lending?.backstop),
       startBlock,
     },
     PriceFeed: {

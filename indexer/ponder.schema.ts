@@ -165,6 +165,7 @@ export const liquidation = onchainTable(
   "liquidation",
   (t) => ({
     id: t.text().primaryKey(), // `${txHash}-${logIndex}`
+    protocol: t.text().notNull(), // whose engine emitted it, by its name in the deployments file
     account: t.hex().notNull(),
     marketId: t.bigint().notNull(),
     keeper: t.hex().notNull(),
@@ -188,6 +189,7 @@ export const collateralSale = onchainTable(
   "collateral_sale",
   (t) => ({
     id: t.text().primaryKey(),
+    protocol: t.text().notNull(), // whose engine emitted it, by its name in the deployments file
     account: t.hex().notNull(),
     collateralId: t.bigint().notNull(),
     keeper: t.hex().notNull(),
@@ -206,6 +208,7 @@ export const badDebt = onchainTable(
   "bad_debt",
   (t) => ({
     id: t.text().primaryKey(),
+    protocol: t.text().notNull(), // whose engine emitted it, by its name in the deployments file
     account: t.hex().notNull(),
     badDebtWad: t.bigint().notNull(),
     coveredWad: t.bigint().notNull(),

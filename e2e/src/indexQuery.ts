@@ -121,12 +121,13 @@ export async function allRows<T>(
   }
 }
 
-/** The index's rows of the perps protocol's liquidations (its auctions: those of its auction house). */
+/** The index's rows of the perps protocol's liquidations (its engine's, and its auction house's auctions). */
 export async function readIndex(
   indexerUrl: string,
   perpsAuctionHouse: Address,
 ): Promise<IndexRows> {
   const house = `"${perpsAuctionHouse.toLowerCase()}"`;
+  const perps = `{ protocol: "perps" }`;
   const [
     liquidations,
     badDebts,
@@ -140,16 +141,19 @@ export async function readIndex(
       indexerUrl,
       "liquidations",
       "account block penaltyWad keeperRewardWad insuranceWad",
+      perps,
     ),
     allRows<BadDebtRow>(
       indexerUrl,
       "badDebts",
       "account block badDebtWad coveredWad deficitWad",
+      perps,
     ),
     allRows<SaleRow>(
       indexerUrl,
       "collateralSales",
       "account collateralId amount quotePaidWad byBackstop block",
+      perps,
     ),
     allRows<AuctionRow>(
       indexerUrl,

@@ -14,7 +14,6 @@ export const lendingState = onchainTable("lending_state", (t) => ({
   accruedAt: t.bigint().notNull(), // [unix seconds]
   ratePerSecondWad: t.bigint().notNull(),
   receivableWad: t.bigint().notNull(),
-  badDebtWad: t.bigint().notNull(), // Σ written off by the lending engine
   updatedBlock: t.bigint().notNull(),
 }));
 
@@ -73,26 +72,6 @@ export const lendingHealth = onchainTable(
     timestamp: t.bigint().notNull(),
   }),
   (table) => ({ healthFactorIdx: index().on(table.healthFactorWad) }),
-);
-
-// Every lending liquidation step of the lending engine: "sale" (fixed fee),
-// "backstop", "bad-debt" (written off and sent to the shared waterfall). Its
-// auctions are in the auction tables, under its auction house.
-export const lendingLiquidation = onchainTable(
-  "lending_liquidation",
-  (t) => ({
-    id: t.text().primaryKey(),
-    account: t.hex().notNull(),
-    kind: t.text().notNull(),
-    collateralId: t.bigint(),
-    actor: t.hex(), // keeper, backstop or taker
-    amount: t.bigint(), // collateral [token units]
-    quoteWad: t.bigint().notNull(), // paid, raised or written off [wad]
-    coveredWad: t.bigint(), // bad debt: what the insurance fund paid [wad]
-    block: t.bigint().notNull(),
-    timestamp: t.bigint().notNull(),
-  }),
-  (table) => ({ accountIdx: index().on(table.account) }),
 );
 
 // Portfolio margin: which accounts opted in (PortfolioModeSet) and the

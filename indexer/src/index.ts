@@ -31,6 +31,7 @@ import { BPS_WAD } from "./health.ts";
 import { collateralPatternName, DEFAULT_PATTERN } from "./pattern.ts";
 import { eventId, sameAddress } from "./events.ts";
 import { createStats, updateStats } from "./stats.ts";
+import { indexedProtocols } from "./protocols.ts";
 
 type Db = Context["db"];
 
@@ -91,7 +92,7 @@ async function engineCollateralPattern(
   try {
     const index = await context.client.readContract({
       abi: iLiquidationEngineAbi,
-      address: context.contracts.LiquidationEngine.address,
+      address: indexedProtocols.margin!.engine,
       functionName: "collateralPattern",
       args: [collateralId],
     });
@@ -150,20 +151,6 @@ ponder.on("MarginProtocol:CollateralListed", async ({ event, context }) => {
     listedBlock: event.block.number,
   });
 });
-
-// A pattern set before the listing is read by the listing handler above.
-ponder.on(
-  "LiquidationEngine:CollateralPatternSet",
-  async ({ event, context }) => {
-    const { collateralId, pattern } = event.args;
-    const row = await context.db.find(collateralAsset, { id: collateralId });
-    if (row === null) return;
-    await context.db.update(collateralAsset, { id: collateralId }).set({
-      pattern: collateralPatternName(pattern),
-      patternSetBlock: event.block.number,
-    });
-  },
-);
 
 /*//////////////////////////////////////////////////////////////
                               ACCOUNTS
@@ -309,75 +296,7 @@ ponder.on("BandRefresh:block", async ({ event, context }) => {
                              LIQUIDATION
 //////////////////////////////////////////////////////////////*/
 
-ponder.on("LiquidationEngine:Liquidated", async ({ event, context }) => {
-  const a = event.args;
-  const block = event.block.number;
-  const health =
-    (await context.db.find(accountHealth, { account: a.account })) ?? NO_BREACH;
-  await context.db.insert(liquidation).values({
-    id: eventId(event),
-    account: a.account,
-    marketId: a.marketId,
-    keeper: a.keeper,
-    closedSizeWad: a.closedSizeWad,
-    closedNotionalWad: a.closedNotionalWad,
-    priceWad: a.priceWad,
-    penaltyWad: a.penaltyWad,
-    keeperRewardWad: a.keeperRewardWad,
-    insuranceWad: a.insuranceWad,
-    healthBeforeWad: a.healthBeforeWad,
-    healthAfterWad: a.healthAfterWad,
-    block,
-    breachBlock: breachBlockAt(health, block),
-    timestamp: event.block.timestamp,
-    txHash: event.transaction.hash,
-  });
-  await updateStats(context.db, block, (s) => ({
-    totalPenaltiesWad: s.totalPenaltiesWad + a.penaltyWad,
-    totalKeeperRewardsWad: s.totalKeeperRewardsWad + a.keeperRewardWad,
-    totalInsuranceWad: s.totalInsuranceWad + a.insuranceWad,
-    liquidationCount: s.liquidationCount + 1,
-  }));
-});
-
-ponder.on("LiquidationEngine:CollateralSold", async ({ event, context }) => {
-  const a = event.args;
-  await context.db.insert(collateralSale).values({
-    id: eventId(event),
-    account: a.account,
-    collateralId: a.collateralId,
-    keeper: a.keeper,
-    amount: a.amount,
-    priceWad: a.priceWad,
-    quotePaidWad: a.quotePaidWad,
-    byBackstop: sameAddress(a.keeper, context.contracts.BackstopVault.address),
-    block: event.block.number,
-    timestamp: event.block.timestamp,
-    txHash: event.transaction.hash,
-  });
-  await updateStats(context.db, event.block.number, (s) => ({
-    collateralSaleCount: s.collateralSaleCount + 1,
-  }));
-});
-
-ponder.on("LiquidationEngine:BadDebtSettled", async ({ event, context }) => {
-  const a = event.args;
-  await context.db.insert(badDebt).values({
-    id: eventId(event),
-    account: a.account,
-    badDebtWad: a.badDebtWad,
-    coveredWad: a.coveredWad,
-    deficitWad: a.deficitWad,
-    block: event.block.number,
-    timestamp: event.block.timestamp,
-    txHash: event.transaction.hash,
-  });
-  await updateStats(context.db, event.block.number, (s) => ({
-    totalBadDebtWad: s.totalBadDebtWad + a.badDebtWad,
-    totalCoveredWad: s.totalCoveredWad + a.coveredWad,
-    totalDeficitWad: s.totalDeficitWad + a.deficitWad,
-  }));
-});
+// The engines' events (every protocol's): ./engineHandlers.ts.
 
 // The insurance fund, the solvency waterfall and the liquidity vault's deficit:
 // ./solvency/fundHandlers.ts and ./solvency/waterfallHandlers.ts.

@@ -17,11 +17,23 @@ export const deployment = loadDeployment(file);
 export const indexedProtocols = protocolsByKind(deployment, file);
 
 /** The protocol whose auction house is `house`; throws for a house the deployment does not list. */
-export function protocolOfHouse(house: Address): ProtocolDeployment {
+export const protocolOfHouse = (house: Address) =>
+  protocolOf("auctionHouse", house);
+
+/** The protocol whose liquidation engine is `engine`; throws for an engine the deployment does not list. */
+export const protocolOfEngine = (engine: Address) =>
+  protocolOf("engine", engine);
+
+function protocolOf(
+  contract: "auctionHouse" | "engine",
+  address: Address,
+): ProtocolDeployment {
   const found = deployment.protocols.find((p) =>
-    sameAddress(p.auctionHouse, house),
+    sameAddress(p[contract], address),
   );
   if (found === undefined)
-    throw new Error(`auction house ${house} is not in the deployments file`);
+    throw new Error(
+      `${contract} ${address} is not in the deployments file's protocols`,
+    );
   return found;
 }

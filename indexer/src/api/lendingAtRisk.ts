@@ -7,10 +7,11 @@ import { and, asc, eq, gt, lt, or, type ReadonlyDrizzle } from "ponder";
 import {
   auction,
   auctionTake,
+  badDebt,
+  collateralSale,
   lendingCollateralAsset,
   lendingCollateralBalance,
   lendingHealth,
-  lendingLiquidation,
   lendingState,
 } from "ponder:schema";
 import type * as schema from "../../ponder.schema.ts";
@@ -108,50 +109,58 @@ export async function lendingAtRiskAccounts(
 }
 
 /**
- * Counts and sums of the lending liquidations by kind, and the index: sales,
- * backstop buys and bad debt from the lending engine's log; kicks (the target
- * at the kick) and takes (what was paid) from the auction tables, under the
- * lending market's auction house.
+ * Counts and sums of the lending market's liquidations by kind, from the
+ * tables every protocol shares, under its name: "sale" (fixed fee) and
+ * "backstop" (the backstop's absorb) from the collateral sales, "bad-debt"
+ * (written off and sent to the shared waterfall), "kick" (the target at the
+ * kick) and "take" (what was paid) from its auction house's auctions.
  */
 export async function lendingSummary(db: Db) {
-  const rows = await db.select().from(lendingLiquidation);
   const lending = indexedProtocols.lending;
-  const [kicked, takes] =
-    lending === null
-      ? [[], []]
-      : await Promise.all([
-          db
-            .select({
-              account: auction.account,
-              quoteWad: auction.kickTargetWad,
-            })
-            .from(auction)
-            .where(eq(auction.protocol, lending.name)),
-          db
-            .select({ quoteWad: auctionTake.paidWad })
-            .from(auctionTake)
-            .where(eq(auctionTake.house, lending.auctionHouse)),
-        ]);
+  const [state] = await db.select().from(lendingState);
+  if (lending === null)
+    return {
+      byKind: {},
+      liquidatedAccounts: 0,
+      badDebtWad: 0n,
+      badDebtCoveredWad: 0n,
+      indexWad: null,
+      ratePerSecondWad: null,
+    };
+  const [sales, badDebts, kicked, takes] = await Promise.all([
+    db
+      .select()
+      .from(collateralSale)
+      .where(eq(collateralSale.protocol, lending.name)),
+    db.select().from(badDebt).where(eq(badDebt.protocol, lending.name)),
+    db
+      .select({ account: auction.account, quoteWad: auction.kickTargetWad })
+      .from(auction)
+      .where(eq(auction.protocol, lending.name)),
+    db
+      .select({ quoteWad: auctionTake.paidWad })
+      .from(auctionTake)
+      .where(eq(auctionTake.house, lending.auctionHouse)),
+  ]);
   const byKind: Record<string, { count: number; quoteWad: bigint }> = {};
   const add = (kind: string, quoteWad: bigint) => {
     const k = (byKind[kind] ??= { count: 0, quoteWad: 0n });
     k.count += 1;
     k.quoteWad += quoteWad;
   };
-  for (const r of rows) add(r.kind, r.quoteWad);
+  for (const s of sales)
+    add(s.byBackstop ? "backstop" : "sale", s.quotePaidWad);
+  for (const b of badDebts) add("bad-debt", b.badDebtWad);
   for (const k of kicked) add("kick", k.quoteWad);
   for (const t of takes) add("take", t.quoteWad);
-  const liquidatedAccounts = new Set([
-    ...rows.filter((r) => r.kind !== "bad-debt").map((r) => r.account),
-    ...kicked.map((k) => k.account),
-  ]).size;
-  const coveredWad = rows.reduce((s, r) => s + (r.coveredWad ?? 0n), 0n);
-  const [state] = await db.select().from(lendingState);
   return {
     byKind,
-    liquidatedAccounts,
+    liquidatedAccounts: new Set([
+      ...sales.map((s) => s.account),
+      ...kicked.map((k) => k.account),
+    ]).size,
     badDebtWad: byKind["bad-debt"]?.quoteWad ?? 0n,
-    badDebtCoveredWad: coveredWad,
+    badDebtCoveredWad: badDebts.reduce((sum, b) => sum + b.coveredWad, 0n),
     indexWad: state?.indexWad ?? null,
     ratePerSecondWad: state?.ratePerSecondWad ?? null,
   };

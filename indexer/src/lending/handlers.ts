@@ -1,5 +1,6 @@
-// Event handlers of the lending market and its engine (its auctions are the
-// auction tables', under its house: ../auctionHandlers.ts). Every event of an account recomputes its health at the
+// Event handlers of the lending market: its accounts, debts, collateral and
+// interest index (its engine's and auction house's events are every
+// protocol's: ../engineHandlers.ts, ../auctionHandlers.ts). Every event of an account recomputes its health at the
 // interest index projected to the event's block; a price push recomputes every
 // lending account holding that collateral (called from index.ts).
 import { ponder } from "ponder:registry";
@@ -7,7 +8,6 @@ import {
   lendingAccount,
   lendingCollateralAsset,
   lendingCollateralBalance,
-  lendingLiquidation,
   lendingState,
 } from "ponder:schema";
 import type { Address } from "viem";
@@ -35,17 +35,6 @@ ponder.on("LendingMarket:CollateralListed", async ({ event, context }) => {
     .onConflictDoNothing();
 });
 
-ponder.on("LendingEngine:CollateralPatternSet", async ({ event, context }) => {
-  const { collateralId, pattern } = event.args;
-  const row = await context.db.find(lendingCollateralAsset, {
-    id: collateralId,
-  });
-  if (row === null) return;
-  await context.db
-    .update(lendingCollateralAsset, { id: collateralId })
-    .set({ pattern: collateralPatternName(pattern) });
-});
-
 // The index and the rate it grows at from now on (read at this block: the rate
 // depends on the vault's utilization after the block's last change).
 ponder.on("LendingMarket:InterestAccrued", async ({ event, context }) => {
@@ -64,7 +53,7 @@ ponder.on("LendingMarket:InterestAccrued", async ({ event, context }) => {
   };
   await context.db
     .insert(lendingState)
-    .values({ id: STATE_ID, badDebtWad: 0n, ...row })
+    .values({ id: STATE_ID, ...row })
     .onConflictDoUpdate(row);
 });
 
@@ -159,54 +148,4 @@ ponder.on("LendingMarket:BadDebtWrittenOff", async ({ event, context }) => {
     { account: event.args.account },
     event.block,
   );
-});
-
-// The engine side: what was sold, and what went to the shared waterfall.
-ponder.on("LendingEngine:CollateralSold", async ({ event, context }) => {
-  const a = event.args;
-  const backstop = await context.client.readContract({
-    abi: [
-      {
-        type: "function",
-        name: "backstop",
-        stateMutability: "view",
-        inputs: [],
-        outputs: [{ type: "address" }],
-      },
-    ] as const,
-    address: event.log.address,
-    functionName: "backstop",
-    blockNumber: event.block.number,
-  });
-  await context.db.insert(lendingLiquidation).values({
-    id: eventId(event),
-    account: a.account,
-    kind:
-      a.keeper.toLowerCase() === backstop.toLowerCase() ? "backstop" : "sale",
-    collateralId: a.collateralId,
-    actor: a.keeper,
-    amount: a.amount,
-    quoteWad: a.quotePaidWad,
-    block: event.block.number,
-    timestamp: event.block.timestamp,
-  });
-});
-
-ponder.on("LendingEngine:BadDebtSettled", async ({ event, context }) => {
-  const a = event.args;
-  await context.db.insert(lendingLiquidation).values({
-    id: eventId(event),
-    account: a.account,
-    kind: "bad-debt",
-    quoteWad: a.badDebtWad,
-    coveredWad: a.coveredWad,
-    block: event.block.number,
-    timestamp: event.block.timestamp,
-  });
-  const state = await context.db.find(lendingState, { id: STATE_ID });
-  if (state !== null) {
-    await context.db
-      .update(lendingState, { id: STATE_ID })
-      .set({ badDebtWad: state.badDebtWad + a.badDebtWad });
-  }
 });
