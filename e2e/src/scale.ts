@@ -253,9 +253,16 @@ export async function runScale(
   }
 }
 
-export function scaleMarkdown(results: readonly ScaleResult[]): string {
+/**
+ * The index section: the rows of `results`, and the rows of `kept` (the section as the file has it) for the database
+ * and size pairs not measured again, so that a long run (100,000 accounts) can be measured on its own.
+ */
+export function scaleMarkdown(
+  results: readonly ScaleResult[],
+  kept = "",
+): string {
   const ms = (x: number) => `${Math.round(x).toLocaleString("en-US")} ms`;
-  const rows = results.map((r) =>
+  const fresh = results.map((r) =>
     [
       r.database === "pglite" ? "PGlite" : "PostgreSQL",
       r.accounts.toLocaleString("en-US"),
@@ -271,9 +278,23 @@ export function scaleMarkdown(results: readonly ScaleResult[]): string {
       r.gasPerAccount.toLocaleString("en-US"),
     ].join(" | "),
   );
+  const keyOf = (row: string) => row.split(" | ").slice(0, 2).join(" | ");
+  const measured = new Set(fresh.map(keyOf));
+  const older = kept
+    .split("\n")
+    .filter((line) => /^\| (PGlite|PostgreSQL) \| [\d,]+ \|/.test(line))
+    .map((line) => line.slice(2, -2))
+    .filter((row) => !measured.has(keyOf(row)));
+  const size = (row: string) => Number(row.split(" | ")[1]!.replace(/,/g, ""));
+  const rows = [...fresh, ...older].sort(
+    (a, b) =>
+      (a.startsWith("PGlite") ? 0 : 1) - (b.startsWith("PGlite") ? 0 : 1) ||
+      size(a) - size(b),
+  );
   return `## The index
 
-Written on ${new Date().toISOString().slice(0, 10)}.
+Last written on ${new Date().toISOString().slice(0, 10)}: a run rewrites the rows of the database and size it measured and keeps
+the others (their date is in this file's history).
 
 - **Setup.** anvil with 1 s blocks, a 300M block gas limit and \`--slots-in-an-epoch 1\`; the contracts as deployed by the demo (pre-liquidation off); the indexer
   (\`ponder start\`) on embedded PGlite or on a throwaway PostgreSQL 15 cluster. No keeper runs: these are the index's figures.
@@ -333,24 +354,29 @@ function parseRuns<S extends { database: Database; accounts: number }>(
 const SECTIONS = ["index", "keeper"] as const;
 type Section = (typeof SECTIONS)[number];
 
+/** A section as benchmarks/scale.md has it now; empty when the file or the section is missing. */
+function keptSection(section: Section): string {
+  let old = "";
+  try {
+    old = readFileSync(SCALE_FILE, "utf8");
+  } catch {
+    return "";
+  }
+  return (
+    old.match(
+      new RegExp(`<!-- ${section} -->\\n([\\s\\S]*?)<!-- /${section} -->`),
+    )?.[1] ?? ""
+  );
+}
+
 /**
  * benchmarks/scale.md with the sections this invocation measured; a section it did not run keeps the text the file
  * already has, so the long index runs and the keeper runs can be measured separately.
  */
 function scaleFile(fresh: Partial<Record<Section, string>>): string {
-  let old = "";
-  try {
-    old = readFileSync(SCALE_FILE, "utf8");
-  } catch {
-    // No file yet: every section not run here is left out.
-  }
-  const kept = (section: Section) =>
-    old.match(
-      new RegExp(`<!-- ${section} -->\\n([\\s\\S]*?)<!-- /${section} -->`),
-    )?.[1] ?? "";
   const body = SECTIONS.map(
     (section) =>
-      `<!-- ${section} -->\n${fresh[section] ?? kept(section)}<!-- /${section} -->`,
+      `<!-- ${section} -->\n${fresh[section] ?? keptSection(section)}<!-- /${section} -->`,
   ).join("\n\n");
   return `# Scale: the index and the keeper under thousands of accounts
 
@@ -390,7 +416,7 @@ async function main() {
     results.push(
       await runScale(spec, logDir(`${spec.database}-${spec.accounts}`), say),
     );
-    fresh.index = scaleMarkdown(results);
+    fresh.index = scaleMarkdown(results, keptSection("index"));
     // After each run, so that a long series keeps what it measured.
     writeFileSync(SCALE_FILE, scaleFile(fresh));
   }
