@@ -7,6 +7,9 @@ import { startSystem, type System, type SystemOptions } from "./system.ts";
 
 export type BenchDatabase = "pglite" | "postgres";
 
+/** The benchmarks' block time [s]. */
+export const BENCH_BLOCK_SECONDS = 1;
+
 export type BenchSystem = {
   system: System;
   cluster: Cluster | undefined;
@@ -21,7 +24,7 @@ export async function startBenchSystem(
   const cluster = database === "postgres" ? await startCluster() : undefined;
   try {
     const system = await startSystem({
-      blockTimeSeconds: 1,
+      blockTimeSeconds: BENCH_BLOCK_SECONDS,
       databaseUrl: cluster?.url,
       logDir,
       blockGasLimit: 300_000_000n,

@@ -2,7 +2,13 @@
  * Probes of a running system shared by the scale benchmark and its end-to-end test: the index's head, the
  * liquidatable accounts as the index lists them and as the protocol says at a block, and an ETH price push.
  */
-import { createPublicClient, http, parseEventLogs, type Address } from "viem";
+import {
+  createPublicClient,
+  createTestClient,
+  http,
+  parseEventLogs,
+  type Address,
+} from "viem";
 import { foundry } from "viem/chains";
 import {
   iMarginProtocolAbi,
@@ -164,6 +170,28 @@ export async function liquidatableOnChain(
     slice.forEach((a, j) => flags[j] && out.push(a.toLowerCase()));
   }
   return out;
+}
+
+/**
+ * Runs `read` with anvil's block production paused, then resumes it at `blockTimeSeconds`: reads at a past block of
+ * many accounts outlast the states a pruned anvil keeps (`--prune-history`), and no block is needed meanwhile.
+ */
+export async function withMiningPaused<T>(
+  rpcUrl: string,
+  blockTimeSeconds: number,
+  read: () => Promise<T>,
+): Promise<T> {
+  const anvil = createTestClient({
+    chain: foundry,
+    mode: "anvil",
+    transport: http(rpcUrl),
+  });
+  await anvil.setIntervalMining({ interval: 0 });
+  try {
+    return await read();
+  } finally {
+    await anvil.setIntervalMining({ interval: blockTimeSeconds });
+  }
 }
 
 /** Pushes the ETH price; the push's block and the wall clock when its receipt was seen. */
