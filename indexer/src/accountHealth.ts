@@ -154,11 +154,7 @@ export async function refreshStaleBands(
   limit: number,
   block: BlockRef,
 ): Promise<void> {
-  await recomputeSome(
-    db,
-    staleBandAccounts(db.sql).orderBy(healthWatch.account).limit(limit),
-    block,
-  );
+  await recomputeSome(db, staleBandAccounts(db.sql, limit), block);
 }
 
 // Recomputes, in bulk, the accounts a query selects. Their inputs are read
