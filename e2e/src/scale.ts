@@ -33,7 +33,9 @@ import {
   liquidatableOnChain,
   pushEth,
   waitIndexed,
+  sampleAtRisk,
   withMiningPaused,
+  type AtRiskTimes,
 } from "./scaleProbe.ts";
 import { startIndexer, type System } from "./system.ts";
 import {
@@ -53,7 +55,8 @@ const START_PRICE_WAD = 3_000n * WAD;
 const BATCH = 100; // accounts per fleet transaction
 const SMALL_PUSHES = 20; // ±0.2% moves before the crash
 const CRASH_FRACTION_BPS = 600n; // −6%
-const AT_RISK_SAMPLES = 50;
+const AT_RISK_BLOCKS = 10; // blocks the at-risk route is read at after the crash
+const AT_RISK_READS_PER_BLOCK = 5; // complete reads at each
 /**
  * From this many accounts anvil keeps only its last states (a full history of 100,000 accounts outgrows this
  * machine's memory), so no second indexer can replay the history: the history figure is measured below it.
@@ -77,7 +80,7 @@ export type ScaleResult = RunSpec & {
   crashAnswerMs: number; // the crash push's receipt → the at-risk route's complete answer
   crossers: number;
   chainCrossers: number;
-  atRiskMs: number[]; // every page of /accounts/at-risk?maxHealth=1 after the crash
+  atRisk: AtRiskTimes; // complete reads (every page) of /accounts/at-risk?maxHealth=1 after the crash
   history?: History; // not measured on a pruned chain
 };
 
@@ -235,14 +238,12 @@ export async function runScale(
       path.join(logDir, "indexer-metrics.txt"),
       await (await fetch(`${system.indexerUrl}/metrics`)).text(),
     );
-    const atRiskMs: number[] = [];
-    await idle(async () => {
-      for (let i = 0; i < AT_RISK_SAMPLES; i++) {
-        const t0 = performance.now();
-        await liquidatableInIndex(system.indexerUrl);
-        atRiskMs.push(performance.now() - t0);
-      }
-    });
+    const atRisk = await sampleAtRisk(
+      system,
+      BENCH_BLOCK_SECONDS,
+      AT_RISK_BLOCKS,
+      AT_RISK_READS_PER_BLOCK,
+    );
 
     // History: a second indexer on a fresh schema (PGlite: its own directory) syncs everything so far; anvil's
     // finalized block (head − 2) lets Ponder do it in batches.
@@ -268,7 +269,7 @@ export async function runScale(
       crashAnswerMs: answeredAt - crash.seenAtMs,
       crossers: indexed.length,
       chainCrossers: chain.length,
-      atRiskMs,
+      atRisk,
     };
   } finally {
     await bench.stop();
@@ -293,7 +294,12 @@ export function scaleMarkdown(
       `${ms(quantile(r.pushFreshnessMs, 0.5))} / ${ms(quantile(r.pushFreshnessMs, 0.99))}`,
       `${ms(r.crashFreshnessMs)} / ${ms(r.crashAnswerMs)}`,
       `${r.crossers.toLocaleString("en-US")} (chain ${r.chainCrossers.toLocaleString("en-US")})`,
-      `${quantile(r.atRiskMs, 0.5).toFixed(1)} / ${quantile(r.atRiskMs, 0.99).toFixed(1)} ms`,
+      [r.atRisk.firstMs, r.atRisk.laterMs]
+        .map(
+          (t) =>
+            `${quantile(t, 0.5).toFixed(1)} / ${quantile(t, 0.99).toFixed(1)}`,
+        )
+        .join(" · ") + " ms",
       r.history === undefined
         ? "not run (pruned chain)"
         : `${(r.history.events / r.history.seconds).toFixed(0)} (${r.history.events.toLocaleString("en-US")} in ${r.history.seconds.toFixed(1)} s; handlers ${(r.history.events / r.history.handlerSeconds).toFixed(0)}/s)`,
@@ -331,7 +337,10 @@ the others (their date is in this file's history).
 - **Crash push.** ETH to $2,820 (−6% from $3,000) in one push, about 1.3% of the book crossing maintenance. Freshness as above, then the time until the
   at-risk route (\`maxHealth=1\`, every page of 1,000) has answered. The liquidatable set it lists is checked against
   \`isLiquidatable\` on chain for every account at the push's block: a difference fails the benchmark.
-- **At-risk.** ${AT_RISK_SAMPLES} complete reads of that route (every page) after the crash, sequential.
+- **At-risk.** Complete reads of that route (every page), sequential, at ${AT_RISK_BLOCKS} blocks after the crash that anvil
+  mines one at a time (its block production paused): ${AT_RISK_READS_PER_BLOCK} reads once the index is at each. The first read of a block computes
+  the liquidatable accounts' health at its prices; the API keeps that until its next block, so a keeper's later pages
+  and a second keeper's reads (the later reads here) cost only their pages.
 - **Events/s history.** A second indexer started on a fresh schema after all of the above syncs the whole history
   (anvil runs with \`--slots-in-an-epoch 1\`, so everything but the last two blocks is finalized and Ponder syncs it in
   batches): the events it ran handlers for (logs and the per-block band refresh) over Ponder's backfill, from its
@@ -339,9 +348,9 @@ the others (their date is in this file's history).
   included); and over the time spent in the handlers alone (Ponder's metrics). From ${PRUNE_FROM_ACCOUNTS.toLocaleString("en-US")} accounts anvil keeps
   only its last ${KEPT_STATES} states (\`--prune-history\`: the full history of that many accounts outgrows this machine's 24 GiB), so
   the history cannot be replayed there; and since even a pruned anvil grows by about 0.5 KB per account with every block it
-  mines, it mines none while the index catches up after the opening and during the at-risk reads (no transaction is waiting).
+  mines, it mines none while the index catches up after the opening (no transaction is waiting) and only the at-risk blocks during those reads.
 
-| database | accounts | events/s live | lag after opening | push freshness p50 / p99 | crash: indexed / answered | liquidatable after the crash | at-risk p50 / p99 | events/s history | gas per opened account |
+| database | accounts | events/s live | lag after opening | push freshness p50 / p99 | crash: indexed / answered | liquidatable after the crash | at-risk p50 / p99: a block's first read · later reads | events/s history | gas per opened account |
 |---|---:|---|---:|---|---|---:|---|---|---:|
 ${rows.map((r) => `| ${r} |`).join("\n")}
 `;

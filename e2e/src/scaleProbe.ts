@@ -194,6 +194,49 @@ export async function withMiningPaused<T>(
   }
 }
 
+/** Complete reads of the at-risk route [ms]: the first of each block, and the later ones of the same block. */
+export type AtRiskTimes = { firstMs: number[]; laterMs: number[] };
+
+/**
+ * The at-risk route's complete read (every page), measured over `blocks` blocks that anvil mines one at a time with
+ * its own block production paused: once the index is at a block, the read runs `readsPerBlock` times. The first read
+ * of a block computes the liquidatable accounts' health at its prices; the later ones reuse that until the next block
+ * (indexer/src/api/checkpointMemo.ts), as a keeper's later pages and a second keeper's reads do.
+ */
+export async function sampleAtRisk(
+  system: System,
+  blockTimeSeconds: number,
+  blocks: number,
+  readsPerBlock: number,
+): Promise<AtRiskTimes> {
+  const anvil = createTestClient({
+    chain: foundry,
+    mode: "anvil",
+    transport: http(system.rpcUrl),
+  });
+  const publicClient = createPublicClient({
+    chain: foundry,
+    transport: http(system.rpcUrl),
+  });
+  const times: AtRiskTimes = { firstMs: [], laterMs: [] };
+  await withMiningPaused(system.rpcUrl, blockTimeSeconds, async () => {
+    for (let b = 0; b < blocks; b++) {
+      await anvil.mine({ blocks: 1 });
+      await waitIndexed(
+        system.indexerUrl,
+        await publicClient.getBlockNumber({ cacheTime: 0 }),
+        600_000,
+      );
+      for (let i = 0; i < readsPerBlock; i++) {
+        const t0 = performance.now();
+        await atRiskInIndex(system.indexerUrl);
+        (i === 0 ? times.firstMs : times.laterMs).push(performance.now() - t0);
+      }
+    }
+  });
+  return times;
+}
+
 /** Pushes the ETH price; the push's block and the wall clock when its receipt was seen. */
 export async function pushEth(
   system: System,

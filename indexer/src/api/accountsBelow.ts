@@ -8,7 +8,9 @@
 // placed by their band now, and each candidate's health is computed here at
 // the latest prices from its inputs, with the handlers' math. A band's
 // accounts all have lower health than the next band's, so the scan stops at
-// the first band that fills the page.
+// the first band that fills the page. A band's accounts, computed, are kept
+// until the indexer's next block (./checkpointMemo.ts): a page after the first,
+// and a second keeper's read of the same block, cost only the page.
 import { asc, eq, type ReadonlyDrizzle } from "ponder";
 import {
   account,
@@ -30,6 +32,7 @@ import {
 } from "../healthInputs.ts";
 import { parsePortfolioConfig } from "../portfolio.ts";
 import { bandContaining, bandOf, HEALTH_LEVELS_WAD } from "../risk/watch.ts";
+import { CheckpointMemo, checkpointKey } from "./checkpointMemo.ts";
 
 type Db = ReadonlyDrizzle<typeof schema>;
 type PositionRow = Awaited<ReturnType<typeof positionInputs>>[number];
@@ -81,11 +84,16 @@ export async function accountsBelow(
 ): Promise<Page> {
   const found: AccountBelow[] = [];
   const lastBand = bandContaining(maxHealthWad);
+  const checkpoint = await checkpointKey(db);
+  const now = (which: { band: number } | { stale: true }) =>
+    memo.get(checkpoint, "band" in which ? `band ${which.band}` : "stale", () =>
+      accountsNow(db, which),
+    );
   // Band 0 (liquidatable) is always current. Above it, an account whose band
   // box the latest prices have left may sit in another band than its row
   // says until the per-block refresh reaches it: those are computed now and
   // placed by their current band.
-  const stale = lastBand === 0 ? [] : await accountsNow(db, { stale: true });
+  const stale = lastBand === 0 ? [] : await now({ stale: true });
   const staleIds = new Set(stale.map((a) => a.address));
   for (let band = 0; band <= lastBand; band++) {
     // Every account of this band is below its top level: all before the
@@ -94,9 +102,7 @@ export async function accountsBelow(
     if (after !== undefined && top !== undefined && top <= after.healthWad)
       continue;
     const members = [
-      ...(await accountsNow(db, { band })).filter(
-        (a) => !staleIds.has(a.address),
-      ),
+      ...(await now({ band })).filter((a) => !staleIds.has(a.address)),
       ...stale.filter(
         (a) => a.pricesUsable && bandOf(a.equityWad, a.maintenanceWad) === band,
       ),
@@ -121,13 +127,17 @@ export async function accountsBelow(
   };
 }
 
+/** Each band's accounts and the stale ones, with health at the latest prices, for the indexer's latest block. */
+const memo = new CheckpointMemo<AccountBelow[]>();
+
 type Which = { band: number } | { address: Address } | { stale: true };
 
 // The accounts of a stored band, the stale ones, or one account, with health
 // at the latest prices.
 async function accountsNow(db: Db, which: Which): Promise<AccountBelow[]> {
   // The accounts first, then everything about them by one array parameter
-  // (accountIn: a plan that does not depend on the tables' statistics).
+  // (accountIn: a plan that does not depend on the tables' statistics), the
+  // three reads at once.
   const ids =
     "address" in which
       ? [which.address]
@@ -141,37 +151,36 @@ async function accountsNow(db: Db, which: Which): Promise<AccountBelow[]> {
         ).map((r) => r.account);
   if (ids.length === 0) return [];
   const condition = accountIn(accountHealth.account, ids);
-  const rows = await db
-    .select({
-      address: accountHealth.account,
-      band: accountHealth.band,
-      breachBlock: accountHealth.breachBlock,
-      block: accountHealth.block,
-      timestamp: accountHealth.timestamp,
-      quoteBalanceWad: account.quoteBalanceWad,
-      marketIds: account.marketIds,
-      collateralIds: account.collateralIds,
-      portfolio: portfolioAccount.enabled,
-    })
-    .from(accountHealth)
-    .innerJoin(account, eq(account.address, accountHealth.account))
-    .leftJoin(
-      portfolioAccount,
-      eq(portfolioAccount.account, accountHealth.account),
-    )
-    .where(condition);
-  if (rows.length === 0) return [];
-  const positionsOf = groupBy(
-    await positionInputs(db, accountIn(position.account, ids)).orderBy(
+  const [rows, positionRows, collateralRows] = await Promise.all([
+    db
+      .select({
+        address: accountHealth.account,
+        band: accountHealth.band,
+        breachBlock: accountHealth.breachBlock,
+        block: accountHealth.block,
+        timestamp: accountHealth.timestamp,
+        quoteBalanceWad: account.quoteBalanceWad,
+        marketIds: account.marketIds,
+        collateralIds: account.collateralIds,
+        portfolio: portfolioAccount.enabled,
+      })
+      .from(accountHealth)
+      .innerJoin(account, eq(account.address, accountHealth.account))
+      .leftJoin(
+        portfolioAccount,
+        eq(portfolioAccount.account, accountHealth.account),
+      )
+      .where(condition),
+    positionInputs(db, accountIn(position.account, ids)).orderBy(
       asc(position.marketId),
     ),
-  );
-  const collateralsOf = groupBy(
-    await collateralInputs(
-      db,
-      accountIn(collateralBalance.account, ids),
-    ).orderBy(asc(collateralBalance.collateralId)),
-  );
+    collateralInputs(db, accountIn(collateralBalance.account, ids)).orderBy(
+      asc(collateralBalance.collateralId),
+    ),
+  ]);
+  if (rows.length === 0) return [];
+  const positionsOf = groupBy(positionRows);
+  const collateralsOf = groupBy(collateralRows);
   const config = rows.some((r) => r.portfolio === true)
     ? await portfolioConfigInForce(db)
     : undefined;

@@ -1,13 +1,14 @@
 // Reads for the pre-liquidation zone of at-risk and crossing rows, and the
 // totals of GET /preliquidations. The zone itself is pure:
 // ../preLiquidation/zone.ts.
-import { and, eq, inArray, type ReadonlyDrizzle, sql } from "ponder";
+import { and, eq, type ReadonlyDrizzle, sql } from "ponder";
 import {
   preLiquidation,
   preLiquidationMarket,
   preLiquidationOptOut,
 } from "ponder:schema";
 import type * as schema from "../../ponder.schema.ts";
+import { accountIn } from "../healthInputs.ts";
 import {
   preLiquidationZone,
   type Zone,
@@ -31,22 +32,27 @@ export async function zonesOf(
       { preHealthWad: p.preHealthWad, optOutAllowed: p.optOutAllowed },
     ]),
   );
-  const addresses = accounts.map((a) => a.address as `0x${string}`);
-  const optOuts =
-    addresses.length === 0
-      ? []
-      : await db
-          .select({
-            account: preLiquidationOptOut.account,
-            marketId: preLiquidationOptOut.marketId,
-          })
-          .from(preLiquidationOptOut)
-          .where(
-            and(
-              inArray(preLiquidationOptOut.account, addresses),
-              eq(preLiquidationOptOut.optedOut, true),
-            ),
-          );
+  const optOuts = new Map<string, Set<bigint>>();
+  if (accounts.length > 0 && params.size > 0)
+    for (const o of await db
+      .select({
+        account: preLiquidationOptOut.account,
+        marketId: preLiquidationOptOut.marketId,
+      })
+      .from(preLiquidationOptOut)
+      .where(
+        and(
+          accountIn(
+            preLiquidationOptOut.account,
+            accounts.map((a) => a.address),
+          ),
+          eq(preLiquidationOptOut.optedOut, true),
+        ),
+      )) {
+      const markets = optOuts.get(o.account) ?? new Set<bigint>();
+      optOuts.set(o.account, markets.add(o.marketId));
+    }
+  const none = new Set<bigint>();
   return new Map(
     accounts.map((a) => [
       a.address,
@@ -54,9 +60,7 @@ export async function zonesOf(
         a.healthWad,
         a.marketIds,
         params,
-        new Set(
-          optOuts.filter((o) => o.account === a.address).map((o) => o.marketId),
-        ),
+        optOuts.get(a.address) ?? none,
       ),
     ]),
   );
