@@ -15,6 +15,7 @@ import {
 } from "../abi/src/generated.ts";
 import { zeroAddress } from "viem";
 import { deployment, indexedProtocols } from "./src/protocols.ts";
+import { rpcMaxRequestsPerSecondFromEnv } from "./src/settings.ts";
 
 const startBlock = deployment.startBlock;
 // The deployment's protocols by kind of health math. A kind the deployment
@@ -41,6 +42,8 @@ export default createConfig({
       // polling (a price push is seen within 100 ms of its block).
       disableCache: true,
       pollingInterval: 100,
+      // Unset: Ponder's adaptive limit, from 20 requests a second.
+      maxRequestsPerSecond: rpcMaxRequestsPerSecondFromEnv(),
     },
   },
   // Every block: recompute the accounts whose health band the latest prices

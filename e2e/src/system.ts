@@ -310,6 +310,8 @@ export async function startIndexer(options: {
         options.name === "indexer" ? "pglite" : `pglite-${options.name}`,
       ),
       DATABASE_URL: options.databaseUrl ?? "",
+      // anvil here is a node of our own: no need for Ponder's adaptive limit, which starts at 20 requests a second.
+      RPC_MAX_REQUESTS_PER_SECOND: "1000",
       ...options.env,
     },
   });

@@ -25,3 +25,23 @@ export function bandRefreshPerBlockFromEnv(
     );
   return n;
 }
+
+/**
+ * RPC_MAX_REQUESTS_PER_SECOND: the JSON-RPC requests per second the indexer
+ * sends its node from the start, an integer from 1 to 100,000. Unset, Ponder
+ * starts at 20 and adapts to the provider (at most 500), which suits a shared
+ * provider; a node of one's own can take far more, and at 20 a history sync
+ * waits on the limit, not on the node.
+ */
+export function rpcMaxRequestsPerSecondFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): number | undefined {
+  const text = env.RPC_MAX_REQUESTS_PER_SECOND;
+  if (text === undefined || text === "") return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1 || n > 100_000)
+    throw new SettingsError(
+      `RPC_MAX_REQUESTS_PER_SECOND must be an integer from 1 to 100000, got "${text}"`,
+    );
+  return n;
+}

@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import {
   bandRefreshPerBlockFromEnv,
   DEFAULT_BAND_REFRESH_PER_BLOCK,
+  rpcMaxRequestsPerSecondFromEnv,
   SettingsError,
 } from "../src/settings.ts";
 
@@ -30,6 +31,29 @@ describe("indexer settings", () => {
           error instanceof SettingsError &&
           error.message ===
             `BAND_REFRESH_PER_BLOCK must be an integer from 0 to 100000, got "${bad}"`,
+      );
+    }
+  });
+
+  test("RPC_MAX_REQUESTS_PER_SECOND: unset leaves Ponder's adaptive limit; a number is the limit", () => {
+    assert.equal(rpcMaxRequestsPerSecondFromEnv({}), undefined);
+    assert.equal(
+      rpcMaxRequestsPerSecondFromEnv({ RPC_MAX_REQUESTS_PER_SECOND: "" }),
+      undefined,
+    );
+    assert.equal(
+      rpcMaxRequestsPerSecondFromEnv({ RPC_MAX_REQUESTS_PER_SECOND: "1000" }),
+      1000,
+    );
+    for (const bad of ["0", "-5", "2.5", "fast", "100001"]) {
+      assert.throws(
+        () =>
+          rpcMaxRequestsPerSecondFromEnv({ RPC_MAX_REQUESTS_PER_SECOND: bad }),
+        (error: unknown) =>
+          error instanceof SettingsError &&
+          error.message ===
+            `RPC_MAX_REQUESTS_PER_SECOND must be an integer from 1 to 100000, got "${bad}"`,
+        bad,
       );
     }
   });
