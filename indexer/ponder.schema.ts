@@ -134,6 +134,16 @@ export const accountHealth = onchainTable(
   (table) => ({ bandIdx: index().on(table.band) }),
 );
 
+// The last block the per-block handler ran for. A reorg's rollback reverts it
+// with the rest, while Ponder's checkpoint keeps naming the orphaned block until
+// the next one commits: the API keys what it computes once per block by both
+// (src/api/checkpointMemo.ts).
+export const indexedHead = onchainTable("indexed_head", (t) => ({
+  id: t.text().primaryKey(), // the single row "head"
+  block: t.bigint().notNull(),
+  hash: t.hex().notNull(),
+}));
+
 // Per account and oracle it is exposed to, two price ranges
 // (src/risk/watch.ts). The line box: a push of `oracle` below `belowWad` or
 // above `aboveWad` may move the account across the liquidation line and

@@ -10,6 +10,7 @@ import {
   collateralAsset,
   collateralBalance,
   collateralSale,
+  indexedHead,
   liquidation,
   market,
   position,
@@ -288,6 +289,11 @@ ponder.on("PriceFeed:PricePushed", async ({ event, context }) => {
 // crossers, and the ladder catches up over the next blocks.
 const BAND_REFRESH_PER_BLOCK = bandRefreshPerBlockFromEnv();
 ponder.on("BandRefresh:block", async ({ event, context }) => {
+  const head = { block: event.block.number, hash: event.block.hash };
+  await context.db
+    .insert(indexedHead)
+    .values({ id: "head", ...head })
+    .onConflictDoUpdate(head);
   if (BAND_REFRESH_PER_BLOCK === 0) return;
   await refreshStaleBands(context.db, BAND_REFRESH_PER_BLOCK, event.block);
 });

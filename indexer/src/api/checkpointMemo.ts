@@ -4,23 +4,24 @@
 // the indexer commits its next block, so it is computed once and reused.
 //
 // Ponder commits a block's rows and `_ponder_checkpoint` in one transaction,
-// and a reorg's rollback moves the checkpoint back the same way; so a value
-// computed after reading checkpoint c holds rows at c or later, and a reader
-// at a new checkpoint never sees it. The checkpoint names a block by its
-// timestamp and number: two blocks that share both (a reorg inside one slot)
-// share a key.
+// so a value computed after reading checkpoint c holds rows at c or later, and
+// a reader at a new checkpoint never sees it. A reorg's rollback reverts the
+// rows but leaves the checkpoint at the orphaned block until the next block
+// commits; the key also holds the hash of the last block the per-block handler
+// ran for (indexed_head), which the rollback reverts with the rows.
 import { type ReadonlyDrizzle, sql } from "ponder";
 import type * as schema from "../../ponder.schema.ts";
 
 type Db = ReadonlyDrizzle<typeof schema>;
 
-/** Every chain's latest indexed checkpoint, as one key: it changes with each block the indexer commits. */
+/** Every chain's latest indexed checkpoint and the indexed head's hash, as one key: it changes with each block the indexer commits and with a reorg's rollback. */
 export async function checkpointKey(db: Db): Promise<string> {
   const result = await db.execute(
-    sql`select latest_checkpoint from _ponder_checkpoint order by chain_id`,
+    sql`select latest_checkpoint as part from _ponder_checkpoint union all select hash from indexed_head`,
   );
-  return (result.rows as { latest_checkpoint: string }[])
-    .map((r) => r.latest_checkpoint)
+  return (result.rows as { part: string }[])
+    .map((r) => r.part)
+    .sort()
     .join(",");
 }
 
