@@ -8,6 +8,7 @@ import {
   http,
   parseEventLogs,
   type Address,
+  type TestClient,
 } from "viem";
 import { foundry } from "viem/chains";
 import {
@@ -173,13 +174,14 @@ export async function liquidatableOnChain(
 }
 
 /**
- * Runs `read` with anvil's block production paused, then resumes it at `blockTimeSeconds`: reads at a past block of
- * many accounts outlast the states a pruned anvil keeps (`--prune-history`), and no block is needed meanwhile.
+ * Runs `read` with anvil's block production paused (`read` may mine blocks itself through the test client it is
+ * given), then resumes it at `blockTimeSeconds`: reads at a past block of many accounts outlast the states a pruned
+ * anvil keeps (`--prune-history`), and no block is needed meanwhile.
  */
 export async function withMiningPaused<T>(
   rpcUrl: string,
   blockTimeSeconds: number,
-  read: () => Promise<T>,
+  read: (anvil: TestClient) => Promise<T>,
 ): Promise<T> {
   const anvil = createTestClient({
     chain: foundry,
@@ -188,7 +190,7 @@ export async function withMiningPaused<T>(
   });
   await anvil.setIntervalMining({ interval: 0 });
   try {
-    return await read();
+    return await read(anvil);
   } finally {
     await anvil.setIntervalMining({ interval: blockTimeSeconds });
   }
@@ -209,17 +211,12 @@ export async function sampleAtRisk(
   blocks: number,
   readsPerBlock: number,
 ): Promise<AtRiskTimes> {
-  const anvil = createTestClient({
-    chain: foundry,
-    mode: "anvil",
-    transport: http(system.rpcUrl),
-  });
   const publicClient = createPublicClient({
     chain: foundry,
     transport: http(system.rpcUrl),
   });
   const times: AtRiskTimes = { firstMs: [], laterMs: [] };
-  await withMiningPaused(system.rpcUrl, blockTimeSeconds, async () => {
+  await withMiningPaused(system.rpcUrl, blockTimeSeconds, async (anvil) => {
     for (let b = 0; b < blocks; b++) {
       await anvil.mine({ blocks: 1 });
       await waitIndexed(

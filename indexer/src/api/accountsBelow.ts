@@ -85,7 +85,7 @@ export async function accountsBelow(
   const found: AccountBelow[] = [];
   const lastBand = bandContaining(maxHealthWad);
   const checkpoint = await checkpointKey(db);
-  const now = (which: { band: number } | { stale: true }) =>
+  const now = (which: Exclude<Which, { address: Address }>) =>
     memo.get(checkpoint, "band" in which ? `band ${which.band}` : "stale", () =>
       accountsNow(db, which),
     );
