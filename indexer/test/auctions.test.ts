@@ -14,7 +14,7 @@ import {
   type FloorParams,
   readLiveAuctions,
 } from "../src/api/auctions.ts";
-import { json } from "../src/api/json.ts";
+import { jsonText } from "../src/api/json.ts";
 import type { auction } from "../ponder.schema.ts";
 
 const WAD = 10n ** 18n;
@@ -186,12 +186,14 @@ test("the route reads every auction at the head block and serializes to strings"
   assert.ok(calls.every((c) => c.endsWith("@100")));
   assert.deepEqual(calls.filter((c) => c.startsWith("params")).length, 1);
 
-  const body = json({
-    block: live.block,
-    timestamp: live.timestamp,
-    count: live.auctions.length,
-    auctions: live.auctions,
-  }) as {
+  const body = JSON.parse(
+    jsonText({
+      block: live.block,
+      timestamp: live.timestamp,
+      count: live.auctions.length,
+      auctions: live.auctions,
+    }),
+  ) as {
     block: string;
     count: number;
     auctions: Record<string, unknown>[];

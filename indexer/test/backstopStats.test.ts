@@ -5,7 +5,7 @@ import {
   markToOracleResultWad,
   summarizeBackstop,
 } from "../src/api/backstopStats.ts";
-import { json } from "../src/api/json.ts";
+import { jsonText } from "../src/api/json.ts";
 import {
   emptyAsset,
   emptyState,
@@ -108,7 +108,9 @@ describe("summary for /stats", () => {
 
   test("JSON shape of /stats.backstop", () => {
     const { state, weth, wbtc } = replay();
-    const body = json(summarizeBackstop(state, [weth, wbtc], prices)) as {
+    const body = JSON.parse(
+      jsonText(summarizeBackstop(state, [weth, wbtc], prices)),
+    ) as {
       assets: Record<string, unknown>[];
     } & Record<string, unknown>;
     assert.deepEqual(Object.keys(body), [

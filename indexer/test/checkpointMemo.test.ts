@@ -43,3 +43,17 @@ test("a failed computation reaches its readers and is not kept", async () => {
   await assert.rejects(failing, /db down/);
   assert.equal(await memo.get("c1", "stale", async () => "ok"), "ok");
 });
+
+test("past its limit a value is computed for each reader and not kept", async () => {
+  const memo = new CheckpointMemo<string>(1);
+  const c = counting();
+  await memo.get("c1", "page 1", c.compute("one"));
+  assert.equal(await memo.get("c1", "page 2", c.compute("two")), "two");
+  assert.equal(await memo.get("c1", "page 2", c.compute("two")), "two");
+  assert.equal(await memo.get("c1", "page 1", c.compute("again")), "one");
+  assert.equal(c.calls(), 3);
+  // A new checkpoint starts with room again.
+  await memo.get("c2", "page 2", c.compute("two"));
+  assert.equal(await memo.get("c2", "page 2", c.compute("kept")), "two");
+  assert.equal(c.calls(), 4);
+});

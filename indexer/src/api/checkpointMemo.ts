@@ -28,11 +28,14 @@ export async function checkpointKey(db: Db): Promise<string> {
 /**
  * Values by key, valid at one checkpoint: a read at another checkpoint drops
  * them all. Concurrent reads of one key share one computation; a computation
- * that fails is not kept (its readers get the error).
+ * that fails is not kept (its readers get the error). At most `maxValues` are
+ * kept per checkpoint: past them a value is computed for its reader alone.
  */
 export class CheckpointMemo<V> {
   private checkpoint: string | undefined;
   private readonly values = new Map<string, Promise<V>>();
+
+  constructor(private readonly maxValues = Number.POSITIVE_INFINITY) {}
 
   get(checkpoint: string, key: string, compute: () => Promise<V>): Promise<V> {
     if (checkpoint !== this.checkpoint) {
@@ -41,6 +44,7 @@ export class CheckpointMemo<V> {
     }
     const kept = this.values.get(key);
     if (kept !== undefined) return kept;
+    if (this.values.size >= this.maxValues) return compute();
     const value = compute();
     this.values.set(key, value);
     // The caller awaits `value` and sees its error; this only forgets it.

@@ -17,14 +17,15 @@ import schema, {
 import { deployment } from "../protocols.ts";
 import { WAD } from "../health.ts";
 import { accountHealthNow } from "./accountsBelow.ts";
-import { atRiskAccounts, parseCursorParam } from "./atRisk.ts";
-import { lendingAtRiskAccounts, lendingSummary } from "./lendingAtRisk.ts";
+import { parseCursorParam } from "./atRisk.ts";
+import { atRiskPageText } from "./atRiskPage.ts";
+import { lendingSummary } from "./lendingAtRisk.ts";
 import { readLiveAuctions } from "./auctions.ts";
 import { summarizeBackstop } from "./backstopStats.ts";
 import { decodeCheckpoint, type IndexedBlock } from "./checkpoint.ts";
 import { crossingBody, parseCrossingParams } from "./crossing.ts";
 import { crossingCandidates, priceHistories } from "./crossingQuery.ts";
-import { json } from "./json.ts";
+import { json, jsonTextResponse } from "./json.ts";
 import { preLiquidationSummary, zonesOf } from "./preLiquidationQuery.ts";
 import {
   ParamError,
@@ -96,18 +97,9 @@ app.get("/accounts/at-risk", async (c) => {
   const limit = parseLimitParam("limit", c.req.query("limit"), 100, 1000);
   const protocol = protocolOf(c.req.query("protocol"));
   const after = parseCursorParam("after", c.req.query("after"));
-  const { accounts, next } =
-    protocol.kind === "lending"
-      ? await lendingAtRiskAccounts(db, maxHealthWad, limit, after)
-      : await atRiskAccounts(db, maxHealthWad, limit, after);
-  return c.json(
-    json({
-      protocol: protocol.name,
-      maxHealthWad,
-      count: accounts.length,
-      accounts,
-      next,
-    }),
+  return jsonTextResponse(
+    c,
+    await atRiskPageText(db, protocol, maxHealthWad, limit, after),
   );
 });
 
@@ -135,13 +127,11 @@ app.get("/accounts/watch", async (c) => {
     protocol.kind === "margin"
       ? await watchBoxes(db, limit, after)
       : { accounts: [], next: null };
-  return c.json(
-    json({
-      protocol: protocol.name,
-      block: head?.latestBlock ?? null,
-      ...page,
-    }),
-  );
+  return json(c, {
+    protocol: protocol.name,
+    block: head?.latestBlock ?? null,
+    ...page,
+  });
 });
 
 // GET /accounts/:address/health — one account's margin at the latest indexed
@@ -153,7 +143,7 @@ app.get("/accounts/:address/health", async (c) => {
   if (row === undefined)
     return c.json({ error: `no account ${address} in the index` }, 404);
   const { positions: _p, collaterals: _c, ...health } = row;
-  return c.json(json(health));
+  return json(c, health);
 });
 
 // GET /accounts/crossing?horizonSeconds=3600&minProbability=0.05&limit=100
@@ -192,19 +182,18 @@ app.get("/accounts/crossing", async (c) => {
       marketIds: a.positions.map((p) => p.marketId),
     })),
   );
-  return c.json(
-    json(
-      crossingBody(
-        candidates,
-        histories,
-        params,
-        {
-          block: BigInt(head.latestBlock),
-          timestamp: BigInt(head.latestTimestamp),
-        },
-        truncated,
-        zones,
-      ),
+  return json(
+    c,
+    crossingBody(
+      candidates,
+      histories,
+      params,
+      {
+        block: BigInt(head.latestBlock),
+        timestamp: BigInt(head.latestTimestamp),
+      },
+      truncated,
+      zones,
     ),
   );
 });
@@ -213,13 +202,13 @@ app.get("/accounts/crossing", async (c) => {
 // "backstop", "kick", "take", "bad-debt"), accounts liquidated, bad debt sent
 // to the shared waterfall and the fund's part of it, and the borrow index.
 app.get("/lending/summary", async (c) => {
-  return c.json(json(await lendingSummary(db)));
+  return json(c, await lendingSummary(db));
 });
 // GET /preliquidations — the soft margin call so far: how many, the incentive
 // paid to callers, the closed notional, the accounts touched, and each
 // market's zone and schedule (see ./preLiquidationQuery.ts).
 app.get("/preliquidations", async (c) =>
-  c.json(json(await preLiquidationSummary(db))),
+  json(c, await preLiquidationSummary(db)),
 );
 
 // GET /status/latest — the last block the indexer has fully processed; the
@@ -286,15 +275,13 @@ app.get("/auctions/active", async (c) => {
     new Map(params.map((p) => [p.collateralId, p])),
     new Map(assets.map((a) => [a.id, a.oracle])),
   );
-  return c.json(
-    json({
-      protocol: protocol.name,
-      block: live.block,
-      timestamp: live.timestamp,
-      count: live.auctions.length,
-      auctions: live.auctions,
-    }),
-  );
+  return json(c, {
+    protocol: protocol.name,
+    block: live.block,
+    timestamp: live.timestamp,
+    count: live.auctions.length,
+    auctions: live.auctions,
+  });
 });
 
 // GET /stats — the protocol_stats row, and under `backstop` the backstop
@@ -322,7 +309,7 @@ app.get("/stats", async (c) => {
       new Map(prices.map((p) => [p.oracle, p])),
     );
   }
-  return c.json(json({ ...row, backstop }));
+  return json(c, { ...row, backstop });
 });
 
 export default app;
