@@ -130,6 +130,11 @@ export const accountHealth = onchainTable(
     watchedOracles: t.json().$type<string[]>().notNull(), // its health_watch rows
     block: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
+    // The hash of the block of the account's last own event: its positions,
+    // collateral and quote balance are as of that block, whatever recomputed
+    // it since (a push, the band refresh). The API keeps those inputs by it
+    // (src/api/ownInputs.ts); a reorg that replaces the block changes it.
+    inputsBlockHash: t.hex().notNull(),
   }),
   (table) => ({ bandIdx: index().on(table.band) }),
 );

@@ -338,9 +338,10 @@ the others (their date is in this file's history).
   at-risk route (\`maxHealth=1\`, every page of 1,000) has answered. The liquidatable set it lists is checked against
   \`isLiquidatable\` on chain for every account at the push's block: a difference fails the benchmark.
 - **At-risk.** Complete reads of that route (every page), sequential, at ${AT_RISK_BLOCKS} blocks after the crash that anvil
-  mines one at a time (its block production paused): ${AT_RISK_READS_PER_BLOCK} reads once the index is at each. The first read of a block computes
-  the liquidatable accounts' health at its prices; the API keeps that until its next block, so a keeper's later pages
-  and a second keeper's reads (the later reads here) cost only their pages.
+  mines one at a time (its block production paused): ${AT_RISK_READS_PER_BLOCK} reads once the index is at each. The first read of a block reads
+  the liquidatable band and computes its accounts' health at the block's prices; their own inputs (positions, balances)
+  are kept since their last own event, and these blocks bring none (the crash's answer above read them all). The API
+  keeps each page's text until its next block, so a second keeper's reads (the later reads here) are served it.
 - **Events/s history.** A second indexer started on a fresh schema after all of the above syncs the whole history
   (anvil runs with \`--slots-in-an-epoch 1\`, so everything but the last two blocks is finalized and Ponder syncs it in
   batches): the events it ran handlers for (logs and the per-block band refresh) over Ponder's backfill, from its

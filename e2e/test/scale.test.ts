@@ -7,22 +7,29 @@
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { createPublicClient, http, type Address } from "viem";
+import { createPublicClient, http, parseUnits, type Address } from "viem";
 import { foundry } from "viem/chains";
-import { iMarginProtocolAbi } from "../../abi/src/generated.ts";
+import {
+  iMarginProtocolAbi,
+  testnetTokenAbi,
+} from "../../abi/src/generated.ts";
+import { clients, send } from "../src/contracts.ts";
 import { deployFleet, fleetOrders, openAccounts } from "../src/fleet.ts";
+import { openBook } from "../src/scenario.ts";
 import {
   atRiskInIndex,
   pushEth,
   waitIndexed,
   watchBoxesInIndex,
 } from "../src/scaleProbe.ts";
-import { startSystem, type System } from "../src/system.ts";
+import { DEPLOYER_KEY, startSystem, type System } from "../src/system.ts";
 
 const WAD = 10n ** 18n;
 const ACCOUNTS = 400;
 /** ETH prices pushed in turn: small moves, a fall that takes the most leveraged longs across, a deeper one, a recovery. */
 const PATH_USD = [2_995n, 3_004n, 2_830n, 2_700n, 2_950n, 3_150n, 2_760n];
+/** At this price the trader below, liquidatable, deposits a little: an event of its own that leaves it in band 0. */
+const DEPOSIT_AT_USD = 2_700n;
 
 type ChainHealth = {
   equityWad: bigint;
@@ -75,7 +82,26 @@ describe("the index at scale (PGlite)", { concurrency: false }, () => {
       const fleet = await deployFleet(system.rpcUrl, system.deployment, orders);
       const opened = await openAccounts(system.rpcUrl, fleet, orders, 100);
       assert.equal(opened.accounts.length, ACCOUNTS);
-      await waitIndexed(system.indexerUrl, opened.lastBlock, 120_000);
+      // And one trader of its own key, 9× long: liquidatable from about $2,780.
+      const [trader] = await openBook(system.rpcUrl, system.deployment, [
+        {
+          label: "9x long",
+          quoteUsdc: 1_000n,
+          wethWad: 0n,
+          wbtcSats: 0n,
+          ethSizeWad: 3n * WAD,
+          btcSizeWad: 0n,
+        },
+      ]);
+      const accounts = [...opened.accounts, trader!.address];
+      await waitIndexed(
+        system.indexerUrl,
+        await createPublicClient({
+          chain: foundry,
+          transport: http(system.rpcUrl),
+        }).getBlockNumber({ cacheTime: 0 }),
+        120_000,
+      );
 
       const breachStart = new Map<string, bigint>(); // account → first block of its current breach (chain)
       let everLiquidatable = 0;
@@ -83,7 +109,7 @@ describe("the index at scale (PGlite)", { concurrency: false }, () => {
       for (const usd of PATH_USD) {
         const push = await pushEth(system, usd * WAD);
         await waitIndexed(system.indexerUrl, push.block, 60_000);
-        const chain = await chainHealth(system, opened.accounts, push.block);
+        const chain = await chainHealth(system, accounts, push.block);
         const liquidatable = [...chain]
           .filter(([, h]) => h.equityWad < h.maintenanceWad)
           .map(([a]) => a);
@@ -145,7 +171,7 @@ describe("the index at scale (PGlite)", { concurrency: false }, () => {
         const watched = await watchBoxesInIndex(system.indexerUrl, 128);
         assert.deepEqual(
           watched.map((w) => w.address),
-          opened.accounts.map((a) => a.toLowerCase()).sort(),
+          accounts.map((a) => a.toLowerCase()).sort(),
           `$${usd}: /accounts/watch lists each account once, in address order`,
         );
         const ethFeed = system.deployment.ethFeed.toLowerCase();
@@ -175,6 +201,9 @@ describe("the index at scale (PGlite)", { concurrency: false }, () => {
           ),
           `$${usd}: /accounts/${sample}/health`,
         );
+
+        if (usd === DEPOSIT_AT_USD)
+          await depositInBand(system, trader!.address, trader!.key);
       }
       // The path did what it is for: accounts crossed, and some crossed back.
       assert.ok(everLiquidatable > 0, "some accounts crossed the line");
@@ -182,3 +211,52 @@ describe("the index at scale (PGlite)", { concurrency: false }, () => {
     },
   );
 });
+
+/**
+ * The trader, liquidatable, deposits $50 (still liquidatable): the at-risk route, whose reads keep a band's inputs
+ * across blocks by the block of each account's last own event, must price the new balance at the deposit's block.
+ */
+async function depositInBand(
+  system: System,
+  trader: Address,
+  key: `0x${string}`,
+): Promise<void> {
+  const { publicClient, wallet } = clients(system.rpcUrl);
+  const amount = parseUnits("50", 6);
+  const quote = system.deployment.quote;
+  await send(publicClient, wallet(DEPLOYER_KEY), {
+    address: quote,
+    abi: testnetTokenAbi,
+    functionName: "mint",
+    args: [trader, amount],
+  });
+  const own = wallet(key);
+  await send(publicClient, own, {
+    address: quote,
+    abi: testnetTokenAbi,
+    functionName: "approve",
+    args: [system.deployment.protocol, amount],
+  });
+  const block = await send(publicClient, own, {
+    address: system.deployment.protocol,
+    abi: iMarginProtocolAbi,
+    functionName: "depositQuote",
+    args: [amount],
+  });
+  await waitIndexed(system.indexerUrl, block, 60_000);
+  const chain = (await chainHealth(system, [trader], block)).get(
+    trader.toLowerCase(),
+  )!;
+  assert.ok(
+    chain.equityWad < chain.maintenanceWad,
+    "the trader is still liquidatable after its deposit",
+  );
+  const listed = (await atRiskInIndex(system.indexerUrl, "1", 7)).find(
+    (r) => r.address === trader.toLowerCase(),
+  );
+  assert.equal(
+    listed?.healthWad,
+    chain.healthWad,
+    "the at-risk route prices the deposit",
+  );
+}

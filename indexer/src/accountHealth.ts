@@ -23,7 +23,7 @@ import {
   position,
   price,
 } from "ponder:schema";
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 import { type BreachState, NO_BREACH, nextBreach } from "./breach.ts";
 import { computeHealth } from "./health.ts";
 import {
@@ -36,7 +36,7 @@ import { type PortfolioConfig, parsePortfolioConfig } from "./portfolio.ts";
 import { type WatchInput, watchOf } from "./risk/watch.ts";
 
 type Db = Context["db"];
-export type BlockRef = { number: bigint; timestamp: bigint };
+export type BlockRef = { number: bigint; timestamp: bigint; hash: Hex };
 
 // Which accounts to recompute: one account, or every account exposed to an
 // oracle (the lending market's recompute, ./lending/store.ts).
@@ -57,7 +57,10 @@ export function groupBy<T extends { account: string }>(
   return out;
 }
 
-type Previous = BreachState & { watchedOracles: readonly string[] };
+type Previous = BreachState & {
+  watchedOracles: readonly string[];
+  inputsBlockHash: Hex;
+};
 
 /** Recomputes one account after an event of its own, from keyed reads only. */
 export async function recomputeAccount(
@@ -179,6 +182,7 @@ async function recomputeSome(
       lastBreachBlock: accountHealth.lastBreachBlock,
       breachEndedBlock: accountHealth.breachEndedBlock,
       watchedOracles: accountHealth.watchedOracles,
+      inputsBlockHash: accountHealth.inputsBlockHash,
       portfolio: portfolioAccount.enabled,
     })
     .from(account)
@@ -216,7 +220,7 @@ async function recomputeSome(
           portfolio: a.portfolio === true ? config : undefined,
         },
         previous:
-          a.watchedOracles === null
+          a.watchedOracles === null || a.inputsBlockHash === null
             ? undefined
             : (a as Previous & { watchedOracles: string[] }),
       };
@@ -231,11 +235,14 @@ type Recomputed = {
 };
 
 // The account's health, band and watch box, and its breach state advanced.
+// `ownEventBlockHash`: the block of an event of the account's own, which set
+// its inputs; absent, they are the previous row's (a push, the band refresh).
 function recompute(
   id: Address,
   input: WatchInput,
   previous: Previous | undefined,
   block: BlockRef,
+  ownEventBlockHash?: Hex,
 ): Recomputed {
   const result = computeHealth(input);
   const watch = watchOf(input, result);
@@ -260,6 +267,10 @@ function recompute(
       watchedOracles: watch.bounds.map((b) => b.oracle),
       block: block.number,
       timestamp: block.timestamp,
+      // With no previous row (not expected outside an own event) this block:
+      // a later key than any the API may hold.
+      inputsBlockHash:
+        ownEventBlockHash ?? previous?.inputsBlockHash ?? block.hash,
     },
     watch: watch.bounds.map((b) => ({
       account: id,
@@ -272,8 +283,9 @@ function recompute(
   };
 }
 
-// One account through the store: its rows come from keyed reads, so Ponder's
-// cache usually holds them.
+// One account through the store, after an event of its own (its inputs are as
+// of this block): its rows come from keyed reads, so Ponder's cache usually
+// holds them.
 async function store(
   db: Db,
   id: Address,
@@ -281,7 +293,7 @@ async function store(
   previous: Previous | undefined,
   block: BlockRef,
 ): Promise<void> {
-  const { health, watch } = recompute(id, input, previous, block);
+  const { health, watch } = recompute(id, input, previous, block, block.hash);
   const { account: _, ...row } = health;
   await db.insert(accountHealth).values(health).onConflictDoUpdate(row);
   for (const w of watch) {

@@ -20,6 +20,7 @@ import {
 import { type Address, BaseError, ContractFunctionZeroDataError } from "viem";
 import { iLiquidationEngineAbi } from "../../abi/src/generated.ts";
 import {
+  type BlockRef,
   recomputeAccount,
   recomputeWoken,
   refreshStaleBands,
@@ -58,7 +59,7 @@ async function setCollateralBalance(
 // health at the event's block.
 async function accountChanged(
   context: Pick<Context, "db">,
-  block: { number: bigint; timestamp: bigint },
+  block: BlockRef,
   who: Address,
   change: {
     quoteBalanceWad?: bigint;

@@ -10,33 +10,29 @@
 // accounts all have lower health than the next band's, so the scan stops at
 // the first band that fills the page. A band's accounts, computed, are kept
 // until the indexer's next block (./checkpointMemo.ts): a page after the first,
-// and a second keeper's read of the same block, cost only the page.
-import { asc, eq, type ReadonlyDrizzle } from "ponder";
-import {
-  account,
-  accountHealth,
-  collateralBalance,
-  portfolioAccount,
-  portfolioConfig,
-  position,
-} from "ponder:schema";
+// and a second keeper's read of the same block, cost only the page. Their own
+// inputs are kept across blocks until their next event (./ownInputs.ts): at a
+// new block a band costs its index read, the prices and the math.
+import { eq, type ReadonlyDrizzle } from "ponder";
+import { accountHealth, portfolioConfig } from "ponder:schema";
 import type { Address } from "viem";
 import type * as schema from "../../ponder.schema.ts";
-import { groupBy, lower } from "../accountHealth.ts";
+import { lower } from "../accountHealth.ts";
 import { computeHealth } from "../health.ts";
-import {
-  accountIn,
-  collateralInputs,
-  positionInputs,
-  staleBandAccounts,
-} from "../healthInputs.ts";
+import { accountIn, staleBandAccounts } from "../healthInputs.ts";
 import { parsePortfolioConfig } from "../portfolio.ts";
 import { bandContaining, bandOf, HEALTH_LEVELS_WAD } from "../risk/watch.ts";
 import { CheckpointMemo, checkpointKey } from "./checkpointMemo.ts";
+import {
+  KeptOwnInputs,
+  type PricedCollateral,
+  type PricedPosition,
+  priced,
+  readOwnInputs,
+  readPricing,
+} from "./ownInputs.ts";
 
 type Db = ReadonlyDrizzle<typeof schema>;
-type PositionRow = Awaited<ReturnType<typeof positionInputs>>[number];
-type CollateralRow = Awaited<ReturnType<typeof collateralInputs>>[number];
 
 /** Where a page starts: after this (health, address) in the lowest-first order. */
 export type Cursor = { healthWad: bigint; address: string };
@@ -56,12 +52,8 @@ export type AccountBelow = {
   timestamp: bigint; // of the account's last recompute [unix seconds]
   marketIds: bigint[];
   collateralIds: bigint[];
-  positions: (Omit<PositionRow, "priceWad"> & {
-    priceWad: bigint | undefined;
-  })[];
-  collaterals: (Omit<CollateralRow, "priceWad"> & {
-    priceWad: bigint | undefined;
-  })[];
+  positions: PricedPosition[];
+  collaterals: PricedCollateral[];
 };
 
 export type Page = { accounts: AccountBelow[]; next: Cursor | null };
@@ -129,78 +121,63 @@ export async function accountsBelow(
 
 /** Each band's accounts and the stale ones, with health at the latest prices, for the indexer's latest block. */
 const memo = new CheckpointMemo<AccountBelow[]>();
+/** Their own inputs, kept across blocks by the hash of each one's last own event. */
+const kept = new KeptOwnInputs();
 
 type Which = { band: number } | { address: Address } | { stale: true };
 
 // The accounts of a stored band, the stale ones, or one account, with health
 // at the latest prices.
 async function accountsNow(db: Db, which: Which): Promise<AccountBelow[]> {
-  // The accounts first, then everything about them by one array parameter
-  // (accountIn: a plan that does not depend on the tables' statistics), the
-  // three reads at once.
-  const ids =
-    "address" in which
-      ? [which.address]
-      : (
-          await ("stale" in which
-            ? staleBandAccounts(db)
-            : db
-                .select({ account: accountHealth.account })
-                .from(accountHealth)
-                .where(eq(accountHealth.band, which.band)))
-        ).map((r) => r.account);
-  if (ids.length === 0) return [];
-  const condition = accountIn(accountHealth.account, ids);
-  const [rows, positionRows, collateralRows] = await Promise.all([
-    db
-      .select({
-        address: accountHealth.account,
-        band: accountHealth.band,
-        breachBlock: accountHealth.breachBlock,
-        block: accountHealth.block,
-        timestamp: accountHealth.timestamp,
-        quoteBalanceWad: account.quoteBalanceWad,
-        marketIds: account.marketIds,
-        collateralIds: account.collateralIds,
-        portfolio: portfolioAccount.enabled,
-      })
-      .from(accountHealth)
-      .innerJoin(account, eq(account.address, accountHealth.account))
-      .leftJoin(
-        portfolioAccount,
-        eq(portfolioAccount.account, accountHealth.account),
-      )
-      .where(condition),
-    positionInputs(db, accountIn(position.account, ids)).orderBy(
-      asc(position.marketId),
-    ),
-    collateralInputs(db, accountIn(collateralBalance.account, ids)).orderBy(
-      asc(collateralBalance.collateralId),
-    ),
-  ]);
+  // The members' rows first (an index read), then their own inputs (only
+  // those not kept, by one array parameter: accountIn, a plan that does not
+  // depend on the tables' statistics) and the pricing tables at once.
+  const members = db
+    .select({
+      address: accountHealth.account,
+      band: accountHealth.band,
+      breachBlock: accountHealth.breachBlock,
+      block: accountHealth.block,
+      timestamp: accountHealth.timestamp,
+      inputsBlockHash: accountHealth.inputsBlockHash,
+    })
+    .from(accountHealth);
+  const rows =
+    "band" in which
+      ? await members.where(eq(accountHealth.band, which.band))
+      : "address" in which
+        ? await members.where(eq(accountHealth.account, which.address))
+        : await members.where(
+            accountIn(
+              accountHealth.account,
+              (await staleBandAccounts(db)).map((r) => r.account),
+            ),
+          );
   if (rows.length === 0) return [];
-  const positionsOf = groupBy(positionRows);
-  const collateralsOf = groupBy(collateralRows);
-  const config = rows.some((r) => r.portfolio === true)
+  const [inputsOf, pricing] = await Promise.all([
+    "address" in which
+      ? readOwnInputs(db, [which.address]).then(
+          (list) => new Map(list.map((i) => [i.address, i])),
+        )
+      : kept.of(db, "band" in which ? `band ${which.band}` : "stale", rows),
+    readPricing(db),
+  ]);
+  const config = [...inputsOf.values()].some((i) => i.portfolio)
     ? await portfolioConfigInForce(db)
     : undefined;
-  return rows.map((r) => {
+  const out: AccountBelow[] = [];
+  for (const r of rows) {
     const id = lower(r.address);
-    const positions = (positionsOf.get(id) ?? []).map((p) => ({
-      ...p,
-      priceWad: p.priceWad ?? undefined,
-    }));
-    const collaterals = (collateralsOf.get(id) ?? []).map((c) => ({
-      ...c,
-      priceWad: c.priceWad ?? undefined,
-    }));
+    const inputs = inputsOf.get(id);
+    if (inputs === undefined) continue;
+    const { positions, collaterals } = priced(inputs, pricing);
     const health = computeHealth({
-      quoteBalanceWad: r.quoteBalanceWad,
+      quoteBalanceWad: inputs.quoteBalanceWad,
       positions,
       collaterals,
-      portfolio: r.portfolio === true ? config : undefined,
+      portfolio: inputs.portfolio ? config : undefined,
     });
-    return {
+    out.push({
       address: id,
       healthWad: health.healthWad,
       equityWad: health.equityWad,
@@ -208,17 +185,18 @@ async function accountsNow(db: Db, which: Which): Promise<AccountBelow[]> {
       maintenanceWad: health.maintenanceWad,
       liquidatable: health.liquidatable,
       pricesUsable: health.pricesUsable,
-      quoteBalanceWad: r.quoteBalanceWad,
+      quoteBalanceWad: inputs.quoteBalanceWad,
       breachBlock: r.breachBlock,
       band: r.band,
       block: r.block,
       timestamp: r.timestamp,
-      marketIds: r.marketIds.map(BigInt),
-      collateralIds: r.collateralIds.map(BigInt),
+      marketIds: inputs.marketIds,
+      collateralIds: inputs.collateralIds,
       positions,
       collaterals,
-    };
-  });
+    });
+  }
+  return out;
 }
 
 /** One account's health at the latest indexed prices; undefined before its first event. */
