@@ -123,14 +123,15 @@ export async function recomputeAccount(
 /**
  * After a push of `oracle` to `priceWad`: recomputes the accounts whose line
  * box on that oracle the price leaves (health_watch's range indexes find them).
+ * Returns how many.
  */
 export async function recomputeWoken(
   db: Db,
   oracle: Address,
   priceWad: bigint,
   block: BlockRef,
-): Promise<void> {
-  await recomputeSome(
+): Promise<number> {
+  return recomputeSome(
     db,
     db.sql
       .select({ account: healthWatch.account })
@@ -157,22 +158,23 @@ export async function refreshStaleBands(
   limit: number,
   block: BlockRef,
 ): Promise<void> {
+  if (limit === 0) return;
   await recomputeSome(db, staleBandAccounts(db.sql, limit), block);
 }
 
-// Recomputes, in bulk, the accounts a query selects. Their inputs are read
-// with one array parameter (accountIn), so the statements' text is the same
-// whatever the number of accounts (Ponder parses each distinct raw statement
-// and caches by its text).
+// Recomputes, in bulk, the accounts a query selects; returns how many. Their
+// inputs are read with one array parameter (accountIn), so the statements'
+// text is the same whatever the number of accounts (Ponder parses each
+// distinct raw statement and caches by its text).
 async function recomputeSome(
   db: Db,
   which: PromiseLike<{ account: Address }[]>,
   block: BlockRef,
-): Promise<void> {
+): Promise<number> {
   // Sequential on purpose: each raw query runs in its own savepoint of the
   // indexing transaction.
   const ids = (await which).map((r) => r.account);
-  if (ids.length === 0) return;
+  if (ids.length === 0) return 0;
   const woken = (column: AnyPgColumn) => accountIn(column, ids);
   const accounts = await db.sql
     .select({
@@ -189,7 +191,7 @@ async function recomputeSome(
     .leftJoin(accountHealth, eq(accountHealth.account, account.address))
     .leftJoin(portfolioAccount, eq(portfolioAccount.account, account.address))
     .where(woken(account.address));
-  if (accounts.length === 0) return;
+  if (accounts.length === 0) return 0;
   const positionsOf = groupBy(
     await positionInputs(db.sql, woken(position.account)),
   );
@@ -227,6 +229,7 @@ async function recomputeSome(
     }),
     block,
   );
+  return accounts.length;
 }
 
 type Recomputed = {

@@ -25,6 +25,7 @@ import {
   recomputeWoken,
   refreshStaleBands,
 } from "./accountHealth.ts";
+import { BlockRecomputes } from "./blockBudget.ts";
 import { bandRefreshPerBlockFromEnv } from "./settings.ts";
 import { touchAccount } from "./accountRow.ts";
 import { recomputeLendingHealth } from "./lending/store.ts";
@@ -281,22 +282,30 @@ ponder.on("PriceFeed:PricePushed", async ({ event, context }) => {
     logIndex: event.log.logIndex,
     timestamp: event.block.timestamp,
   });
-  await recomputeWoken(context.db, oracle, event.args.answerWad, event.block);
+  recomputed.add(
+    event.block.hash,
+    await recomputeWoken(context.db, oracle, event.args.answerWad, event.block),
+  );
   await recomputeLendingHealth(context.db, { oracle }, event.block);
 });
 
 // Accounts whose band the latest prices may have changed, refreshed at most
-// BAND_REFRESH_PER_BLOCK a block: a large move costs its push only the line
-// crossers, and the ladder catches up over the next blocks.
+// BAND_REFRESH_PER_BLOCK a block less what the block's pushes recomputed
+// (./blockBudget.ts): a large move costs its block only the line crossers,
+// and the ladder catches up over the next blocks.
 const BAND_REFRESH_PER_BLOCK = bandRefreshPerBlockFromEnv();
+const recomputed = new BlockRecomputes();
 ponder.on("BandRefresh:block", async ({ event, context }) => {
   const head = { block: event.block.number, hash: event.block.hash };
   await context.db
     .insert(indexedHead)
     .values({ id: "head", ...head })
     .onConflictDoUpdate(head);
-  if (BAND_REFRESH_PER_BLOCK === 0) return;
-  await refreshStaleBands(context.db, BAND_REFRESH_PER_BLOCK, event.block);
+  await refreshStaleBands(
+    context.db,
+    recomputed.left(event.block.hash, BAND_REFRESH_PER_BLOCK),
+    event.block,
+  );
 });
 
 /*//////////////////////////////////////////////////////////////

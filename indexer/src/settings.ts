@@ -5,13 +5,15 @@ export class SettingsError extends Error {
   override name = "SettingsError";
 }
 
-/** Accounts the per-block band refresh recomputes at most (src/accountHealth.ts). */
+/** Accounts a block's pushes and band refresh recompute, the refresh getting what the pushes leave (src/blockBudget.ts). */
 export const DEFAULT_BAND_REFRESH_PER_BLOCK = 500;
 
 /**
- * BAND_REFRESH_PER_BLOCK: how many stale-band accounts each block's refresh
- * recomputes, an integer from 0 (no refresh: readers compute stale accounts
- * themselves) to 100,000; 500 when unset.
+ * BAND_REFRESH_PER_BLOCK: how many accounts a block recomputes before its
+ * band refresh stops: the refresh recomputes stale-band accounts up to it,
+ * less the accounts the block's pushes recomputed. An integer from 0 (no
+ * refresh: readers compute stale accounts themselves) to 100,000; 500 when
+ * unset.
  */
 export function bandRefreshPerBlockFromEnv(
   env: NodeJS.ProcessEnv = process.env,
