@@ -131,7 +131,7 @@ type Which = { band: number } | { address: Address } | { stale: true };
 async function accountsNow(db: Db, which: Which): Promise<AccountBelow[]> {
   // The members' rows first (an index read), then their own inputs (only
   // those not kept, by one array parameter: accountIn, a plan that does not
-  // depend on the tables' statistics) and the pricing tables at once.
+  // depend on the tables' statistics), then the pricing tables.
   const members = db
     .select({
       address: accountHealth.account,
@@ -154,14 +154,18 @@ async function accountsNow(db: Db, which: Which): Promise<AccountBelow[]> {
             ),
           );
   if (rows.length === 0) return [];
-  const [inputsOf, pricing] = await Promise.all([
+  // In turn, not at once (see readsInTurn in ./ownInputs.ts).
+  const inputsOf =
     "address" in which
-      ? readOwnInputs(db, [which.address]).then(
-          (list) => new Map(list.map((i) => [i.address, i])),
+      ? new Map(
+          (await readOwnInputs(db, [which.address])).map((i) => [i.address, i]),
         )
-      : kept.of(db, "band" in which ? `band ${which.band}` : "stale", rows),
-    readPricing(db),
-  ]);
+      : await kept.of(
+          db,
+          "band" in which ? `band ${which.band}` : "stale",
+          rows,
+        );
+  const pricing = await readPricing(db);
   const config = [...inputsOf.values()].some((i) => i.portfolio)
     ? await portfolioConfigInForce(db)
     : undefined;
