@@ -28,6 +28,7 @@ import {
   type PricedCollateral,
   type PricedPosition,
   priced,
+  type Pricing,
   readOwnInputs,
   readPricing,
 } from "./ownInputs.ts";
@@ -67,19 +68,23 @@ const before = (a: Cursor, b: Cursor) =>
  * Accounts with usable prices, a requirement or a debt, and health below
  * `maxHealthWad` at the latest indexed prices; lowest first, at most `limit`
  * after `after`; `next` is the cursor of the following page, null at the end.
+ * `checkpoint`: the key (./checkpointMemo.ts) when the caller has read it.
  */
 export async function accountsBelow(
   db: Db,
   maxHealthWad: bigint,
   limit: number,
   after?: Cursor,
+  checkpoint?: string,
 ): Promise<Page> {
   const found: AccountBelow[] = [];
   const lastBand = bandContaining(maxHealthWad);
-  const checkpoint = await checkpointKey(db);
+  const at = checkpoint ?? (await checkpointKey(db));
+  // The pricing rows once a block, whichever bands need them.
+  const pricing = () => pricingMemo.get(at, "pricing", () => readPricing(db));
   const now = (which: Exclude<Which, { address: Address }>) =>
-    memo.get(checkpoint, "band" in which ? `band ${which.band}` : "stale", () =>
-      accountsNow(db, which),
+    memo.get(at, "band" in which ? `band ${which.band}` : "stale", () =>
+      accountsNow(db, which, pricing),
     );
   // Band 0 (liquidatable) is always current. Above it, an account whose band
   // box the latest prices have left may sit in another band than its row
@@ -121,6 +126,7 @@ export async function accountsBelow(
 
 /** Each band's accounts and the stale ones, with health at the latest prices, for the indexer's latest block. */
 const memo = new CheckpointMemo<AccountBelow[]>();
+const pricingMemo = new CheckpointMemo<Pricing>();
 /** Their own inputs, kept across blocks by the hash of each one's last own event. */
 const kept = new KeptOwnInputs();
 
@@ -128,7 +134,11 @@ type Which = { band: number } | { address: Address } | { stale: true };
 
 // The accounts of a stored band, the stale ones, or one account, with health
 // at the latest prices.
-async function accountsNow(db: Db, which: Which): Promise<AccountBelow[]> {
+async function accountsNow(
+  db: Db,
+  which: Which,
+  pricingNow: () => Promise<Pricing>,
+): Promise<AccountBelow[]> {
   // The members' rows first (an index read), then their own inputs (only
   // those not kept, by one array parameter: accountIn, a plan that does not
   // depend on the tables' statistics), then the pricing tables.
@@ -165,7 +175,7 @@ async function accountsNow(db: Db, which: Which): Promise<AccountBelow[]> {
           "band" in which ? `band ${which.band}` : "stale",
           rows,
         );
-  const pricing = await readPricing(db);
+  const pricing = await pricingNow();
   const config = [...inputsOf.values()].some((i) => i.portfolio)
     ? await portfolioConfigInForce(db)
     : undefined;
@@ -208,7 +218,9 @@ export async function accountHealthNow(
   db: Db,
   address: Address,
 ): Promise<AccountBelow | undefined> {
-  return (await accountsNow(db, { address: lower(address) }))[0];
+  return (
+    await accountsNow(db, { address: lower(address) }, () => readPricing(db))
+  )[0];
 }
 
 // The portfolio module's configuration when the protocol's module is the

@@ -36,8 +36,9 @@ export async function atRiskAccounts(
   maxHealthWad: bigint,
   limit: number,
   after?: Cursor,
+  checkpoint?: string,
 ) {
-  const page = await accountsBelow(db, maxHealthWad, limit, after);
+  const page = await accountsBelow(db, maxHealthWad, limit, after, checkpoint);
   const rows = page.accounts.map(
     ({ positions: _p, collaterals: _c, band: _b, ...row }) => row,
   );

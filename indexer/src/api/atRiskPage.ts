@@ -27,11 +27,12 @@ export async function atRiskPageText(
   after?: Cursor,
 ): Promise<string> {
   const key = `${protocol.name} ${maxHealthWad} ${limit} ${formatCursor(after ?? null)}`;
-  return pages.get(await checkpointKey(db), key, async () => {
+  const checkpoint = await checkpointKey(db);
+  return pages.get(checkpoint, key, async () => {
     const { accounts, next } =
       protocol.kind === "lending"
         ? await lendingAtRiskAccounts(db, maxHealthWad, limit, after)
-        : await atRiskAccounts(db, maxHealthWad, limit, after);
+        : await atRiskAccounts(db, maxHealthWad, limit, after, checkpoint);
     return jsonText({
       protocol: protocol.name,
       maxHealthWad,
