@@ -5,18 +5,18 @@ import {ERC20} from "solmate/tokens/ERC20.sol";
 import {ERC4626} from "solmate/tokens/ERC4626.sol";
 import {SafeTransferLib} from "solmate/utils/SafeTransferLib.sol";
 import {Owned} from "solmate/auth/Owned.sol";
-import {FixedPointMathLib} from "solmate/utils/FixedPointMathLib.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
 import {ISolvencyWaterfall} from "./interfaces/ISolvencyWaterfall.sol";
+import {VirtualShares} from "./libraries/VirtualShares.sol";
 
 /// @title InsuranceFund
 /// @notice A staking vault (ERC4626) on the quote asset that insures the protocol. See `IInsuranceFund`.
 /// @dev Shares enter through `deposit`/`mint` and leave only through the cooldown (`requestWithdraw`, then
 /// `withdrawRequested`): the standard `withdraw`/`redeem` revert. Escrowed shares are held by the fund itself, so they
-/// stay in the supply and share every gain and loss until redeemed.
+/// stay in the supply and share every gain and loss until redeemed. Shares are priced with a virtual stake of one
+/// whole quote token (`VirtualShares`): no first-staker inflation, and a fund emptied by a loss never mints free shares.
 contract InsuranceFund is IInsuranceFund, ERC4626, Owned {
     using SafeTransferLib for ERC20;
-    using FixedPointMathLib for uint256;
 
     struct Request {
         uint192 shares;
@@ -27,6 +27,8 @@ contract InsuranceFund is IInsuranceFund, ERC4626, Owned {
     event WaterfallSet(address indexed waterfall);
 
     ERC20 public immutable quote;
+    /// @dev The virtual stake shares are priced with (`VirtualShares`) [quote token units, and as many shares].
+    uint256 internal immutable VIRTUAL_UNITS;
     address public immutable engine;
     /// @notice Liquidation modules besides the engine allowed to draw on the fund.
     mapping(address => bool) public isSpender;
@@ -43,6 +45,7 @@ contract InsuranceFund is IInsuranceFund, ERC4626, Owned {
         Owned(owner_)
     {
         quote = quote_;
+        VIRTUAL_UNITS = VirtualShares.unitsFor(quote_.decimals());
         engine = engine_;
         cooldownSeconds = 7 days;
     }
@@ -150,22 +153,23 @@ contract InsuranceFund is IInsuranceFund, ERC4626, Owned {
         return quote.balanceOf(address(this)) + pending;
     }
 
-    /// @dev Entries are priced on at least one quote unit of assets. A loss can empty the fund while shares remain (and
-    /// while bonds are outstanding no revenue reaches it): priced on zero, `mint` would hand out shares for nothing,
-    /// which would later take the revenue owed to the stakers who bore the loss, and `deposit` would divide by zero.
+    /// @dev With the virtual stake, entries are priced on at least one whole quote token of assets even after a loss
+    /// has emptied the fund while shares remain (and while bonds are outstanding no revenue reaches it): priced on zero,
+    /// `mint` would hand out shares for nothing, which would later take the revenue owed to the stakers who bore the loss.
     function convertToShares(uint256 assets) public view override returns (uint256) {
-        uint256 supply = totalSupply;
-        return supply == 0 ? assets : assets.mulDivDown(supply, _entryAssets());
+        return VirtualShares.depositSharesDown(assets, totalSupply, totalAssets(), VIRTUAL_UNITS);
+    }
+
+    function convertToAssets(uint256 shares) public view override returns (uint256) {
+        return VirtualShares.redeemAssetsDown(shares, totalSupply, totalAssets(), VIRTUAL_UNITS);
     }
 
     function previewMint(uint256 shares) public view override returns (uint256) {
-        uint256 supply = totalSupply;
-        return supply == 0 ? shares : shares.mulDivUp(_entryAssets(), supply);
+        return VirtualShares.mintAssetsUp(shares, totalSupply, totalAssets(), VIRTUAL_UNITS);
     }
 
-    function _entryAssets() internal view returns (uint256) {
-        uint256 assets = totalAssets();
-        return assets == 0 ? 1 : assets;
+    function previewWithdraw(uint256 assets) public view override returns (uint256) {
+        return VirtualShares.withdrawSharesUp(assets, totalSupply, totalAssets(), VIRTUAL_UNITS);
     }
 
     /// @dev Shares leave only through the cooldown.

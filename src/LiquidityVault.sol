@@ -5,9 +5,9 @@ import {ERC20} from "solmate/tokens/ERC20.sol";
 import {ERC4626} from "solmate/tokens/ERC4626.sol";
 import {SafeTransferLib} from "solmate/utils/SafeTransferLib.sol";
 import {Owned} from "solmate/auth/Owned.sol";
-import {FixedPointMathLib} from "solmate/utils/FixedPointMathLib.sol";
 import {QuoteUnits} from "./libraries/QuoteUnits.sol";
 import {IDeficitVault} from "./interfaces/IDeficitVault.sol";
+import {VirtualShares} from "./libraries/VirtualShares.sol";
 
 interface IVaultProtocol {
     function vaultReceivable() external view returns (uint256);
@@ -24,9 +24,10 @@ interface IVaultProtocol {
 /// A deficit the insurance fund could not pay is carried as a receivable from the solvency waterfall while bonds are
 /// on sale for it (`IDeficitVault`): deposits wait until it is settled (a newcomer neither pays for a loss recorded
 /// before it joined nor takes the bond proceeds owed to those who bore it), and exits are priced without it.
+/// Shares are priced with a virtual stake of one whole quote token (`VirtualShares`), so that a first depositor cannot
+/// inflate the share price to take a later deposit, seeded or not.
 contract LiquidityVault is ERC4626, Owned, IDeficitVault {
     using SafeTransferLib for ERC20;
-    using FixedPointMathLib for uint256;
 
     error NotProtocol(address caller);
     error ProtocolAlreadySet();
@@ -48,6 +49,8 @@ contract LiquidityVault is ERC4626, Owned, IDeficitVault {
     uint256 public immutable reserveBps;
     /// @dev The wad value of one quote-token unit.
     uint256 internal immutable QUOTE_UNIT_WAD;
+    /// @dev The virtual stake shares are priced with (`VirtualShares`) [quote token units, and as many shares].
+    uint256 internal immutable VIRTUAL_UNITS;
 
     /// @notice The margin protocol allowed to draw from the vault to pay traders.
     address public protocol;
@@ -63,6 +66,7 @@ contract LiquidityVault is ERC4626, Owned, IDeficitVault {
         if (reserveBps_ > BPS) revert InvalidReserve(reserveBps_);
         reserveBps = reserveBps_;
         QUOTE_UNIT_WAD = QuoteUnits.unitWad(quote_.decimals());
+        VIRTUAL_UNITS = VirtualShares.unitsFor(quote_.decimals());
     }
 
     function setProtocol(address protocol_) external onlyOwner {
@@ -120,15 +124,26 @@ contract LiquidityVault is ERC4626, Owned, IDeficitVault {
         return asset.balanceOf(address(this)) + receivableWad / QUOTE_UNIT_WAD;
     }
 
+    /// @notice Shares `assets` buy at total assets and the virtual stake, rounded down (what a deposit mints).
+    function convertToShares(uint256 assets) public view override returns (uint256) {
+        return VirtualShares.depositSharesDown(assets, totalSupply, totalAssets(), VIRTUAL_UNITS);
+    }
+
+    /// @notice What `shares` are worth at total assets, at the exit price, rounded down (exits themselves are priced on
+    /// `exitAssets`).
+    function convertToAssets(uint256 shares) public view override returns (uint256) {
+        return VirtualShares.redeemAssetsDown(shares, totalSupply, totalAssets(), VIRTUAL_UNITS);
+    }
+
     /// @dev Entries wait while a deficit is open; `deposit` and `mint` revert through these.
     function previewDeposit(uint256 assets) public view override returns (uint256) {
         _revertIfDeficitOpen();
-        return super.previewDeposit(assets);
+        return convertToShares(assets);
     }
 
     function previewMint(uint256 shares) public view override returns (uint256) {
         _revertIfDeficitOpen();
-        return super.previewMint(shares);
+        return VirtualShares.mintAssetsUp(shares, totalSupply, totalAssets(), VIRTUAL_UNITS);
     }
 
     function maxDeposit(address) public view override returns (uint256) {
@@ -141,13 +156,11 @@ contract LiquidityVault is ERC4626, Owned, IDeficitVault {
 
     /// @dev Exits are priced on `exitAssets` (rounded against the leaver, as in ERC4626).
     function previewWithdraw(uint256 assets) public view override returns (uint256) {
-        uint256 supply = totalSupply;
-        return supply == 0 ? assets : assets.mulDivUp(supply, exitAssets());
+        return VirtualShares.withdrawSharesUp(assets, totalSupply, exitAssets(), VIRTUAL_UNITS);
     }
 
     function previewRedeem(uint256 shares) public view override returns (uint256) {
-        uint256 supply = totalSupply;
-        return supply == 0 ? shares : shares.mulDivDown(exitAssets(), supply);
+        return VirtualShares.redeemAssetsDown(shares, totalSupply, exitAssets(), VIRTUAL_UNITS);
     }
 
     function _revertIfDeficitOpen() internal view {
@@ -175,9 +188,7 @@ contract LiquidityVault is ERC4626, Owned, IDeficitVault {
     }
 
     function maxRedeem(address owner_) public view override returns (uint256) {
-        uint256 supply = totalSupply;
-        uint256 assets = maxWithdraw(owner_);
-        return supply == 0 ? assets : assets.mulDivDown(supply, exitAssets());
+        return VirtualShares.redeemSharesDown(maxWithdraw(owner_), totalSupply, exitAssets(), VIRTUAL_UNITS);
     }
 
     /// @dev Only idle tokens above the reserve can leave; the receivable is paid in as debts are repaid.

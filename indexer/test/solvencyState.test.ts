@@ -74,11 +74,21 @@ test("routableRevenue keeps the reward reserve back, as SolvencyWaterfall._routa
   assert.equal(routableRevenue(0n, usdc(1_000)), 0n);
 });
 
-test("sharePriceWad is ERC4626 convertToAssets(1e18), rounded down", () => {
+test("sharePriceWad is ERC4626 convertToAssets(1e18) at the exit price, rounded down", () => {
   assert.equal(sharePriceWad(0n, 0n), WAD, "no shares: 1:1");
-  assert.equal(sharePriceWad(usdc(7), 0n), WAD);
+  assert.equal(
+    sharePriceWad(usdc(7), 0n),
+    WAD * 8n,
+    "no shares: the virtual price, (7 + 1) ÷ 1",
+  );
   assert.equal(sharePriceWad(usdc(50_000), usdc(50_000)), WAD);
-  assert.equal(sharePriceWad(usdc(51_000), usdc(50_000)), (WAD * 102n) / 100n);
+  // A gain: the virtual stake keeps its part, one USDC's worth in 50,001.
+  assert.equal(
+    sharePriceWad(usdc(51_000), usdc(50_000)),
+    (WAD * usdc(51_001)) / usdc(50_001),
+  );
+  assert.ok(sharePriceWad(usdc(51_000), usdc(50_000)) < (WAD * 102n) / 100n);
+  // A loss: the pro-rata price, so the virtual assets are never paid out.
   assert.equal(sharePriceWad(1n, 3n), 333_333_333_333_333_333n);
   assert.equal(sharePriceWad(0n, usdc(1)), 0n, "a drained fund");
 });
@@ -325,7 +335,7 @@ test("keeper rewards come from revenue, then the fund; route keeps the reserve",
   step({ kind: "quoteIn", to: "waterfall", amount: usdc(700) });
   assert.equal(s.pendingForFund, usdc(300));
   assert.equal(s.fundTotalAssets, usdc(50_300));
-  assert.equal(s.fundSharePriceWad, (WAD * 1_006n) / 1_000n);
+  assert.equal(s.fundSharePriceWad, sharePriceWad(usdc(50_300), usdc(50_000)));
 
   // a $50 kick reward, all from revenue: the fund's pending share falls
   step({ kind: "rewardPaid", fromRevenue: usdc(50), fromFund: 0n });

@@ -18,7 +18,9 @@ contract InsuranceFundTest is BaseTest {
     function test_stakersEarnPenalties() public {
         uint256 shares = _stake(staker, 50_000e6); // half the fund
         usdc.mint(address(insurance), 1_000e6); // a penalty share arrives
-        assertEq(insurance.convertToAssets(shares), 50_500e6);
+        // Half of it, less the virtual stake's part (one USDC's worth of shares in 100,001): $0.005.
+        assertEq(insurance.convertToAssets(shares), shares * (101_000e6 + 1e6) / (100_000e6 + 1e6));
+        assertEq(insurance.convertToAssets(shares), 50_500e6 - 5_000);
     }
 
     function test_exitOnlyThroughTheCooldown() public {
@@ -116,13 +118,15 @@ contract InsuranceFundTest is BaseTest {
         vm.warp(block.timestamp + 7 days);
         vm.prank(staker);
         uint256 assets = insurance.withdrawRequested(staker);
-        // Exactly its pro-rata share of what the fund holds now, rounded down...
-        assertEq(assets, balanceBefore * shares / supplyBefore);
+        // Its pro-rata share of what the fund holds now, or less by the virtual stake's part of a gain, rounded down...
+        uint256 proRata = balanceBefore * shares / supplyBefore;
+        uint256 atVirtual = (balanceBefore + 1e6) * shares / (supplyBefore + 1e6);
+        assertEq(assets, proRata < atVirtual ? proRata : atVirtual);
         // ...so the stakers who stay never see their share price fall.
         assertGe(insurance.balance() * supplyBefore, balanceBefore * insurance.totalSupply());
     }
 
-    /// Regression: once a loss empties the fund (its shares remain), a stake is priced on one quote unit of assets.
+    /// Regression: once a loss empties the fund (its shares remain), a stake is priced on the virtual stake's assets.
     /// Priced on zero, `mint` handed out any number of shares for nothing (and `deposit` divided by zero): the free
     /// shares would then have taken the revenue routed to the fund after the bonds, owed to the stakers who bore the loss.
     function test_emptiedFund_mintIsNeverFree_andDepositStillWorks() public {
@@ -133,19 +137,20 @@ contract InsuranceFundTest is BaseTest {
         assertEq(insurance.totalAssets(), 0);
         assertEq(supply, 50_000e6, "the owner's shares remain");
 
-        // A mint pays at least one unit per `supply` shares.
-        assertEq(insurance.previewMint(1e30), (1e30 + supply - 1) / supply);
+        // A mint pays at least one USDC per `supply` + 1 USDC of shares.
+        assertEq(insurance.previewMint(1e30), (1e30 * 1e6 + supply + 1e6 - 1) / (supply + 1e6));
         usdc.mint(staker, 1_000e6);
         vm.startPrank(staker);
         usdc.approve(address(insurance), type(uint256).max);
         vm.expectRevert("TRANSFER_FROM_FAILED");
-        insurance.mint(1e40, staker); // would cost 2e29 units
+        insurance.mint(1e40, staker); // would cost 2e35 units
         uint256 shares = insurance.deposit(1_000e6, staker);
         vm.stopPrank();
-        assertEq(shares, 1_000e6 * supply);
-        // The newcomer owns its stake; the wiped shares keep one unit's worth, rounded down.
+        assertEq(shares, 1_000e6 * (supply + 1e6) / 1e6);
+        // The newcomer owns its stake at the pro-rata price, less at most the virtual stake (one USDC), which the wiped
+        // shares keep; the virtual price would pay out assets that do not exist.
         assertEq(insurance.convertToAssets(shares), 1_000e6 * shares / (shares + supply));
-        assertGe(insurance.convertToAssets(shares), 1_000e6 - 1);
-        assertLe(insurance.convertToAssets(supply), 1);
+        assertGe(insurance.convertToAssets(shares), 1_000e6 - 1e6);
+        assertLe(insurance.convertToAssets(supply), 1e6);
     }
 }

@@ -17,6 +17,8 @@ import {IMarginProtocol} from "../../src/interfaces/IMarginProtocol.sol";
 abstract contract WaterfallActions is WaterfallLedger {
     address[3] public bondHolders;
     address[2] public stakers;
+    /// @dev The insurance fund's virtual stake, one USDC (`VirtualShares`) [quote units].
+    uint256 internal constant FUND_VIRTUAL_UNITS = 1e6;
 
     /// @dev Pushes every price feed again at the current time (the handler owns the feeds).
     function _refreshFeeds() internal virtual;
@@ -222,7 +224,7 @@ abstract contract WaterfallActions is WaterfallLedger {
                              INSURANCE FUND
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev A staker enters at the share price now (priced on at least one unit of assets).
+    /// @dev A staker enters at the share price now, priced with the virtual stake of one USDC (`VirtualShares`).
     function stake(uint256 stakerSeed, uint256 amount) external recorded {
         address st = stakers[stakerSeed % 2];
         amount = bound(amount, 1, 5_000e6); // about one crash's bad debt at most
@@ -230,8 +232,8 @@ abstract contract WaterfallActions is WaterfallLedger {
         uint256 supply = ledgerFund.totalSupply();
         uint256 assets = ledgerFund.totalAssets();
         // A fund emptied again and again multiplies its supply each time: the share math can overflow.
-        bool overflow = supply != 0 && amount > type(uint256).max / supply;
-        uint256 expected = overflow ? 0 : supply == 0 ? amount : amount * supply / (assets == 0 ? 1 : assets);
+        bool overflow = amount > type(uint256).max / (supply + FUND_VIRTUAL_UNITS);
+        uint256 expected = overflow ? 0 : amount * (supply + FUND_VIRTUAL_UNITS) / (assets + FUND_VIRTUAL_UNITS);
         uint256 shares = ledgerFund.balanceOf(st);
         _flush();
         vm.prank(st);
@@ -281,9 +283,16 @@ abstract contract WaterfallActions is WaterfallLedger {
             expected = abi.encodeWithSelector(IInsuranceFund.CoolingDown.selector, st, readyAt);
         }
         // Revenue the fund is owed counts in the price; the call routes it first.
+        // At the exit price: the lower of the virtual and the pro-rata one.
         uint256 assets = ledgerFund.totalAssets();
-        bool overflow = shares != 0 && assets != 0 && shares > type(uint256).max / assets;
-        uint256 due = shares == 0 || overflow ? 0 : uint256(shares) * assets / ledgerFund.totalSupply();
+        uint256 supply = ledgerFund.totalSupply();
+        bool overflow = shares != 0 && shares > type(uint256).max / (assets + FUND_VIRTUAL_UNITS);
+        uint256 due;
+        if (shares != 0 && !overflow) {
+            uint256 atVirtual = uint256(shares) * (assets + FUND_VIRTUAL_UNITS) / (supply + FUND_VIRTUAL_UNITS);
+            uint256 proRata = uint256(shares) * assets / supply;
+            due = atVirtual < proRata ? atVirtual : proRata;
+        }
         uint256 cash = ledgerQuote.balanceOf(st);
         _flush();
         vm.prank(st);

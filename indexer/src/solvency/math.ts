@@ -43,13 +43,24 @@ export function pendingForFund(
   return rest;
 }
 
+// The fund's virtual stake (src/libraries/VirtualShares.sol): one whole quote
+// token of assets and as many shares, owned by no one [quote units].
+export const FUND_VIRTUAL_UNITS = 10n ** 6n;
+
 // Assets per share as a wad (shares and assets have the same decimals, so the
-// ratio has no unit): ERC4626 convertToAssets(1e18), i.e. totalAssets × 1e18 ÷
-// supply rounded down, and 1:1 with no shares. The fund's totalAssets is its
-// balance plus pendingForFund (never the reward reserve).
+// ratio has no unit): ERC4626 convertToAssets(1e18), rounded down, at the
+// fund's exit price: the lower of the virtual price (totalAssets + V) ÷
+// (supply + V) and the pro-rata totalAssets ÷ supply (the virtual price alone
+// with no shares). The fund's totalAssets is its balance plus pendingForFund
+// (never the reward reserve).
 export function sharePriceWad(
   totalAssets: bigint,
   totalShares: bigint,
 ): bigint {
-  return totalShares === 0n ? WAD : (totalAssets * WAD) / totalShares;
+  const atVirtual =
+    (WAD * (totalAssets + FUND_VIRTUAL_UNITS)) /
+    (totalShares + FUND_VIRTUAL_UNITS);
+  if (totalShares === 0n) return atVirtual;
+  const proRata = (WAD * totalAssets) / totalShares;
+  return atVirtual < proRata ? atVirtual : proRata;
 }
