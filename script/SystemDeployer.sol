@@ -236,8 +236,8 @@ abstract contract SystemDeployer is LendingDeployer {
         }
     }
 
-    /// @notice The soft margin call on both markets: between health 1.5 and the maintenance line a keeper may close up
-    /// to 10% (at the top) to 50% (at the line) of a position, enough to lift health back to 1.5, for 0.5% to 1.5% of
+    /// @notice The soft margin call on both markets: between health 1.25 and the maintenance line a keeper may close up
+    /// to 10% (at the top) to 50% (at the line) of a position, enough to lift health back to 1.25, for 0.5% to 1.5% of
     /// the closed notional, all of it the keeper's; the engine's full penalty is 2.5%. Accounts may opt out.
     function _deployPreLiquidation(Deployment memory d, address owner) internal {
         d.preLiquidation = new PreLiquidation(d.protocol, d.engine, 6, owner);
@@ -247,11 +247,12 @@ abstract contract SystemDeployer is LendingDeployer {
         d.preLiquidation.setParams(1, p);
     }
 
-    /// @notice The demo's pre-liquidation parameters (both markets): zone [1, 1.5), close factor 10% → 50%,
+    /// @notice The demo's pre-liquidation parameters (both markets): zone [1, 1.25) (its top at the engine's target
+    /// health, so the engine's close leaves it), close factor 10% → 50%,
     /// incentive 0.5% → 1.5%, opt-out allowed.
     function _demoPreLiquidationParams() internal pure returns (PreLiquidationParams memory) {
         return PreLiquidationParams({
-            preHealthWad: 1.5e18,
+            preHealthWad: 1.25e18,
             closeFactorTopWad: 0.1e18,
             closeFactorLineWad: 0.5e18,
             incentiveTopWad: 0.005e18,

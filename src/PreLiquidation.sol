@@ -27,6 +27,7 @@ contract PreLiquidation is IPreLiquidation, Owned {
         NotInZone,
         BelowMaintenance,
         IncentiveNotBelowPenalty,
+        ZoneAboveEngineTarget,
         CloseTooSmall,
         DustRemainder
     }
@@ -119,8 +120,13 @@ contract PreLiquidation is IPreLiquidation, Owned {
             revert InvalidCloseFactors(p.closeFactorTopWad, p.closeFactorLineWad);
         }
         if (p.incentiveTopWad > p.incentiveLineWad) revert InvalidIncentives(p.incentiveTopWad, p.incentiveLineWad);
-        uint256 penaltyWad = ENGINE.params().penaltyWad;
-        if (p.incentiveLineWad >= penaltyWad) revert IncentiveNotBelowPenalty(p.incentiveLineWad, penaltyWad);
+        LiquidationParams memory engineParams = ENGINE.params();
+        if (p.incentiveLineWad >= engineParams.penaltyWad) {
+            revert IncentiveNotBelowPenalty(p.incentiveLineWad, engineParams.penaltyWad);
+        }
+        if (p.preHealthWad > engineParams.targetHealthWad) {
+            revert ZoneAboveEngineTarget(p.preHealthWad, engineParams.targetHealthWad);
+        }
     }
 
     /// @inheritdoc IPreLiquidation
@@ -208,6 +214,12 @@ contract PreLiquidation is IPreLiquidation, Owned {
             plan.errorValueWad = engineParams.penaltyWad;
             return Status.IncentiveNotBelowPenalty;
         }
+        // ...and its target health may have been lowered: one charge per breach, never a pre-liquidation right after
+        // the engine's close.
+        if (p.preHealthWad > engineParams.targetHealthWad) {
+            plan.errorValueWad = engineParams.targetHealthWad;
+            return Status.ZoneAboveEngineTarget;
+        }
         plan.closeFactorWad =
             _interpolateDown(p.closeFactorTopWad, p.closeFactorLineWad, p.preHealthWad, plan.healthBeforeWad);
         // Never more than m × health: the largest incentive that cannot lower health (the engine's rule).
@@ -285,6 +297,9 @@ contract PreLiquidation is IPreLiquidation, Owned {
         if (status == Status.BelowMaintenance) revert BelowMaintenance(account, plan.healthBeforeWad, address(ENGINE));
         if (status == Status.IncentiveNotBelowPenalty) {
             revert IncentiveNotBelowPenalty(_params[marketId].incentiveLineWad, plan.errorValueWad);
+        }
+        if (status == Status.ZoneAboveEngineTarget) {
+            revert ZoneAboveEngineTarget(plan.preHealthWad, plan.errorValueWad);
         }
         if (status == Status.CloseTooSmall) revert CloseTooSmall(plan.errorValueWad, plan.dustNotionalWad);
         revert DustRemainder(plan.errorValueWad, plan.dustNotionalWad);

@@ -39,6 +39,9 @@ interface IPreLiquidation {
     /// @notice The incentive at the line must stay below the engine's full-liquidation penalty (checked when the
     /// parameters are set and again on every pre-liquidation, since the engine's penalty may change).
     error IncentiveNotBelowPenalty(uint256 incentiveLineWad, uint256 penaltyWad);
+    /// @notice The zone reaches above the health the engine's liquidation restores (checked on set and on every call):
+    /// an account the engine has just liquidated would still be in the zone and could be charged a second time.
+    error ZoneAboveEngineTarget(uint256 preHealthWad, uint256 targetHealthWad);
     /// @notice The engine is bound to another protocol than the one given.
     error EngineMismatch(address engineProtocol, address protocol);
     error MarketNotEnabled(uint256 marketId);

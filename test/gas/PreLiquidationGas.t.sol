@@ -16,7 +16,7 @@ contract PreLiquidationGasTest is PreLiquidationBase {
 
     function test_gas_preLiquidate_onePosition() public {
         _openLong(alice, 1_000e6, 2e18);
-        _toHealth(alice, 1.25e18);
+        _toHealth(alice, 1.125e18);
         vm.prank(keeper);
         preLiquidation.preLiquidate(alice, ETH_MARKET, type(uint256).max);
         vm.snapshotGasLastCall("preLiquidate: to the top of the zone, one position");
@@ -27,7 +27,7 @@ contract PreLiquidationGasTest is PreLiquidationBase {
         _openLong(alice, 1_000e6, 2e18);
         _depositCollateral(alice, WBTC_ID, 1e6);
         _trade(alice, BTC_MARKET, -0.02e18);
-        _priceDownToHealth(ethFeed, alice, 1.25e18);
+        _priceDownToHealth(ethFeed, alice, 1.125e18);
         uint256 before = _health(alice).healthWad;
         vm.prank(keeper);
         preLiquidation.preLiquidate(alice, ETH_MARKET, type(uint256).max);
@@ -37,7 +37,7 @@ contract PreLiquidationGasTest is PreLiquidationBase {
 
     function test_gas_previewPreLiquidation() public {
         _openLong(alice, 1_000e6, 2e18);
-        _toHealth(alice, 1.25e18);
+        _toHealth(alice, 1.125e18);
         (int256 size,,) = preLiquidation.previewPreLiquidation(alice, ETH_MARKET);
         vm.snapshotGasLastCall("previewPreLiquidation: one position");
         assertLt(size, 0);

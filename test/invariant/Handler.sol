@@ -504,13 +504,15 @@ contract Handler is WaterfallActions {
         else revert("unexplained preLiquidate revert");
     }
 
-    /// @dev Moves the market's price in 3% steps (through the checked `movePrice`), in the direction that lowers the
-    /// account's health, until it is below the top of the zone (or ten steps were taken).
+    /// @dev Moves the market's price in 1% steps (through the checked `movePrice`), in the direction that lowers the
+    /// account's health, until it is below the top of the zone (or thirty steps were taken). Near the line a 1% move
+    /// shifts health by about 0.2 at 5% maintenance, so the steps land in the zone rather than across it.
     function _driftIntoZone(address account, uint256 marketId) internal {
         (int256 size,) = protocol.position(account, marketId);
         if (size == 0) return;
-        uint256 step = size > 0 ? 9_700 : 10_300;
-        for (uint256 i; i < 10 && protocol.health(account).healthWad >= 1.5e18; ++i) {
+        uint256 step = size > 0 ? 9_900 : 10_100;
+        uint256 top = preLiquidation.params(marketId).preHealthWad;
+        for (uint256 i; i < 30 && protocol.health(account).healthWad >= top; ++i) {
             this.movePrice(marketId, step, 61);
         }
     }
@@ -530,12 +532,14 @@ contract Handler is WaterfallActions {
         if (first == 0 && seed % 5 != 0) marketId = 1 - marketId;
     }
 
-    /// @dev Starting from the seeded trader, the first one in the zone (1 ≤ health < 1.5); the seeded one if none is.
+    /// @dev Starting from the seeded trader, the first one in the zone (1 ≤ health < the top of the ETH market's
+    /// zone); the seeded one if none is.
     function _pickInZone(uint256 seed) internal view returns (address) {
+        uint256 top = preLiquidation.params(0).preHealthWad;
         for (uint256 i; i < 3; ++i) {
             address a = traders[(seed % 3 + i) % 3];
             uint256 h = protocol.health(a).healthWad;
-            if (h >= WAD && h < 1.5e18) return a;
+            if (h >= WAD && h < top) return a;
         }
         return traders[seed % 3];
     }

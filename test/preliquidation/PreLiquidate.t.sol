@@ -76,10 +76,10 @@ contract PreLiquidateTest is PreLiquidationBase {
         preLiquidation.preLiquidate(alice, ETH_MARKET, type(uint256).max);
     }
 
-    /// The worked example of docs/design.md: health 1.25 at $2,668.40.
+    /// The worked example of docs/design.md: health 1.125 (mid-zone).
     function test_preLiquidate_liftsHealthToTheTopOfTheZone() public {
-        uint256 before = _toHealth(alice, 1.25e18);
-        assertApproxEqAbs(before, 1.25e18, 1e12);
+        uint256 before = _toHealth(alice, 1.125e18);
+        assertApproxEqAbs(before, 1.125e18, 1e12);
         (int256 previewSize, uint256 previewIncentive,) = preLiquidation.previewPreLiquidation(alice, ETH_MARKET);
         uint256 keeperBefore = usdc.balanceOf(keeper);
         uint256 waterfallBefore = usdc.balanceOf(address(waterfall));
@@ -88,12 +88,12 @@ contract PreLiquidateTest is PreLiquidationBase {
         assertEq(closed, previewSize, "preview size");
         assertEq(incentive, previewIncentive, "preview incentive");
         assertLt(closed, 0);
-        // cf(1.25) = 30% of 2 ETH: the slice to the top of the zone (≈ 0.36 ETH) is smaller.
+        // cf(1.125) = 30% of 2 ETH: the slice to the top of the zone is smaller.
         assertLt(uint256(-closed), 0.6e18);
         uint256 after_ = _health(alice).healthWad;
         assertGe(after_, PRE_HEALTH, "left the zone");
         assertLe(after_, PRE_HEALTH + 1e12, "no overshoot beyond rounding");
-        // The whole incentive is the caller's: 1% of the closed notional at health 1.25, less the held-back unit.
+        // The whole incentive is the caller's: 1% of the closed notional at health 1.125, less the held-back unit.
         assertEq(usdc.balanceOf(keeper) - keeperBefore, incentive / 1e12);
         assertEq(usdc.balanceOf(address(waterfall)), waterfallBefore, "no insurance share");
         (, uint256 price,) = protocol.positionState(alice, ETH_MARKET);
@@ -102,13 +102,13 @@ contract PreLiquidateTest is PreLiquidationBase {
     }
 
     function test_preLiquidate_emitsPreLiquidated() public {
-        uint256 before = _toHealth(alice, 1.25e18);
+        uint256 before = _toHealth(alice, 1.125e18);
         (int256 size,,) = preLiquidation.previewPreLiquidation(alice, ETH_MARKET);
         (, uint256 price,) = protocol.positionState(alice, ETH_MARKET);
         uint256 closeFactor = preLiquidation.closeFactorWad(ETH_MARKET, before);
         uint256 fraction = preLiquidation.incentiveFractionWad(ETH_MARKET, before);
-        assertEq(closeFactor, 0.3e18);
-        assertEq(fraction, 0.01e18);
+        assertApproxEqAbs(closeFactor, 0.3e18, 1e6, "mid-zone");
+        assertApproxEqAbs(fraction, 0.01e18, 1e6);
         vm.expectEmit(true, true, true, false, address(preLiquidation));
         emit IPreLiquidation.PreLiquidated(
             alice, ETH_MARKET, keeper, size, 0, price, closeFactor, fraction, 0, before, 0
@@ -143,7 +143,7 @@ contract PreLiquidateTest is PreLiquidationBase {
     }
 
     function test_preLiquidate_callerLimit() public {
-        _toHealth(alice, 1.25e18);
+        _toHealth(alice, 1.125e18);
         vm.prank(keeper);
         (int256 closed,) = preLiquidation.preLiquidate(alice, ETH_MARKET, 0.1e18);
         assertEq(closed, -0.1e18);
@@ -192,6 +192,36 @@ contract PreLiquidateTest is PreLiquidationBase {
         assertEq(size, 0, "preview: nothing to do");
         vm.prank(keeper);
         vm.expectPartialRevert(IPreLiquidation.CloseTooSmall.selector);
+        preLiquidation.preLiquidate(alice, ETH_MARKET, type(uint256).max);
+    }
+
+    /// Regression (issue 12, finding 3: one charge per breach). The engine closes to its target health, 1.25, which
+    /// lay inside the old zone [1, 1.5): a second keeper pre-liquidated the account in the same block, for $3.44 more.
+    /// The zone now stops at the engine's target, so the engine's close leaves it.
+    function test_noPreLiquidationRightAfterTheEnginesClose() public {
+        _toHealth(alice, 0.9e18);
+        vm.prank(keeper);
+        engine.liquidate(alice, ETH_MARKET, type(uint256).max);
+        (int256 size,) = protocol.position(alice, ETH_MARKET);
+        assertGt(size, 0, "a partial close");
+        uint256 healthAfter = _health(alice).healthWad;
+        assertGe(healthAfter, PRE_HEALTH, "the engine's close leaves the zone");
+        (int256 previewSize, uint256 previewIncentive,) = preLiquidation.previewPreLiquidation(alice, ETH_MARKET);
+        assertEq(previewSize, 0);
+        assertEq(previewIncentive, 0);
+        vm.prank(makeAddr("second keeper"));
+        vm.expectRevert(abi.encodeWithSelector(IPreLiquidation.NotInZone.selector, alice, healthAfter, PRE_HEALTH));
+        preLiquidation.preLiquidate(alice, ETH_MARKET, type(uint256).max);
+    }
+
+    /// The engine's target may be lowered after the zone was set: pre-liquidation then stops until the zone is lowered.
+    function test_preLiquidate_revertsWhenEngineTargetFellBelowTheZone() public {
+        _toHealth(alice, 1.2e18);
+        LiquidationParams memory lp = engine.params();
+        lp.targetHealthWad = 1.2e18;
+        engine.setParams(lp);
+        vm.prank(keeper);
+        vm.expectRevert(abi.encodeWithSelector(IPreLiquidation.ZoneAboveEngineTarget.selector, PRE_HEALTH, 1.2e18));
         preLiquidation.preLiquidate(alice, ETH_MARKET, type(uint256).max);
     }
 

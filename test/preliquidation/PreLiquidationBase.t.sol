@@ -8,7 +8,7 @@ import {PushPriceFeed} from "../../src/oracle/PushPriceFeed.sol";
 /// given health.
 abstract contract PreLiquidationBase is BaseTest {
     /// @dev The demo's pre-liquidation line (SystemDeployer._demoPreLiquidationParams) and maintenance fraction.
-    uint256 internal constant PRE_HEALTH = 1.5e18;
+    uint256 internal constant PRE_HEALTH = 1.25e18;
     uint256 internal constant MAINTENANCE_FRACTION = 0.05e18;
 
     /// @dev The ETH price at which an account whose only position is in the ETH market, margined by quote alone, has

@@ -15,7 +15,7 @@ contract PreLiquidationParamsTest is PreLiquidationBase {
         assertTrue(protocol.isLiquidator(address(preLiquidation)), "registered as a liquidator");
         for (uint256 m; m < 2; ++m) {
             PreLiquidationParams memory p = preLiquidation.params(m);
-            assertEq(p.preHealthWad, 1.5e18);
+            assertEq(p.preHealthWad, 1.25e18);
             assertEq(p.closeFactorTopWad, 0.1e18);
             assertEq(p.closeFactorLineWad, 0.5e18);
             assertEq(p.incentiveTopWad, 0.005e18);
@@ -43,11 +43,11 @@ contract PreLiquidationParamsTest is PreLiquidationBase {
 
     function test_setParams_emits() public {
         PreLiquidationParams memory p = _demoPreLiquidationParams();
-        p.preHealthWad = 1.3e18;
+        p.preHealthWad = 1.2e18;
         vm.expectEmit(true, false, false, true, address(preLiquidation));
         emit IPreLiquidation.ParamsSet(BTC_MARKET, p);
         preLiquidation.setParams(BTC_MARKET, p);
-        assertEq(preLiquidation.params(BTC_MARKET).preHealthWad, 1.3e18);
+        assertEq(preLiquidation.params(BTC_MARKET).preHealthWad, 1.2e18);
     }
 
     function test_setParams_revertsOnPreHealth() public {
@@ -85,6 +85,14 @@ contract PreLiquidationParamsTest is PreLiquidationBase {
         preLiquidation.setParams(ETH_MARKET, p); // just below is fine
     }
 
+    function test_setParams_revertsOnAZoneAboveTheEngineTarget() public {
+        PreLiquidationParams memory p = _demoPreLiquidationParams();
+        p.preHealthWad = 1.25e18 + 1;
+        _expectSetRevert(
+            p, abi.encodeWithSelector(IPreLiquidation.ZoneAboveEngineTarget.selector, 1.25e18 + 1, 1.25e18)
+        );
+    }
+
     function test_setParams_zeroStructDisables() public {
         PreLiquidationParams memory zero;
         preLiquidation.setParams(ETH_MARKET, zero);
@@ -96,14 +104,14 @@ contract PreLiquidationParamsTest is PreLiquidationBase {
     }
 
     function test_schedule_endpointsAndClamps() public view {
-        assertEq(preLiquidation.closeFactorWad(ETH_MARKET, 1.5e18), 0.1e18, "top");
+        assertEq(preLiquidation.closeFactorWad(ETH_MARKET, 1.25e18), 0.1e18, "top");
         assertEq(preLiquidation.closeFactorWad(ETH_MARKET, 1e18), 0.5e18, "line");
-        assertEq(preLiquidation.closeFactorWad(ETH_MARKET, 1.25e18), 0.3e18, "middle");
+        assertEq(preLiquidation.closeFactorWad(ETH_MARKET, 1.125e18), 0.3e18, "middle");
         assertEq(preLiquidation.closeFactorWad(ETH_MARKET, 3e18), 0.1e18, "clamped above");
         assertEq(preLiquidation.closeFactorWad(ETH_MARKET, 0.5e18), 0.5e18, "clamped below");
-        assertEq(preLiquidation.incentiveFractionWad(ETH_MARKET, 1.5e18), 0.005e18);
+        assertEq(preLiquidation.incentiveFractionWad(ETH_MARKET, 1.25e18), 0.005e18);
         assertEq(preLiquidation.incentiveFractionWad(ETH_MARKET, 1e18), 0.015e18);
-        assertEq(preLiquidation.incentiveFractionWad(ETH_MARKET, 1.25e18), 0.01e18);
+        assertEq(preLiquidation.incentiveFractionWad(ETH_MARKET, 1.125e18), 0.01e18);
     }
 
     function _expectSetRevert(PreLiquidationParams memory p, bytes memory err) internal {

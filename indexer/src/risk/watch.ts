@@ -39,8 +39,8 @@ import {
 /** The health levels whose crossing the index tracks exactly [wad health], ascending; the first is the liquidation line. */
 export const HEALTH_LEVELS_WAD: readonly bigint[] = [
   WAD, // maintenance: below it, liquidatable
-  (WAD * 5n) / 4n, // 1.25
-  (WAD * 3n) / 2n, // 1.5: the demo's pre-liquidation zone top
+  (WAD * 5n) / 4n, // 1.25: the engine's target health, and the demo's pre-liquidation zone top
+  (WAD * 3n) / 2n, // 1.5
   2n * WAD,
   3n * WAD, // the crossing model's default look
 ];
