@@ -28,7 +28,8 @@ abstract contract DemoConfig {
 
     /// @notice The auction parameters of collaterals 0 and 1 and the house's limits and keeper rewards: −1% every 10 s
     /// (the curve) from 110% of the oracle price; reset after 10 minutes or below 85% of the oracle price; rewards
-    /// $5 + 0.1% of the target + gas × base fee × ETH price × 1.2, at most $300 (see docs/design.md).
+    /// $5 + 0.1% of the value at stake + gas × base fee × ETH price × 1.2, at most $300 each and half the value at
+    /// stake for the auction in all (see docs/design.md).
     function _configureAuctionHouse(AuctionHouse auctionHouse, IPriceCurve curve, IOracle nativeOracle) internal {
         AuctionParams memory p = AuctionParams({
             curve: curve,
@@ -49,6 +50,7 @@ abstract contract DemoConfig {
                 redoGas: 125_000,
                 tipWad: 5e18,
                 chipWad: 0.001e18,
+                maxValueShareWad: 0.5e18,
                 maxRewardWad: 300e18,
                 floorBuyGas: 315_000
             })

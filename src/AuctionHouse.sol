@@ -112,6 +112,7 @@ contract AuctionHouse is IAuctionHouse, Owned {
     }
 
     function setKeeperRewardParams(KeeperRewardParams calldata r) external onlyOwner {
+        if (r.maxValueShareWad > 1e18) revert InvalidParams("value share");
         _reward = r;
         emit KeeperRewardParamsSet(r);
     }
@@ -143,12 +144,19 @@ contract AuctionHouse is IAuctionHouse, Owned {
         targetInAuctionWad[collateralId] += targetWad;
         totalTargetWad += uint128(targetWad);
 
+        // The lot's rewards, this kick's and later resets' and floor buys', come out of one budget: a share of what is
+        // at stake, so that no lot earns more than it is worth.
+        uint256 valueWad = WadMath.min(targetWad, _lotValueWad(collateralId, lot, priceWad));
+        uint256 budgetWad = _rewardBudgetWad(valueWad);
+        uint256 rewardWad = WadMath.min(_rewardWad(valueWad, _reward.kickGas), budgetWad);
+
         auctionId = nextAuctionId++;
         uint256 startPriceWad = priceWad.mulWadUp(_params[collateralId].startBufferWad);
         _auctions[auctionId] = Auction({
             account: account,
             collateralId: uint8(collateralId),
             startedAt: uint40(block.timestamp),
+            rewardLeft: uint48((budgetWad - rewardWad) / QUOTE_UNIT_WAD),
             lot: uint128(lot),
             targetWad: uint128(targetWad),
             startPriceWad: uint128(startPriceWad),
@@ -157,8 +165,8 @@ contract AuctionHouse is IAuctionHouse, Owned {
         PROTOCOL.seizeCollateral(account, collateralId, lot, address(this), 0);
         PROTOCOL.adjustAuctionLots(account, 1);
 
-        uint256 rewardWad = _payKeeper(msg.sender, targetWad, _reward.kickGas);
-        emit Kicked(auctionId, account, collateralId, msg.sender, lot, targetWad, startPriceWad, rewardWad);
+        uint256 paidWad = _payKeeper(msg.sender, rewardWad);
+        emit Kicked(auctionId, account, collateralId, msg.sender, lot, targetWad, startPriceWad, paidWad);
     }
 
     /// @dev Reverts unless the account may be kicked for this collateral; returns its debt [wad].
@@ -169,6 +177,8 @@ contract AuctionHouse is IAuctionHouse, Owned {
         if (address(_params[collateralId].curve) == address(0)) revert NotListed(collateralId);
         if (ENGINE.collateralPattern(collateralId) != CollateralPattern.DutchAuction) revert NotListed(collateralId);
         if (PROTOCOL.auctionLots(account) != 0) revert AlreadyInAuction(account);
+        (uint256 marketMask,) = PROTOCOL.accountMasks(account);
+        if (marketMask != 0) revert PositionsOpen(account, marketMask);
         int256 quoteWad = PROTOCOL.quoteBalance(account);
         if (quoteWad >= 0) revert NoDebt(account, quoteWad);
         (int256 equityWad, uint256 maintenanceWad) = PROTOCOL.marginState(account);
@@ -176,8 +186,10 @@ contract AuctionHouse is IAuctionHouse, Owned {
         debtWad = uint256(-quoteWad);
     }
 
-    /// @dev The lot (all of the collateral) and its target, debt × (1 + penalty); both scaled down to the room left
-    /// under the caps when it is short (a partial kick).
+    /// @dev The lot and its target, debt × (1 + penalty). The lot is what raises the target at the floor price (oracle ×
+    /// resetBelow, rounded up to whole token units), or the whole balance when that is less: seizing more would only
+    /// lock the account's collateral away for the auction's length. Both are scaled down to the room left under the
+    /// caps when it is short (a partial kick).
     function _kickLot(address account, uint256 collateralId, uint256 debtWad)
         internal
         view
@@ -185,8 +197,15 @@ contract AuctionHouse is IAuctionHouse, Owned {
     {
         (lot, priceWad,,) = PROTOCOL.collateralState(account, collateralId);
         if (lot == 0) revert NoCollateral(account, collateralId);
-        penaltyWad = QuoteUnits.roundUp(debtWad.mulWadUp(_params[collateralId].penaltyWad), QUOTE_UNIT_WAD);
+        AuctionParams storage p = _params[collateralId];
+        penaltyWad = QuoteUnits.roundUp(debtWad.mulWadUp(p.penaltyWad), QUOTE_UNIT_WAD);
         targetWad = debtWad + penaltyWad;
+        uint256 floorPriceWad = priceWad.mulWadDown(p.resetBelowWad);
+        if (floorPriceWad != 0) {
+            uint256 unitWad = QuoteUnits.unitWad(_assets[collateralId].decimals);
+            uint256 lotForTarget = (targetWad.divWadUp(floorPriceWad) + unitWad - 1) / unitWad;
+            if (lotForTarget < lot) lot = lotForTarget;
+        }
         uint256 roomWad = QuoteUnits.roundDown(room(collateralId), QUOTE_UNIT_WAD);
         if (roomWad < targetWad) {
             if (roomWad < dustWad || roomWad == 0) revert NoRoom(collateralId, roomWad);
@@ -225,9 +244,14 @@ contract AuctionHouse is IAuctionHouse, Owned {
         uint256 priceWad;
         (priceWad, floorWad,) = _prices(a);
         if (priceWad >= floorWad) revert AboveFloor(auctionId, priceWad, floorWad);
-        uint256 targetWad = a.targetWad;
+        uint256 valueWad = WadMath.min(a.targetWad, _lotValueWad(a.collateralId, a.lot, _oraclePrice(a.collateralId)));
+        uint256 owedWad = WadMath.min(_rewardWad(valueWad, _reward.floorBuyGas), uint256(a.rewardLeft) * QUOTE_UNIT_WAD);
         (amount, paidWad) = _sell(auctionId, a, floorWad, maxAmount, msg.sender, "");
-        rewardWad = _payKeeper(keeper, targetWad, _reward.floorBuyGas);
+        // Unless the buy ended the auction, what is left of its reward budget shrinks by this reward.
+        if (_auctions[auctionId].lot != 0) {
+            _auctions[auctionId].rewardLeft = a.rewardLeft - uint48(owedWad / QUOTE_UNIT_WAD);
+        }
+        rewardWad = _payKeeper(keeper, owedWad);
         emit FloorBuyRewarded(auctionId, keeper, rewardWad);
     }
 
@@ -333,10 +357,14 @@ contract AuctionHouse is IAuctionHouse, Owned {
         (uint256 priceWad, uint256 floorWad, bool tooOld) = _prices(a);
         if (!tooOld && priceWad >= floorWad) revert NoResetNeeded(auctionId);
         if (priceWad < floorWad) _requireBackstopCannotBuy(auctionId, a, floorWad);
-        uint256 startPriceWad = _oraclePrice(a.collateralId).mulWadUp(_params[a.collateralId].startBufferWad);
+        uint256 oracleWad = _oraclePrice(a.collateralId);
+        uint256 startPriceWad = oracleWad.mulWadUp(_params[a.collateralId].startBufferWad);
+        uint256 valueWad = WadMath.min(a.targetWad, _lotValueWad(a.collateralId, a.lot, oracleWad));
+        uint256 owedWad = WadMath.min(_rewardWad(valueWad, _reward.redoGas), uint256(a.rewardLeft) * QUOTE_UNIT_WAD);
         _auctions[auctionId].startPriceWad = uint128(startPriceWad);
         _auctions[auctionId].startedAt = uint40(block.timestamp);
-        uint256 rewardWad = _payKeeper(msg.sender, a.targetWad, _reward.redoGas);
+        _auctions[auctionId].rewardLeft = a.rewardLeft - uint48(owedWad / QUOTE_UNIT_WAD);
+        uint256 rewardWad = _payKeeper(msg.sender, owedWad);
         emit Reset(auctionId, msg.sender, startPriceWad, rewardWad);
     }
 
@@ -361,17 +389,34 @@ contract AuctionHouse is IAuctionHouse, Owned {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IAuctionHouse
-    /// @dev tip + chip × target + gas × block.basefee × native price × factor, at most the cap, in whole quote units.
-    function keeperReward(uint256 targetWad, uint32 gasUnits) public view returns (uint256) {
+    /// @dev A fresh auction's: the reward formula within the whole budget for that value.
+    function keeperReward(uint256 valueWad, uint32 gasUnits) public view returns (uint256) {
+        return WadMath.min(_rewardWad(valueWad, gasUnits), _rewardBudgetWad(valueWad));
+    }
+
+    /// @dev tip + chip × value at stake + gas × block.basefee × native price × factor, at most the cap, in whole quote
+    /// units (rounded down).
+    function _rewardWad(uint256 valueWad, uint32 gasUnits) internal view returns (uint256) {
         KeeperRewardParams memory r = _reward;
         uint256 rewardWad =
-            r.tipWad + targetWad.mulWadDown(r.chipWad) + GasReimbursement.wad(r.nativeOracle, gasUnits, r.gasFactorBps);
+            r.tipWad + valueWad.mulWadDown(r.chipWad) + GasReimbursement.wad(r.nativeOracle, gasUnits, r.gasFactorBps);
         return QuoteUnits.roundDown(WadMath.min(rewardWad, r.maxRewardWad), QUOTE_UNIT_WAD);
     }
 
+    /// @dev What an auction with `valueWad` at stake may pay its keepers in all: the value share of it, in whole quote
+    /// units (rounded down), within what `Auction.rewardLeft` can hold.
+    function _rewardBudgetWad(uint256 valueWad) internal view returns (uint256) {
+        uint256 budgetWad = QuoteUnits.roundDown(valueWad.mulWadDown(_reward.maxValueShareWad), QUOTE_UNIT_WAD);
+        return WadMath.min(budgetWad, uint256(type(uint48).max) * QUOTE_UNIT_WAD);
+    }
+
+    /// @dev The value of `lot` token units at `priceWad` per whole token [wad, rounded down].
+    function _lotValueWad(uint256 collateralId, uint256 lot, uint256 priceWad) internal view returns (uint256) {
+        return (lot * QuoteUnits.unitWad(_assets[collateralId].decimals)).mulWadDown(priceWad);
+    }
+
     /// @dev Pays the keeper through the reward payer (pending revenue, then the insurance fund; what they hold at most).
-    function _payKeeper(address keeper, uint256 targetWad, uint32 gasUnits) internal returns (uint256 paidWad) {
-        uint256 rewardWad = keeperReward(targetWad, gasUnits);
+    function _payKeeper(address keeper, uint256 rewardWad) internal returns (uint256 paidWad) {
         if (rewardWad == 0) return 0;
         paidWad = IInsuranceFund(rewardPayer).cover(keeper, rewardWad / QUOTE_UNIT_WAD) * QUOTE_UNIT_WAD;
     }

@@ -136,10 +136,14 @@ export type Parameters = {
   auctionPenaltyWad: bigint;
   auctionAssetCapWad: bigint;
   auctionGlobalCapWad: bigint;
-  /** Kick and reset reward: tip + chip × target + gas, at most the cap. */
+  /**
+   * Kick and reset reward: tip + chip × value at stake + gas, at most the cap; an auction's rewards in all at most the
+   * value share of what is at stake at its kick.
+   */
   auctionTipWad: bigint;
   auctionChipWad: bigint;
   auctionMaxRewardWad: bigint;
+  auctionMaxValueShareWad: bigint;
   /** Both rewards reimburse gas × base fee × ETH price × this [bps]. */
   auctionGasFactorBps: number;
   backstopGasFactorBps: number;
@@ -224,6 +228,7 @@ export async function readParameters(
     auctionTipWad: reward.tipWad,
     auctionChipWad: reward.chipWad,
     auctionMaxRewardWad: reward.maxRewardWad,
+    auctionMaxValueShareWad: reward.maxValueShareWad,
     auctionGasFactorBps: reward.gasFactorBps,
     backstopGasFactorBps: backstopReward.gasFactorBps,
   };
@@ -986,7 +991,7 @@ export function formatParameters(p: Parameters): string[] {
     );
   if (p.pattern === "dutch-auction")
     lines.push(
-      `auction                           start at oracle x ${pct(p.auctionStartBufferWad, 0)}, -${pct(WAD - p.auctionCutWad, 0)} every ${p.auctionStepSeconds} s, floor ${pct(p.auctionFloorWad, 0)} of oracle (backstop buys below it), reset after ${p.auctionResetAfterSeconds} s; target debt + ${pct(p.auctionPenaltyWad, 0)}; caps ${usd(p.auctionAssetCapWad)} per asset, ${usd(p.auctionGlobalCapWad)} in all; kick/reset reward ${usd(p.auctionTipWad)} + ${pct(p.auctionChipWad, 1)} of target + gas, at most ${usd(p.auctionMaxRewardWad)}`,
+      `auction                           start at oracle x ${pct(p.auctionStartBufferWad, 0)}, -${pct(WAD - p.auctionCutWad, 0)} every ${p.auctionStepSeconds} s, floor ${pct(p.auctionFloorWad, 0)} of oracle (backstop buys below it), reset after ${p.auctionResetAfterSeconds} s; target debt + ${pct(p.auctionPenaltyWad, 0)}; caps ${usd(p.auctionAssetCapWad)} per asset, ${usd(p.auctionGlobalCapWad)} in all; kick/reset reward ${usd(p.auctionTipWad)} + ${pct(p.auctionChipWad, 1)} of the value at stake + gas, at most ${usd(p.auctionMaxRewardWad)} each and ${pct(p.auctionMaxValueShareWad, 0)} of the value at stake per auction`,
     );
   if (p.pattern === "internal")
     lines.push(

@@ -59,6 +59,23 @@ export function kickTargetWad(args: {
   return { targetWad: roomWad, partial: true };
 }
 
+/**
+ * What is at stake in a lot, as `AuctionHouse` values it for its keeper rewards: the lesser of the target and the lot's
+ * value at the oracle price [wad, rounded down]. A kick's lot is at most the whole balance, so `amount` may be the
+ * balance before a kick.
+ */
+export function auctionValueAtStakeWad(args: {
+  targetWad: bigint;
+  amount: bigint;
+  decimals: number;
+  oraclePriceWad: bigint;
+}): bigint {
+  const valueWad =
+    (args.amount * 10n ** BigInt(18 - args.decimals) * args.oraclePriceWad) /
+    WAD;
+  return min(args.targetWad, valueWad);
+}
+
 /*//////////////////////////////////////////////////////////////
                                  TAKE
 //////////////////////////////////////////////////////////////*/

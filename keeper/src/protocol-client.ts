@@ -152,6 +152,8 @@ export type AuctionView = {
   account: Address;
   collateralId: number;
   startedAt: bigint;
+  /** What the auction's resets and floor buys may still pay their keepers [whole quote units]. */
+  rewardLeft: bigint;
   lot: bigint;
   targetWad: bigint;
   startPriceWad: bigint;
@@ -261,8 +263,11 @@ export interface ProtocolClient {
   auctionDustWad(): Promise<bigint>;
   auctionParams(collateralId: number): Promise<AuctionAssetParams>;
   auctionRewardGas(): Promise<AuctionRewardGas>;
-  /** What a kick or reset of an auction with this target would pay now [wad]. */
-  auctionKeeperReward(targetWad: bigint, gasUnits: number): Promise<bigint>;
+  /**
+   * What a kick of a lot with this value at stake (the lesser of its target and its value at the oracle price) would
+   * pay now [wad]; a reset pays the same within the auction's `rewardLeft`.
+   */
+  auctionKeeperReward(valueWad: bigint, gasUnits: number): Promise<bigint>;
   /**
    * What kick and reset rewards can draw on [wad]: the waterfall's pending revenue plus the insurance fund's balance
    * (rewards are paid from them, at most what they hold).

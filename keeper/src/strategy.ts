@@ -14,6 +14,7 @@
 import { encodeAbiParameters, zeroAddress, type Address } from "viem";
 import {
   floorPriceWad,
+  auctionValueAtStakeWad,
   kickTargetWad,
   planTake,
   priceToOracleWad,
@@ -708,8 +709,15 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
         });
         return "next";
       }
+      // The reward is on the value at stake, at most half of it: a small lot pays little (AuctionHouse).
+      const valueAtStakeWad = auctionValueAtStakeWad({
+        targetWad: target.targetWad,
+        amount: state.amount,
+        decimals: state.decimals,
+        oraclePriceWad: state.priceWad,
+      });
       const listedRewardWad = await chain.auctionKeeperReward(
-        target.targetWad,
+        valueAtStakeWad,
         rewardGas.kickGas,
       );
       // The insurance fund pays the reward, never more than it holds.
@@ -723,6 +731,7 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
         facts: {
           ...facts,
           targetWad: target.targetWad,
+          valueAtStakeWad,
           partialKick: target.partial,
           kickGas: rewardGas.kickGas,
           listedRewardQuoteWad: listedRewardWad,
@@ -1111,12 +1120,21 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
           auctionRewardGas(context),
           chain.rewardCapacityWad(),
         ]);
-        const listedRewardWad = await chain.auctionKeeperReward(
-          auction.targetWad,
-          rewardGas.redoGas,
+        // On the value at stake now, within what is left of the lot's reward budget.
+        const valueAtStakeWad = auctionValueAtStakeWad({
+          targetWad: auction.targetWad,
+          amount: auction.lot,
+          decimals: job.asset.decimals,
+          oraclePriceWad: job.facts.oraclePriceWad as bigint,
+        });
+        const listedRewardWad = min(
+          await chain.auctionKeeperReward(valueAtStakeWad, rewardGas.redoGas),
+          auction.rewardLeft * chain.quoteUnitWad,
         );
         Object.assign(facts, {
           redoGas: rewardGas.redoGas,
+          redoValueAtStakeWad: valueAtStakeWad,
+          rewardLeftQuoteWad: auction.rewardLeft * chain.quoteUnitWad,
           redoListedRewardQuoteWad: listedRewardWad,
           rewardPayerWad: fundWad,
         });

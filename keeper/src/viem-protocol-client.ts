@@ -497,6 +497,7 @@ export async function createViemProtocolClient(args: {
           account: a.account,
           collateralId: a.collateralId,
           startedAt: BigInt(a.startedAt),
+          rewardLeft: BigInt(a.rewardLeft),
           lot: a.lot,
           targetWad: a.targetWad,
           startPriceWad: a.startPriceWad,

@@ -17,7 +17,7 @@ const errorLines = (json: unknown): string[] => {
     loadDeployments("d.json", () => JSON.stringify(json));
   } catch (error) {
     assert.ok(error instanceof ConfigError);
-    return error.lines;
+    return [...error.lines];
   }
   assert.fail("expected a ConfigError");
 };

@@ -210,10 +210,10 @@ export class FakeChain implements ProtocolClient {
     capWad: 2_000_000n * WAD,
   };
   rewardGas: AuctionRewardGas = { kickGas: 310_000, redoGas: 100_000 };
-  /** The auction house's keeper reward: $5 + 0.1% of the target by default. */
-  keeperReward: (targetWad: bigint, gasUnits: number) => bigint = (t) =>
-    5n * WAD + t / 1000n;
-  readonly rewardQueries: { targetWad: bigint; gasUnits: number }[] = [];
+  /** The auction house's keeper reward: $5 + 0.1% of the value at stake by default. */
+  keeperReward: (valueWad: bigint, gasUnits: number) => bigint = (v) =>
+    5n * WAD + v / 1000n;
+  readonly rewardQueries: { valueWad: bigint; gasUnits: number }[] = [];
   rewardPayerWad = 50_000n * WAD;
   auctions = new Map<bigint, AuctionView>();
   statuses = new Map<bigint, AuctionStatus>();
@@ -373,10 +373,10 @@ export class FakeChain implements ProtocolClient {
     this.enter("auctionRewardGas");
     return this.rewardGas;
   }
-  async auctionKeeperReward(targetWad: bigint, gasUnits: number) {
+  async auctionKeeperReward(valueWad: bigint, gasUnits: number) {
     this.enter("auctionKeeperReward");
-    this.rewardQueries.push({ targetWad, gasUnits });
-    return this.keeperReward(targetWad, gasUnits);
+    this.rewardQueries.push({ valueWad, gasUnits });
+    return this.keeperReward(valueWad, gasUnits);
   }
   async rewardCapacityWad() {
     this.enter("rewardCapacityWad");
@@ -400,6 +400,7 @@ export class FakeChain implements ProtocolClient {
         account: getAddress("0x0000000000000000000000000000000000000000"),
         collateralId: 0,
         startedAt: 0n,
+        rewardLeft: 0n,
         lot: 0n,
         targetWad: 0n,
         startPriceWad: 0n,

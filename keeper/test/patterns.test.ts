@@ -111,6 +111,7 @@ function live(
     account: ALICE,
     collateralId: WETH,
     startedAt: 1_000n,
+    rewardLeft: 995_000_000n, // $995 of its $1,000 budget (half of the $2,000 at stake)
     lot: ETH,
     targetWad: 5_000n * WAD,
     startPriceWad: 2_200n * WAD,
@@ -147,7 +148,7 @@ describe("strategy: Dutch auction collateral (kick)", () => {
     assert.equal(decision.txHash, TX_HASH);
     // target = 1000 × 1.05 = 1050; reward = 5 + 0.1% × 1050 with the kick's known gas.
     assert.deepEqual(chain.rewardQueries, [
-      { targetWad: 1_050n * WAD, gasUnits: 310_000 },
+      { valueWad: 1_050n * WAD, gasUnits: 310_000 },
     ]);
     assert.equal(decision.rewardQuoteWad, 6_050n * 10n ** 15n);
     assert.equal(decision.gasCostQuoteWad, GAS_COST_WAD);
@@ -206,7 +207,7 @@ describe("strategy: Dutch auction collateral (kick)", () => {
     assert.equal(kicked.decision, "liquidate");
     assert.equal(kicked.facts?.partialKick, true);
     assert.deepEqual(partial.rewardQueries, [
-      { targetWad: 500n * WAD, gasUnits: 310_000 },
+      { valueWad: 500n * WAD, gasUnits: 310_000 },
     ]);
   });
 
@@ -431,7 +432,7 @@ describe("strategy: live auctions (take)", () => {
 //////////////////////////////////////////////////////////////*/
 
 describe("strategy: auctions to reset (redo or backstop buyAuction)", () => {
-  it("resets an auction too old to take, for the reset reward on its target", async () => {
+  it("resets an auction too old to take, for the reset reward on the value at stake", async () => {
     // 1800 is above the 1700 floor: only its age requires the reset; the backstop cannot buy.
     const chain = live(new FakeChain(), {
       priceWad: 1_800n * WAD,
@@ -444,10 +445,11 @@ describe("strategy: auctions to reset (redo or backstop buyAuction)", () => {
       functionName: "redo",
       args: [AUCTION_ID],
     });
+    // At stake: the lot's 1 WETH at the $2,000 oracle price, less than the $5,000 target.
     assert.deepEqual(chain.rewardQueries, [
-      { targetWad: 5_000n * WAD, gasUnits: 100_000 },
+      { valueWad: 2_000n * WAD, gasUnits: 100_000 },
     ]);
-    assert.equal(decision.rewardQuoteWad, 10n * WAD); // 5 + 0.1% × 5000
+    assert.equal(decision.rewardQuoteWad, 7n * WAD); // 5 + 0.1% × 2000
     assert.equal(chain.count("simulateBuyAuction"), 0);
     assert.equal(decision.facts?.belowFloor, false);
   });
@@ -465,7 +467,7 @@ describe("strategy: auctions to reset (redo or backstop buyAuction)", () => {
       args: [AUCTION_ID],
     });
     assert.equal(decision.rewardQuoteWad, 40n * WAD); // read from the simulation
-    assert.equal(decision.facts?.redoNetQuoteWad, 10n * WAD - GAS_COST_WAD);
+    assert.equal(decision.facts?.redoNetQuoteWad, 7n * WAD - GAS_COST_WAD);
     assert.equal(
       decision.facts?.buyAuctionNetQuoteWad,
       40n * WAD - GAS_COST_WAD,
@@ -481,7 +483,7 @@ describe("strategy: auctions to reset (redo or backstop buyAuction)", () => {
     smaller.buyAuctionResult = {
       amount: ETH,
       paidWad: 1_700n * WAD,
-      rewardWad: 8n * WAD,
+      rewardWad: 6n * WAD,
     };
     assert.equal(only(await runAuction(smaller)).action, "redo");
 
@@ -493,7 +495,7 @@ describe("strategy: auctions to reset (redo or backstop buyAuction)", () => {
     costly.buyAuctionResult = {
       amount: ETH,
       paidWad: 1_700n * WAD,
-      rewardWad: 12n * WAD,
+      rewardWad: 10n * WAD,
     };
     costly.gasByFunction.set("buyAuction", 2_000_000n); // 4 quote of gas
     const decision = only(await runAuction(costly));
@@ -513,6 +515,18 @@ describe("strategy: auctions to reset (redo or backstop buyAuction)", () => {
     const decision = only(await runAuction(chain));
     assert.equal(decision.action, "redo");
     assert.equal(decision.facts?.buyAuctionError, "NoCapacity");
+  });
+
+  it("counts on no more than what is left of the lot's reward budget", async () => {
+    const chain = live(new FakeChain(), {
+      priceWad: 1_800n * WAD,
+      needsReset: true,
+    });
+    chain.auctions.get(AUCTION_ID)!.rewardLeft = 1_000_000n; // $1 left of the budget
+    const decision = only(await runAuction(chain));
+    assert.equal(decision.decision, "skip-unprofitable");
+    assert.equal(decision.facts?.redoListedRewardQuoteWad, WAD);
+    assert.equal(chain.count("send"), 0);
   });
 
   it("skips a reset that does not pay for its gas", async () => {

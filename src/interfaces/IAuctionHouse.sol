@@ -21,8 +21,11 @@ struct AuctionAsset {
     IOracle oracle;
 }
 
-/// @notice Keeper reward on a kick, a reset or a backstop floor buy (which replaces a reset), so that I > C_gas + ε: a flat tip, a chip of the target, and the
-/// gas the action is known to use × block.basefee × the native asset's price × a factor, within a cap.
+/// @notice Keeper reward on a kick, a reset or a backstop floor buy (which replaces a reset), so that I > C_gas + ε: a
+/// flat tip, a chip of the value at stake, and the gas the action is known to use × block.basefee × the native asset's
+/// price × a factor, within a cap. The value at stake is the lesser of the target and the lot's value at the oracle
+/// price, and an auction's rewards together (its kick, resets and floor buys) never exceed `maxValueShareWad` of that
+/// value at the kick: no lot earns more than it is worth, so a lot of 1 wei earns nothing.
 /// Paid by the reward payer, the solvency waterfall: from pending penalty revenue first, then by the insurance fund.
 struct KeeperRewardParams {
     IOracle nativeOracle; // price of the gas asset in quote [wad]; an unusable price values gas at 0
@@ -30,7 +33,8 @@ struct KeeperRewardParams {
     uint32 kickGas; // gas a kick is known to use
     uint32 redoGas; // gas a reset is known to use
     uint128 tipWad; // [wad quote]
-    uint64 chipWad; // share of the target [wad]
+    uint64 chipWad; // share of the value at stake [wad]
+    uint64 maxValueShareWad; // an auction's rewards in all, at most this share of the value at stake at its kick (≤ 1) [wad]
     uint128 maxRewardWad; // cap per kick, reset or floor buy [wad quote]
     uint32 floorBuyGas; // gas a backstop floor buy (`BackstopVault.buyAuction`) is known to use
 }
@@ -40,6 +44,7 @@ struct Auction {
     address account;
     uint8 collateralId;
     uint40 startedAt; // time of the kick or the last reset [unix seconds]
+    uint48 rewardLeft; // what the auction's resets and floor buys may still pay their keepers [whole quote units]
     uint128 lot; // collateral left to sell [token units]
     uint128 targetWad; // quote left to raise: the account's debt, then the penalty [wad, whole quote units]
     uint128 startPriceWad; // price at `startedAt` [wad quote per whole token]
@@ -78,6 +83,9 @@ interface IAuctionHouse {
     error LotDust(uint256 remainderValueWad, uint256 dustWad);
     error BreakerActive(uint8 level);
     error SelfLiquidation(address account);
+    /// @notice Collateral is auctioned only once the engine has closed every position (`marketMask` ≠ 0 here): a lot
+    /// seized first would lower the account's health and grow the positions' later closes.
+    error PositionsOpen(address account, uint256 marketMask);
     error InvalidParams(string reason);
     error Reentrancy();
     error InvalidPrice(address oracle, uint256 priceWad, PriceStatus status);
@@ -124,7 +132,9 @@ interface IAuctionHouse {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Starts an auction of the account's collateral `collateralId` (permissionless, on a liquidatable account
-    /// in debt). With too little room under the caps, a partial lot fills the room.
+    /// in debt whose positions are all closed). The lot is what raises the target at the floor price (the whole balance
+    /// when that is less): the rest stays with the account. With too little room under the caps, a partial lot fills
+    /// the room.
     function kick(address account, uint256 collateralId) external returns (uint256 auctionId);
 
     /// @notice Buys up to `maxAmount` of the lot at the current price, paying at most `maxPriceWad` per whole token.
@@ -175,6 +185,8 @@ interface IAuctionHouse {
     function totalTargetWad() external view returns (uint128);
     function globalCapWad() external view returns (uint128);
 
-    /// @notice What a kick or reset would pay its keeper now [wad].
-    function keeperReward(uint256 targetWad, uint32 gasUnits) external view returns (uint256);
+    /// @notice What a kick of a lot with `valueWad` at stake (the lesser of its target and its value at the oracle
+    /// price) would pay its keeper now, with `gasUnits` reimbursed [wad]. A reset or floor buy pays the same on the
+    /// auction's value at stake now, at most the auction's `rewardLeft`.
+    function keeperReward(uint256 valueWad, uint32 gasUnits) external view returns (uint256);
 }

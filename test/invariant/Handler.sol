@@ -561,6 +561,13 @@ contract Handler is WaterfallActions {
             assertTrue(protocol.isLiquidatable(a) || protocol.quoteBalance(a) < 0);
             openAuctions.push(auctionId);
             uint256 paidWad = (usdc.balanceOf(k) - keeperBefore) * 1e12;
+            // No lot earns more than it is worth: the kick and the budget it leaves stay within the value share.
+            Auction memory started = auctionHouse.auction(auctionId);
+            uint256 valueWad = uint256(started.lot) * 10 ** (18 - collateralTokens[id].decimals())
+                * uint256(int256(feeds[id].answerWad())) / WAD;
+            if (started.targetWad < valueWad) valueWad = started.targetWad;
+            uint256 shareWad = auctionHouse.rewardParams().maxValueShareWad;
+            assertLe(paidWad + uint256(started.rewardLeft) * 1e12, valueWad * shareWad / WAD, "reward beyond the lot");
             ghostRewardOutflowWad += paidWad;
             ghostKeeperRewardsWad += paidWad;
         } catch (bytes memory reason) {
@@ -579,6 +586,9 @@ contract Handler is WaterfallActions {
                 assertLt(auctionHouse.room(id), auctionHouse.dustWad() + 1e12);
             } else if (sel == IAuctionHouse.NotListed.selector) {
                 assertEq(id, 0); // WETH is sold at a fixed discount, not auctioned
+            } else if (sel == IAuctionHouse.PositionsOpen.selector) {
+                (uint256 marketMask,) = protocol.accountMasks(a);
+                assertGt(marketMask, 0, "positions open");
             } else {
                 revert("unexplained kick revert");
             }
@@ -633,11 +643,15 @@ contract Handler is WaterfallActions {
         (, bool needsReset) = auctionHouse.status(auctionId);
         address k = keepers[keeperSeed % 2];
         uint256 keeperBefore = usdc.balanceOf(k);
+        uint256 budgetBefore = auctionHouse.auction(auctionId).rewardLeft;
         _flush();
         vm.prank(k);
         try auctionHouse.redo(auctionId) {
             assertTrue(needsReset);
             uint256 paidWad = (usdc.balanceOf(k) - keeperBefore) * 1e12;
+            // A reset draws on the lot's budget and never beyond it.
+            assertLe(paidWad, budgetBefore * 1e12, "reset beyond the lot's budget");
+            assertLe(auctionHouse.auction(auctionId).rewardLeft + paidWad / 1e12, budgetBefore);
             ghostRewardOutflowWad += paidWad;
             ghostKeeperRewardsWad += paidWad;
         } catch (bytes memory reason) {
