@@ -35,9 +35,10 @@ export type Config = {
   takeMinProfitQuoteWad: bigint;
   /** The transactions the keeper may send; the others are logged as `skip-disabled`. */
   actions: KeeperAction[];
-  /** Gas price cap as given, in gwei. */
+  /** Gas price cap as given, in gwei, or "none" (the default: the profit rule alone decides). */
   gasPriceCapGwei: string;
-  gasPriceCapWei: bigint;
+  /** Null: no cap. */
+  gasPriceCapWei: bigint | null;
   pollIntervalMs: number;
   dryRun: boolean;
   /** The protocols of the deployments file the keeper works on, by name; undefined: every one listed. */
@@ -76,7 +77,7 @@ export const CONFIG_FIELDS = {
   minProfitQuote: { env: "MIN_PROFIT_QUOTE", default: "0" },
   takeMinProfitQuote: { env: "TAKE_MIN_PROFIT_QUOTE", default: "1" },
   actions: { env: "KEEPER_ACTIONS", default: KEEPER_ACTIONS.join(",") },
-  gasPriceCapGwei: { env: "GAS_PRICE_CAP_GWEI", default: "100" },
+  gasPriceCapGwei: { env: "GAS_PRICE_CAP_GWEI", default: "none" },
   pollIntervalMs: { env: "POLL_INTERVAL_MS", default: "1000" },
   dryRun: { env: "DRY_RUN", default: "false" },
   protocols: { env: "KEEPER_PROTOCOLS", default: undefined },
@@ -129,6 +130,9 @@ function integer(expected: string, minimum: number, maximum: number) {
       .refine((n) => n >= minimum && n <= maximum, { error: expected }),
   );
 }
+
+const GAS_CAP_EXPECTED =
+  'expected "none" or a positive decimal number of gwei, at most 9 decimals';
 
 function decimal(expected: string, maxFractionDigits: number) {
   const pattern = new RegExp(`^\\d+(\\.\\d{1,${maxFractionDigits}})?$`);
@@ -262,12 +266,17 @@ const configSchema = z.object({
       })
       .transform((list) => [...new Set(list as KeeperAction[])]),
   ),
-  gasPriceCapGwei: decimal(
-    "expected a positive decimal number of gwei, at most 9 decimals",
-    9,
-  ).refine((gwei) => parseUnits(gwei as string, 9) > 0n, {
-    error: "expected a positive decimal number of gwei, at most 9 decimals",
-  }),
+  gasPriceCapGwei: z.preprocess(
+    asText,
+    z
+      .string(required(GAS_CAP_EXPECTED))
+      .refine(
+        (text) =>
+          text === "none" ||
+          (/^\d+(\.\d{1,9})?$/.test(text) && parseUnits(text, 9) > 0n),
+        { error: GAS_CAP_EXPECTED },
+      ),
+  ),
   pollIntervalMs: integer(
     "expected an integer number of milliseconds between 10 and 600000",
     10,
@@ -398,7 +407,10 @@ export function loadConfig(env: Env, readFile: FileReader): Config {
     ...values,
     minProfitQuoteWad: parseUnits(values.minProfitQuote, 18),
     takeMinProfitQuoteWad: parseUnits(values.takeMinProfitQuote, 18),
-    gasPriceCapWei: parseUnits(values.gasPriceCapGwei, 9),
+    gasPriceCapWei:
+      values.gasPriceCapGwei === "none"
+        ? null
+        : parseUnits(values.gasPriceCapGwei, 9),
     maxIndexLagBlocks: BigInt(values.maxIndexLagBlocks),
     // Validated by the schema: never null here.
     ownShard: parseShard(values.shard)!,

@@ -76,12 +76,38 @@ export function sendFees(args: FeeQuote & { feeCeilingWei: bigint }): SendFees {
   };
 }
 
-/** Gas price above the configured cap: the keeper does not act. */
+/** Gas price above the configured cap (null: no cap): the keeper does not act. */
 export function exceedsGasPriceCap(
   gasPriceWei: bigint,
-  gasPriceCapWei: bigint,
+  gasPriceCapWei: bigint | null,
 ): boolean {
-  return gasPriceWei > gasPriceCapWei;
+  return gasPriceCapWei !== null && gasPriceWei > gasPriceCapWei;
+}
+
+/**
+ * Without a configured cap, fee bumps of a transaction that no profit rule bounds (a waterfall chore, an action sent at
+ * a loss by choice) stop at this multiple of the gas price it was priced at: about twelve blocks of base fee rises of
+ * 12.5% each.
+ */
+export const UNCAPPED_FEE_CEILING_FACTOR = 4n;
+
+/**
+ * The gas price fee bumps never pass: the configured cap, and the price where the action stops paying when a profit
+ * rule bounds it (`profitableCeilingWei`, null when none does). With neither a cap nor a profit bound, a multiple of
+ * the gas price now.
+ */
+export function feeCeilingWei(args: {
+  gasPriceWei: bigint;
+  gasPriceCapWei: bigint | null;
+  profitableCeilingWei: bigint | null;
+}): bigint {
+  if (args.profitableCeilingWei === null)
+    return (
+      args.gasPriceCapWei ?? args.gasPriceWei * UNCAPPED_FEE_CEILING_FACTOR
+    );
+  return args.gasPriceCapWei === null
+    ? args.profitableCeilingWei
+    : min(args.gasPriceCapWei, args.profitableCeilingWei);
 }
 
 /** Value of `amount` collateral [token units] in quote [wad], rounded down: amount × 10^(18−decimals) × price / 1e18. */

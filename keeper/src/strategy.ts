@@ -37,6 +37,7 @@ import {
   collateralValueQuoteWad,
   estimateCollateralBuy,
   exceedsGasPriceCap,
+  feeCeilingWei,
   gasCostQuoteWad,
   maxProfitableGasPriceWei,
   sendFees,
@@ -1382,15 +1383,16 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
       gasUnits,
       ethPriceWad: ethPrice.priceWad,
     });
-    const feeCeilingWei =
-      actUnprofitable || profitableCeilingWei === null
-        ? config.gasPriceCapWei
-        : min(config.gasPriceCapWei, profitableCeilingWei);
+    const ceilingWei = feeCeilingWei({
+      gasPriceWei,
+      gasPriceCapWei: config.gasPriceCapWei,
+      profitableCeilingWei: actUnprofitable ? null : profitableCeilingWei,
+    });
     // The ceiling is at least the gas price here: under the cap (checked above) and profitable at it.
     const sent = await chain.send(
       call,
       gasUnits,
-      sendFees({ ...fees, feeCeilingWei }),
+      sendFees({ ...fees, feeCeilingWei: ceilingWei }),
     );
     const sentFacts = {
       ...facts,

@@ -20,6 +20,7 @@ import type { Logger } from "./logger.ts";
 import { min } from "./math.ts";
 import {
   exceedsGasPriceCap,
+  feeCeilingWei,
   gasCostQuoteWad,
   maxProfitableGasPriceWei,
   sendFees,
@@ -439,7 +440,7 @@ export function createWaterfallStrategy(
       return skip("skip-gas-cap", {
         facts: { ...facts, gasPriceCapWei: config.gasPriceCapWei },
       });
-    let feeCeilingWei = config.gasPriceCapWei;
+    let profitableCeilingWei: bigint | null = null;
     if (rule === "profit" && !config.actUnprofitable) {
       if (!isUsablePrice(ethPrice.status))
         return skip("skip-invalid-price", {
@@ -456,22 +457,26 @@ export function createWaterfallStrategy(
           facts: { ...facts, minProfitQuoteWad: config.minProfitQuoteWad },
         });
       // Bumps of a stuck transaction stop where it stops paying.
-      feeCeilingWei = min(
-        feeCeilingWei,
-        maxProfitableGasPriceWei({
-          rewardQuoteWad,
-          minProfitQuoteWad: config.minProfitQuoteWad,
-          gasUnits,
-          ethPriceWad: ethPrice.priceWad,
-        }) ?? feeCeilingWei,
-      );
+      profitableCeilingWei = maxProfitableGasPriceWei({
+        rewardQuoteWad,
+        minProfitQuoteWad: config.minProfitQuoteWad,
+        gasUnits,
+        ethPriceWad: ethPrice.priceWad,
+      });
     }
     if (config.dryRun) return skip("dry-run");
 
     const sent = await chain.send(
       call,
       gasUnits,
-      sendFees({ ...fees, feeCeilingWei }),
+      sendFees({
+        ...fees,
+        feeCeilingWei: feeCeilingWei({
+          gasPriceWei: fees.gasPriceWei,
+          gasPriceCapWei: config.gasPriceCapWei,
+          profitableCeilingWei,
+        }),
+      }),
     );
     const sentFacts = {
       ...facts,

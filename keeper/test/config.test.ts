@@ -33,7 +33,11 @@ describe("loadConfig", () => {
     const config = loadConfig(VALID, noFile);
     assert.deepEqual(config.rpcUrls, ["http://127.0.0.1:8545"]);
     assert.equal(config.minProfitQuoteWad, 0n);
-    assert.equal(config.gasPriceCapWei, 100n * 10n ** 9n);
+    assert.equal(
+      config.gasPriceCapWei,
+      null,
+      "no cap: the profit rule decides",
+    );
     assert.equal(config.dryRun, false);
     assert.equal(config.actUnprofitable, false);
     assert.equal(config.maxIndexLagBlocks, 5n);
@@ -198,13 +202,14 @@ describe("loadConfig", () => {
     [
       "GAS_PRICE_CAP_GWEI",
       "0",
-      /^config error: GAS_PRICE_CAP_GWEI: expected a positive decimal/,
+      /^config error: GAS_PRICE_CAP_GWEI: expected "none" or a positive decimal/,
     ],
     [
       "GAS_PRICE_CAP_GWEI",
       "1.0000000001",
       /^config error: GAS_PRICE_CAP_GWEI: /,
     ],
+    ["GAS_PRICE_CAP_GWEI", "None", /^config error: GAS_PRICE_CAP_GWEI: /],
     [
       "POLL_INTERVAL_MS",
       "fast",

@@ -6,6 +6,7 @@ import {
   collateralValueQuoteWad,
   estimateCollateralBuy,
   exceedsGasPriceCap,
+  feeCeilingWei,
   gasCostQuoteWad,
   isProfitable,
   maxProfitableGasPriceWei,
@@ -129,6 +130,49 @@ describe("exceedsGasPriceCap", () => {
   it("allows the cap itself and refuses one wei more", () => {
     assert.equal(exceedsGasPriceCap(100n * GWEI, 100n * GWEI), false);
     assert.equal(exceedsGasPriceCap(100n * GWEI + 1n, 100n * GWEI), true);
+  });
+  it("never refuses without a cap", () => {
+    assert.equal(exceedsGasPriceCap(10_000n * GWEI, null), false);
+  });
+});
+
+describe("feeCeilingWei", () => {
+  it("is the lower of the cap and where the action stops paying", () => {
+    const gasPriceWei = 50n * GWEI;
+    assert.equal(
+      feeCeilingWei({
+        gasPriceWei,
+        gasPriceCapWei: 100n * GWEI,
+        profitableCeilingWei: 80n * GWEI,
+      }),
+      80n * GWEI,
+    );
+    assert.equal(
+      feeCeilingWei({
+        gasPriceWei,
+        gasPriceCapWei: 100n * GWEI,
+        profitableCeilingWei: null,
+      }),
+      100n * GWEI,
+    );
+    assert.equal(
+      feeCeilingWei({
+        gasPriceWei,
+        gasPriceCapWei: null,
+        profitableCeilingWei: 800n * GWEI,
+      }),
+      800n * GWEI,
+      "no cap: the profit bound alone",
+    );
+    assert.equal(
+      feeCeilingWei({
+        gasPriceWei,
+        gasPriceCapWei: null,
+        profitableCeilingWei: null,
+      }),
+      200n * GWEI,
+      "neither: four times the gas price now",
+    );
   });
 });
 

@@ -92,7 +92,7 @@ describe("strategy: positions", () => {
       "simulated before sending",
     );
     assert.ok(sent.fees.maxFeePerGasWei >= chain.fees.gasPriceWei);
-    assert.ok(sent.fees.feeCeilingWei <= CONFIG.gasPriceCapWei);
+    assert.ok(sent.fees.feeCeilingWei <= CONFIG.gasPriceCapWei!);
   });
 
   it("skips an account that is no longer liquidatable on-chain", async () => {
@@ -142,6 +142,34 @@ describe("strategy: positions", () => {
     assert.equal(decision.decision, "skip-gas-cap");
     assert.equal(decision.gasPriceWei, 100n * GWEI + 1n);
     assert.equal(chain.count("send"), 0);
+  });
+
+  /**
+   * Regression (issue 12, finding 6): the default cap of 100 gwei skipped every action at 20× a base fee, however well
+   * the reward paid. With no cap (the default now) the profit rule alone decides, and fee bumps stop where the action
+   * stops paying.
+   */
+  it("acts at 300 gwei when the reward pays for the gas, with no cap", async () => {
+    const uncapped = { gasPriceCapWei: null };
+    const paying = new FakeChain();
+    paying.fees = { gasPriceWei: 300n * GWEI, maxPriorityFeePerGasWei: GWEI };
+    paying.previews.set(0, {
+      closeSizeWad: -10n * WAD,
+      penaltyWad: 0n,
+      keeperRewardWad: 200n * WAD, // gas: 300k × 300 gwei × $2,000 = $180
+    });
+    const decision = only(await run(paying, uncapped));
+    assert.equal(decision.decision, "liquidate");
+    // (200 − 0.5 − 1e-18) ÷ (300k gas × $2,000): where the action stops paying.
+    assert.equal(
+      paying.sent[0]?.fees.feeCeilingWei,
+      ((200n * WAD - WAD / 2n - 1n) * WAD) / (300_000n * 2_000n * WAD),
+    );
+
+    const short = new FakeChain();
+    short.fees = paying.fees;
+    const skipped = only(await run(short, uncapped)); // the default $20 reward
+    assert.equal(skipped.decision, "skip-unprofitable");
   });
 
   it("skips when the reward equals gas cost + ε, and liquidates one wei above", async () => {
