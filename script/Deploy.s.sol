@@ -2,6 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {Script} from "forge-std/Script.sol";
+import {console2} from "forge-std/console2.sol";
+import {Timelock} from "../src/governance/Timelock.sol";
 import {SystemDeployer} from "./SystemDeployer.sol";
 import {CollateralPattern} from "../src/interfaces/ILiquidationEngine.sol";
 import {AuctionParams} from "../src/interfaces/IAuctionHouse.sol";
@@ -18,6 +20,9 @@ import {PreLiquidationParams} from "../src/interfaces/IPreLiquidation.sol";
 /// market's engine (default: `COLLATERAL_PATTERN`).
 /// so that a crash's bad debt reaches the solvency bonds; `PRE_LIQUIDATION`: `on` (default) keeps the pre-liquidation
 /// module's demo parameters on both markets, `off` disables it (zero parameters) on both.
+/// `TIMELOCK_DELAY_SECONDS`: when set (1 day to 30 days), the deploy ends by handing every risk-bearing contract to a
+/// new `Timelock` with that delay, the deployer as its admin and `TIMELOCK_GUARDIAN` (default: the deployer) as its
+/// guardian, and logs its address. A production deployment sets it; unset (the local demo), the deployer stays owner.
 contract Deploy is Script, SystemDeployer {
     uint256 internal constant ANVIL_KEY_0 = 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80;
 
@@ -59,6 +64,12 @@ contract Deploy is Script, SystemDeployer {
             PreLiquidationParams memory off;
             d.preLiquidation.setParams(0, off);
             d.preLiquidation.setParams(1, off);
+        }
+        uint256 delaySeconds = vm.envOr("TIMELOCK_DELAY_SECONDS", uint256(0));
+        if (delaySeconds != 0) {
+            Timelock timelock = new Timelock(deployer, vm.envOr("TIMELOCK_GUARDIAN", deployer), delaySeconds);
+            _handOverToTimelock(d, timelock);
+            console2.log("timelock", address(timelock));
         }
         vm.stopBroadcast();
 

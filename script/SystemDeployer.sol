@@ -24,6 +24,8 @@ import {PortfolioMargin} from "../src/PortfolioMargin.sol";
 import {PreLiquidation} from "../src/PreLiquidation.sol";
 import {PreLiquidationParams} from "../src/interfaces/IPreLiquidation.sol";
 import {LiquidationLens} from "../src/periphery/LiquidationLens.sol";
+import {Owned} from "solmate/auth/Owned.sol";
+import {Timelock} from "../src/governance/Timelock.sol";
 
 /// @notice The system with its demo parameters, deployed by the same code in the deploy script and in the tests.
 /// Every call is made by the inheriting contract (the broadcasting key in the script, the test contract in tests).
@@ -49,6 +51,36 @@ abstract contract SystemDeployer is LendingDeployer {
         PortfolioMargin portfolioMargin;
         PreLiquidation preLiquidation;
         LiquidationLens liquidationLens;
+    }
+
+    /// @notice Hands every risk-bearing contract of `d` to `timelock`: from then on each owner call (parameters, module
+    /// swaps, liquidator registrations, listings, oracle guards) waits the timelock's delay. The timelock's guardian
+    /// becomes both protocols' guardian, so halting (`setBreakerLevel`) still takes effect at once. The demo tokens and
+    /// pools stay with the deployer.
+    function _handOverToTimelock(Deployment memory d, Timelock timelock) internal {
+        d.protocol.setGuardian(timelock.guardian());
+        d.lending.market.setGuardian(timelock.guardian());
+        Owned[16] memory owned = [
+            Owned(address(d.ethFeed)),
+            Owned(address(d.btcFeed)),
+            Owned(address(d.vault)),
+            Owned(address(d.protocol)),
+            Owned(address(d.engine)),
+            Owned(address(d.insuranceFund)),
+            Owned(address(d.auctionHouse)),
+            Owned(address(d.backstop)),
+            Owned(address(d.waterfall)),
+            Owned(address(d.portfolioMargin)),
+            Owned(address(d.preLiquidation)),
+            Owned(address(d.lending.market)),
+            Owned(address(d.lending.vault)),
+            Owned(address(d.lending.engine)),
+            Owned(address(d.lending.auctionHouse)),
+            Owned(address(d.lending.backstop))
+        ];
+        for (uint256 i; i < owned.length; ++i) {
+            owned[i].transferOwnership(address(timelock));
+        }
     }
 
     /// @notice The owner's stake that seeds the insurance fund in the tests and by default [quote units]: 50k USDC.
