@@ -46,13 +46,13 @@ abstract contract DemoConfig {
             KeeperRewardParams({
                 nativeOracle: nativeOracle,
                 gasFactorBps: 12_000,
-                kickGas: 310_000,
-                redoGas: 125_000,
+                kickGas: 320_000,
+                redoGas: 140_000,
                 tipWad: 5e18,
                 chipWad: 0.001e18,
                 maxValueShareWad: 0.5e18,
                 maxRewardWad: 300e18,
-                floorBuyGas: 315_000
+                floorBuyGas: 365_000
             })
         );
     }
