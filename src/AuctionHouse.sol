@@ -75,6 +75,8 @@ contract AuctionHouse is IAuctionHouse, Owned {
         ENGINE = engine_;
         QUOTE = ERC20(IMarginProtocol(address(protocol_)).quoteToken());
         QUOTE_UNIT_WAD = QuoteUnits.unitWad(QUOTE.decimals());
+        // `Auction.rewardLeft` holds whole quote units in 48 bits: $2.8M of budget at 8 decimals, too little beyond.
+        if (QUOTE.decimals() > 8) revert InvalidParams("quote decimals");
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -145,9 +147,10 @@ contract AuctionHouse is IAuctionHouse, Owned {
         totalTargetWad += uint128(targetWad);
 
         // The lot's rewards, this kick's and later resets' and floor buys', come out of one budget: a share of what is
-        // at stake, so that no lot earns more than it is worth.
+        // at stake, and never more than the penalty the account pays for it, so that no lot earns more than it is worth
+        // and no one gains by having a second address kick their own account.
         uint256 valueWad = WadMath.min(targetWad, _lotValueWad(collateralId, lot, priceWad));
-        uint256 budgetWad = _rewardBudgetWad(valueWad);
+        uint256 budgetWad = WadMath.min(_rewardBudgetWad(valueWad), penaltyWad);
         uint256 rewardWad = WadMath.min(_rewardWad(valueWad, _reward.kickGas), budgetWad);
 
         auctionId = nextAuctionId++;
@@ -166,6 +169,8 @@ contract AuctionHouse is IAuctionHouse, Owned {
         PROTOCOL.adjustAuctionLots(account, 1);
 
         uint256 paidWad = _payKeeper(msg.sender, rewardWad);
+        // The budget is spent by what was paid: a reward the payer could not pay stays for the resets.
+        if (paidWad < rewardWad) _auctions[auctionId].rewardLeft += uint48((rewardWad - paidWad) / QUOTE_UNIT_WAD);
         emit Kicked(auctionId, account, collateralId, msg.sender, lot, targetWad, startPriceWad, paidWad);
     }
 
@@ -204,7 +209,11 @@ contract AuctionHouse is IAuctionHouse, Owned {
         if (floorPriceWad != 0) {
             uint256 unitWad = QuoteUnits.unitWad(_assets[collateralId].decimals);
             uint256 lotForTarget = (targetWad.divWadUp(floorPriceWad) + unitWad - 1) / unitWad;
-            if (lotForTarget < lot) lot = lotForTarget;
+            // ...unless what would stay behind is worth less than the dust minimum: nobody would be paid to auction it,
+            // and while it is there the account's bad debt could never be settled.
+            if (lotForTarget < lot && _lotValueWad(collateralId, lot - lotForTarget, priceWad) >= dustWad) {
+                lot = lotForTarget;
+            }
         }
         uint256 roomWad = QuoteUnits.roundDown(room(collateralId), QUOTE_UNIT_WAD);
         if (roomWad < targetWad) {
@@ -247,11 +256,11 @@ contract AuctionHouse is IAuctionHouse, Owned {
         uint256 valueWad = WadMath.min(a.targetWad, _lotValueWad(a.collateralId, a.lot, _oraclePrice(a.collateralId)));
         uint256 owedWad = WadMath.min(_rewardWad(valueWad, _reward.floorBuyGas), uint256(a.rewardLeft) * QUOTE_UNIT_WAD);
         (amount, paidWad) = _sell(auctionId, a, floorWad, maxAmount, msg.sender, "");
-        // Unless the buy ended the auction, what is left of its reward budget shrinks by this reward.
-        if (_auctions[auctionId].lot != 0) {
-            _auctions[auctionId].rewardLeft = a.rewardLeft - uint48(owedWad / QUOTE_UNIT_WAD);
-        }
         rewardWad = _payKeeper(keeper, owedWad);
+        // Unless the buy ended the auction, what is left of its reward budget shrinks by what was paid.
+        if (_auctions[auctionId].lot != 0) {
+            _auctions[auctionId].rewardLeft = a.rewardLeft - uint48(rewardWad / QUOTE_UNIT_WAD);
+        }
         emit FloorBuyRewarded(auctionId, keeper, rewardWad);
     }
 
@@ -363,8 +372,8 @@ contract AuctionHouse is IAuctionHouse, Owned {
         uint256 owedWad = WadMath.min(_rewardWad(valueWad, _reward.redoGas), uint256(a.rewardLeft) * QUOTE_UNIT_WAD);
         _auctions[auctionId].startPriceWad = uint128(startPriceWad);
         _auctions[auctionId].startedAt = uint40(block.timestamp);
-        _auctions[auctionId].rewardLeft = a.rewardLeft - uint48(owedWad / QUOTE_UNIT_WAD);
         uint256 rewardWad = _payKeeper(msg.sender, owedWad);
+        _auctions[auctionId].rewardLeft = a.rewardLeft - uint48(rewardWad / QUOTE_UNIT_WAD);
         emit Reset(auctionId, msg.sender, startPriceWad, rewardWad);
     }
 
@@ -403,8 +412,8 @@ contract AuctionHouse is IAuctionHouse, Owned {
         return QuoteUnits.roundDown(WadMath.min(rewardWad, r.maxRewardWad), QUOTE_UNIT_WAD);
     }
 
-    /// @dev What an auction with `valueWad` at stake may pay its keepers in all: the value share of it, in whole quote
-    /// units (rounded down), within what `Auction.rewardLeft` can hold.
+    /// @dev The value share of `valueWad`, in whole quote units (rounded down), within what `Auction.rewardLeft` can
+    /// hold. A kick's budget is the lesser of this and the auction's penalty.
     function _rewardBudgetWad(uint256 valueWad) internal view returns (uint256) {
         uint256 budgetWad = QuoteUnits.roundDown(valueWad.mulWadDown(_reward.maxValueShareWad), QUOTE_UNIT_WAD);
         return WadMath.min(budgetWad, uint256(type(uint48).max) * QUOTE_UNIT_WAD);

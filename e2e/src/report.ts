@@ -991,7 +991,7 @@ export function formatParameters(p: Parameters): string[] {
     );
   if (p.pattern === "dutch-auction")
     lines.push(
-      `auction                           start at oracle x ${pct(p.auctionStartBufferWad, 0)}, -${pct(WAD - p.auctionCutWad, 0)} every ${p.auctionStepSeconds} s, floor ${pct(p.auctionFloorWad, 0)} of oracle (backstop buys below it), reset after ${p.auctionResetAfterSeconds} s; target debt + ${pct(p.auctionPenaltyWad, 0)}; caps ${usd(p.auctionAssetCapWad)} per asset, ${usd(p.auctionGlobalCapWad)} in all; kick/reset reward ${usd(p.auctionTipWad)} + ${pct(p.auctionChipWad, 1)} of the value at stake + gas, at most ${usd(p.auctionMaxRewardWad)} each and ${pct(p.auctionMaxValueShareWad, 0)} of the value at stake per auction`,
+      `auction                           start at oracle x ${pct(p.auctionStartBufferWad, 0)}, -${pct(WAD - p.auctionCutWad, 0)} every ${p.auctionStepSeconds} s, floor ${pct(p.auctionFloorWad, 0)} of oracle (backstop buys below it), reset after ${p.auctionResetAfterSeconds} s; target debt + ${pct(p.auctionPenaltyWad, 0)}; caps ${usd(p.auctionAssetCapWad)} per asset, ${usd(p.auctionGlobalCapWad)} in all; kick/reset reward ${usd(p.auctionTipWad)} + ${pct(p.auctionChipWad, 1)} of the value at stake + gas, at most ${usd(p.auctionMaxRewardWad)} each and ${pct(p.auctionMaxValueShareWad, 0)} of the value at stake (at most the penalty) per auction`,
     );
   if (p.pattern === "internal")
     lines.push(

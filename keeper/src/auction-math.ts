@@ -46,7 +46,7 @@ export function kickTargetWad(args: {
   roomWad: bigint;
   dustWad: bigint;
   quoteUnitWad: bigint;
-}): { targetWad: bigint; partial: boolean } | null {
+}): { targetWad: bigint; penaltyWad: bigint; partial: boolean } | null {
   const penalty = roundUp(
     mulWadUp(args.debtWad, args.penaltyWad),
     args.quoteUnitWad,
@@ -54,9 +54,14 @@ export function kickTargetWad(args: {
   const fullTargetWad = args.debtWad + penalty;
   const roomWad = roundDown(args.roomWad, args.quoteUnitWad);
   if (roomWad >= fullTargetWad)
-    return { targetWad: fullTargetWad, partial: false };
+    return { targetWad: fullTargetWad, penaltyWad: penalty, partial: false };
   if (roomWad < args.dustWad || roomWad === 0n) return null;
-  return { targetWad: roomWad, partial: true };
+  // The penalty scaled to the room, rounded down to whole units, as the contract scales it.
+  const scaled = roundDown(
+    (penalty * roomWad) / fullTargetWad,
+    args.quoteUnitWad,
+  );
+  return { targetWad: roomWad, penaltyWad: scaled, partial: true };
 }
 
 /**

@@ -710,16 +710,17 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
         });
         return "next";
       }
-      // The reward is on the value at stake, at most half of it: a small lot pays little (AuctionHouse).
+      // The reward is on the value at stake, at most half of it and at most the auction's penalty: a small lot pays
+      // little (AuctionHouse).
       const valueAtStakeWad = auctionValueAtStakeWad({
         targetWad: target.targetWad,
         amount: state.amount,
         decimals: state.decimals,
         oraclePriceWad: state.priceWad,
       });
-      const listedRewardWad = await chain.auctionKeeperReward(
-        valueAtStakeWad,
-        rewardGas.kickGas,
+      const listedRewardWad = min(
+        await chain.auctionKeeperReward(valueAtStakeWad, rewardGas.kickGas),
+        target.penaltyWad,
       );
       // The insurance fund pays the reward, never more than it holds.
       const rewardQuoteWad = min(listedRewardWad, fundWad);

@@ -46,7 +46,11 @@ describe("kickTargetWad", () => {
         dustWad: 10n * WAD,
         quoteUnitWad: UNIT,
       }),
-      { targetWad: debtWad + 50n * WAD + UNIT, partial: false },
+      {
+        targetWad: debtWad + 50n * WAD + UNIT,
+        penaltyWad: 50n * WAD + UNIT,
+        partial: false,
+      },
     );
   });
 
@@ -57,8 +61,10 @@ describe("kickTargetWad", () => {
       dustWad: 10n * WAD,
       quoteUnitWad: UNIT,
     };
+    // The penalty scaled to the room: 50 × 500 ÷ 1,050 = 23.809523 (whole units, rounded down).
     assert.deepEqual(kickTargetWad({ ...args, roomWad: 500n * WAD + 1n }), {
       targetWad: 500n * WAD,
+      penaltyWad: 23_809_523n * UNIT,
       partial: true,
     });
     assert.equal(kickTargetWad({ ...args, roomWad: 10n * WAD - 1n }), null);

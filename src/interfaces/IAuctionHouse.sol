@@ -24,8 +24,9 @@ struct AuctionAsset {
 /// @notice Keeper reward on a kick, a reset or a backstop floor buy (which replaces a reset), so that I > C_gas + ε: a
 /// flat tip, a chip of the value at stake, and the gas the action is known to use × block.basefee × the native asset's
 /// price × a factor, within a cap. The value at stake is the lesser of the target and the lot's value at the oracle
-/// price, and an auction's rewards together (its kick, resets and floor buys) never exceed `maxValueShareWad` of that
-/// value at the kick: no lot earns more than it is worth, so a lot of 1 wei earns nothing.
+/// price, and an auction's rewards together (its kick, resets and floor buys) never exceed the lesser of
+/// `maxValueShareWad` of that value at the kick and the auction's penalty: no lot earns more than it is worth or than
+/// the account pays for it, so a lot of 1 wei earns nothing and kicking one's own account from a second address loses.
 /// Paid by the reward payer, the solvency waterfall: from pending penalty revenue first, then by the insurance fund.
 struct KeeperRewardParams {
     IOracle nativeOracle; // price of the gas asset in quote [wad]; an unusable price values gas at 0
@@ -185,8 +186,8 @@ interface IAuctionHouse {
     function totalTargetWad() external view returns (uint128);
     function globalCapWad() external view returns (uint128);
 
-    /// @notice What a kick of a lot with `valueWad` at stake (the lesser of its target and its value at the oracle
-    /// price) would pay its keeper now, with `gasUnits` reimbursed [wad]. A reset or floor buy pays the same on the
-    /// auction's value at stake now, at most the auction's `rewardLeft`.
+    /// @notice The reward formula on `valueWad` at stake (the lesser of a lot's target and its value at the oracle
+    /// price), with `gasUnits` reimbursed, within the value share of it [wad]. A kick pays at most this and the
+    /// auction's penalty; a reset or floor buy pays the formula on the value at stake then, at most `rewardLeft`.
     function keeperReward(uint256 valueWad, uint32 gasUnits) external view returns (uint256);
 }

@@ -49,7 +49,7 @@ contract KeeperRewardAbuseTest is BaseTest {
         }
         // The farmer paid one quote unit per take and was paid nothing for the kicks.
         assertEq(usdc.balanceOf(farmer), farmerBefore - 50, "50 takes at one unit each, no reward");
-        assertGe(usdc.balanceOf(address(waterfall)) + insurance.balance(), payerBefore, "nothing left the payers");
+        assertEq(usdc.balanceOf(address(waterfall)) + insurance.balance(), payerBefore, "nothing left the payers");
     }
 
     /// Regression (finding 1): a 1-satoshi lot was paid a $9.03 kick reward. Its reward is now at most half its value.
@@ -112,15 +112,17 @@ contract KeeperRewardAbuseTest is BaseTest {
 
     /// Finding 2: a kick seized the whole balance, so a $10.50 debt locked $2,800 of WETH away (kicked while positions
     /// were open; that kick now reverts, below). The lot is now what raises the target at the floor price, and the
-    /// rest stays with the account. Erin owes $3 of fees and holds 1 WETH, priced where it is worth a little more than
-    /// the target at the floor (the most a position-free liquidatable account can hold with an 80% haircut).
+    /// rest stays with the account. Erin loses $6,000 on a closed long and holds 10 WETH, priced where they are worth a
+    /// little more than the target at the floor (the most a position-free liquidatable account holds with an 80%
+    /// haircut): about $45 of WETH stays hers.
     function test_kick_lotIsSizedToTheTarget() public {
         address erin = makeAddr("erin");
-        _depositCollateral(erin, WETH_ID, 1e18);
-        _trade(erin, ETH_MARKET, 1e18); // $3,000 notional
-        _trade(erin, ETH_MARKET, -1e18); // closed: $3 of fees, unpaid: debt
+        _depositCollateral(erin, WETH_ID, 10e18);
+        _trade(erin, ETH_MARKET, 20e18);
+        _setEthPrice(2_700e18);
+        _trade(erin, ETH_MARKET, -20e18); // closed at a $6,000 loss: debt
         uint256 debtWad = uint256(-protocol.quoteBalance(erin));
-        _setEthPrice(debtWad * 1.2425e18 / 1e18); // 0.8 × value < debt < value × 0.85 ÷ 1.05
+        _setEthPrice(debtWad * 1.2425e18 / 10e18); // 0.8 × value < debt < value × 0.85 ÷ 1.05
         assertTrue(_liquidatable(erin));
         vm.prank(farmer);
         uint256 id = auctionHouse.kick(erin, WETH_ID);
@@ -129,8 +131,33 @@ contract KeeperRewardAbuseTest is BaseTest {
         // target ÷ (oracle × 85%), rounded up to whole token units
         uint256 expected = (uint256(a.targetWad) * 1e18 + priceWad * 85 / 100 - 1) / (priceWad * 85 / 100);
         assertApproxEqAbs(a.lot, expected, 1);
-        assertLt(a.lot, 1e18, "not the whole balance");
-        assertEq(protocol.collateralBalance(erin, WETH_ID), 1e18 - a.lot, "the rest stays with the account");
+        assertLt(a.lot, 10e18, "not the whole balance");
+        uint256 keptWad = protocol.collateralBalance(erin, WETH_ID);
+        assertEq(keptWad, 10e18 - a.lot, "the rest stays with the account");
+        assertGe(keptWad * priceWad / 1e18, 10e18, "worth at least the dust minimum");
+    }
+
+    /// Review regression: a remainder worth less than the dust minimum is seized with the lot. Left behind, nobody would
+    /// be paid to auction it, and while it stayed the account's bad debt could never be settled. Erin owes $3 of fees and
+    /// holds 1 WETH worth a little more than the target at the floor. Her kick also pays at most her $0.15 penalty: a
+    /// second address kicking one's own solvent account must not earn more than the account pays.
+    function test_kick_seizesADustRemainder_andPaysAtMostThePenalty() public {
+        address erin = makeAddr("erin");
+        _depositCollateral(erin, WETH_ID, 1e18);
+        _trade(erin, ETH_MARKET, 1e18);
+        _trade(erin, ETH_MARKET, -1e18); // closed: $3 of fees, unpaid: debt
+        uint256 debtWad = uint256(-protocol.quoteBalance(erin));
+        _setEthPrice(debtWad * 1.2425e18 / 1e18);
+        assertTrue(_liquidatable(erin));
+        uint256 before = usdc.balanceOf(farmer);
+        vm.prank(farmer);
+        uint256 id = auctionHouse.kick(erin, WETH_ID);
+        Auction memory a = auctionHouse.auction(id);
+        assertEq(a.lot, 1e18, "the whole balance: the rest would have been dust");
+        (, uint256 collateralMask) = protocol.accountMasks(erin);
+        assertEq(collateralMask, 0);
+        assertLe((usdc.balanceOf(farmer) - before) * 1e12, a.penaltyLeftWad, "at most the penalty");
+        assertEq(a.rewardLeft * 1e12 + (usdc.balanceOf(farmer) - before) * 1e12, a.penaltyLeftWad);
     }
 
     /// Regression (finding 2): kicking before the engine had closed the positions lowered health and grew the later

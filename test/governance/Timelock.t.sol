@@ -157,6 +157,18 @@ contract TimelockTest is PortfolioBase {
         assertFalse(protocol.isLiquidator(rogue));
     }
 
+    /// Review regression: the guardian could cancel the queued call that replaces it, and so block its own removal.
+    function test_guardian_cannotCancelItsOwnReplacement() public {
+        bytes memory replace = abi.encodeCall(Timelock.setGuardian, (makeAddr("new guardian")));
+        bytes32 id = _queue(address(timelock), replace);
+        vm.prank(guardian);
+        vm.expectRevert(abi.encodeWithSelector(Timelock.NotAdminOrGuardian.selector, guardian));
+        timelock.cancel(id);
+        _wait(DELAY);
+        timelock.execute(address(timelock), replace, bytes32(0));
+        assertEq(timelock.guardian(), makeAddr("new guardian"));
+    }
+
     function test_execute_staleAfterTheGracePeriod_andNamesAFailedCall() public {
         bytes memory register = abi.encodeCall(protocol.setLiquidator, (rogue, true));
         bytes32 id = _queue(address(protocol), register);

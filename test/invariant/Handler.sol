@@ -567,7 +567,9 @@ contract Handler is WaterfallActions {
                 * uint256(int256(feeds[id].answerWad())) / WAD;
             if (started.targetWad < valueWad) valueWad = started.targetWad;
             uint256 shareWad = auctionHouse.rewardParams().maxValueShareWad;
-            assertLe(paidWad + uint256(started.rewardLeft) * 1e12, valueWad * shareWad / WAD, "reward beyond the lot");
+            uint256 budgetWad = uint256(started.rewardLeft) * 1e12 + paidWad;
+            assertLe(budgetWad, valueWad * shareWad / WAD, "reward beyond the lot");
+            assertLe(budgetWad, started.penaltyLeftWad, "reward beyond the penalty");
             ghostRewardOutflowWad += paidWad;
             ghostKeeperRewardsWad += paidWad;
         } catch (bytes memory reason) {
