@@ -254,7 +254,8 @@ contract AuctionHouse is IAuctionHouse, Owned {
         (priceWad, floorWad,) = _prices(a);
         if (priceWad >= floorWad) revert AboveFloor(auctionId, priceWad, floorWad);
         uint256 valueWad = WadMath.min(a.targetWad, _lotValueWad(a.collateralId, a.lot, _oraclePrice(a.collateralId)));
-        uint256 owedWad = WadMath.min(_rewardWad(valueWad, _reward.floorBuyGas), uint256(a.rewardLeft) * QUOTE_UNIT_WAD);
+        uint256 owedWad =
+            WadMath.min(keeperReward(valueWad, _reward.floorBuyGas), uint256(a.rewardLeft) * QUOTE_UNIT_WAD);
         (amount, paidWad) = _sell(auctionId, a, floorWad, maxAmount, msg.sender, "");
         rewardWad = _payKeeper(keeper, owedWad);
         // Unless the buy ended the auction, what is left of its reward budget shrinks by what was paid.
@@ -369,7 +370,7 @@ contract AuctionHouse is IAuctionHouse, Owned {
         uint256 oracleWad = _oraclePrice(a.collateralId);
         uint256 startPriceWad = oracleWad.mulWadUp(_params[a.collateralId].startBufferWad);
         uint256 valueWad = WadMath.min(a.targetWad, _lotValueWad(a.collateralId, a.lot, oracleWad));
-        uint256 owedWad = WadMath.min(_rewardWad(valueWad, _reward.redoGas), uint256(a.rewardLeft) * QUOTE_UNIT_WAD);
+        uint256 owedWad = WadMath.min(keeperReward(valueWad, _reward.redoGas), uint256(a.rewardLeft) * QUOTE_UNIT_WAD);
         _auctions[auctionId].startPriceWad = uint128(startPriceWad);
         _auctions[auctionId].startedAt = uint40(block.timestamp);
         uint256 rewardWad = _payKeeper(msg.sender, owedWad);

@@ -188,6 +188,6 @@ interface IAuctionHouse {
 
     /// @notice The reward formula on `valueWad` at stake (the lesser of a lot's target and its value at the oracle
     /// price), with `gasUnits` reimbursed, within the value share of it [wad]. A kick pays at most this and the
-    /// auction's penalty; a reset or floor buy pays the formula on the value at stake then, at most `rewardLeft`.
+    /// auction's penalty; a reset or floor buy pays this on the value at stake then, at most `rewardLeft`.
     function keeperReward(uint256 valueWad, uint32 gasUnits) external view returns (uint256);
 }

@@ -110,6 +110,25 @@ contract KeeperRewardAbuseTest is BaseTest {
         assertEq(auctionHouse.auction(id).rewardLeft, 0);
     }
 
+    /// A reset pays on what is at stake then, within half of it: what `keeperReward` shows the keeper. After a 90% fall
+    /// a $90 lot is worth $9, so its reset pays $4.50, not the $5 tip.
+    function test_reset_paysAtMostHalfTheValueNow_asTheViewSays() public {
+        _indebtedWithAStub();
+        backstop.setAsset(WETH_ID, address(wethPool), 0);
+        _depositCollateral(dave, WETH_ID, 0.05e18); // $90 at $1,800
+        vm.prank(farmer);
+        uint256 id = auctionHouse.kick(dave, WETH_ID);
+        vm.warp(block.timestamp + 601);
+        _setEthPrice(180e18);
+        _setBtcPrice(60_000e18);
+        uint256 shown = auctionHouse.keeperReward(9e18, auctionHouse.rewardParams().redoGas);
+        assertEq(shown, 4.5e18);
+        uint256 before = usdc.balanceOf(farmer);
+        vm.prank(farmer);
+        auctionHouse.redo(id);
+        assertEq((usdc.balanceOf(farmer) - before) * 1e12, shown);
+    }
+
     /// Finding 2: a kick seized the whole balance, so a $10.50 debt locked $2,800 of WETH away (kicked while positions
     /// were open; that kick now reverts, below). The lot is now what raises the target at the floor price, and the
     /// rest stays with the account. Erin loses $6,000 on a closed long and holds 10 WETH, priced where they are worth a
