@@ -153,13 +153,15 @@ contract AuctionHouse is IAuctionHouse, Owned {
         uint256 budgetWad = WadMath.min(_rewardBudgetWad(valueWad), penaltyWad);
         uint256 rewardWad = WadMath.min(_rewardWad(valueWad, _reward.kickGas), budgetWad);
 
+        // The budget is spent by what the payer paid: a reward it could not pay stays for the resets.
+        uint256 paidWad = _payKeeper(msg.sender, rewardWad);
         auctionId = nextAuctionId++;
         uint256 startPriceWad = priceWad.mulWadUp(_params[collateralId].startBufferWad);
         _auctions[auctionId] = Auction({
             account: account,
             collateralId: uint8(collateralId),
             startedAt: uint40(block.timestamp),
-            rewardLeft: uint48((budgetWad - rewardWad) / QUOTE_UNIT_WAD),
+            rewardLeft: uint48((budgetWad - paidWad) / QUOTE_UNIT_WAD),
             lot: uint128(lot),
             targetWad: uint128(targetWad),
             startPriceWad: uint128(startPriceWad),
@@ -168,9 +170,6 @@ contract AuctionHouse is IAuctionHouse, Owned {
         PROTOCOL.seizeCollateral(account, collateralId, lot, address(this), 0);
         PROTOCOL.adjustAuctionLots(account, 1);
 
-        uint256 paidWad = _payKeeper(msg.sender, rewardWad);
-        // The budget is spent by what was paid: a reward the payer could not pay stays for the resets.
-        if (paidWad < rewardWad) _auctions[auctionId].rewardLeft += uint48((rewardWad - paidWad) / QUOTE_UNIT_WAD);
         emit Kicked(auctionId, account, collateralId, msg.sender, lot, targetWad, startPriceWad, paidWad);
     }
 

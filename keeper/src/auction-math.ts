@@ -4,6 +4,7 @@
  * confirmed by a simulation before anything is sent.
  */
 import { WAD, mulDivDown, mulDivUp, min } from "./math.ts";
+import { collateralValueQuoteWad } from "./profit.ts";
 
 /** x × y / 1e18 rounded up (WadMath.mulWadUp). */
 export function mulWadUp(x: bigint, y: bigint): bigint {
@@ -75,10 +76,10 @@ export function auctionValueAtStakeWad(args: {
   decimals: number;
   oraclePriceWad: bigint;
 }): bigint {
-  const valueWad =
-    (args.amount * 10n ** BigInt(18 - args.decimals) * args.oraclePriceWad) /
-    WAD;
-  return min(args.targetWad, valueWad);
+  return min(
+    args.targetWad,
+    collateralValueQuoteWad(args.amount, args.oraclePriceWad, args.decimals),
+  );
 }
 
 /*//////////////////////////////////////////////////////////////

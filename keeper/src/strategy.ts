@@ -879,6 +879,8 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
     auction: AuctionView;
     status: AuctionStatus;
     asset: CollateralAsset;
+    /** The collateral's oracle price when the auction was read [wad]. */
+    oraclePriceWad: bigint;
     context: PassContext;
     facts: Facts;
     emit: Emit;
@@ -928,6 +930,7 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
       auction,
       status,
       asset,
+      oraclePriceWad: oracle.priceWad,
       context,
       facts,
       emit,
@@ -1127,7 +1130,7 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
           targetWad: auction.targetWad,
           amount: auction.lot,
           decimals: job.asset.decimals,
-          oraclePriceWad: job.facts.oraclePriceWad as bigint,
+          oraclePriceWad: job.oraclePriceWad,
         });
         const listedRewardWad = min(
           await chain.auctionKeeperReward(valueAtStakeWad, rewardGas.redoGas),

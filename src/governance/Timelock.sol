@@ -42,9 +42,6 @@ contract Timelock {
     uint256 public delay;
     /// @notice When each queued call may run [unix seconds]; 0 when not queued.
     mapping(bytes32 id => uint256) public readyAt;
-    /// @dev Queued calls to the timelock itself (its settings): the guardian cannot cancel them, or a rogue guardian
-    /// could block its own replacement.
-    mapping(bytes32 id => bool) internal _targetsSelf;
 
     constructor(address admin_, address guardian_, uint256 delaySeconds) {
         if (admin_ == address(0) || guardian_ == address(0)) revert ZeroAddress();
@@ -82,7 +79,6 @@ contract Timelock {
         if (readyAt[id] != 0) revert AlreadyQueued(id);
         ready = block.timestamp + delay;
         readyAt[id] = ready;
-        if (target == address(this)) _targetsSelf[id] = true;
         emit Queued(id, target, data, salt, ready);
     }
 
@@ -99,7 +95,6 @@ contract Timelock {
         if (block.timestamp < ready) revert NotReady(id, ready);
         if (block.timestamp > ready + GRACE_PERIOD) revert Stale(id, ready + GRACE_PERIOD);
         delete readyAt[id];
-        delete _targetsSelf[id];
         bool ok;
         (ok, result) = target.call(data);
         if (!ok) revert CallFailed(id, result);
@@ -108,11 +103,12 @@ contract Timelock {
 
     /// @notice Drops a queued call: the admin any, the guardian any but the timelock's own settings (cancelling only
     /// makes things safer, but the guardian must not be able to block its own replacement).
-    function cancel(bytes32 id) external {
-        if (msg.sender != admin && (msg.sender != guardian || _targetsSelf[id])) revert NotAdminOrGuardian(msg.sender);
+    function cancel(address target, bytes calldata data, bytes32 salt) external {
+        bool guardianMay = msg.sender == guardian && target != address(this);
+        if (msg.sender != admin && !guardianMay) revert NotAdminOrGuardian(msg.sender);
+        bytes32 id = operationId(target, data, salt);
         if (readyAt[id] == 0) revert NotQueued(id);
         delete readyAt[id];
-        delete _targetsSelf[id];
         emit Cancelled(id, msg.sender);
     }
 

@@ -150,7 +150,7 @@ contract TimelockTest is PortfolioBase {
         timelock.queue(address(protocol), register, bytes32(0));
         bytes32 id = _queue(address(protocol), register);
         vm.prank(guardian);
-        timelock.cancel(id);
+        timelock.cancel(address(protocol), register, bytes32(0));
         _wait(DELAY);
         vm.expectRevert(abi.encodeWithSelector(Timelock.NotQueued.selector, id));
         timelock.execute(address(protocol), register, bytes32(0));
@@ -160,10 +160,10 @@ contract TimelockTest is PortfolioBase {
     /// Review regression: the guardian could cancel the queued call that replaces it, and so block its own removal.
     function test_guardian_cannotCancelItsOwnReplacement() public {
         bytes memory replace = abi.encodeCall(Timelock.setGuardian, (makeAddr("new guardian")));
-        bytes32 id = _queue(address(timelock), replace);
+        _queue(address(timelock), replace);
         vm.prank(guardian);
         vm.expectRevert(abi.encodeWithSelector(Timelock.NotAdminOrGuardian.selector, guardian));
-        timelock.cancel(id);
+        timelock.cancel(address(timelock), replace, bytes32(0));
         _wait(DELAY);
         timelock.execute(address(timelock), replace, bytes32(0));
         assertEq(timelock.guardian(), makeAddr("new guardian"));
