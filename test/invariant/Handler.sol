@@ -494,14 +494,25 @@ contract Handler is WaterfallActions {
     function _explainPreLiquidationRevert(PreLiquidationSnap memory s, bytes memory reason) internal view {
         bytes4 sel = bytes4(reason);
         uint256 h = s.before.healthWad;
-        if (sel == IPreLiquidation.NotInZone.selector) assertGe(h, s.preHealth);
-        else if (sel == IPreLiquidation.BelowMaintenance.selector) assertLt(h, WAD);
-        else if (sel == IPreLiquidation.NoPosition.selector) assertEq(s.size, 0);
-        else if (sel == IPreLiquidation.OptedOut.selector) assertTrue(s.optedOut);
-        else if (sel == IPreLiquidation.DustRemainder.selector) assertLt(s.maxClose, _abs(s.size));
-        else if (sel == IPreLiquidation.CloseTooSmall.selector) _assertSliceUnderDust(s, reason);
-        else if (sel == IPreLiquidation.SelfPreLiquidation.selector) revert("a keeper is never a trader");
-        else revert("unexplained preLiquidate revert");
+        if (sel == IPreLiquidation.NotInZone.selector) {
+            assertGe(h, s.preHealth);
+        } else if (sel == IPreLiquidation.BelowMaintenance.selector) {
+            assertLt(h, WAD);
+        } else if (sel == IPreLiquidation.NoPosition.selector) {
+            assertEq(s.size, 0);
+        } else if (sel == IPreLiquidation.OptedOut.selector) {
+            assertTrue(s.optedOut);
+        } else if (sel == IPreLiquidation.DustRemainder.selector) {
+            assertLt(s.maxClose, _abs(s.size));
+        } else if (sel == IPreLiquidation.CloseTooSmall.selector) {
+            _assertSliceUnderDust(s, reason);
+        } else if (sel == IPreLiquidation.SelfPreLiquidation.selector) {
+            revert("a keeper is never a trader");
+        }
+        // A slice that would lower a portfolio account's health is refused by the protocol (property 30).
+        else if (!_expectPortfolioRefusal(s.account, reason, s.before.equityWad)) {
+            revert("unexplained preLiquidate revert");
+        }
     }
 
     /// @dev Moves the market's price in 1% steps (through the checked `movePrice`), in the direction that lowers the
