@@ -2,7 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {IOracle} from "../src/interfaces/IOracle.sol";
-import {LiquidationParams} from "../src/interfaces/ILiquidationEngine.sol";
+import {LiquidationParams, GasReimbursementParams} from "../src/interfaces/ILiquidationEngine.sol";
+import {SolvencyWaterfall} from "../src/SolvencyWaterfall.sol";
 import {LiquidationEngine} from "../src/LiquidationEngine.sol";
 import {AuctionHouse} from "../src/AuctionHouse.sol";
 import {AuctionParams, KeeperRewardParams} from "../src/interfaces/IAuctionHouse.sol";
@@ -26,10 +27,30 @@ abstract contract DemoConfig {
         });
     }
 
+    /// @notice The engine's keepers are reimbursed their gas at cost by the waterfall: 100k a call and 60k a position
+    /// closed (`snapshots/GasTest.json`: 132k-141k for one position without a base fee, about 25k more with the
+    /// waterfall's payment; 52k-60k a position in a batch of 50), at most half the notional closed; an insolvent
+    /// account's keeper earns at most $1 of its penalty (see docs/design.md).
+    function _configureGasReimbursement(LiquidationEngine engine, SolvencyWaterfall waterfall, IOracle nativeOracle)
+        internal
+    {
+        waterfall.setRewardSpender(address(engine), true);
+        engine.setGasReimbursement(
+            GasReimbursementParams({
+                nativeOracle: nativeOracle,
+                callGas: 100_000,
+                positionGas: 60_000,
+                maxNotionalShareWad: 0.5e18,
+                insolventTipWad: 1e18
+            })
+        );
+    }
+
     /// @notice The auction parameters of collaterals 0 and 1 and the house's limits and keeper rewards: −1% every 10 s
     /// (the curve) from 110% of the oracle price; reset after 10 minutes or below 85% of the oracle price; rewards
-    /// $5 + 0.1% of the value at stake + gas × base fee × ETH price × 1.2, at most $300 each and half the value at
-    /// stake for the auction in all (see docs/design.md).
+    /// $5 + 0.1% of the value at stake + gas × base fee × ETH price × 1.2, at most $2,000 each (a ceiling for a wrong gas
+    /// price: the budget bounds the rest) and half the value at stake or the penalty for the auction in all (see
+    /// docs/design.md).
     function _configureAuctionHouse(AuctionHouse auctionHouse, IPriceCurve curve, IOracle nativeOracle) internal {
         AuctionParams memory p = AuctionParams({
             curve: curve,
@@ -51,7 +72,7 @@ abstract contract DemoConfig {
                 tipWad: 5e18,
                 chipWad: 0.001e18,
                 maxValueShareWad: 0.5e18,
-                maxRewardWad: 300e18,
+                maxRewardWad: 2_000e18,
                 floorBuyGas: 365_000
             })
         );
@@ -59,7 +80,8 @@ abstract contract DemoConfig {
 
     /// @notice The backstop bound to its engine (buying at 2% under the oracle price) and auction house, selling
     /// collaterals 0 and 1 into their pools, holding at most $750k of each at the oracle price, 1% slippage at most;
-    /// rewards $2 + gas × base fee × ETH price × 1.2, at most half the buy's gain and $300.
+    /// rewards $2 + gas × base fee × ETH price × 1.2, at most half the buy's gain and $2,000 (the gain bounds it; the
+    /// cap only stops a wrong gas price from paying without end).
     function _configureBackstop(
         BackstopVault backstop,
         LiquidationEngine engine,
@@ -80,7 +102,7 @@ abstract contract DemoConfig {
                 absorbGas: 300_000,
                 tipWad: 2e18,
                 gainShareWad: 0.5e18,
-                maxRewardWad: 300e18
+                maxRewardWad: 2_000e18
             })
         );
     }

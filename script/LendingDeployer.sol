@@ -78,6 +78,7 @@ abstract contract LendingDeployer is DemoConfig {
         l.market.setEngine(address(l.engine));
         l.engine.setWaterfall(address(i.waterfall));
         i.waterfall.setEngine(address(l.engine), true);
+        _configureGasReimbursement(l.engine, i.waterfall, i.ethFeed);
 
         _deployLendingAuctions(i, l, owner);
         _deployLendingBackstop(i, l, owner);

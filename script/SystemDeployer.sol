@@ -176,6 +176,7 @@ abstract contract SystemDeployer is LendingDeployer {
         );
         d.waterfall.setEngine(address(d.engine), true);
         d.engine.setWaterfall(address(d.waterfall));
+        _configureGasReimbursement(d.engine, d.waterfall, d.ethFeed);
         d.insuranceFund.setSpender(address(d.waterfall), true);
         d.insuranceFund.setWaterfall(d.waterfall);
         d.vault.setWaterfall(address(d.waterfall));

@@ -7,12 +7,14 @@ import {
     ILiquidationEngine,
     LiquidationParams,
     LiquidationOrder,
-    CollateralPattern
+    CollateralPattern,
+    GasReimbursementParams
 } from "./interfaces/ILiquidationEngine.sol";
 import {ISolvencyWaterfall} from "./interfaces/ISolvencyWaterfall.sol";
 import {IBackstopVault} from "./interfaces/IBackstopVault.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 import {QuoteUnits} from "./libraries/QuoteUnits.sol";
+import {GasReimbursement} from "./libraries/GasReimbursement.sol";
 
 /// @title LiquidationEngine
 /// @notice Fixed-fee liquidation. See `ILiquidationEngine`.
@@ -43,6 +45,8 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     //////////////////////////////////////////////////////////////*/
 
     uint256 internal constant WAD = 1e18;
+    /// @dev Gas is reimbursed at cost: no markup over the base fee.
+    uint16 internal constant AT_COST_BPS = 10_000;
 
     /*//////////////////////////////////////////////////////////////
                                IMMUTABLES
@@ -57,6 +61,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     //////////////////////////////////////////////////////////////*/
 
     LiquidationParams internal _params;
+    GasReimbursementParams internal _gas;
     /// @inheritdoc ILiquidationEngine
     address public waterfall;
     /// @inheritdoc ILiquidationEngine
@@ -128,6 +133,17 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         emit BackstopSet(backstop_, discountWad);
     }
 
+    /// @inheritdoc ILiquidationEngine
+    function setGasReimbursement(GasReimbursementParams calldata g) external onlyOwner {
+        if (g.maxNotionalShareWad > WAD) revert InvalidParams("notional share");
+        // A reimbursement the waterfall refuses would revert every liquidation: refuse the setting instead.
+        if (address(g.nativeOracle) != address(0) && !ISolvencyWaterfall(_fund()).isRewardSpender(address(this))) {
+            revert NotWaterfallSpender(waterfall);
+        }
+        _gas = g;
+        emit GasReimbursementSet(g);
+    }
+
     function _setParams(LiquidationParams memory p) internal {
         if (p.targetHealthWad <= WAD) revert InvalidParams("target health");
         if (p.fullCloseHealthWad >= WAD) revert InvalidParams("full-close health");
@@ -153,7 +169,10 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         notSelf(account)
         returns (int256 closedSizeWad)
     {
-        (closedSizeWad,,) = _liquidate(account, marketId, maxCloseSizeWad, _params, _fund(), false);
+        address fund = _fund();
+        uint256 closedNotionalWad;
+        (closedSizeWad,, closedNotionalWad,) = _liquidate(account, marketId, maxCloseSizeWad, _params, fund, false);
+        _reimburseGas(fund, 1, closedNotionalWad);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -167,17 +186,22 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         address fund = _fund();
         closedSizesWad = new int256[](orders.length);
         bool[] memory closedInFull = new bool[](orders.length);
+        uint256 positions;
+        uint256 closedNotionalWad;
         // The keeper and the waterfall are paid once for the whole batch.
         PROTOCOL.beginPayouts(msg.sender, fund);
         for (uint256 i; i < orders.length; ++i) {
             LiquidationOrder calldata order = orders[i];
             if (order.account == msg.sender) revert SelfLiquidation(order.account);
-            uint256 rewardWad;
-            (closedSizesWad[i], rewardWad, closedInFull[i]) =
+            (uint256 rewardWad, uint256 notionalWad) = (0, 0);
+            (closedSizesWad[i], rewardWad, notionalWad, closedInFull[i]) =
                 _liquidate(order.account, order.marketId, type(uint256).max, p, fund, true);
             keeperRewardWad += rewardWad;
+            if (notionalWad != 0) (positions, closedNotionalWad) = (positions + 1, closedNotionalWad + notionalWad);
         }
         PROTOCOL.endPayouts();
+        // Reimbursed from the waterfall, which now holds the batch's insurance shares.
+        keeperRewardWad += _reimburseGas(fund, positions, closedNotionalWad);
         // Bad debt only once the waterfall holds the batch's insurance shares: settled in the middle, a debt would
         // find the fund without the revenue the positions closed before it brought.
         for (uint256 i; i < orders.length; ++i) {
@@ -201,14 +225,14 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         LiquidationParams memory p,
         address fund,
         bool inBatch
-    ) internal returns (int256 closedSizeWad, uint256 keeperRewardWad, bool closedInFull) {
+    ) internal returns (int256 closedSizeWad, uint256 keeperRewardWad, uint256 closedNotionalWad, bool closedInFull) {
         Plan memory plan = _snapshot(account, marketId);
         if (plan.equityWad >= plan.maintenanceWad.toInt()) {
-            if (inBatch) return (0, 0, false);
+            if (inBatch) return (0, 0, 0, false);
             revert Healthy(account, plan.equityWad, plan.maintenanceWad);
         }
         if (plan.sizeWad == 0) {
-            if (inBatch) return (0, 0, false);
+            if (inBatch) return (0, 0, 0, false);
             revert NoPosition(account, marketId);
         }
         _plan(p, plan);
@@ -225,7 +249,9 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         closedSizeWad = plan.sizeWad > 0 ? -plan.closeSizeWad.toInt() : plan.closeSizeWad.toInt();
         keeperRewardWad = plan.keeperRewardWad;
 
-        (uint256 closedNotionalWad, int256 equityAfterWad, uint256 maintenanceAfterWad) = PROTOCOL.liquidatePosition(
+        int256 equityAfterWad;
+        uint256 maintenanceAfterWad;
+        (closedNotionalWad, equityAfterWad, maintenanceAfterWad) = PROTOCOL.liquidatePosition(
             account,
             marketId,
             closedSizeWad,
@@ -252,7 +278,9 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         if (plan.equityWad >= plan.maintenanceWad.toInt() || plan.sizeWad == 0) return (0, 0, 0);
         _plan(_params, plan);
         closeSizeWad = plan.sizeWad > 0 ? -plan.closeSizeWad.toInt() : plan.closeSizeWad.toInt();
-        return (closeSizeWad, plan.penaltyWad, plan.keeperRewardWad);
+        // The notional the protocol reports closing (rounded up).
+        keeperRewardWad = plan.keeperRewardWad + _gasReimbursementWad(1, plan.closeSizeWad.mulWadUp(plan.priceWad));
+        return (closeSizeWad, plan.penaltyWad, keeperRewardWad);
     }
 
     function _snapshot(address account, uint256 marketId) internal view returns (Plan memory plan) {
@@ -313,9 +341,9 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     function _penalty(LiquidationParams memory p, Plan memory plan) internal view {
         uint256 closedNotionalWad = plan.closeSizeWad.mulWadUp(plan.priceWad);
         if (plan.equityWad <= 0) {
-            plan.keeperRewardWad = QuoteUnits.roundDown(
-                closedNotionalWad.mulWadDown(p.penaltyWad).mulWadDown(p.keeperShareWad), QUOTE_UNIT_WAD
-            );
+            // Bad debt the fund pays: capped, so that liquidating one's own insolvent twin earns no share of it.
+            uint256 shareWad = closedNotionalWad.mulWadDown(p.penaltyWad).mulWadDown(p.keeperShareWad);
+            plan.keeperRewardWad = QuoteUnits.roundDown(WadMath.min(shareWad, _gas.insolventTipWad), QUOTE_UNIT_WAD);
             plan.penaltyWad = plan.keeperRewardWad;
             return;
         }
@@ -335,6 +363,35 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         returns (uint256)
     {
         return WadMath.min(p.penaltyWad, maintenanceFractionWad.mulWadDown(healthWad));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                           GAS REIMBURSEMENT
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Pays the keeper its gas at cost for `positions` closes through the waterfall (revenue, then the insurance
+    /// fund), as far as they can pay; returns what was paid [wad quote].
+    function _reimburseGas(address fund, uint256 positions, uint256 closedNotionalWad)
+        internal
+        returns (uint256 paidWad)
+    {
+        uint256 owedWad = _gasReimbursementWad(positions, closedNotionalWad);
+        if (owedWad == 0) return 0;
+        paidWad = ISolvencyWaterfall(fund).cover(msg.sender, owedWad / QUOTE_UNIT_WAD) * QUOTE_UNIT_WAD;
+        emit GasReimbursed(msg.sender, positions, closedNotionalWad, paidWad);
+    }
+
+    /// @dev (call gas + positions × position gas) × block.basefee × native price, at most the notional share of what
+    /// they close, in whole quote units (rounded down) [wad quote]; zero when nothing closes.
+    function _gasReimbursementWad(uint256 positions, uint256 closedNotionalWad) internal view returns (uint256) {
+        if (positions == 0) return 0;
+        GasReimbursementParams memory g = _gas;
+        uint256 gasUnits = uint256(g.callGas) + positions * g.positionGas;
+        uint256 costWad = GasReimbursement.wad(g.nativeOracle, gasUnits, AT_COST_BPS);
+        return
+            QuoteUnits.roundDown(
+                WadMath.min(costWad, closedNotionalWad.mulWadDown(g.maxNotionalShareWad)), QUOTE_UNIT_WAD
+            );
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -448,8 +505,38 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc ILiquidationEngine
+    /// @dev Dust first: with no positions left, collateral worth less than both the dust minimum and the debt goes to
+    /// the caller; the write-off then reverts unless the account has no positions, no lots in auction and a debt.
     function settleBadDebt(address account) external nonReentrant returns (uint256 badDebtWad) {
-        return _settleBadDebt(account);
+        (uint256 marketMask, uint256 collateralMask) = PROTOCOL.accountMasks(account);
+        if (marketMask != 0 || collateralMask == 0) return _settleBadDebt(account);
+        _sweepDust(account, collateralMask);
+        badDebtWad = _settleBadDebt(account);
+        _reimburseGas(_fund(), 1, _params.dustNotionalWad);
+    }
+
+    /// @dev Hands every collateral balance to the caller for nothing, if all of it is worth (oracle price, no haircut,
+    /// rounded up) less than the dust minimum and less than the debt: the owner loses nothing it does not owe.
+    function _sweepDust(address account, uint256 collateralMask) internal {
+        uint256 valueWad;
+        uint256 id;
+        for (uint256 mask = collateralMask; mask != 0; (mask, id) = (mask >> 1, id + 1)) {
+            if (mask & 1 == 0) continue;
+            (uint256 balance, uint256 priceWad,, uint8 decimals) = PROTOCOL.collateralState(account, id);
+            valueWad += (balance * QuoteUnits.unitWad(decimals)).mulWadUp(priceWad);
+        }
+        int256 quoteWad = PROTOCOL.quoteBalance(account);
+        if (quoteWad >= 0) revert NoDebt(account, quoteWad);
+        if (valueWad >= _params.dustNotionalWad || valueWad >= uint256(-quoteWad)) {
+            revert DustLeft(account, valueWad, _params.dustNotionalWad);
+        }
+        id = 0;
+        for (uint256 mask = collateralMask; mask != 0; (mask, id) = (mask >> 1, id + 1)) {
+            if (mask & 1 == 0) continue;
+            (uint256 balance,,,) = PROTOCOL.collateralState(account, id);
+            PROTOCOL.seizeCollateral(account, id, balance, msg.sender, 0);
+            emit CollateralSold(account, id, msg.sender, balance, 0, 0);
+        }
     }
 
     function _settleIfEmpty(address account) internal {
@@ -482,5 +569,9 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
 
     function params() external view returns (LiquidationParams memory) {
         return _params;
+    }
+
+    function gasReimbursementParams() external view returns (GasReimbursementParams memory) {
+        return _gas;
     }
 }

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {ILiquidatable} from "./ILiquidatable.sol";
+import {IOracle} from "./IOracle.sol";
 
 /// @notice Parameters of fixed-fee liquidation [all wad fractions].
 struct LiquidationParams {
@@ -11,6 +12,19 @@ struct LiquidationParams {
     uint64 keeperShareWad; // share of the penalty paid to the keeper; the rest funds the insurance fund
     uint64 collateralDiscountWad; // discount on the oracle price when collateral is sold to cover debt
     uint128 dustNotionalWad; // a position left after a partial close is 0 or at least this notional [wad quote]
+}
+
+/// @notice The gas part of a fixed-fee keeper reward, and the keeper's part of an insolvent account's penalty. A
+/// keeper is reimbursed its gas at cost (`block.basefee` × the native asset's oracle price, no markup) by the solvency
+/// waterfall, at most `maxNotionalShareWad` of the notional it closes; the keeper's share of the penalty is its margin
+/// over the gas. Reimbursed at cost, a keeper who liquidates its own account from a second address gets back the base
+/// fee it burned and still pays the penalty: nothing to farm.
+struct GasReimbursementParams {
+    IOracle nativeOracle; // the native asset's price [wad quote]; unset: no reimbursement
+    uint32 callGas; // gas of a call, whatever it closes (the transaction, the checks, the payment)
+    uint32 positionGas; // gas of each position a call closes
+    uint64 maxNotionalShareWad; // the reimbursement of a call is at most this share of the notional it closes
+    uint96 insolventTipWad; // at equity <= 0, the keeper's part of the penalty is at most this [wad quote]
 }
 
 /// @notice One position of a batch liquidation (`liquidateBatch`).
@@ -54,6 +68,8 @@ interface ILiquidationEngine {
     error WrongPattern(uint256 collateralId, CollateralPattern pattern);
     error NotBackstop(address caller);
     error BackstopFirst(uint256 collateralId, uint256 capacityWad);
+    error DustLeft(address account, uint256 collateralValueWad, uint256 dustNotionalWad);
+    error NotWaterfallSpender(address waterfall);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -62,6 +78,9 @@ interface ILiquidationEngine {
     event ParamsSet(LiquidationParams params);
     event CollateralPatternSet(uint256 indexed collateralId, CollateralPattern pattern);
     event BackstopSet(address indexed backstop, uint256 discountWad);
+    event GasReimbursementSet(GasReimbursementParams params);
+    /// @notice A keeper's gas reimbursed by the waterfall for `positions` closes of `closedNotionalWad` in all [wad].
+    event GasReimbursed(address indexed keeper, uint256 positions, uint256 closedNotionalWad, uint256 paidWad);
     event Liquidated(
         address indexed account,
         uint256 indexed marketId,
@@ -105,7 +124,7 @@ interface ILiquidationEngine {
     /// reverts the whole batch. The keeper and the waterfall are paid once, after the closes; the bad debt of the
     /// accounts the batch emptied is settled after that, so the fund covers it with the batch's insurance shares in.
     /// @return closedSizesWad The signed size each order closed (0 for a skipped order).
-    /// @return keeperRewardWad The keeper's reward over the whole batch [wad quote].
+    /// @return keeperRewardWad The keeper's reward over the whole batch, its gas reimbursement included [wad quote].
     function liquidateBatch(LiquidationOrder[] calldata orders)
         external
         returns (int256[] memory closedSizesWad, uint256 keeperRewardWad);
@@ -132,9 +151,12 @@ interface ILiquidationEngine {
         external
         returns (uint256 amount, uint256 salePriceWad, uint256 quotePaidWad);
 
-    /// @notice Writes off the debt of an account with no positions and no collateral and hands it to the solvency
-    /// waterfall (insurance fund, then bonds, then socialization). Called by `liquidate`, `buyCollateral` and `sellToBackstop` when they
-    /// empty an account, and by the auction house when an auction ends with nothing left.
+    /// @notice Writes off the debt of an account with no positions and hands it to the solvency waterfall (insurance
+    /// fund, then bonds, then socialization). Called by `liquidate`, `buyCollateral` and `sellToBackstop` when they
+    /// empty an account, and by the auction house when an auction ends with nothing left. Anyone may call it on an
+    /// account whose collateral is worth less than the dust minimum in all (at the oracle price, no haircut): that
+    /// dust goes to the caller, whose gas the waterfall reimburses at cost (at most the dust minimum's notional
+    /// share), so that no dust is left forever for want of someone paid to clear it (`DustLeft` otherwise).
     function settleBadDebt(address account) external returns (uint256 badDebtWad);
 
     /*//////////////////////////////////////////////////////////////
@@ -161,7 +183,13 @@ interface ILiquidationEngine {
     function totalBadDebtWad() external view returns (uint256);
     function totalDeficitWad() external view returns (uint256);
 
-    /// @notice What `liquidate` would close now, and the penalty and keeper reward it would pay [wad].
+    /// @notice The gas reimbursement of fixed-fee closes (see `GasReimbursementParams`); the owner sets it, and the
+    /// engine must be a reward spender of its waterfall when it reimburses anything (`NotWaterfallSpender`).
+    function gasReimbursementParams() external view returns (GasReimbursementParams memory);
+    function setGasReimbursement(GasReimbursementParams calldata params_) external;
+
+    /// @notice What `liquidate` would close now, and the penalty and keeper reward it would pay [wad], the reward with
+    /// its gas reimbursement at this block's base fee (before the waterfall's means bound it).
     function previewLiquidation(address account, uint256 marketId)
         external
         view

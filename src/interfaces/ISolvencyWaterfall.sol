@@ -127,10 +127,13 @@ interface ISolvencyWaterfall {
     function route() external returns (uint256 toBonds, uint256 toFund);
 
     /// @notice Pays a keeper reward of up to `amount` [quote units] to `to` on a liquidation module's order (the
-    /// auction house's kicks and resets): from pending revenue first, then from the insurance fund. Keeper rewards are
+    /// auction house's kicks and resets, the engine's gas reimbursements): from pending revenue first, then from the insurance fund. Keeper rewards are
     /// the cost of the liquidations that earn the revenue, so they come before bondholders: a crash that empties the
     /// fund and opens bonds never leaves auctions without a reward. Returns what was paid.
     function cover(address to, uint256 amount) external returns (uint256 paid);
+
+    /// @notice Whether `module` may pay keeper rewards through `cover`.
+    function isRewardSpender(address module) external view returns (bool);
 
     /// @notice What keeper rewards can draw on now: pending revenue plus the insurance fund's balance [quote units].
     function rewardCapacity() external view returns (uint256);

@@ -11,11 +11,11 @@ library GasReimbursement {
 
     /// @dev `gasUnits` × block.basefee × the native asset's price × `factorBps`, rounded down [wad quote]; zero without
     /// an oracle or while its price is unusable (gas is then valued at nothing rather than at a wrong price).
-    function wad(IOracle nativeOracle, uint32 gasUnits, uint16 factorBps) internal view returns (uint256) {
+    function wad(IOracle nativeOracle, uint256 gasUnits, uint16 factorBps) internal view returns (uint256) {
         if (address(nativeOracle) == address(0)) return 0;
         (uint256 nativePriceWad, PriceStatus s) = nativeOracle.read();
         if (!isUsable(s)) return 0;
         // [gas] × [wei/gas] = [wei]; × [wad quote per 1e18 wei] / 1e18 = [wad quote]
-        return (uint256(gasUnits) * block.basefee).mulWadDown(nativePriceWad) * factorBps / 10_000;
+        return (gasUnits * block.basefee).mulWadDown(nativePriceWad) * factorBps / 10_000;
     }
 }

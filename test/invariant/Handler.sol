@@ -7,7 +7,7 @@ import {PushPriceFeed} from "../../src/oracle/PushPriceFeed.sol";
 import {MarginProtocol} from "../../src/MarginProtocol.sol";
 import {LiquidationEngine} from "../../src/LiquidationEngine.sol";
 import {IMarginProtocol, Health} from "../../src/interfaces/IMarginProtocol.sol";
-import {ILiquidationEngine} from "../../src/interfaces/ILiquidationEngine.sol";
+import {ILiquidationEngine, GasReimbursementParams} from "../../src/interfaces/ILiquidationEngine.sol";
 import {PriceStatus} from "../../src/interfaces/IOracle.sol";
 import {AuctionHouse} from "../../src/AuctionHouse.sol";
 import {IAuctionHouse, Auction} from "../../src/interfaces/IAuctionHouse.sol";
@@ -81,6 +81,10 @@ contract Handler is WaterfallActions {
     BackstopVault public backstop;
     /// @notice Quote paid to keepers by every liquidation path [wad].
     uint256 public ghostKeeperRewardsWad;
+    /// @notice The auctions' reward budgets set at their kicks, each at most the auction's penalty [wad].
+    uint256 public ghostAuctionBudgetsWad;
+    /// @notice The engine's gas reimbursements, each at most the gas at cost at its base fee [wad].
+    uint256 public ghostGasReimbursedWad;
     /// @notice What the backstop gained on its buys: oracle value bought − price paid [wad].
     uint256 public ghostBackstopGainWad;
 
@@ -90,6 +94,7 @@ contract Handler is WaterfallActions {
 
     function setWaterfall(SolvencyWaterfall waterfall_, LiquidityVault vault_, InsuranceFund fund_) external {
         _initLedger(usdc, protocol, vault_, fund_, waterfall_);
+        ledgerEngine = address(engine);
         _initWaterfallActors();
     }
 
@@ -305,9 +310,11 @@ contract Handler is WaterfallActions {
         Health before;
         int256 plannedClose;
         uint256 reward;
+        uint256 gasOwedWad;
         uint256 keeperBalance;
     }
 
+    /// @dev A close without a limit runs at a base fee from none to 1,000 gwei, so that its gas is reimbursed.
     function liquidate(uint256 keeperSeed, uint256 actorSeed, uint256 marketId, uint256 maxClose) external recorded {
         LiquidationSnap memory s;
         s.keeper = keepers[keeperSeed % 2];
@@ -317,7 +324,11 @@ contract Handler is WaterfallActions {
         s.liquidatable = protocol.isLiquidatable(s.account);
         s.maxClose = maxClose % 4 == 0 ? bound(maxClose, 0, _abs(s.size)) : type(uint256).max;
         s.before = protocol.health(s.account);
+        uint256[4] memory baseFees = [uint256(0), 10 gwei, 300 gwei, 1_000 gwei];
+        vm.fee(s.maxClose == type(uint256).max ? baseFees[(keeperSeed >> 8) % 4] : 0);
         (s.plannedClose,, s.reward) = engine.previewLiquidation(s.account, s.marketId);
+        s.gasOwedWad =
+            _gasAtCostWad((_abs(s.plannedClose) * uint256(int256(feeds[s.marketId].answerWad())) + WAD - 1) / WAD);
         s.keeperBalance = usdc.balanceOf(s.keeper);
 
         _flush();
@@ -337,14 +348,33 @@ contract Handler is WaterfallActions {
         }
     }
 
+    /// @dev An independent model of the engine's gas reimbursement for one close of `notionalWad`: (call + position
+    /// gas) × base fee × ETH price, at most the notional share, in whole quote units.
+    function _gasAtCostWad(uint256 notionalWad) internal view returns (uint256) {
+        GasReimbursementParams memory g = engine.gasReimbursementParams();
+        uint256 costWad =
+            (uint256(g.callGas) + g.positionGas) * block.basefee * uint256(int256(feeds[0].answerWad())) / WAD;
+        uint256 capWad = notionalWad * g.maxNotionalShareWad / WAD;
+        uint256 owedWad = costWad < capWad ? costWad : capWad;
+        return owedWad - owedWad % 1e12;
+    }
+
     function _checkLiquidation(LiquidationSnap memory s, int256 closed) internal {
         // Property 3: only an unhealthy account is liquidated.
         assertTrue(s.liquidatable, "liquidated a healthy account");
         (int256 sizeAfter,) = protocol.position(s.account, s.marketId);
         assertEq(sizeAfter, s.size + closed);
         uint256 received = usdc.balanceOf(s.keeper) - s.keeperBalance;
-        // Property 8: the keeper receives exactly the computed reward (when the planned close ran).
-        if (closed == s.plannedClose) assertEq(received, s.reward / 1e12, "keeper reward");
+        if (block.basefee == 0) {
+            // Property 8: the keeper receives exactly the computed reward (when the planned close ran).
+            if (closed == s.plannedClose) assertEq(received, s.reward / 1e12, "keeper reward");
+        } else {
+            // Property 41: the gas part is at most the gas at cost (the waterfall pays what it can), never a markup.
+            assertEq(closed, s.plannedClose);
+            uint256 gasPaidWad = received * 1e12 + s.gasOwedWad - s.reward;
+            assertLe(gasPaidWad, s.gasOwedWad, "gas reimbursed beyond its cost");
+            ghostGasReimbursedWad += gasPaidWad;
+        }
         // The penalty itself (keeper and insurance shares) is booked by the ledger from `PenaltyCharged`.
         ghostKeeperRewardsWad += received * 1e12;
         if (protocol.portfolioMode(s.account)) ghostPortfolioLiquidations++;
@@ -581,6 +611,7 @@ contract Handler is WaterfallActions {
             uint256 budgetWad = uint256(started.rewardLeft) * 1e12 + paidWad;
             assertLe(budgetWad, valueWad * shareWad / WAD, "reward beyond the lot");
             assertLe(budgetWad, started.penaltyLeftWad, "reward beyond the penalty");
+            ghostAuctionBudgetsWad += budgetWad;
             ghostRewardOutflowWad += paidWad;
             ghostKeeperRewardsWad += paidWad;
         } catch (bytes memory reason) {

@@ -144,12 +144,14 @@ contract InvariantsTest is WaterfallChecks, PortfolioViews {
         assertEq(backstop.idle(), usdc.balanceOf(address(backstop)), "idle quote tracked");
     }
 
-    /// Keepers are paid from value the liquidation created, never from nowhere: Σ keeper rewards ≤ penalties + the
-    /// insurance fund's draws for kicks and resets + the backstop's gains on its buys.
+    /// Property 40: keepers are paid from what the liquidated accounts pay, never from nowhere. Σ keeper rewards ≤ the
+    /// engine's penalties + the auctions' budgets (each at most its penalty and half its value at stake) + the
+    /// backstop's gains on its buys + the gas the engine reimbursed (each at most its cost: the explicit budget).
     function invariant_keeperRewardsFunded() public view {
         assertLe(
             handler.ghostKeeperRewardsWad(),
-            handler.ghostPenaltiesWad() + handler.ghostRewardOutflowWad() + handler.ghostBackstopGainWad(),
+            handler.ghostPenaltiesWad() + handler.ghostAuctionBudgetsWad() + handler.ghostBackstopGainWad()
+                + handler.ghostGasReimbursedWad(),
             "keeper rewards exceed their sources"
         );
         (,, uint256 backstopRewards) = backstop.totals();

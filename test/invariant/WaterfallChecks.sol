@@ -20,7 +20,11 @@ abstract contract WaterfallChecks is InvariantSetup {
         assertEq(b.fundCoveredToVault, b.coveredByFund, "covers to the vault = bad debt covered");
         assertEq((engine.totalBadDebtWad() - engine.totalDeficitWad()) / 1e12, b.coveredByFund, "engine's covered");
         assertEq(b.fundCovered - b.fundCoveredToVault, b.rewardsFromFund, "the fund's covers to keepers = its rewards");
-        assertEq((b.rewardsFromRevenue + b.rewardsFromFund) * 1e12, handler.ghostRewardOutflowWad(), "keeper rewards");
+        assertEq(
+            (b.rewardsFromRevenue + b.rewardsFromFund) * 1e12,
+            handler.ghostRewardOutflowWad() + handler.ghostGasReimbursedWad(),
+            "keeper rewards"
+        );
         assertEq(insurance.totalAssets(), insurance.balance() + waterfall.pendingForFund());
     }
 

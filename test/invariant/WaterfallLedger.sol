@@ -50,6 +50,7 @@ abstract contract WaterfallLedger is Test {
         uint256 waterfallToHolders; // ... to anyone else (redemptions, keeper rewards)
         uint256 rewardsFromRevenue; // RewardPaid: keeper rewards out of pending revenue
         uint256 rewardsFromFund; // ... and by the insurance fund
+        uint256 gasReimbursed; // ... of which the engine's gas reimbursements
         uint256 recognized; // BadDebtAbsorbed
         uint256 coveredByFund;
         uint256 issued;
@@ -99,6 +100,8 @@ abstract contract WaterfallLedger is Test {
     mapping(address => mapping(uint256 => uint256)) public redeemedBy;
 
     uint256 internal depth;
+    // The fixed-fee engine: its reward payments are gas reimbursements.
+    address internal ledgerEngine;
     // The insurance fund's last cover to the vault, checked against the absorb that follows it.
     bool internal coverSeen;
     uint256 internal coverAmount;
@@ -256,6 +259,7 @@ abstract contract WaterfallLedger is Test {
         (uint256 fromRevenue, uint256 fromFund) = abi.decode(l.data, (uint256, uint256));
         books.rewardsFromRevenue += fromRevenue;
         books.rewardsFromFund += fromFund;
+        if (_addr(l, 1) == ledgerEngine) books.gasReimbursed += fromRevenue + fromFund;
     }
 
     function _onIssued(Vm.Log memory l) internal {

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {BaseTest} from "../Base.t.sol";
+import {
+    ILiquidationEngine,
+    GasReimbursementParams,
+    CollateralPattern,
+    LiquidationOrder
+} from "../../src/interfaces/ILiquidationEngine.sol";
+import {IOracle} from "../../src/interfaces/IOracle.sol";
+
+/// @notice Regressions for the fixed-fee engine's keeper incentives (issue 12, findings 4, 5 and 6): gas reimbursed at
+/// cost by the waterfall, an insolvent account's keeper part capped, rewards paid with the insurance fund empty, dust
+/// swept, and auction rewards that follow the gas price up to 1,000 gwei. Not isolated: the base fee `vm.fee` sets
+/// reaches the calls only within one transaction.
+/// forge-config: default.isolate = false
+/// forge-config: ci.isolate = false
+contract KeeperGasTest is BaseTest {
+    address internal twinLong = makeAddr("twinLong");
+    address internal twinShort = makeAddr("twinShort");
+    address internal dave = makeAddr("dave");
+
+    /// @dev The cost of the last call at this block's base fee [wad quote]: execution gas + the 21k of a transaction.
+    function _gasCostWad(uint256 executionGas, uint256 ethPriceWad) internal view returns (uint256) {
+        return (executionGas + 21_000) * block.basefee * ethPriceWad / 1e18;
+    }
+
+    function _liquidateMeasured(address account) internal returns (uint256 rewardWad, uint256 costWad) {
+        uint256 before = usdc.balanceOf(keeper);
+        vm.prank(keeper);
+        uint256 g = gasleft();
+        engine.liquidate(account, ETH_MARKET, type(uint256).max);
+        g -= gasleft();
+        rewardWad = (usdc.balanceOf(keeper) - before) * 1e12;
+        (uint256 ethPriceWad,) = ethFeed.read();
+        costWad = _gasCostWad(g, ethPriceWad);
+    }
+
+    function _drainInsuranceFund() internal {
+        insurance.setSpender(address(this), true);
+        insurance.cover(address(this), insurance.balance());
+        assertEq(insurance.balance(), 0);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                      FINDING 5: SMALL POSITIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// Regression (finding 5): a $12 position (the minimum is $10) paid its liquidator $0.11 against about $4 of gas
+    /// at 10 gwei. The keeper's share of the penalty is now its margin over gas reimbursed at cost.
+    function test_smallPosition_paysMoreThanItsGasAt10Gwei() public {
+        _openLong(alice, 1.5e6, 0.004e18); // $12 of notional
+        _setEthPrice(2_760e18); // −8%: below maintenance
+        assertTrue(_liquidatable(alice));
+        vm.fee(10 gwei);
+        (uint256 rewardWad, uint256 costWad) = _liquidateMeasured(alice);
+        assertGt(rewardWad, costWad, "reward above the gas it cost");
+        assertLt(rewardWad, 12e18 / 2, "within half the notional closed");
+    }
+
+    /// The reimbursement is at cost, not a markup: a second address liquidating its owner's account gets back the
+    /// base fee it burned, and the account still pays the whole penalty, of which the keeper's share is a part.
+    function test_gasIsReimbursedAtCost_soSelfLiquidationEarnsOnlyTheShare() public {
+        _openLong(alice, 1_000e6, 2e18);
+        _setEthPrice(2_600e18);
+        vm.fee(20 gwei);
+        (, uint256 penaltyWad, uint256 previewWad) = engine.previewLiquidation(alice, ETH_MARKET);
+        uint256 shareWad = penaltyWad * 4 / 10 / 1e12 * 1e12; // 40% of the penalty, whole units
+        uint256 atCostWad = (100_000 + 60_000) * uint256(20 gwei) * 2_600; // $8.32: (call + position gas) × base fee
+        (uint256 rewardWad,) = _liquidateMeasured(alice);
+        assertEq(rewardWad, previewWad, "the preview shows both parts");
+        assertEq(rewardWad, shareWad + atCostWad, "the share of the penalty and gas at cost, no markup");
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                      FINDING 6: CONGESTION
+    //////////////////////////////////////////////////////////////*/
+
+    /// Regression (finding 6): at 600 gwei a fixed-fee close paid $171 against $254 of gas.
+    function test_close_paysMoreThanItsGasAt600Gwei() public {
+        _openLong(alice, 3_100e6, 10e18);
+        _setEthPrice(2_760e18);
+        assertTrue(_liquidatable(alice));
+        vm.fee(600 gwei);
+        (uint256 rewardWad, uint256 costWad) = _liquidateMeasured(alice);
+        assertGt(rewardWad, costWad, "reward above the gas it cost");
+    }
+
+    /// At 1,000 gwei a batch's positions are each reimbursed: the batch pays more than it costs.
+    function test_batch_paysMoreThanItsGasAt1000Gwei() public {
+        LiquidationOrder[] memory orders = new LiquidationOrder[](5);
+        for (uint256 i; i < 5; ++i) {
+            address who = makeAddr(string.concat("trader", vm.toString(i)));
+            _openLong(who, 3_100e6, 10e18);
+            orders[i] = LiquidationOrder(who, ETH_MARKET);
+        }
+        _setEthPrice(2_760e18);
+        vm.fee(1_000 gwei);
+        uint256 before = usdc.balanceOf(keeper);
+        vm.prank(keeper);
+        uint256 g = gasleft();
+        (, uint256 rewardWad) = engine.liquidateBatch(orders);
+        g -= gasleft();
+        assertEq((usdc.balanceOf(keeper) - before) * 1e12, rewardWad, "the batch reports what it paid");
+        assertGt(rewardWad, _gasCostWad(g, 2_760e18), "reward above the gas it cost");
+    }
+
+    /// Regression (finding 6): once the insurance fund was empty, a kick paid nothing, since the payer held nothing.
+    /// The waterfall's reward reserve starts full and is refilled first from penalties.
+    function test_rewardsArePaidWithTheInsuranceFundEmpty() public {
+        _drainInsuranceFund();
+        _openLong(alice, 1_000e6, 2e18);
+        _setEthPrice(2_600e18);
+        vm.fee(20 gwei);
+        (uint256 rewardWad, uint256 costWad) = _liquidateMeasured(alice);
+        assertGt(rewardWad, costWad, "the close is reimbursed from the reserve");
+
+        engine.setCollateralPattern(WETH_ID, CollateralPattern.DutchAuction);
+        _indebtedOnWeth(dave, 1e18, 1_800e18);
+        uint256 before = usdc.balanceOf(keeper2);
+        vm.prank(keeper2);
+        auctionHouse.kick(dave, WETH_ID);
+        assertGt(usdc.balanceOf(keeper2), before, "the kick is paid from the reserve");
+        assertEq(insurance.balance(), 0, "the fund paid nothing");
+    }
+
+    /// Regression (finding 6): kick rewards were capped at $300, under the kick's gas at 20-50x base fee. A large lot's
+    /// kick now pays its gas at 1,000 gwei: its budget (half its value, its penalty) bounds it, not a fixed cap.
+    function test_largeLotKick_paysMoreThanItsGasAt1000Gwei() public {
+        engine.setCollateralPattern(WETH_ID, CollateralPattern.DutchAuction);
+        _depositCollateral(dave, WETH_ID, 10e18);
+        _trade(dave, ETH_MARKET, 20e18);
+        _setEthPrice(1_800e18);
+        vm.prank(keeper);
+        engine.liquidate(dave, ETH_MARKET, type(uint256).max);
+        vm.fee(1_000 gwei);
+        uint256 before = usdc.balanceOf(keeper2);
+        vm.prank(keeper2);
+        uint256 g = gasleft();
+        auctionHouse.kick(dave, WETH_ID);
+        g -= gasleft();
+        uint256 rewardWad = (usdc.balanceOf(keeper2) - before) * 1e12;
+        assertGt(rewardWad, _gasCostWad(g, 1_800e18), "reward above the gas it cost");
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                      FINDING 4: INSOLVENT TWINS
+    //////////////////////////////////////////////////////////////*/
+
+    /// Regression (finding 4): hedged twins, 10x long and short, and a -12% gap. The long is insolvent; the attacker
+    /// liquidates it from a third address. At equity <= 0 the keeper's part of the penalty (bad debt the fund pays)
+    /// was 40% of 2.5% of the notional: $79 here, on top of the gap. It is now at most $1 and gas at cost.
+    function test_insolventTwin_keeperPartCappedAtTheTip() public {
+        _openLong(twinLong, 1_000e6, 3e18);
+        _depositQuote(twinShort, 1_000e6);
+        _trade(twinShort, ETH_MARKET, -3e18);
+        _setEthPrice(2_640e18);
+        (int256 equityWad,) = protocol.marginState(twinLong);
+        assertLt(equityWad, 0, "the long is insolvent");
+        vm.fee(10 gwei);
+        (uint256 rewardWad,) = _liquidateMeasured(twinLong);
+        uint256 atCostWad = (100_000 + 60_000) * uint256(10 gwei) * 2_640 / 1e12 * 1e12;
+        assertLe(rewardWad, 1e18 + atCostWad, "the tip and gas at cost, not a share of the notional");
+        assertGt(rewardWad, atCostWad, "still worth the keeper's while");
+        assertEq(engine.totalBadDebtWad(), uint256(-equityWad) + (rewardWad - atCostWad), "the shortfall and the tip");
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                      FINDING 5: DUST
+    //////////////////////////////////////////////////////////////*/
+
+    /// Dave owes quote and holds one satoshi of WBTC: no keeper was paid to clear it, and no bad debt could be written
+    /// off while it was there.
+    function _indebtedWithDust() internal {
+        _depositCollateral(dave, WBTC_ID, 1);
+        _indebtedOnWeth(dave, 1e18, 1_800e18);
+        vm.prank(keeper);
+        engine.buyCollateral(dave, WETH_ID, type(uint256).max, type(uint256).max);
+        (uint256 marketMask, uint256 collateralMask) = protocol.accountMasks(dave);
+        assertEq(marketMask, 0);
+        assertEq(collateralMask, 1 << WBTC_ID, "one satoshi left");
+        assertLt(protocol.quoteBalance(dave), 0, "in debt");
+    }
+
+    /// Regression (finding 5): anyone settles an account whose collateral is dust; the dust is theirs, their gas is
+    /// reimbursed at cost, and the debt goes to the waterfall.
+    function test_dust_isSweptAndTheDebtSettled() public {
+        _indebtedWithDust();
+        int256 debtWad = protocol.quoteBalance(dave);
+        vm.fee(10 gwei);
+        uint256 before = usdc.balanceOf(keeper2);
+        vm.prank(keeper2);
+        uint256 badDebtWad = engine.settleBadDebt(dave);
+        assertEq(badDebtWad, uint256(-debtWad));
+        assertEq(wbtc.balanceOf(keeper2), 1, "the dust goes to the caller");
+        assertGt(usdc.balanceOf(keeper2), before, "gas reimbursed");
+        (, uint256 collateralMask) = protocol.accountMasks(dave);
+        assertEq(collateralMask, 0);
+        assertEq(protocol.quoteBalance(dave), 0, "written off");
+    }
+
+    function test_dust_refusedWhenWorthTheDustMinimum() public {
+        _indebtedWithDust();
+        _depositCollateral(dave, WBTC_ID, 20_000); // ≈ $12
+        vm.prank(keeper2);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.DustLeft.selector, dave, uint256(20_001) * 1e10 * 60_000, 10e18)
+        );
+        engine.settleBadDebt(dave);
+    }
+
+    /// A small debt against collateral worth more than it is: the owner's, not dust to sweep.
+    function test_dust_refusedWhenWorthMoreThanTheDebt() public {
+        _indebtedWithDust();
+        _depositCollateral(dave, WBTC_ID, 1_000); // 1,001 satoshis ≈ $0.60
+        _depositQuote(dave, uint256(-protocol.quoteBalance(dave)) / 1e12 - 0.5e6); // owes $0.50
+        vm.prank(keeper2);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.DustLeft.selector, dave, uint256(1_001) * 1e10 * 60_000, 10e18)
+        );
+        engine.settleBadDebt(dave);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             SETTINGS
+    //////////////////////////////////////////////////////////////*/
+
+    function test_setGasReimbursement_refusesAnEngineTheWaterfallDoesNotPay() public {
+        waterfall.setRewardSpender(address(engine), false);
+        GasReimbursementParams memory g = engine.gasReimbursementParams();
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.NotWaterfallSpender.selector, address(waterfall)));
+        engine.setGasReimbursement(g);
+        g.nativeOracle = IOracle(address(0));
+        engine.setGasReimbursement(g); // without an oracle nothing is reimbursed
+    }
+
+    function test_setGasReimbursement_refusesAShareAboveOne() public {
+        GasReimbursementParams memory g = engine.gasReimbursementParams();
+        g.maxNotionalShareWad = 1e18 + 1;
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParams.selector, "notional share"));
+        engine.setGasReimbursement(g);
+    }
+
+    function test_setGasReimbursement_onlyOwner() public {
+        GasReimbursementParams memory g = engine.gasReimbursementParams();
+        vm.prank(alice);
+        vm.expectRevert("UNAUTHORIZED");
+        engine.setGasReimbursement(g);
+    }
+}
