@@ -243,5 +243,9 @@ test("the keeper works the lending market on the one path it works the perps pro
         typeof x.txHash === "string",
     ).length;
   assert.ok(sent("kick") >= 2, `kicks sent: ${sent("kick")}`);
-  assert.ok(sent("take") >= 2, `takes sent: ${sent("take")}`);
+  // A lot the keeper reaches late may have decayed to its floor, where it buys for the backstop instead.
+  assert.ok(
+    sent("take") + sent("buyAuction") >= 2,
+    `takes sent: ${sent("take")}, floor buys sent: ${sent("buyAuction")}`,
+  );
 });
