@@ -46,6 +46,7 @@ export const KEEPER_ACTIONS = [
   "liquidate",
   "liquidateBatch",
   "buyCollateral",
+  "settleBadDebt",
   "kick",
   "take",
   "redo",

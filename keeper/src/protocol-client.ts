@@ -33,6 +33,15 @@ export type CollateralState = {
   decimals: number;
 };
 
+/** The engine's gas reimbursement (`GasReimbursementParams`): gas at cost, within a share of the notional closed. */
+export type EngineGasReimbursement = {
+  callGas: bigint;
+  positionGas: bigint;
+  maxNotionalShareWad: bigint;
+  /** At equity ≤ 0 the keeper's part of the penalty is at most this; a dust sweep earns it [wad]. */
+  insolventTipWad: bigint;
+};
+
 export type LiquidationParams = {
   targetHealthWad: bigint;
   fullCloseHealthWad: bigint;
@@ -122,7 +131,8 @@ export type KeeperCall =
   | { functionName: "route"; args: readonly [] }
   | { functionName: "redeem"; args: readonly [bigint, Address] }
   | { functionName: "sweepFees"; args: readonly [] }
-  | { functionName: "preLiquidate"; args: readonly [Address, bigint, bigint] };
+  | { functionName: "preLiquidate"; args: readonly [Address, bigint, bigint] }
+  | { functionName: "settleBadDebt"; args: readonly [Address] };
 
 export type KeeperFunction = KeeperCall["functionName"];
 
@@ -131,6 +141,7 @@ export const CALL_CONTRACT = {
   liquidate: "engine",
   liquidateBatch: "engine",
   buyCollateral: "engine",
+  settleBadDebt: "engine",
   kick: "auctionHouse",
   take: "auctionHouse",
   redo: "auctionHouse",
@@ -247,6 +258,7 @@ export interface ProtocolClient {
     marketId: number,
   ): Promise<LiquidationPreview>;
   liquidationParams(): Promise<LiquidationParams>;
+  engineGasReimbursement(): Promise<EngineGasReimbursement>;
   /** The engine's pattern for a collateral asset: see COLLATERAL_PATTERN. */
   collateralPattern(collateralId: number): Promise<number>;
   /** A listed collateral's token and decimals. */
@@ -347,6 +359,8 @@ export interface ProtocolClient {
     maxAmount: bigint,
     maxPriceWad: bigint,
   ): Promise<Simulated<{ amount: bigint; quotePaidWad: bigint }>>;
+  /** `settleBadDebt(account)` on an account whose collateral is dust: the bad debt it writes off [wad]. */
+  simulateSettleBadDebt(account: Address): Promise<Simulated<bigint>>;
   simulateKick(
     account: Address,
     collateralId: number,

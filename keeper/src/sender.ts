@@ -42,6 +42,7 @@ const MAY_SETTLE_BAD_DEBT: ReadonlySet<KeeperCall["functionName"]> = new Set([
   "liquidate",
   "liquidateBatch",
   "buyCollateral",
+  "settleBadDebt",
   "take",
   "buyAuction",
   "absorb",

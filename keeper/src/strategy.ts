@@ -21,6 +21,11 @@ import {
   takeMinProfitUnits,
   takePriceLimitWad,
 } from "./auction-math.ts";
+import {
+  collateralValueAtOracleWad,
+  dustSweepRewardWad,
+  isSweepableDust,
+} from "./dust.ts";
 import type { Config } from "./config.ts";
 import type { Decision, DecisionAction, DecisionKind } from "./decisions.ts";
 import {
@@ -532,6 +537,8 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
     let debtQuoteWad = -(await chain.quoteBalance(account));
     if (debtQuoteWad <= 0n) return;
     const ids = union(args.collateralIds, bitmapIds(masks.collateralMask));
+    if (await sweepDust({ base, healthWad, ids, debtQuoteWad, context, emit }))
+      return;
 
     for (const collateralId of ids) {
       const here: Here = { ...base, action: "check", collateralId, healthWad };
@@ -556,6 +563,61 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
         if (debtQuoteWad <= 0n) return;
       }
     }
+  }
+
+  /**
+   * Collateral worth less than the dust minimum and the debt pays no one to buy it: `settleBadDebt` hands it to the
+   * keeper with its gas at cost and the tip, and writes the debt off. True when the account was dust (acted on or not).
+   */
+  async function sweepDust(args: {
+    base: Base;
+    healthWad: bigint;
+    ids: readonly number[];
+    debtQuoteWad: bigint;
+    context: PassContext;
+    emit: Emit;
+  }): Promise<boolean> {
+    const { base, healthWad, debtQuoteWad, emit } = args;
+    const here: Here = { ...base, action: "settleBadDebt", healthWad };
+    const [states, { dustNotionalWad }] = await Promise.all([
+      Promise.all(
+        args.ids.map((id) => chain.collateralState(base.account, id)),
+      ),
+      liquidationParams(args.context),
+    ]);
+    const valueWad = collateralValueAtOracleWad(states);
+    if (!isSweepableDust({ valueWad, debtQuoteWad, dustNotionalWad }))
+      return false;
+    const facts = { debtQuoteWad, collateralValueWad: valueWad };
+    if (!enabled.has("settleBadDebt")) {
+      skipDisabled(here, emit, facts);
+      return true;
+    }
+    try {
+      const [gas, pricing, simulated] = await Promise.all([
+        chain.engineGasReimbursement(),
+        readPricing(),
+        chain.simulateSettleBadDebt(base.account),
+      ]);
+      await decideAndSend({
+        here,
+        rewardQuoteWad: dustSweepRewardWad({
+          valueWad,
+          dustNotionalWad,
+          gas,
+          fees: pricing.fees,
+          ethPriceWad: pricing.ethPrice.priceWad,
+        }),
+        call: simulated.call,
+        gasUnits: simulated.gasUnits,
+        facts: { ...facts, badDebtWad: simulated.result },
+        emit,
+        pricing,
+      });
+    } catch (error) {
+      emitFailure(here, error, emit, facts);
+    }
+    return true;
   }
 
   type CollateralJob = {

@@ -376,6 +376,20 @@ export async function createViemProtocolClient(args: {
         };
       }),
 
+    engineGasReimbursement: () =>
+      call("gasReimbursementParams", async () => {
+        const g = await publicClient.readContract({
+          ...engine,
+          functionName: "gasReimbursementParams",
+        });
+        return {
+          callGas: BigInt(g.callGas),
+          positionGas: BigInt(g.positionGas),
+          maxNotionalShareWad: g.maxNotionalShareWad,
+          insolventTipWad: g.insolventTipWad,
+        };
+      }),
+
     ethPrice: () => oraclePrice(deployments.ethFeed),
     oraclePrice,
 
@@ -821,6 +835,24 @@ export async function createViemProtocolClient(args: {
         return {
           call: { functionName: "buyCollateral", args },
           result: { amount, quotePaidWad },
+          gasUnits,
+        };
+      }),
+
+    simulateSettleBadDebt: (account: Address) =>
+      call("settleBadDebt", async () => {
+        const args = [account] as const;
+        const request = {
+          ...engine,
+          functionName: "settleBadDebt",
+          args,
+          account: keeper,
+        } as const;
+        const { result } = await publicClient.simulateContract(request);
+        const gasUnits = await publicClient.estimateContractGas(request);
+        return {
+          call: { functionName: "settleBadDebt", args },
+          result,
           gasUnits,
         };
       }),

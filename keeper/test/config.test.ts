@@ -48,6 +48,7 @@ describe("loadConfig", () => {
       "liquidate",
       "liquidateBatch",
       "buyCollateral",
+      "settleBadDebt",
       "kick",
       "take",
       "redo",
@@ -245,7 +246,7 @@ describe("loadConfig", () => {
     [
       "KEEPER_ACTIONS",
       "kick,steal,borrow",
-      /^config error: KEEPER_ACTIONS: expected one or more of liquidate, liquidateBatch, buyCollateral, kick, take, redo, buyAuction, absorb, buyBonds, closeSeries, route, sweepFees, redeem, preLiquidate, comma-separated \(unknown: steal, borrow\)$/,
+      /^config error: KEEPER_ACTIONS: expected one or more of liquidate, liquidateBatch, buyCollateral, settleBadDebt, kick, take, redo, buyAuction, absorb, buyBonds, closeSeries, route, sweepFees, redeem, preLiquidate, comma-separated \(unknown: steal, borrow\)$/,
     ],
     [
       "BOND_MAX_PRICE",

@@ -15,6 +15,7 @@ import { Metrics } from "../src/metrics.ts";
 import type { PassDeps } from "../src/pass.ts";
 import { WAD } from "../src/math.ts";
 import type {
+  EngineGasReimbursement,
   AccountMasks,
   AuctionAssetParams,
   AuctionRewardGas,
@@ -168,6 +169,12 @@ export class FakeChain implements ProtocolClient {
     keeperShareWad: (4n * WAD) / 10n,
     collateralDiscountWad: (5n * WAD) / 100n,
     dustNotionalWad: 10n * WAD,
+  };
+  gasReimbursement: EngineGasReimbursement = {
+    callGas: 100_000n,
+    positionGas: 60_000n,
+    maxNotionalShareWad: WAD / 2n,
+    insolventTipWad: WAD,
   };
   eth: PriceRead = { priceWad: 2000n * WAD, status: 0 };
   fees: FeeQuote = {
@@ -334,6 +341,10 @@ export class FakeChain implements ProtocolClient {
   async liquidationParams() {
     this.enter("liquidationParams");
     return this.params;
+  }
+  async engineGasReimbursement() {
+    this.enter("engineGasReimbursement");
+    return this.gasReimbursement;
   }
   async collateralPattern(collateralId: number) {
     this.enter("collateralPattern");
@@ -803,6 +814,17 @@ export class FakeChain implements ProtocolClient {
       },
       result,
       gasUnits: this.gasUnits,
+    };
+  }
+  async simulateSettleBadDebt(account: Address) {
+    this.enter("simulateSettleBadDebt");
+    return {
+      call: {
+        functionName: "settleBadDebt" as const,
+        args: [account] as const,
+      },
+      result: -this.quoteWad,
+      gasUnits: this.gasByFunction.get("settleBadDebt") ?? this.gasUnits,
     };
   }
   async send(

@@ -401,6 +401,63 @@ describe("strategy: collateral", () => {
     });
   });
 
+  it("sweeps dust: collateral worth less than the dust minimum and the debt goes to the keeper with the debt settled", async () => {
+    const chain = indebted();
+    chain.collaterals.set(WETH, {
+      amount: 10n ** 15n, // 0.001 WETH: $2
+      priceWad: 2000n * WAD,
+      haircutWad: WAD / 2n,
+      decimals: 18,
+    });
+    chain.fees = { gasPriceWei: 11n * GWEI, maxPriorityFeePerGasWei: GWEI };
+    chain.gasByFunction.set("settleBadDebt", 150_000n);
+    const decision = only(
+      await run(chain, {}, { marketIds: [], collateralIds: [WETH] }),
+    );
+    assert.equal(decision.decision, "liquidate");
+    assert.equal(decision.action, "settleBadDebt");
+    // $2 of WETH (less a wad of rounding) + the $1 tip + 160k gas × 10 gwei base fee × $2,000 = $3.20, within $5.
+    assert.equal(
+      decision.rewardQuoteWad,
+      2n * WAD - 1n + WAD + (32n * WAD) / 10n,
+    );
+    assert.deepEqual(chain.sent[0]?.call, {
+      functionName: "settleBadDebt",
+      args: [ALICE],
+    });
+    assert.equal(chain.count("simulateBuyCollateral"), 0, "no purchase tried");
+  });
+
+  it("buys collateral worth the dust minimum or more instead of sweeping it", async () => {
+    const chain = indebted();
+    chain.afterSend = () => {
+      chain.quoteWad = 0n;
+    };
+    await run(chain, {}, { marketIds: [], collateralIds: [WETH] });
+    assert.equal(chain.count("simulateSettleBadDebt"), 0);
+    assert.equal(chain.sent[0]?.call.functionName, "buyCollateral");
+  });
+
+  it("skips a dust sweep that settleBadDebt is not enabled for", async () => {
+    const chain = indebted();
+    chain.collaterals.set(WETH, {
+      amount: 10n ** 15n,
+      priceWad: 2000n * WAD,
+      haircutWad: WAD / 2n,
+      decimals: 18,
+    });
+    const decision = only(
+      await run(
+        chain,
+        { actions: ["liquidate", "buyCollateral"] },
+        { marketIds: [], collateralIds: [WETH] },
+      ),
+    );
+    assert.equal(decision.decision, "skip-disabled");
+    assert.equal(decision.action, "settleBadDebt");
+    assert.equal(chain.count("send"), 0);
+  });
+
   it("skips when the keeper holds too little quote", async () => {
     const chain = indebted();
     chain.funding = { balanceWad: 10n * WAD, allowanceWad: 10n ** 40n };
