@@ -172,7 +172,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         address fund = _fund();
         uint256 closedNotionalWad;
         (closedSizeWad,, closedNotionalWad,) = _liquidate(account, marketId, maxCloseSizeWad, _params, fund, false);
-        _reimburseGas(fund, 1, closedNotionalWad);
+        _reimburseGas(fund, 1, closedNotionalWad, 0);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -201,7 +201,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         }
         PROTOCOL.endPayouts();
         // Reimbursed from the waterfall, which now holds the batch's insurance shares.
-        keeperRewardWad += _reimburseGas(fund, positions, closedNotionalWad);
+        keeperRewardWad += _reimburseGas(fund, positions, closedNotionalWad, 0);
         // Bad debt only once the waterfall holds the batch's insurance shares: settled in the middle, a debt would
         // find the fund without the revenue the positions closed before it brought.
         for (uint256 i; i < orders.length; ++i) {
@@ -369,13 +369,14 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
                            GAS REIMBURSEMENT
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Pays the keeper its gas at cost for `positions` closes through the waterfall (revenue, then the insurance
-    /// fund), as far as they can pay; returns what was paid [wad quote].
-    function _reimburseGas(address fund, uint256 positions, uint256 closedNotionalWad)
+    /// @dev Pays the keeper its gas at cost for `positions` closes, and `tipWad` (whole quote units), through the
+    /// waterfall (revenue, then the insurance fund), as far as they can pay; returns what was paid [wad quote].
+    function _reimburseGas(address fund, uint256 positions, uint256 closedNotionalWad, uint256 tipWad)
         internal
         returns (uint256 paidWad)
     {
-        uint256 owedWad = _gasReimbursementWad(positions, closedNotionalWad);
+        uint256 owedWad =
+            _gasReimbursementWad(positions, closedNotionalWad) + QuoteUnits.roundDown(tipWad, QUOTE_UNIT_WAD);
         if (owedWad == 0) return 0;
         paidWad = ISolvencyWaterfall(fund).cover(msg.sender, owedWad / QUOTE_UNIT_WAD) * QUOTE_UNIT_WAD;
         emit GasReimbursed(msg.sender, positions, closedNotionalWad, paidWad);
@@ -512,7 +513,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         if (marketMask != 0 || collateralMask == 0) return _settleBadDebt(account);
         _sweepDust(account, collateralMask);
         badDebtWad = _settleBadDebt(account);
-        _reimburseGas(_fund(), 1, _params.dustNotionalWad);
+        _reimburseGas(_fund(), 1, _params.dustNotionalWad, _gas.insolventTipWad);
     }
 
     /// @dev Hands every collateral balance to the caller for nothing, if all of it is worth (oracle price, no haircut,

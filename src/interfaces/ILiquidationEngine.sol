@@ -24,7 +24,7 @@ struct GasReimbursementParams {
     uint32 callGas; // gas of a call, whatever it closes (the transaction, the checks, the payment)
     uint32 positionGas; // gas of each position a call closes
     uint64 maxNotionalShareWad; // the reimbursement of a call is at most this share of the notional it closes
-    uint96 insolventTipWad; // at equity <= 0, the keeper's part of the penalty is at most this [wad quote]
+    uint96 insolventTipWad; // at equity <= 0 the keeper's penalty part is at most this; a dust sweep earns it [wad]
 }
 
 /// @notice One position of a batch liquidation (`liquidateBatch`).
@@ -156,7 +156,8 @@ interface ILiquidationEngine {
     /// empty an account, and by the auction house when an auction ends with nothing left. Anyone may call it on an
     /// account whose collateral is worth less than the dust minimum in all (at the oracle price, no haircut): that
     /// dust goes to the caller, whose gas the waterfall reimburses at cost (at most the dust minimum's notional
-    /// share), so that no dust is left forever for want of someone paid to clear it (`DustLeft` otherwise).
+    /// share) with the insolvent tip, so that no dust is left forever for want of someone paid to clear it
+    /// (`DustLeft` otherwise).
     function settleBadDebt(address account) external returns (uint256 badDebtWad);
 
     /*//////////////////////////////////////////////////////////////

@@ -369,7 +369,7 @@ contract Handler is WaterfallActions {
             // Property 8: the keeper receives exactly the computed reward (when the planned close ran).
             if (closed == s.plannedClose) assertEq(received, s.reward / 1e12, "keeper reward");
         } else {
-            // Property 41: the gas part is at most the gas at cost (the waterfall pays what it can), never a markup.
+            // Property 43: the gas part is at most the gas at cost (the waterfall pays what it can), never a markup.
             assertEq(closed, s.plannedClose);
             uint256 gasPaidWad = received * 1e12 + s.gasOwedWad - s.reward;
             assertLe(gasPaidWad, s.gasOwedWad, "gas reimbursed beyond its cost");

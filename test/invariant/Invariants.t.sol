@@ -144,7 +144,7 @@ contract InvariantsTest is WaterfallChecks, PortfolioViews {
         assertEq(backstop.idle(), usdc.balanceOf(address(backstop)), "idle quote tracked");
     }
 
-    /// Property 40: keepers are paid from what the liquidated accounts pay, never from nowhere. Σ keeper rewards ≤ the
+    /// Property 42: keepers are paid from what the liquidated accounts pay, never from nowhere. Σ keeper rewards ≤ the
     /// engine's penalties + the auctions' budgets (each at most its penalty and half its value at stake) + the
     /// backstop's gains on its buys + the gas the engine reimbursed (each at most its cost: the explicit budget).
     function invariant_keeperRewardsFunded() public view {
