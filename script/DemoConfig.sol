@@ -27,10 +27,12 @@ abstract contract DemoConfig {
         });
     }
 
-    /// @notice The engine's keepers are reimbursed their gas at cost by the waterfall: 100k a call and 60k a position
-    /// closed (`snapshots/GasTest.json`: 132k-141k for one position without a base fee, about 25k more with the
-    /// waterfall's payment; 52k-60k a position in a batch of 50), at most half the notional closed; an insolvent
-    /// account's keeper earns at most $1 of its penalty (see docs/design.md).
+    /// @notice The engine's keepers are reimbursed their gas at cost by the waterfall: what each call measures plus
+    /// 45k it cannot (the transaction's 21k, calldata, the payment: about 45k in all when pending revenue pays, the
+    /// cheapest path, so never a markup; about 18k more when the insurance fund pays, which the keeper's share bears),
+    /// at most half the notional closed; previews estimate a close at 100k (`snapshots/GasTest.json`: 132k-141k for
+    /// one position with its 21k); an insolvent account's keeper earns at most $5 of its penalty (the priority fee and
+    /// its margin; docs/design.md).
     function _configureGasReimbursement(LiquidationEngine engine, SolvencyWaterfall waterfall, IOracle nativeOracle)
         internal
     {
@@ -38,10 +40,10 @@ abstract contract DemoConfig {
         engine.setGasReimbursement(
             GasReimbursementParams({
                 nativeOracle: nativeOracle,
-                callGas: 100_000,
-                positionGas: 60_000,
+                callGas: 45_000,
+                previewGas: 100_000,
                 maxNotionalShareWad: 0.5e18,
-                insolventTipWad: 1e18
+                insolventTipWad: 5e18
             })
         );
     }

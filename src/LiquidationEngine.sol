@@ -169,10 +169,11 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         notSelf(account)
         returns (int256 closedSizeWad)
     {
+        uint256 gasStart = gasleft();
         address fund = _fund();
         uint256 closedNotionalWad;
         (closedSizeWad,, closedNotionalWad,) = _liquidate(account, marketId, maxCloseSizeWad, _params, fund, false);
-        _reimburseGas(fund, 1, closedNotionalWad, 0);
+        _reimburseGas(fund, gasStart, closedNotionalWad, 0);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -182,11 +183,11 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         nonReentrant
         returns (int256[] memory closedSizesWad, uint256 keeperRewardWad)
     {
+        uint256 gasStart = gasleft();
         LiquidationParams memory p = _params;
         address fund = _fund();
         closedSizesWad = new int256[](orders.length);
         bool[] memory closedInFull = new bool[](orders.length);
-        uint256 positions;
         uint256 closedNotionalWad;
         // The keeper and the waterfall are paid once for the whole batch.
         PROTOCOL.beginPayouts(msg.sender, fund);
@@ -197,16 +198,17 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
             (closedSizesWad[i], rewardWad, notionalWad, closedInFull[i]) =
                 _liquidate(order.account, order.marketId, type(uint256).max, p, fund, true);
             keeperRewardWad += rewardWad;
-            if (notionalWad != 0) (positions, closedNotionalWad) = (positions + 1, closedNotionalWad + notionalWad);
+            closedNotionalWad += notionalWad;
         }
         PROTOCOL.endPayouts();
-        // Reimbursed from the waterfall, which now holds the batch's insurance shares.
-        keeperRewardWad += _reimburseGas(fund, positions, closedNotionalWad, 0);
         // Bad debt only once the waterfall holds the batch's insurance shares: settled in the middle, a debt would
         // find the fund without the revenue the positions closed before it brought.
         for (uint256 i; i < orders.length; ++i) {
             if (closedInFull[i]) _settleIfEmpty(orders[i].account);
         }
+        // Reimbursed once the settlements have measured their gas, by the waterfall (its revenue, the batch's
+        // insurance shares among it, then the fund).
+        keeperRewardWad += _reimburseGas(fund, gasStart, closedNotionalWad, 0);
     }
 
     /// @dev The penalty's insurance share is revenue: the waterfall repays bondholders with it, then the fund.
@@ -279,7 +281,9 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         _plan(_params, plan);
         closeSizeWad = plan.sizeWad > 0 ? -plan.closeSizeWad.toInt() : plan.closeSizeWad.toInt();
         // The notional the protocol reports closing (rounded up).
-        keeperRewardWad = plan.keeperRewardWad + _gasReimbursementWad(1, plan.closeSizeWad.mulWadUp(plan.priceWad));
+        GasReimbursementParams memory g = _gas;
+        keeperRewardWad = plan.keeperRewardWad
+            + _gasReimbursementWad(g, uint256(g.callGas) + g.previewGas, plan.closeSizeWad.mulWadUp(plan.priceWad));
         return (closeSizeWad, plan.penaltyWad, keeperRewardWad);
     }
 
@@ -369,25 +373,30 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
                            GAS REIMBURSEMENT
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Pays the keeper its gas at cost for `positions` closes, and `tipWad` (whole quote units), through the
-    /// waterfall (revenue, then the insurance fund), as far as they can pay; returns what was paid [wad quote].
-    function _reimburseGas(address fund, uint256 positions, uint256 closedNotionalWad, uint256 tipWad)
+    /// @dev Pays the keeper the gas the call used since `gasStart` and what it cannot measure (`callGas`), at cost,
+    /// and `tipWad`, through the waterfall (revenue, then the insurance fund), as far as they can pay; returns what
+    /// was paid [wad quote]. Call it last: what follows it is counted in `callGas`.
+    function _reimburseGas(address fund, uint256 gasStart, uint256 closedNotionalWad, uint256 tipWad)
         internal
         returns (uint256 paidWad)
     {
+        GasReimbursementParams memory g = _gas;
+        uint256 gasUnits = gasStart - gasleft() + g.callGas;
         uint256 owedWad =
-            _gasReimbursementWad(positions, closedNotionalWad) + QuoteUnits.roundDown(tipWad, QUOTE_UNIT_WAD);
+            _gasReimbursementWad(g, gasUnits, closedNotionalWad) + QuoteUnits.roundDown(tipWad, QUOTE_UNIT_WAD);
         if (owedWad == 0) return 0;
         paidWad = ISolvencyWaterfall(fund).cover(msg.sender, owedWad / QUOTE_UNIT_WAD) * QUOTE_UNIT_WAD;
-        emit GasReimbursed(msg.sender, positions, closedNotionalWad, paidWad);
+        emit GasReimbursed(msg.sender, gasUnits, closedNotionalWad, paidWad);
     }
 
-    /// @dev (call gas + positions × position gas) × block.basefee × native price, at most the notional share of what
-    /// they close, in whole quote units (rounded down) [wad quote]; zero when nothing closes.
-    function _gasReimbursementWad(uint256 positions, uint256 closedNotionalWad) internal view returns (uint256) {
-        if (positions == 0) return 0;
-        GasReimbursementParams memory g = _gas;
-        uint256 gasUnits = uint256(g.callGas) + positions * g.positionGas;
+    /// @dev `gasUnits` × block.basefee × native price, at most the notional share of `closedNotionalWad`, in whole quote
+    /// units (rounded down) [wad quote]; zero when nothing closed.
+    function _gasReimbursementWad(GasReimbursementParams memory g, uint256 gasUnits, uint256 closedNotionalWad)
+        internal
+        view
+        returns (uint256)
+    {
+        if (closedNotionalWad == 0) return 0;
         uint256 costWad = GasReimbursement.wad(g.nativeOracle, gasUnits, AT_COST_BPS);
         return
             QuoteUnits.roundDown(
@@ -509,11 +518,12 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     /// @dev Dust first: with no positions left, collateral worth less than both the dust minimum and the debt goes to
     /// the caller; the write-off then reverts unless the account has no positions, no lots in auction and a debt.
     function settleBadDebt(address account) external nonReentrant returns (uint256 badDebtWad) {
+        uint256 gasStart = gasleft();
         (uint256 marketMask, uint256 collateralMask) = PROTOCOL.accountMasks(account);
         if (marketMask != 0 || collateralMask == 0) return _settleBadDebt(account);
         _sweepDust(account, collateralMask);
         badDebtWad = _settleBadDebt(account);
-        _reimburseGas(_fund(), 1, _params.dustNotionalWad, _gas.insolventTipWad);
+        _reimburseGas(_fund(), gasStart, _params.dustNotionalWad, _gas.insolventTipWad);
     }
 
     /// @dev Hands every collateral balance to the caller for nothing, if all of it is worth (oracle price, no haircut,

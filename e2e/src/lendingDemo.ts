@@ -449,7 +449,8 @@ export async function lendingDemoSummary(
     rewardsWad:
       sum(kicked, "rewardWad") +
       sum(reset, "rewardWad") +
-      sum(floorBuys, "rewardWad"),
+      sum(floorBuys, "rewardWad") +
+      sum(args(engineLogs, "GasReimbursed"), "paidWad"),
     stillLiquidatable,
     liveAuctions,
     mismatches,

@@ -290,6 +290,8 @@ export type Report = {
    * them: from its pending revenue first, then by the insurance fund (waterfall.rewardsFromRevenue / rewardsFromFund).
    */
   auctionKeeperRewardsWad: bigint;
+  /** The engine's gas reimbursements at cost (`GasReimbursed`), paid by the waterfall like the auction rewards. */
+  engineGasReimbursedWad: bigint;
   badDebtWad: bigint;
   coveredWad: bigint;
   deficitWad: bigint;
@@ -436,6 +438,11 @@ export async function buildReport(
   );
   const chainBadDebt = engineLogs.flatMap((l) =>
     l.eventName === "BadDebtSettled" ? [l.args] : [],
+  );
+  const engineGasReimbursedWad = engineLogs.reduce(
+    (total, l) =>
+      l.eventName === "GasReimbursed" ? total + l.args.paidWad! : total,
+    0n,
   );
   const chainKicked = auctionLogs.flatMap((l) =>
     l.eventName === "Kicked" ? [l.args] : [],
@@ -762,6 +769,7 @@ export async function buildReport(
     insurancePenaltyShareWad,
     auctionPenaltyWad,
     auctionKeeperRewardsWad,
+    engineGasReimbursedWad,
     badDebtWad,
     coveredWad,
     deficitWad,
@@ -777,6 +785,7 @@ export async function buildReport(
       waterfall.rewardsFromFund * QUOTE_UNIT_WAD,
     rewardImbalanceWad:
       auctionKeeperRewardsWad +
+      engineGasReimbursedWad +
       shared.rewardsWad -
       (waterfall.rewardsFromRevenue + waterfall.rewardsFromFund) *
         QUOTE_UNIT_WAD,
@@ -1051,13 +1060,14 @@ export function formatReport(
     `keeper profit                     ${usd(r.keeper.profitWad)} (quote ${usd(r.keeper.quoteChangeWad)} + bonds bought less redeemed ${usd(r.keeper.bondsNetWad)} + collateral ${usd(r.keeper.collateralValueWad)} - gas ${usd(r.keeper.gasCostWad)})`,
     `penalties                         ${usd(r.penaltiesWad)} (keepers ${usd(r.keeperRewardsWad)}, solvency waterfall ${usd(r.insurancePenaltyShareWad)})`,
     `auction penalties to waterfall    ${usd(r.auctionPenaltyWad)} (kick, reset and floor-buy rewards ${usd(r.auctionKeeperRewardsWad)}: from revenue ${usdUnits(r.waterfall.rewardsFromRevenue)}, by the fund ${usdUnits(r.waterfall.rewardsFromFund)})`,
+    `engine gas reimbursed at cost    ${usd(r.engineGasReimbursedWad)} (to the keepers of fixed-fee closes, through the waterfall)`,
     `protocol penalty income           ${usd(r.insurancePenaltyShareWad + r.auctionPenaltyWad)}`,
     `insurance fund                    ${usd(r.insuranceStartWad)} -> ${usd(r.insuranceEndWad)}`,
     `backstop                          ${usd(r.backstop.assetsStartWad)} -> ${usd(r.backstop.assetsEndWad)} at the oracle: ${usd(r.backstop.resultWad)} (bought ${usd(r.backstop.boughtWad)}, sold ${usd(r.backstop.soldWad)}, keepers paid ${usd(r.backstop.keeperRewardsWad)})`,
     `bad debt                          ${usd(r.badDebtWad)} (covered by the fund ${usd(r.coveredWad)})`,
     `deficit                           ${usd(r.deficitWad)}`,
     `waterfall balance                 fund change - revenue routed to it + covered bad debt (perps + lending) + keeper rewards the fund paid = ${usd(r.waterfallImbalanceWad)}`,
-    `reward balance                    auction keeper rewards (perps + lending) - rewards the waterfall paid (from revenue + by the fund) = ${usd(r.rewardImbalanceWad)}`,
+    `reward balance                    auction keeper rewards (perps + lending) + engine gas reimbursed - rewards the waterfall paid (from revenue + by the fund) = ${usd(r.rewardImbalanceWad)}`,
     `revenue balance                   penalty share + auction penalties (perps + lending) - penalty revenue the waterfall received = ${usd(r.revenueImbalanceWad)}`,
     "",
     ...formatWaterfall(r.waterfall),

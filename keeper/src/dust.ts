@@ -37,13 +37,15 @@ export function isSweepableDust(args: {
 }
 
 /**
- * What a sweep pays the caller [wad quote], rounded down: the dust, the tip, and the gas the engine reimburses,
- * (call + position gas) × base fee × ETH price within the notional share of the dust minimum. The base fee is taken
- * as the gas price less the tip, an estimate of what the block's base fee will be.
+ * What a sweep pays the caller [wad quote], rounded down: the dust, the tip, and the gas the engine reimburses at cost,
+ * (the sweep's simulated gas + nothing more: `callGas` covers what the simulation counts beyond the call) × base fee ×
+ * ETH price within the notional share of the dust minimum. The base fee is taken as the gas price less the tip, an
+ * estimate of what the block's base fee will be.
  */
 export function dustSweepRewardWad(args: {
   valueWad: bigint;
   dustNotionalWad: bigint;
+  gasUnits: bigint;
   gas: EngineGasReimbursement;
   fees: FeeQuote;
   ethPriceWad: bigint;
@@ -54,7 +56,7 @@ export function dustSweepRewardWad(args: {
       ? fees.gasPriceWei - fees.maxPriorityFeePerGasWei
       : 0n;
   const atCostWad = mulDivDown(
-    (gas.callGas + gas.positionGas) * baseFeeWei,
+    args.gasUnits * baseFeeWei,
     args.ethPriceWad,
     WAD,
   );

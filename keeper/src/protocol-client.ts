@@ -33,10 +33,15 @@ export type CollateralState = {
   decimals: number;
 };
 
-/** The engine's gas reimbursement (`GasReimbursementParams`): gas at cost, within a share of the notional closed. */
+/**
+ * The engine's gas reimbursement (`GasReimbursementParams`): the gas a call measures plus `callGas`, at cost, within a
+ * share of the notional closed.
+ */
 export type EngineGasReimbursement = {
+  /** What a call uses but cannot measure: the transaction, its calldata, the payment. */
   callGas: bigint;
-  positionGas: bigint;
+  /** A close's measured gas as previews estimate it. */
+  previewGas: bigint;
   maxNotionalShareWad: bigint;
   /** At equity ≤ 0 the keeper's part of the penalty is at most this; a dust sweep earns it [wad]. */
   insolventTipWad: bigint;

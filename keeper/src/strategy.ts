@@ -604,6 +604,7 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
         rewardQuoteWad: dustSweepRewardWad({
           valueWad,
           dustNotionalWad,
+          gasUnits: simulated.gasUnits,
           gas,
           fees: pricing.fees,
           ethPriceWad: pricing.ethPrice.priceWad,

@@ -384,7 +384,7 @@ export async function createViemProtocolClient(args: {
         });
         return {
           callGas: BigInt(g.callGas),
-          positionGas: BigInt(g.positionGas),
+          previewGas: BigInt(g.previewGas),
           maxNotionalShareWad: g.maxNotionalShareWad,
           insolventTipWad: g.insolventTipWad,
         };

@@ -171,8 +171,8 @@ export class FakeChain implements ProtocolClient {
     dustNotionalWad: 10n * WAD,
   };
   gasReimbursement: EngineGasReimbursement = {
-    callGas: 100_000n,
-    positionGas: 60_000n,
+    callGas: 60_000n,
+    previewGas: 100_000n,
     maxNotionalShareWad: WAD / 2n,
     insolventTipWad: WAD,
   };

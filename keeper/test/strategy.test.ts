@@ -416,11 +416,8 @@ describe("strategy: collateral", () => {
     );
     assert.equal(decision.decision, "liquidate");
     assert.equal(decision.action, "settleBadDebt");
-    // $2 of WETH (less a wad of rounding) + the $1 tip + 160k gas × 10 gwei base fee × $2,000 = $3.20, within $5.
-    assert.equal(
-      decision.rewardQuoteWad,
-      2n * WAD - 1n + WAD + (32n * WAD) / 10n,
-    );
+    // $2 of WETH (less a wad of rounding) + the $1 tip + its 150k gas × 10 gwei base fee × $2,000 = $3, within $5.
+    assert.equal(decision.rewardQuoteWad, 2n * WAD - 1n + WAD + 3n * WAD);
     assert.deepEqual(chain.sent[0]?.call, {
       functionName: "settleBadDebt",
       args: [ALICE],

@@ -15,14 +15,15 @@ struct LiquidationParams {
 }
 
 /// @notice The gas part of a fixed-fee keeper reward, and the keeper's part of an insolvent account's penalty. A
-/// keeper is reimbursed its gas at cost (`block.basefee` × the native asset's oracle price, no markup) by the solvency
-/// waterfall, at most `maxNotionalShareWad` of the notional it closes; the keeper's share of the penalty is its margin
-/// over the gas. Reimbursed at cost, a keeper who liquidates its own account from a second address gets back the base
-/// fee it burned and still pays the penalty: nothing to farm.
+/// keeper is reimbursed its gas at cost by the solvency waterfall: what the call measures it used (`gasleft()`, its
+/// bad-debt settlements included) plus `callGas` for what it cannot measure, × `block.basefee` × the native asset's
+/// oracle price, no markup, at most `maxNotionalShareWad` of the notional it closes; the keeper's share of the penalty
+/// is its margin over the gas. Reimbursed at cost, a keeper who liquidates its own account from a second address gets
+/// back the base fee it burned and still pays the penalty: nothing to farm.
 struct GasReimbursementParams {
     IOracle nativeOracle; // the native asset's price [wad quote]; unset: no reimbursement
-    uint32 callGas; // gas of a call, whatever it closes (the transaction, the checks, the payment)
-    uint32 positionGas; // gas of each position a call closes
+    uint32 callGas; // what a call uses but cannot measure: the transaction's 21k, its calldata, the payment itself
+    uint32 previewGas; // one close's measured gas as `previewLiquidation` estimates it (a call measures its own)
     uint64 maxNotionalShareWad; // the reimbursement of a call is at most this share of the notional it closes
     uint96 insolventTipWad; // at equity <= 0 the keeper's penalty part is at most this; a dust sweep earns it [wad]
 }
@@ -79,8 +80,9 @@ interface ILiquidationEngine {
     event CollateralPatternSet(uint256 indexed collateralId, CollateralPattern pattern);
     event BackstopSet(address indexed backstop, uint256 discountWad);
     event GasReimbursementSet(GasReimbursementParams params);
-    /// @notice A keeper's gas reimbursed by the waterfall for `positions` closes of `closedNotionalWad` in all [wad].
-    event GasReimbursed(address indexed keeper, uint256 positions, uint256 closedNotionalWad, uint256 paidWad);
+    /// @notice A keeper's gas reimbursed by the waterfall: `gasUnits` measured and added, for closes of
+    /// `closedNotionalWad` in all [wad].
+    event GasReimbursed(address indexed keeper, uint256 gasUnits, uint256 closedNotionalWad, uint256 paidWad);
     event Liquidated(
         address indexed account,
         uint256 indexed marketId,

@@ -21,16 +21,16 @@ contract BadDebtTest is BaseTest {
         uint256 vaultAssetsBefore = vault.totalAssets();
         vm.prank(keeper);
         engine.liquidate(alice, ETH_MARKET, type(uint256).max);
-        // loss 3,000 on 997 of quote, plus the keeper's part of the penalty: at equity <= 0 at most the $1 tip (40% of
+        // loss 3,000 on 997 of quote, plus the keeper's part of the penalty: at equity <= 0 at most the $5 tip (40% of
         // 2.5% of 3,000 = 30 before, which the fund paid)
-        uint256 badDebt = 2_003e18 + 1e18;
+        uint256 badDebt = 2_003e18 + 5e18;
         assertEq(engine.totalBadDebtWad(), badDebt);
         assertEq(engine.totalDeficitWad(), 0);
         assertEq(fundBefore - insurance.balance(), badDebt / 1e12);
         assertEq(protocol.quoteBalance(alice), 0);
         assertEq(protocol.vaultReceivable(), 0);
         // The vault, the trader's counterparty, gains the whole 3,000 loss: 997 from the quote balance, the rest
-        // (with the 1 it lent for the keeper's tip) from the insurance fund.
+        // (with the 5 it lent for the keeper's tip) from the insurance fund.
         assertEq(vault.totalAssets(), vaultAssetsBefore + 3_000e6);
     }
 
@@ -41,14 +41,14 @@ contract BadDebtTest is BaseTest {
         insurance.cover(address(0xdead), spent);
         _setEthPrice(1_500e18);
         vm.expectEmit(true, false, false, true, address(engine));
-        emit BadDebtSettled(alice, 2_004e18, 500e18, 1_504e18);
+        emit BadDebtSettled(alice, 2_008e18, 500e18, 1_508e18);
         vm.prank(keeper);
         engine.liquidate(alice, ETH_MARKET, type(uint256).max);
-        assertEq(engine.totalDeficitWad(), 1_504e18);
+        assertEq(engine.totalDeficitWad(), 1_508e18);
         assertEq(insurance.balance(), 0);
         // The rest is on sale as bonds, owed to the vault meanwhile.
         assertEq(waterfall.seriesCount(), 1);
-        assertEq(vault.deficitReceivable(), 1_504e6);
+        assertEq(vault.deficitReceivable(), 1_508e6);
     }
 
     /// Property 15: the account's collateral goes first; bad debt is recognized only once nothing is left.

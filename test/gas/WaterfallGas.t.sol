@@ -5,9 +5,9 @@ import {BaseTest} from "../Base.t.sol";
 
 /// @notice Gas of recognizing bad debt through each layer of the waterfall, and of the bond calls, each call its own
 /// transaction, in `snapshots/WaterfallGasTest.json`. Alice, long 2 ETH at $3,000 on $1,000, is closed at $1,500:
-/// $2,004 of bad debt.
+/// $2,008 of bad debt.
 contract WaterfallGasTest is BaseTest {
-    uint256 internal constant BAD_DEBT = 2_004e6;
+    uint256 internal constant BAD_DEBT = 2_008e6;
     address internal dave = makeAddr("dave");
 
     function setUp() public override {
@@ -59,7 +59,7 @@ contract WaterfallGasTest is BaseTest {
         assertEq(waterfall.seriesCount(), 0);
     }
 
-    /// @dev A series of $1,504, `cost` of it bought by dave.
+    /// @dev A series of $1,508, `cost` of it bought by dave.
     function _seriesBought(uint256 cost) internal {
         _drainFundTo(500e6);
         _liquidateAlice();

@@ -310,7 +310,9 @@ contract Handler is WaterfallActions {
         Health before;
         int256 plannedClose;
         uint256 reward;
-        uint256 gasOwedWad;
+        uint256 previewGasWad;
+        uint256 notionalWad;
+        uint256 gasStart;
         uint256 keeperBalance;
     }
 
@@ -327,12 +329,14 @@ contract Handler is WaterfallActions {
         uint256[4] memory baseFees = [uint256(0), 10 gwei, 300 gwei, 1_000 gwei];
         vm.fee(s.maxClose == type(uint256).max ? baseFees[(keeperSeed >> 8) % 4] : 0);
         (s.plannedClose,, s.reward) = engine.previewLiquidation(s.account, s.marketId);
-        s.gasOwedWad =
-            _gasAtCostWad((_abs(s.plannedClose) * uint256(int256(feeds[s.marketId].answerWad())) + WAD - 1) / WAD);
+        s.notionalWad = (_abs(s.plannedClose) * uint256(int256(feeds[s.marketId].answerWad())) + WAD - 1) / WAD;
+        GasReimbursementParams memory g = engine.gasReimbursementParams();
+        s.previewGasWad = _gasAtCostWad(uint256(g.callGas) + g.previewGas, s.notionalWad);
         s.keeperBalance = usdc.balanceOf(s.keeper);
 
         _flush();
         vm.prank(s.keeper);
+        s.gasStart = gasleft();
         try engine.liquidate(s.account, s.marketId, s.maxClose) returns (int256 closed) {
             _checkLiquidation(s, closed);
         } catch (bytes memory reason) {
@@ -348,18 +352,19 @@ contract Handler is WaterfallActions {
         }
     }
 
-    /// @dev An independent model of the engine's gas reimbursement for one close of `notionalWad`: (call + position
-    /// gas) × base fee × ETH price, at most the notional share, in whole quote units.
-    function _gasAtCostWad(uint256 notionalWad) internal view returns (uint256) {
+    /// @dev An independent model of the engine's gas reimbursement: `gasUnits` × base fee × ETH price, at most the
+    /// notional share of `notionalWad`, in whole quote units.
+    function _gasAtCostWad(uint256 gasUnits, uint256 notionalWad) internal view returns (uint256) {
         GasReimbursementParams memory g = engine.gasReimbursementParams();
-        uint256 costWad =
-            (uint256(g.callGas) + g.positionGas) * block.basefee * uint256(int256(feeds[0].answerWad())) / WAD;
+        uint256 costWad = gasUnits * block.basefee * uint256(int256(feeds[0].answerWad())) / WAD;
         uint256 capWad = notionalWad * g.maxNotionalShareWad / WAD;
         uint256 owedWad = costWad < capWad ? costWad : capWad;
         return owedWad - owedWad % 1e12;
     }
 
     function _checkLiquidation(LiquidationSnap memory s, int256 closed) internal {
+        // What the call used, measured from here: more than the engine can measure of itself.
+        uint256 gasUsed = s.gasStart - gasleft();
         // Property 3: only an unhealthy account is liquidated.
         assertTrue(s.liquidatable, "liquidated a healthy account");
         (int256 sizeAfter,) = protocol.position(s.account, s.marketId);
@@ -369,10 +374,12 @@ contract Handler is WaterfallActions {
             // Property 8: the keeper receives exactly the computed reward (when the planned close ran).
             if (closed == s.plannedClose) assertEq(received, s.reward / 1e12, "keeper reward");
         } else {
-            // Property 43: the gas part is at most the gas at cost (the waterfall pays what it can), never a markup.
+            // Property 43: the gas part is at most the gas at cost (what the call used and the engine's unmeasurable
+            // `callGas`), never a markup; the waterfall pays what it can. The rest is the keeper's share as previewed.
             assertEq(closed, s.plannedClose);
-            uint256 gasPaidWad = received * 1e12 + s.gasOwedWad - s.reward;
-            assertLe(gasPaidWad, s.gasOwedWad, "gas reimbursed beyond its cost");
+            uint256 gasPaidWad = received * 1e12 + s.previewGasWad - s.reward;
+            uint256 atCostWad = _gasAtCostWad(gasUsed + engine.gasReimbursementParams().callGas, s.notionalWad);
+            assertLe(gasPaidWad, atCostWad, "gas reimbursed beyond its cost");
             ghostGasReimbursedWad += gasPaidWad;
         }
         // The penalty itself (keeper and insurance shares) is booked by the ledger from `PenaltyCharged`.

@@ -143,20 +143,20 @@ contract LendingLiquidationTest is LendingBaseTest {
 
     /// Both protocols' bad debt in one waterfall: per-vault totals, one fund.
     function test_badDebt_bothProtocolsInOneWaterfall() public {
-        _openLong(bob, 1_000e6, 2e18); // perps: bad debt 2,004 at 1,500 (see BadDebtTest)
+        _openLong(bob, 1_000e6, 2e18); // perps: bad debt 2,008 at 1,500 (see BadDebtTest)
         _setEthPrice(1_500e18);
         uint256 fundBefore = insurance.balance();
         vm.prank(keeper);
         engine.liquidate(bob, ETH_MARKET, type(uint256).max);
         vm.prank(keeper);
         lendingEngine.buyCollateral(alice, WETH_ID, type(uint256).max, type(uint256).max); // 22,000 − 14,250
-        assertEq(engine.totalBadDebtWad(), 2_004e18);
+        assertEq(engine.totalBadDebtWad(), 2_008e18);
         assertEq(lendingEngine.totalBadDebtWad(), 7_750e18);
         (uint128 perpsRecognized,,,) = waterfall.totals(address(vault));
         (uint128 lendingRecognized,,,) = waterfall.totals(address(lendingVault));
-        assertEq(perpsRecognized, 2_004e6);
+        assertEq(perpsRecognized, 2_008e6);
         assertEq(lendingRecognized, 7_750e6);
-        assertEq(fundBefore - insurance.balance(), 2_004e6 + 7_750e6);
+        assertEq(fundBefore - insurance.balance(), 2_008e6 + 7_750e6);
         // The perps protocol keeps working after the lending loss.
         _setEthPrice(1_500e18);
         _openLong(carol(), 1_000e6, 1e18);

@@ -10,8 +10,8 @@ import {LiquidityVault} from "../../src/LiquidityVault.sol";
 /// @notice The waterfall end to end, through real liquidations: each test tells one story.
 contract WaterfallScenariosTest is WaterfallBase {
     /// Alice, long 2 ETH at $3,000 on $997 of quote (after the $3 fee), is closed at $1,500: a $3,000 loss plus the
-    /// keeper's $1 tip (its part of an insolvent account's penalty) leave $2,004 of bad debt.
-    uint256 internal constant BAD_DEBT = 2_004e6;
+    /// keeper's $5 tip (its part of an insolvent account's penalty) leave $2,008 of bad debt.
+    uint256 internal constant BAD_DEBT = 2_008e6;
 
     address internal dave = makeAddr("dave");
     address internal erin = makeAddr("erin");
@@ -50,7 +50,7 @@ contract WaterfallScenariosTest is WaterfallBase {
         assertEq(l.raisedByBonds + l.socialized + l.openDeficit, 0);
     }
 
-    /// The fund holds only $500 (a loss elsewhere took the rest): it pays all of it, and a series for the other $1,504
+    /// The fund holds only $500 (a loss elsewhere took the rest): it pays all of it, and a series for the other $1,508
     /// opens in the liquidation's own transaction. Two buyers raise it; later a penalty repays part of the bonds, which
     /// the holders redeem pro rata, while the fund gets nothing until the bonds are repaid in full.
     function test_crashThatNeedsBonds() public {
@@ -112,7 +112,7 @@ contract WaterfallScenariosTest is WaterfallBase {
         assertEq(insurance.balance(), 100e6);
     }
 
-    /// Nobody buys more than $500 of a $1,504 series, even at the floor: when the floor window ends the unsold $1,004 is
+    /// Nobody buys more than $500 of a $1,508 series, even at the floor: when the floor window ends the unsold $1,008 is
     /// socialized, and the vault's share price falls by exactly that.
     function test_crashThatNeedsSocialization() public {
         _drainFundTo(500e6);
