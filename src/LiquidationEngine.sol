@@ -345,9 +345,12 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     function _penalty(LiquidationParams memory p, Plan memory plan) internal view {
         uint256 closedNotionalWad = plan.closeSizeWad.mulWadUp(plan.priceWad);
         if (plan.equityWad <= 0) {
-            // Bad debt the fund pays: capped, so that liquidating one's own insolvent twin earns no share of it.
+            // Bad debt the fund pays: capped, so that liquidating one's own insolvent twin earns no share of it, once
+            // gas is reimbursed (without it the share is the keeper's only pay).
             uint256 shareWad = closedNotionalWad.mulWadDown(p.penaltyWad).mulWadDown(p.keeperShareWad);
-            plan.keeperRewardWad = QuoteUnits.roundDown(WadMath.min(shareWad, _gas.insolventTipWad), QUOTE_UNIT_WAD);
+            GasReimbursementParams storage g = _gas;
+            if (address(g.nativeOracle) != address(0)) shareWad = WadMath.min(shareWad, g.insolventTipWad);
+            plan.keeperRewardWad = QuoteUnits.roundDown(shareWad, QUOTE_UNIT_WAD);
             plan.penaltyWad = plan.keeperRewardWad;
             return;
         }

@@ -21,7 +21,7 @@ struct LiquidationParams {
 /// is its margin over the gas. Reimbursed at cost, a keeper who liquidates its own account from a second address gets
 /// back the base fee it burned and still pays the penalty: nothing to farm.
 struct GasReimbursementParams {
-    IOracle nativeOracle; // the native asset's price [wad quote]; unset: no reimbursement
+    IOracle nativeOracle; // the native asset's price [wad quote]; unset: no reimbursement and no insolvent cap
     uint32 callGas; // what a call uses but cannot measure: the transaction's 21k, its calldata, the payment itself
     uint32 previewGas; // one close's measured gas as `previewLiquidation` estimates it (a call measures its own)
     uint64 maxNotionalShareWad; // the reimbursement of a call is at most this share of the notional it closes

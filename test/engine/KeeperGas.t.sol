@@ -251,6 +251,17 @@ contract KeeperGasTest is BaseTest {
         engine.setGasReimbursement(g); // without an oracle nothing is reimbursed
     }
 
+    /// An engine that reimburses no gas keeps paying the keeper its plain share at equity <= 0: its only pay.
+    function test_insolventShareUncappedWithoutReimbursement() public {
+        GasReimbursementParams memory g = engine.gasReimbursementParams();
+        g.nativeOracle = IOracle(address(0));
+        engine.setGasReimbursement(g);
+        _openLong(twinLong, 1_000e6, 3e18);
+        _setEthPrice(2_640e18);
+        (uint256 rewardWad,) = _liquidateMeasured(twinLong);
+        assertEq(rewardWad, 79.2e18, "40% of 2.5% of the $7,920 closed");
+    }
+
     function test_setGasReimbursement_refusesAShareAboveOne() public {
         GasReimbursementParams memory g = engine.gasReimbursementParams();
         g.maxNotionalShareWad = 1e18 + 1;
