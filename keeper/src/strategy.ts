@@ -537,14 +537,22 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
     let debtQuoteWad = -(await chain.quoteBalance(account));
     if (debtQuoteWad <= 0n) return;
     const ids = union(args.collateralIds, bitmapIds(masks.collateralMask));
-    if (await sweepDust({ base, healthWad, ids, debtQuoteWad, context, emit }))
+    // One read per collateral, shared by the dust check and the sales; a failed read is reported with its asset.
+    const reads = await Promise.allSettled(
+      ids.map((id) => chain.collateralState(account, id)),
+    );
+    if (
+      await sweepDust({ base, healthWad, reads, debtQuoteWad, context, emit })
+    )
       return;
 
-    for (const collateralId of ids) {
+    for (const [i, collateralId] of ids.entries()) {
       const here: Here = { ...base, action: "check", collateralId, healthWad };
       let outcome: CollateralOutcome;
       try {
-        const state = await chain.collateralState(account, collateralId);
+        const read = reads[i]!;
+        if (read.status === "rejected") throw read.reason;
+        const state = read.value;
         if (state.amount === 0n) continue;
         const pattern = await patternOf(collateralId, context);
         const job = { here, state, debtQuoteWad, liquidatable, context, emit };
@@ -572,19 +580,19 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
   async function sweepDust(args: {
     base: Base;
     healthWad: bigint;
-    ids: readonly number[];
+    /** The account's collateral states; the dust check needs every one (a failed read is the sales' to report). */
+    reads: readonly PromiseSettledResult<CollateralState>[];
     debtQuoteWad: bigint;
     context: PassContext;
     emit: Emit;
   }): Promise<boolean> {
     const { base, healthWad, debtQuoteWad, emit } = args;
     const here: Here = { ...base, action: "settleBadDebt", healthWad };
-    const [states, { dustNotionalWad }] = await Promise.all([
-      Promise.all(
-        args.ids.map((id) => chain.collateralState(base.account, id)),
-      ),
-      liquidationParams(args.context),
-    ]);
+    const states = args.reads.flatMap((r) =>
+      r.status === "fulfilled" ? [r.value] : [],
+    );
+    if (states.length !== args.reads.length) return false;
+    const { dustNotionalWad } = await liquidationParams(args.context);
     const valueWad = collateralValueAtOracleWad(states);
     if (!isSweepableDust({ valueWad, debtQuoteWad, dustNotionalWad }))
       return false;
