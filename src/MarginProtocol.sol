@@ -141,6 +141,16 @@ contract MarginProtocol is IMarginProtocol, Owned {
         _;
     }
 
+    /// @dev A change that can only make the protocol safer: the guardian's at once, or the owner's.
+    modifier onlyGuardianOrOwner() {
+        _checkGuardianOrOwner();
+        _;
+    }
+
+    function _checkGuardianOrOwner() internal view {
+        if (msg.sender != guardian && msg.sender != owner) revert NotGuardian(msg.sender);
+    }
+
     /// @dev The engine or another liquidation module (the auction house, the pre-liquidation module).
     modifier onlyLiquidator() {
         if (msg.sender != engine && !isLiquidator[msg.sender]) revert NotLiquidator(msg.sender);
@@ -200,11 +210,20 @@ contract MarginProtocol is IMarginProtocol, Owned {
     }
 
     /// @inheritdoc IMarginProtocol
-    function setBreakerLevel(uint8 level) external {
-        if (msg.sender != guardian && msg.sender != owner) revert NotGuardian(msg.sender);
+    function setBreakerLevel(uint8 level) external onlyGuardianOrOwner {
         if (level > 3) revert InvalidLevel(level);
         breakerLevel = level;
         emit BreakerLevelSet(level, msg.sender);
+    }
+
+    /// @inheritdoc IMarginProtocol
+    function setOpenInterestCap(uint256 marketId, uint128 capWad) external onlyGuardianOrOwner {
+        Listing.setOpenInterestCap(markets, marketCount, marketId, capWad, msg.sender == owner);
+    }
+
+    /// @inheritdoc IMarginProtocol
+    function setDepositCap(uint256 collateralId, uint128 cap) external onlyGuardianOrOwner {
+        Listing.setDepositCap(collaterals, collateralCount, collateralId, cap, msg.sender == owner);
     }
 
     /// @notice Lists a perpetual market. Requires maintenance < initial ≤ 1 and fee ≤ maintenance, so that a trade

@@ -13,6 +13,11 @@ contract PortfolioMargin is IPortfolioMargin, Owned {
     /// @dev Asset ids the byte maps cover (the margin protocol lists at most 64 of each kind).
     uint256 internal constant MAX_ASSETS = 64;
     uint256 internal constant WAD = 1e18;
+    uint256 internal constant BPS = 10_000;
+    /// @notice A raise of the floor multiplies it by at most this [bps]: 5/4, so 1% to 5% takes eight raises.
+    uint256 public constant MAX_FLOOR_RAISE_BPS = 12_500;
+    /// @notice The least time between two raises of the floor [seconds].
+    uint256 public constant FLOOR_RAISE_INTERVAL = 1 days;
 
     /// @inheritdoc IPortfolioMargin
     uint256 public immutable factorCount;
@@ -22,6 +27,8 @@ contract PortfolioMargin is IPortfolioMargin, Owned {
     uint64 public minFractionWad;
     /// @inheritdoc IPortfolioMargin
     uint64 public initialMultiplierWad;
+    /// @inheritdoc IPortfolioMargin
+    uint40 public nextFloorRaiseAt;
     bytes32[16] internal _scenarios;
     uint256[2] internal _marketFactors;
     uint256[2] internal _collateralFactors;
@@ -61,9 +68,18 @@ contract PortfolioMargin is IPortfolioMargin, Owned {
         emit ScenariosSet(shocksBps);
     }
 
-    /// @notice Sets the floor (a fraction of gross exposure, < 1) and the initial multiplier (> 1, ≤ 10).
+    /// @inheritdoc IPortfolioMargin
     function setParams(uint64 minFractionWad_, uint64 initialMultiplierWad_) external onlyOwner {
+        uint64 currentWad = minFractionWad;
         _setParams(minFractionWad_, initialMultiplierWad_);
+        if (minFractionWad_ > currentWad) {
+            if (block.timestamp < nextFloorRaiseAt) revert FloorRaiseTooSoon(nextFloorRaiseAt);
+            uint256 maxWad = currentWad * MAX_FLOOR_RAISE_BPS / BPS;
+            if (minFractionWad_ > maxWad) revert FloorRaiseTooLarge(currentWad, minFractionWad_, maxWad);
+            uint40 nextRaiseAt = uint40(block.timestamp + FLOOR_RAISE_INTERVAL);
+            nextFloorRaiseAt = nextRaiseAt;
+            emit FloorRaised(currentWad, minFractionWad_, nextRaiseAt);
+        }
     }
 
     /// @notice Maps a market to a risk factor.

@@ -68,6 +68,8 @@ interface ILendingMarket is ILiquidatable {
     error NoBadDebt(address account);
     error BreakerActive(uint8 level);
     error InvalidLevel(uint8 level);
+    /// @notice The guardian may only lower a cap.
+    error CapNotLowered(uint256 currentCap, uint256 requestedCap);
     error Reentrancy();
     error TransferAmountMismatch(address token, uint256 expected, uint256 received);
     /// @notice The lending market has no perpetual markets: there is no position to liquidate.
@@ -81,6 +83,8 @@ interface ILendingMarket is ILiquidatable {
     event BreakerLevelSet(uint8 level, address indexed by);
     event RateModelSet(RateModel model);
     event CollateralListed(uint256 indexed collateralId, LendingCollateralParams params);
+    /// @notice A collateral's deposit cap was changed, by the owner or (lowered) by the guardian [token units].
+    event DepositCapSet(uint256 indexed collateralId, uint128 cap, address indexed by);
     /// @notice The borrow index moved to `indexWad` at `rateWad` per second; `receivableWad` is the vault's receivable.
     event InterestAccrued(uint256 indexWad, uint256 ratePerSecondWad, uint256 receivableWad);
     event CollateralTransferred(address indexed account, uint256 indexed collateralId, int256 amount, uint256 balance);
@@ -179,6 +183,10 @@ interface ILendingMarket is ILiquidatable {
 
     /// @notice The rate model.
     function rateModel() external view returns (RateModel memory);
+
+    /// @notice Sets a collateral's deposit cap: the owner (the timelock) either way; the guardian only lower, at once.
+    /// Only deposits check it, so lowering it can only make the market safer.
+    function setDepositCap(uint256 collateralId, uint128 cap) external;
 
     /// @notice Sets the circuit-breaker level (guardian or owner): 1 stops borrows, 2 stops new liquidations (collateral
     /// seizures and kicks), 3 stops auction takes as well. Repayments and deposits are never stopped.

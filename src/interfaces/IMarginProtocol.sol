@@ -71,6 +71,8 @@ interface IMarginProtocol is ILiquidatable {
     error BreakerActive(uint8 level);
     error NotGuardian(address caller);
     error InvalidLevel(uint8 level);
+    /// @notice The guardian may only lower a cap.
+    error CapNotLowered(uint256 currentCap, uint256 requestedCap);
     error Reentrancy();
     error TransferAmountMismatch(address token, uint256 expected, uint256 received);
     /// @notice Opting in to portfolio margin while no module is set.
@@ -94,6 +96,10 @@ interface IMarginProtocol is ILiquidatable {
     event BreakerLevelSet(uint8 level, address indexed by);
     event MarketListed(uint256 indexed marketId, MarketParams params);
     event CollateralListed(uint256 indexed collateralId, CollateralParams params);
+    /// @notice A market's open-interest cap was changed, by the owner or (lowered) by the guardian [wad base units].
+    event OpenInterestCapSet(uint256 indexed marketId, uint128 capWad, address indexed by);
+    /// @notice A collateral's deposit cap was changed, by the owner or (lowered) by the guardian [token units].
+    event DepositCapSet(uint256 indexed collateralId, uint128 cap, address indexed by);
 
     /// @notice Quote deposited or withdrawn; `amountWad` is positive for a deposit.
     event QuoteTransferred(address indexed account, int256 amountWad, int256 quoteBalanceWad);
@@ -223,5 +229,14 @@ interface IMarginProtocol is ILiquidatable {
 
     /// @notice Sets the circuit-breaker level; the guardian or the owner.
     function setBreakerLevel(uint8 level) external;
+
+    /// @notice Sets a market's open-interest cap: the owner (the timelock) either way; the guardian only lower, at
+    /// once. A cap only stops a side from growing past it (reductions and liquidations never check it), so lowering
+    /// it can only make the protocol safer.
+    function setOpenInterestCap(uint256 marketId, uint128 capWad) external;
+
+    /// @notice Sets a collateral's deposit cap: the owner either way; the guardian only lower, at once. Only
+    /// deposits check it.
+    function setDepositCap(uint256 collateralId, uint128 cap) external;
     function quoteToken() external view returns (address);
 }

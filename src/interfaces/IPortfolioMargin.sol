@@ -21,6 +21,10 @@ interface IPortfolioMargin {
     error AssetIdOutOfRange(uint256 id, uint256 max);
     error InvalidMinFraction(uint256 minFractionWad);
     error InvalidMultiplier(uint256 initialMultiplierWad);
+    /// @notice A raise of the floor may multiply it by at most 5/4 (`maxWad`) at a time.
+    error FloorRaiseTooLarge(uint256 currentWad, uint256 requestedWad, uint256 maxWad);
+    /// @notice A raise of the floor comes at least a day after the previous one (`notBefore`, unix seconds).
+    error FloorRaiseTooSoon(uint256 notBefore);
     /// @notice A book is a whole number of triples, at most 64.
     error BookLength(uint256 length);
     error NegativeBookEntry(int256 value);
@@ -29,8 +33,17 @@ interface IPortfolioMargin {
     event ScenariosSet(int16[][] shocksBps);
     /// @notice The floor [wad fraction of gross exposure] and the initial-to-maintenance multiplier [wad, > 1].
     event ParamsSet(uint64 minFractionWad, uint64 initialMultiplierWad);
+    /// @notice The floor was raised; the next raise may come no sooner than `nextRaiseAt` [unix seconds].
+    event FloorRaised(uint64 fromWad, uint64 toWad, uint40 nextRaiseAt);
     event MarketFactorSet(uint256 indexed marketId, uint256 factor);
     event CollateralFactorSet(uint256 indexed collateralId, uint256 factor);
+
+    /// @notice Sets the floor (a fraction of gross exposure, < 1) and the initial multiplier (> 1, ≤ 10); the owner's.
+    /// The floor moves every opted-in account's maintenance line, so it rises in steps (Aave's risk stewards): each
+    /// raise at most 5/4 of the floor in force (`FloorRaiseTooLarge`) and at least a day after the previous one
+    /// (`FloorRaiseTooSoon`); a cut takes effect at once. Through the timelock a trader sees every step queued before
+    /// the first runs. A higher multiplier only limits new exposure and is not limited.
+    function setParams(uint64 minFractionWad, uint64 initialMultiplierWad) external;
 
     /// @notice Maintenance and initial requirements of one account [wad, rounded up].
     /// @param book One triple per asset id i: market i's signed notional (size × price, long positive), market i's
@@ -57,6 +70,8 @@ interface IPortfolioMargin {
     function collateralFactor(uint256 collateralId) external view returns (uint256 factor, bool mapped);
     /// @notice The requirement's floor as a fraction of gross exposure [wad].
     function minFractionWad() external view returns (uint64);
+    /// @notice The earliest time the floor may next be raised [unix seconds; 0: any time].
+    function nextFloorRaiseAt() external view returns (uint40);
     /// @notice Initial requirement = maintenance requirement × this [wad, > 1].
     function initialMultiplierWad() external view returns (uint64);
 }

@@ -92,6 +92,12 @@ contract LendingMarket is ILendingMarket, Owned {
         _;
     }
 
+    /// @dev A change that can only make the market safer: the guardian's at once, or the owner's.
+    modifier onlyGuardianOrOwner() {
+        if (msg.sender != guardian && msg.sender != owner) revert NotGuardian(msg.sender);
+        _;
+    }
+
     modifier onlyLiquidator() {
         if (msg.sender != engine && !isLiquidator[msg.sender]) revert NotLiquidator(msg.sender);
         _;
@@ -117,11 +123,20 @@ contract LendingMarket is ILendingMarket, Owned {
     }
 
     /// @inheritdoc ILendingMarket
-    function setBreakerLevel(uint8 level) external {
-        if (msg.sender != guardian && msg.sender != owner) revert NotGuardian(msg.sender);
+    function setBreakerLevel(uint8 level) external onlyGuardianOrOwner {
         if (level > 3) revert InvalidLevel(level);
         breakerLevel = level;
         emit BreakerLevelSet(level, msg.sender);
+    }
+
+    /// @inheritdoc ILendingMarket
+    function setDepositCap(uint256 collateralId, uint128 cap) external onlyGuardianOrOwner {
+        if (collateralId >= collateralCount) revert UnknownCollateral(collateralId);
+        LendingCollateralParams storage p = _collaterals[collateralId];
+        uint128 current = p.depositCap;
+        if (msg.sender != owner && cap >= current) revert CapNotLowered(current, cap);
+        p.depositCap = cap;
+        emit DepositCapSet(collateralId, cap, msg.sender);
     }
 
     /// @notice Sets the rate model; interest up to now accrues at the old one.

@@ -59,4 +59,38 @@ library Listing {
         collaterals[collateralId] = params;
         emit IMarginProtocol.CollateralListed(collateralId, params);
     }
+
+    /// @notice Sets market `marketId`'s open-interest cap; unless `mayRaise`, only lower.
+    function setOpenInterestCap(
+        mapping(uint256 => MarketParams) storage markets,
+        uint256 marketCount,
+        uint256 marketId,
+        uint128 capWad,
+        bool mayRaise
+    ) external {
+        if (marketId >= marketCount) revert IMarginProtocol.UnknownMarket(marketId);
+        MarketParams storage params = markets[marketId];
+        uint128 current = params.openInterestCapWad;
+        if (!mayRaise && capWad >= current) revert IMarginProtocol.CapNotLowered(current, capWad);
+        params.openInterestCapWad = capWad;
+        emit IMarginProtocol.OpenInterestCapSet(marketId, capWad, msg.sender);
+    }
+
+    /// @notice Sets collateral `collateralId`'s deposit cap; unless `mayRaise`, only lower.
+    function setDepositCap(
+        mapping(uint256 => CollateralParams) storage collaterals,
+        uint256 collateralCount,
+        uint256 collateralId,
+        uint128 cap,
+        bool mayRaise
+    ) external {
+        if (collateralId >= collateralCount) {
+            revert IMarginProtocol.UnknownCollateral(collateralId);
+        }
+        CollateralParams storage params = collaterals[collateralId];
+        uint128 current = params.depositCap;
+        if (!mayRaise && cap >= current) revert IMarginProtocol.CapNotLowered(current, cap);
+        params.depositCap = cap;
+        emit IMarginProtocol.DepositCapSet(collateralId, cap, msg.sender);
+    }
 }

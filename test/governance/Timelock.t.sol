@@ -7,6 +7,7 @@ import {Timelock} from "../../src/governance/Timelock.sol";
 import {IMarginProtocol} from "../../src/interfaces/IMarginProtocol.sol";
 import {IPortfolioMargin} from "../../src/interfaces/IPortfolioMargin.sol";
 import {ILiquidatable} from "../../src/interfaces/ILiquidatable.sol";
+import {ILendingMarket} from "../../src/interfaces/ILendingMarket.sol";
 import {LiquidationParams} from "../../src/interfaces/ILiquidationEngine.sol";
 
 /// @notice Issue 12, finding 7: admin changes took effect in the block they were made. Unsetting the portfolio module
@@ -206,5 +207,99 @@ contract TimelockTest is PortfolioBase {
         new Timelock(address(this), guardian, 0);
         vm.expectRevert(Timelock.ZeroAddress.selector);
         new Timelock(address(0), guardian, DELAY);
+    }
+
+    /// The floor's raise limit and the timelock together make a ramp: the admin queues every step of 1% to 5% at once
+    /// (the whole schedule is public from the first day), and each runs only a day after the one before.
+    function test_floorRamp_queuedAtOnce_runsADayApart() public {
+        _hedgedBook();
+        uint64[8] memory steps = [
+            uint64(0.0125e18),
+            0.015625e18,
+            0.01953125e18,
+            0.0244140625e18,
+            0.030517578125e18,
+            0.03814697265625e18,
+            0.0476837158203125e18,
+            0.05e18
+        ];
+        bytes[8] memory calls;
+        for (uint256 i; i < 8; ++i) {
+            calls[i] = abi.encodeCall(portfolio.setParams, (steps[i], 1.5e18));
+            timelock.queue(address(portfolio), calls[i], bytes32(i));
+        }
+        _wait(DELAY);
+        timelock.execute(address(portfolio), calls[0], bytes32(0));
+        bytes memory tooSoon =
+            abi.encodeWithSelector(IPortfolioMargin.FloorRaiseTooSoon.selector, block.timestamp + 1 days);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                Timelock.CallFailed.selector,
+                timelock.operationId(address(portfolio), calls[1], bytes32(uint256(1))),
+                tooSoon
+            )
+        );
+        timelock.execute(address(portfolio), calls[1], bytes32(uint256(1)));
+        for (uint256 i = 1; i < 8; ++i) {
+            _wait(1 days);
+            timelock.execute(address(portfolio), calls[i], bytes32(i));
+        }
+        assertEq(portfolio.minFractionWad(), 0.05e18);
+    }
+
+    /// Regression: the guardian could halt but not lower a cap. It now lowers open-interest and deposit caps at once
+    /// (a lower cap only stops growth: reductions still go through), cannot raise them, and the owner (the timelock)
+    /// raises them after the delay.
+    function test_guardianLowersCapsAtOnce() public {
+        _hedgedBook();
+        (uint256 longWad,) = protocol.openInterest(ETH_MARKET);
+        vm.prank(guardian);
+        protocol.setOpenInterestCap(ETH_MARKET, uint128(longWad));
+        assertEq(protocol.market(ETH_MARKET).openInterestCapWad, longWad);
+        vm.prank(alice);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMarginProtocol.OpenInterestCapExceeded.selector, ETH_MARKET, longWad + 1e18, longWad
+            )
+        );
+        protocol.trade(ETH_MARKET, 1e18, type(uint256).max);
+        _trade(alice, ETH_MARKET, -5e18); // a reduction is never capped
+        _trade(alice, STETH_MARKET, 5e18);
+
+        vm.prank(guardian);
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.CapNotLowered.selector, longWad, longWad));
+        protocol.setOpenInterestCap(ETH_MARKET, uint128(longWad));
+        vm.prank(rogue);
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.NotGuardian.selector, rogue));
+        protocol.setOpenInterestCap(ETH_MARKET, 0);
+        vm.prank(guardian);
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.UnknownMarket.selector, 7));
+        protocol.setOpenInterestCap(7, 0);
+
+        // Deposit caps, on both protocols: the guardian stops new deposits; withdrawals still go through.
+        _depositCollateral(bob, WETH_ID, 1e18);
+        vm.prank(guardian);
+        protocol.setDepositCap(WETH_ID, 1e18);
+        weth.mint(bob, 1);
+        vm.startPrank(bob);
+        weth.approve(address(protocol), 1);
+        vm.expectRevert(abi.encodeWithSelector(IMarginProtocol.DepositCapExceeded.selector, WETH_ID, 1e18 + 1, 1e18));
+        protocol.depositCollateral(WETH_ID, 1);
+        protocol.withdrawCollateral(WETH_ID, 1e18);
+        vm.stopPrank();
+        ILendingMarket lending = deployed.lending.market;
+        vm.prank(guardian);
+        lending.setDepositCap(WETH_ID, 0);
+        assertEq(lending.collateral(WETH_ID).depositCap, 0);
+        vm.prank(guardian);
+        vm.expectRevert(abi.encodeWithSelector(ILendingMarket.CapNotLowered.selector, 0, 1));
+        lending.setDepositCap(WETH_ID, 1);
+
+        // Raising is the owner's, through the queue.
+        bytes memory raise = abi.encodeCall(protocol.setOpenInterestCap, (ETH_MARKET, 100_000e18));
+        _queue(address(protocol), raise);
+        _wait(DELAY);
+        timelock.execute(address(protocol), raise, bytes32(0));
+        assertEq(protocol.market(ETH_MARKET).openInterestCapWad, 100_000e18);
     }
 }

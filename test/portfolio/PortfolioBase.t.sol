@@ -38,4 +38,25 @@ abstract contract PortfolioBase is PortfolioViews {
         vm.prank(who);
         protocol.setPortfolioMode(false);
     }
+
+    /// @dev Raises the floor to `targetWad` as fast as the module allows (5/4 a day), pushing the feeds' prices
+    /// again after each day so that they stay fresh; returns the number of raises.
+    function _raiseFloorTo(uint64 targetWad) internal returns (uint256 raises) {
+        uint64 multiplier = portfolio.initialMultiplierWad();
+        while (portfolio.minFractionWad() < targetWad) {
+            uint256 stepWad = uint256(portfolio.minFractionWad()) * portfolio.MAX_FLOOR_RAISE_BPS() / 10_000;
+            if (portfolio.nextFloorRaiseAt() > block.timestamp) {
+                vm.warp(portfolio.nextFloorRaiseAt());
+                _pushAgain(ethFeed);
+                _pushAgain(btcFeed);
+                if (address(stethFeed) != address(0)) _pushAgain(stethFeed);
+            }
+            portfolio.setParams(stepWad < targetWad ? uint64(stepWad) : targetWad, multiplier);
+            ++raises;
+        }
+    }
+
+    function _pushAgain(PushPriceFeed feed) internal {
+        feed.push(int192(feed.answerWad()));
+    }
 }

@@ -162,7 +162,7 @@ contract PortfolioMarginTest is PortfolioBase {
         _openLong(alice, 10_000e6, 10e18);
         _optIn(alice);
         assertEq(_health(alice).maintenanceWad, 3_000e18); // the crash: 10% of 30,000
-        portfolio.setParams(0.2e18, 1.5e18);
+        _raiseFloorTo(0.2e18);
         assertEq(_health(alice).maintenanceWad, 6_000e18); // 20% of 30,000
     }
 
