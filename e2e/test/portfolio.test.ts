@@ -1,11 +1,15 @@
 /**
  * Portfolio margin end to end: the demo's hedged books opt in; their portfolio requirement (the protocol's, equal to
  * the module's on the same book) is below the standard rules' for the same positions, the tilted book's above; and the
- * index's health and mode equal the chain's, after opening and after a price move.
+ * index's health and mode equal the chain's, after opening, after a price move and after a raise of the floor (which
+ * moves every opted-in account's line with no event of its own).
  */
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { pushPriceFeedAbi } from "../../abi/src/generated.ts";
+import {
+  iPortfolioMarginAbi,
+  pushPriceFeedAbi,
+} from "../../abi/src/generated.ts";
 import { clients, send } from "../src/contracts.ts";
 import { indexCaughtUp } from "../src/crash.ts";
 import {
@@ -111,5 +115,53 @@ test("hedged books need less margin in portfolio mode; index = chain for the opt
   assert.ok(
     r.healthWad < 2n * 10n ** 18n && r.healthWad > 10n ** 18n,
     `the tilted book between 1 and 2 (${r.healthWad})`,
+  );
+
+  // The floor rises one step (1% to 1.25%, the most one raise may take): the hedges' requirement is their floor,
+  // so each rises by a quarter, and the index recomputes every opted-in account on the module's event.
+  const floorBefore = await publicClient.readContract({
+    address: d.portfolioMargin,
+    abi: iPortfolioMarginAbi,
+    functionName: "minFractionWad",
+  });
+  const multiplier = await publicClient.readContract({
+    address: d.portfolioMargin,
+    abi: iPortfolioMarginAbi,
+    functionName: "initialMultiplierWad",
+  });
+  const hedge = traders.find((t) => t.label !== PORTFOLIO_TILTED)!;
+  const hedgeBefore = await requirementsAt(
+    publicClient,
+    d,
+    hedge.address,
+    block,
+  );
+  await send(publicClient, wallet(DEPLOYER_KEY), {
+    address: d.portfolioMargin,
+    abi: iPortfolioMarginAbi,
+    functionName: "setParams",
+    args: [(floorBefore * 5n) / 4n, multiplier],
+  });
+  await indexCaughtUp(system.rpcUrl, system.indexerUrl);
+  block = await publicClient.getBlockNumber();
+  const hedgeAfter = await requirementsAt(
+    publicClient,
+    d,
+    hedge.address,
+    block,
+  );
+  assert.ok(
+    hedgeAfter.portfolio.maintenanceWad > hedgeBefore.portfolio.maintenanceWad,
+    "the raise moved the hedge's line",
+  );
+  assert.deepEqual(
+    await comparePortfolioIndex(
+      publicClient,
+      system.indexerUrl,
+      d,
+      accounts,
+      block,
+    ),
+    [],
   );
 });

@@ -150,6 +150,25 @@ export async function recomputeWoken(
 }
 
 /**
+ * Every account in portfolio mode, after a change of the module's
+ * configuration (or of the module in force) moved their lines. Returns how
+ * many.
+ */
+export async function recomputePortfolioAccounts(
+  db: Db,
+  block: BlockRef,
+): Promise<number> {
+  return recomputeSome(
+    db,
+    db.sql
+      .select({ account: portfolioAccount.account })
+      .from(portfolioAccount)
+      .where(eq(portfolioAccount.enabled, true)),
+    block,
+  );
+}
+
+/**
  * The per-block refresh: recomputes up to `limit` accounts whose band box the
  * latest prices have left (their band may be stale), lowest address first.
  */

@@ -155,6 +155,19 @@ ponder.on("MarginProtocol:CollateralListed", async ({ event, context }) => {
   });
 });
 
+// The owner (through the timelock) sets a cap either way; the guardian lowers it.
+ponder.on("MarginProtocol:OpenInterestCapSet", async ({ event, context }) => {
+  await context.db
+    .update(market, { id: event.args.marketId })
+    .set({ openInterestCapWad: event.args.capWad });
+});
+
+ponder.on("MarginProtocol:DepositCapSet", async ({ event, context }) => {
+  await context.db
+    .update(collateralAsset, { id: event.args.collateralId })
+    .set({ depositCap: event.args.cap });
+});
+
 /*//////////////////////////////////////////////////////////////
                               ACCOUNTS
 //////////////////////////////////////////////////////////////*/

@@ -1,11 +1,16 @@
 // Portfolio margin: the module's configuration and each account's mode. A
-// change of mode recomputes the account's health; a configuration change is
-// picked up at each account's next recomputation (the demo configures the
-// module at deployment, before any account exists).
+// change of mode recomputes the account's health; a change of the
+// configuration, or of the module in force, recomputes every account in
+// portfolio mode (a raise of the floor or a new scenario moves their lines
+// with no event of their own).
 import { type Context, ponder } from "ponder:registry";
 import { portfolioAccount, portfolioConfig } from "ponder:schema";
 import type { Address } from "viem";
-import { recomputeAccount } from "./accountHealth.ts";
+import {
+  type BlockRef,
+  recomputeAccount,
+  recomputePortfolioAccounts,
+} from "./accountHealth.ts";
 import { touchAccount } from "./accountRow.ts";
 import { sameAddress } from "./events.ts";
 
@@ -40,17 +45,18 @@ async function loadConfig(
 async function updateConfig(
   db: Db,
   module: Address,
-  block: bigint,
+  block: BlockRef,
   change: (row: ConfigRow) => Partial<ConfigRow>,
 ) {
-  const row = await loadConfig(db, module, block);
+  const row = await loadConfig(db, module, block.number);
   await db
     .update(portfolioConfig, { id: CONFIG_ID })
-    .set({ ...change(row), updatedBlock: block });
+    .set({ ...change(row), updatedBlock: block.number });
+  await recomputePortfolioAccounts(db, block);
 }
 
 ponder.on("PortfolioMargin:ParamsSet", async ({ event, context }) => {
-  await updateConfig(context.db, event.log.address, event.block.number, () => ({
+  await updateConfig(context.db, event.log.address, event.block, () => ({
     minFractionWad: event.args.minFractionWad,
     initialMultiplierWad: event.args.initialMultiplierWad,
   }));
@@ -58,42 +64,32 @@ ponder.on("PortfolioMargin:ParamsSet", async ({ event, context }) => {
 
 ponder.on("PortfolioMargin:ScenariosSet", async ({ event, context }) => {
   const rows = event.args.shocksBps.map((row) => row.map((x) => Number(x)));
-  await updateConfig(context.db, event.log.address, event.block.number, () => ({
+  await updateConfig(context.db, event.log.address, event.block, () => ({
     scenariosBps: JSON.stringify(rows),
   }));
 });
 
 ponder.on("PortfolioMargin:MarketFactorSet", async ({ event, context }) => {
-  await updateConfig(
-    context.db,
-    event.log.address,
-    event.block.number,
-    (r) => ({
-      marketFactors: JSON.stringify({
-        ...JSON.parse(r.marketFactors),
-        [event.args.marketId.toString()]: Number(event.args.factor),
-      }),
+  await updateConfig(context.db, event.log.address, event.block, (r) => ({
+    marketFactors: JSON.stringify({
+      ...JSON.parse(r.marketFactors),
+      [event.args.marketId.toString()]: Number(event.args.factor),
     }),
-  );
+  }));
 });
 
 ponder.on("PortfolioMargin:CollateralFactorSet", async ({ event, context }) => {
-  await updateConfig(
-    context.db,
-    event.log.address,
-    event.block.number,
-    (r) => ({
-      collateralFactors: JSON.stringify({
-        ...JSON.parse(r.collateralFactors),
-        [event.args.collateralId.toString()]: Number(event.args.factor),
-      }),
+  await updateConfig(context.db, event.log.address, event.block, (r) => ({
+    collateralFactors: JSON.stringify({
+      ...JSON.parse(r.collateralFactors),
+      [event.args.collateralId.toString()]: Number(event.args.factor),
     }),
-  );
+  }));
 });
 
 ponder.on("MarginProtocol:PortfolioMarginSet", async ({ event, context }) => {
   const indexed = context.contracts.PortfolioMargin.address as Address;
-  await updateConfig(context.db, indexed, event.block.number, () => ({
+  await updateConfig(context.db, indexed, event.block, () => ({
     inForce: sameAddress(event.args.module, indexed),
   }));
 });
