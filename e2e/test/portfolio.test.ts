@@ -44,6 +44,18 @@ test("hedged books need less margin in portfolio mode; index = chain for the opt
   const { publicClient, wallet } = clients(system.rpcUrl);
   const traders = await openBook(system.rpcUrl, d, portfolioBook());
   const accounts = traders.map((t) => t.address);
+  // The index's health and mode of every opted-in account equal the chain's at `at` (once it has caught up).
+  const indexEqualsChain = async (at: bigint) =>
+    assert.deepEqual(
+      await comparePortfolioIndex(
+        publicClient,
+        system!.indexerUrl,
+        d,
+        accounts,
+        at,
+      ),
+      [],
+    );
 
   // Standard rules before the opt-in: the protocol charges exactly the standard math.
   let block = await publicClient.getBlockNumber();
@@ -80,16 +92,7 @@ test("hedged books need less margin in portfolio mode; index = chain for the opt
     }
   }
   await indexCaughtUp(system.rpcUrl, system.indexerUrl);
-  assert.deepEqual(
-    await comparePortfolioIndex(
-      publicClient,
-      system.indexerUrl,
-      d,
-      accounts,
-      await publicClient.getBlockNumber(),
-    ),
-    [],
-  );
+  await indexEqualsChain(await publicClient.getBlockNumber());
 
   // BTC −10%: the hedges hold, the tilted book falls toward its line; the index recomputes with the scenarios.
   await send(publicClient, wallet(DEPLOYER_KEY), {
@@ -100,16 +103,7 @@ test("hedged books need less margin in portfolio mode; index = chain for the opt
   });
   await indexCaughtUp(system.rpcUrl, system.indexerUrl);
   block = await publicClient.getBlockNumber();
-  assert.deepEqual(
-    await comparePortfolioIndex(
-      publicClient,
-      system.indexerUrl,
-      d,
-      accounts,
-      block,
-    ),
-    [],
-  );
+  await indexEqualsChain(block);
   const tilted = traders.find((t) => t.label === PORTFOLIO_TILTED)!;
   const r = await requirementsAt(publicClient, d, tilted.address, block);
   assert.ok(
@@ -154,14 +148,5 @@ test("hedged books need less margin in portfolio mode; index = chain for the opt
     hedgeAfter.portfolio.maintenanceWad > hedgeBefore.portfolio.maintenanceWad,
     "the raise moved the hedge's line",
   );
-  assert.deepEqual(
-    await comparePortfolioIndex(
-      publicClient,
-      system.indexerUrl,
-      d,
-      accounts,
-      block,
-    ),
-    [],
-  );
+  await indexEqualsChain(block);
 });
