@@ -15,6 +15,7 @@ import {IBackstopVault} from "./interfaces/IBackstopVault.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 import {QuoteUnits} from "./libraries/QuoteUnits.sol";
 import {GasReimbursement} from "./libraries/GasReimbursement.sol";
+import {StepLimit} from "./libraries/StepLimit.sol";
 
 /// @title LiquidationEngine
 /// @notice Fixed-fee liquidation. See `ILiquidationEngine`.
@@ -74,6 +75,8 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     uint256 public totalBadDebtWad;
     /// @inheritdoc ILiquidationEngine
     uint256 public totalDeficitWad;
+    /// @inheritdoc ILiquidationEngine
+    uint40 public nextParamsRaiseAt;
 
     bool transient locked;
 
@@ -109,7 +112,13 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
                              CONFIGURATION
     //////////////////////////////////////////////////////////////*/
 
+    /// @inheritdoc ILiquidationEngine
     function setParams(LiquidationParams calldata params_) external onlyOwner {
+        LiquidationParams memory current = _params;
+        uint256 clock = nextParamsRaiseAt;
+        bool targetRaised = StepLimit.checkRaise(current.targetHealthWad, params_.targetHealthWad, WAD, clock);
+        bool penaltyRaised = StepLimit.checkRaise(current.penaltyWad, params_.penaltyWad, 0, clock);
+        if (targetRaised || penaltyRaised) nextParamsRaiseAt = StepLimit.nextClock();
         _setParams(params_);
     }
 

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {Owned} from "solmate/auth/Owned.sol";
 import {IPortfolioMargin} from "./interfaces/IPortfolioMargin.sol";
 import {ScenarioMath} from "./libraries/ScenarioMath.sol";
+import {StepLimit} from "./libraries/StepLimit.sol";
 
 /// @title PortfolioMargin
 /// @notice Scenario-based requirements for opted-in accounts. See `IPortfolioMargin`. The configuration is read in a
@@ -13,11 +14,6 @@ contract PortfolioMargin is IPortfolioMargin, Owned {
     /// @dev Asset ids the byte maps cover (the margin protocol lists at most 64 of each kind).
     uint256 internal constant MAX_ASSETS = 64;
     uint256 internal constant WAD = 1e18;
-    uint256 internal constant BPS = 10_000;
-    /// @notice A raise of the floor multiplies it by at most this [bps]: 5/4, so 1% to 5% takes eight raises.
-    uint256 public constant MAX_FLOOR_RAISE_BPS = 12_500;
-    /// @notice The least time between two raises of the floor [seconds].
-    uint256 public constant FLOOR_RAISE_INTERVAL = 1 days;
 
     /// @inheritdoc IPortfolioMargin
     uint256 public immutable factorCount;
@@ -72,11 +68,8 @@ contract PortfolioMargin is IPortfolioMargin, Owned {
     function setParams(uint64 minFractionWad_, uint64 initialMultiplierWad_) external onlyOwner {
         uint64 currentWad = minFractionWad;
         _setParams(minFractionWad_, initialMultiplierWad_);
-        if (minFractionWad_ > currentWad) {
-            if (block.timestamp < nextFloorRaiseAt) revert FloorRaiseTooSoon(nextFloorRaiseAt);
-            uint256 maxWad = currentWad * MAX_FLOOR_RAISE_BPS / BPS;
-            if (minFractionWad_ > maxWad) revert FloorRaiseTooLarge(currentWad, minFractionWad_, maxWad);
-            uint40 nextRaiseAt = uint40(block.timestamp + FLOOR_RAISE_INTERVAL);
+        if (StepLimit.checkRaise(currentWad, minFractionWad_, 0, nextFloorRaiseAt)) {
+            uint40 nextRaiseAt = StepLimit.nextClock();
             nextFloorRaiseAt = nextRaiseAt;
             emit FloorRaised(currentWad, minFractionWad_, nextRaiseAt);
         }

@@ -17,6 +17,8 @@ import {SolvencyWaterfall} from "../src/SolvencyWaterfall.sol";
 import {BackstopVault} from "../src/BackstopVault.sol";
 import {PortfolioMargin} from "../src/PortfolioMargin.sol";
 import {PreLiquidation} from "../src/PreLiquidation.sol";
+import {LiquidationParams} from "../src/interfaces/ILiquidationEngine.sol";
+import {StepLimit} from "../src/libraries/StepLimit.sol";
 
 /// @notice The demo system deployed with this contract as owner and price pusher, plus bounded-input helpers.
 abstract contract BaseTest is Test, SystemDeployer {
@@ -121,6 +123,18 @@ abstract contract BaseTest is Test, SystemDeployer {
         _setEthPrice(crashPriceWad);
         vm.prank(keeper);
         engine.liquidate(who, ETH_MARKET, type(uint256).max);
+    }
+
+    /// @dev Raises the engine's target health to `targetWad` as fast as it allows (5/4 of its distance above 1 a day),
+    /// moving time on between raises (callers that read prices afterwards push them again).
+    function _raiseEngineTargetTo(uint64 targetWad) internal {
+        LiquidationParams memory p = engine.params();
+        while (p.targetHealthWad < targetWad) {
+            uint256 stepWad = 1e18 + (p.targetHealthWad - 1e18) * StepLimit.MAX_RAISE_BPS / 10_000;
+            p.targetHealthWad = stepWad < targetWad ? uint64(stepWad) : targetWad;
+            if (engine.nextParamsRaiseAt() > block.timestamp) vm.warp(engine.nextParamsRaiseAt());
+            engine.setParams(p);
+        }
     }
 
     function _setEthPrice(uint256 priceWad) internal {

@@ -180,6 +180,13 @@ interface ILiquidationEngine {
     function backstop() external view returns (address);
     function backstopDiscountWad() external view returns (uint64);
     function params() external view returns (LiquidationParams memory);
+    /// @notice Sets the liquidation parameters; the owner's. The target health and the penalty take more from every
+    /// liquidated account, so each rises in steps (`StepLimit`): the target's distance above 1 and the penalty by at
+    /// most 5/4 a raise, at least a day after the previous raise of either (`RaiseTooLarge`, `RaiseTooSoon`); a cut
+    /// takes effect at once.
+    function setParams(LiquidationParams calldata params_) external;
+    /// @notice The earliest time the target or the penalty may next be raised [unix seconds; 0: any time].
+    function nextParamsRaiseAt() external view returns (uint40);
 
     /// @notice Bad debt recorded in total and the part the insurance fund could not cover (raised by bonds or
     /// socialized, see the waterfall) [wad].

@@ -21,10 +21,6 @@ interface IPortfolioMargin {
     error AssetIdOutOfRange(uint256 id, uint256 max);
     error InvalidMinFraction(uint256 minFractionWad);
     error InvalidMultiplier(uint256 initialMultiplierWad);
-    /// @notice A raise of the floor may multiply it by at most 5/4 (`maxWad`) at a time.
-    error FloorRaiseTooLarge(uint256 currentWad, uint256 requestedWad, uint256 maxWad);
-    /// @notice A raise of the floor comes at least a day after the previous one (`notBefore`, unix seconds).
-    error FloorRaiseTooSoon(uint256 notBefore);
     /// @notice A book is a whole number of triples, at most 64.
     error BookLength(uint256 length);
     error NegativeBookEntry(int256 value);
@@ -40,8 +36,8 @@ interface IPortfolioMargin {
 
     /// @notice Sets the floor (a fraction of gross exposure, < 1) and the initial multiplier (> 1, ≤ 10); the owner's.
     /// The floor moves every opted-in account's maintenance line, so it rises in steps (Aave's risk stewards): each
-    /// raise at most 5/4 of the floor in force (`FloorRaiseTooLarge`) and at least a day after the previous one
-    /// (`FloorRaiseTooSoon`); a cut takes effect at once. Through the timelock a trader sees every step queued before
+    /// raise at most 5/4 of the floor in force and at least a day after the previous one (`StepLimit`:
+    /// `RaiseTooLarge`, `RaiseTooSoon`); a cut takes effect at once. Through the timelock a trader sees every step queued before
     /// the first runs. A higher multiplier only limits new exposure and is not limited.
     function setParams(uint64 minFractionWad, uint64 initialMultiplierWad) external;
 

@@ -9,6 +9,7 @@ import {IPortfolioMargin} from "../../src/interfaces/IPortfolioMargin.sol";
 import {ILiquidatable} from "../../src/interfaces/ILiquidatable.sol";
 import {ILendingMarket} from "../../src/interfaces/ILendingMarket.sol";
 import {LiquidationParams} from "../../src/interfaces/ILiquidationEngine.sol";
+import {StepLimit} from "../../src/libraries/StepLimit.sol";
 
 /// @notice Issue 12, finding 7: admin changes took effect in the block they were made. Unsetting the portfolio module
 /// made hedged books liquidatable at once; `setLiquidator` let the owner seize healthy collateral for nothing; raising
@@ -128,7 +129,7 @@ contract TimelockTest is PortfolioBase {
     /// Regression: raising the engine's target health grew every close from the next block. It now waits the delay.
     function test_engineTargetRaise_waitsTheDelay() public {
         LiquidationParams memory p = engine.params();
-        p.targetHealthWad = 2e18;
+        p.targetHealthWad = 1.3125e18; // the most one raise may take: 5/4 of the distance above 1
         bytes memory raise = abi.encodeCall(engine.setParams, (p));
         vm.expectRevert("UNAUTHORIZED");
         engine.setParams(p);
@@ -137,7 +138,44 @@ contract TimelockTest is PortfolioBase {
         assertEq(engine.params().targetHealthWad, 1.25e18);
         _wait(1);
         timelock.execute(address(engine), raise, bytes32(0));
-        assertEq(engine.params().targetHealthWad, 2e18);
+        assertEq(engine.params().targetHealthWad, 1.3125e18);
+    }
+
+    /// Regression: the target and the penalty jumped in one call (2.5% to 10%: four times the charge on every close
+    /// from the next block). Each now rises by at most 5/4 a raise, a day apart; a cut is free.
+    function test_engineTargetAndPenalty_riseInSteps() public {
+        LiquidationParams memory p = engine.params();
+        p.penaltyWad = 0.1e18;
+        bytes memory jump = abi.encodeCall(engine.setParams, (p));
+        _queue(address(engine), jump);
+        _wait(DELAY);
+        bytes memory tooLarge = abi.encodeWithSelector(StepLimit.RaiseTooLarge.selector, 0.025e18, 0.1e18, 0.03125e18);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                Timelock.CallFailed.selector, timelock.operationId(address(engine), jump, bytes32(0)), tooLarge
+            )
+        );
+        timelock.execute(address(engine), jump, bytes32(0));
+
+        vm.startPrank(address(timelock));
+        p = engine.params();
+        p.penaltyWad = 0.03125e18;
+        engine.setParams(p);
+        uint256 next = block.timestamp + 1 days;
+        assertEq(engine.nextParamsRaiseAt(), next);
+        p.targetHealthWad = 1.3e18; // a raise of the other parameter waits the same clock
+        vm.expectRevert(abi.encodeWithSelector(StepLimit.RaiseTooSoon.selector, next));
+        engine.setParams(p);
+        p.targetHealthWad = 1.2e18; // a cut does not
+        p.penaltyWad = 0.02e18;
+        engine.setParams(p);
+        assertEq(engine.params().penaltyWad, 0.02e18);
+        vm.warp(next);
+        p.targetHealthWad = 1.25e18;
+        p.penaltyWad = 0.025e18;
+        engine.setParams(p);
+        vm.stopPrank();
+        assertEq(engine.params().targetHealthWad, 1.25e18);
     }
 
     /// The guardian halts at once (the protocols' own guardian role) and can cancel what is queued, but cannot queue.
@@ -230,8 +268,7 @@ contract TimelockTest is PortfolioBase {
         }
         _wait(DELAY);
         timelock.execute(address(portfolio), calls[0], bytes32(0));
-        bytes memory tooSoon =
-            abi.encodeWithSelector(IPortfolioMargin.FloorRaiseTooSoon.selector, block.timestamp + 1 days);
+        bytes memory tooSoon = abi.encodeWithSelector(StepLimit.RaiseTooSoon.selector, block.timestamp + 1 days);
         vm.expectRevert(
             abi.encodeWithSelector(
                 Timelock.CallFailed.selector,

@@ -5,6 +5,7 @@ import {PortfolioViews} from "./PortfolioViews.sol";
 import {PushPriceFeed} from "../../src/oracle/PushPriceFeed.sol";
 import {IOracle} from "../../src/interfaces/IOracle.sol";
 import {MarketParams} from "../../src/interfaces/IMarginProtocol.sol";
+import {StepLimit} from "../../src/libraries/StepLimit.sol";
 
 /// @notice Helpers for the portfolio-margin tests: a third market that tracks ETH (a pegged "stETH" perp on its own
 /// feed, mapped to the ETH factor), opt-in and opt-out.
@@ -44,7 +45,7 @@ abstract contract PortfolioBase is PortfolioViews {
     function _raiseFloorTo(uint64 targetWad) internal returns (uint256 raises) {
         uint64 multiplier = portfolio.initialMultiplierWad();
         while (portfolio.minFractionWad() < targetWad) {
-            uint256 stepWad = uint256(portfolio.minFractionWad()) * portfolio.MAX_FLOOR_RAISE_BPS() / 10_000;
+            uint256 stepWad = uint256(portfolio.minFractionWad()) * StepLimit.MAX_RAISE_BPS / 10_000;
             if (portfolio.nextFloorRaiseAt() > block.timestamp) {
                 vm.warp(portfolio.nextFloorRaiseAt());
                 _pushAgain(ethFeed);

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {PortfolioBase} from "./PortfolioBase.t.sol";
 import {IPortfolioMargin} from "../../src/interfaces/IPortfolioMargin.sol";
+import {StepLimit} from "../../src/libraries/StepLimit.sol";
 
 /// @notice The portfolio floor rises in steps (property 45): at most 5/4 of the floor in force per raise, at least a
 /// day apart; a cut and the initial multiplier take effect at once.
@@ -38,9 +39,7 @@ contract PortfolioFloorRaiseTest is PortfolioBase {
     /// its gross exposure became liquidatable in that block.
     function test_floorJump_refused() public {
         _hedgedPair();
-        vm.expectRevert(
-            abi.encodeWithSelector(IPortfolioMargin.FloorRaiseTooLarge.selector, 0.01e18, 0.05e18, 0.0125e18)
-        );
+        vm.expectRevert(abi.encodeWithSelector(StepLimit.RaiseTooLarge.selector, 0.01e18, 0.05e18, 0.0125e18));
         portfolio.setParams(0.05e18, MULTIPLIER);
         assertEq(portfolio.minFractionWad(), 0.01e18);
         assertFalse(_liquidatable(alice));
@@ -53,10 +52,10 @@ contract PortfolioFloorRaiseTest is PortfolioBase {
         portfolio.setParams(0.0125e18, MULTIPLIER);
         assertEq(portfolio.nextFloorRaiseAt(), next);
 
-        vm.expectRevert(abi.encodeWithSelector(IPortfolioMargin.FloorRaiseTooSoon.selector, next));
+        vm.expectRevert(abi.encodeWithSelector(StepLimit.RaiseTooSoon.selector, next));
         portfolio.setParams(0.015e18, MULTIPLIER);
         vm.warp(next - 1);
-        vm.expectRevert(abi.encodeWithSelector(IPortfolioMargin.FloorRaiseTooSoon.selector, next));
+        vm.expectRevert(abi.encodeWithSelector(StepLimit.RaiseTooSoon.selector, next));
         portfolio.setParams(0.015e18, MULTIPLIER);
 
         vm.warp(next);
@@ -78,9 +77,7 @@ contract PortfolioFloorRaiseTest is PortfolioBase {
         assertEq(portfolio.nextFloorRaiseAt(), next);
 
         _nextDay();
-        vm.expectRevert(
-            abi.encodeWithSelector(IPortfolioMargin.FloorRaiseTooLarge.selector, 0.008e18, 0.0125e18, 0.01e18)
-        );
+        vm.expectRevert(abi.encodeWithSelector(StepLimit.RaiseTooLarge.selector, 0.008e18, 0.0125e18, 0.01e18));
         portfolio.setParams(0.0125e18, MULTIPLIER);
         portfolio.setParams(0.01e18, MULTIPLIER);
     }

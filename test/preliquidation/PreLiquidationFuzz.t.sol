@@ -3,7 +3,6 @@ pragma solidity ^0.8.24;
 
 import {PreLiquidationBase} from "./PreLiquidationBase.t.sol";
 import {IPreLiquidation, PreLiquidationParams} from "../../src/interfaces/IPreLiquidation.sol";
-import {LiquidationParams} from "../../src/interfaces/ILiquidationEngine.sol";
 
 /// @notice Fuzz: the schedule is linear and monotone across the zone; on random cross-margined books anywhere in the
 /// zone a pre-liquidation stays within its close factor, never lowers health, lifts it to the top of the zone (no
@@ -33,9 +32,7 @@ contract PreLiquidationFuzzTest is PreLiquidationBase {
     function testFuzz_schedule_linearAndMonotone(PreLiquidationParams memory p, uint256 h1, uint256 h2) public {
         p = _boundParams(p);
         // The zone may not reach above the engine's target health: lift the target to the zone's top first.
-        LiquidationParams memory lp = engine.params();
-        if (lp.targetHealthWad < p.preHealthWad) lp.targetHealthWad = p.preHealthWad;
-        engine.setParams(lp);
+        _raiseEngineTargetTo(p.preHealthWad);
         preLiquidation.setParams(ETH_MARKET, p);
         assertEq(preLiquidation.closeFactorWad(ETH_MARKET, p.preHealthWad), p.closeFactorTopWad);
         assertEq(preLiquidation.closeFactorWad(ETH_MARKET, 1e18), p.closeFactorLineWad);
