@@ -429,6 +429,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         notSelf(account)
         returns (uint256 amount, uint256 quotePaidWad)
     {
+        uint256 gasStart = gasleft();
         CollateralPattern pattern = collateralPattern[collateralId];
         if (pattern == CollateralPattern.DutchAuction) revert WrongPattern(collateralId, pattern);
         if (pattern == CollateralPattern.Internal) _requireBackstopFull(collateralId);
@@ -441,6 +442,9 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         PROTOCOL.seizeCollateral(account, collateralId, amount, msg.sender, quotePaidWad);
         emit CollateralSold(account, collateralId, msg.sender, amount, salePriceWad, quotePaidWad);
         _settleIfEmpty(account);
+        // The discount alone pays less than the gas on a small sale or in congestion: gas at cost, as for a close,
+        // within the notional share of the quote paid.
+        _reimburseGas(_fund(), gasStart, quotePaidWad, 0);
     }
 
     /// @inheritdoc ILiquidationEngine

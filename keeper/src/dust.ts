@@ -4,7 +4,8 @@
  * waterfall, and the caller's gas comes back at cost with the insolvent tip. All bigint; [wad] is 18-decimal fixed
  * point.
  */
-import { WAD, mulDivDown, mulDivUp, min } from "./math.ts";
+import { WAD, mulDivUp } from "./math.ts";
+import { engineGasAtCostWad } from "./profit.ts";
 import type {
   CollateralState,
   EngineGasReimbursement,
@@ -37,10 +38,8 @@ export function isSweepableDust(args: {
 }
 
 /**
- * What a sweep pays the caller [wad quote], rounded down: the dust, the tip, and the gas the engine reimburses at cost,
- * (the sweep's simulated gas + nothing more: `callGas` covers what the simulation counts beyond the call) × base fee ×
- * ETH price within the notional share of the dust minimum. The base fee is taken as the gas price less the tip, an
- * estimate of what the block's base fee will be.
+ * What a sweep pays the caller [wad quote], rounded down: the dust, the tip, and the gas the engine reimburses at cost
+ * within the notional share of the dust minimum (`engineGasAtCostWad`).
  */
 export function dustSweepRewardWad(args: {
   valueWad: bigint;
@@ -50,18 +49,11 @@ export function dustSweepRewardWad(args: {
   fees: FeeQuote;
   ethPriceWad: bigint;
 }): bigint {
-  const { gas, fees } = args;
-  const baseFeeWei =
-    fees.gasPriceWei > fees.maxPriorityFeePerGasWei
-      ? fees.gasPriceWei - fees.maxPriorityFeePerGasWei
-      : 0n;
-  const atCostWad = mulDivDown(
-    args.gasUnits * baseFeeWei,
-    args.ethPriceWad,
-    WAD,
-  );
-  const capWad = mulDivDown(args.dustNotionalWad, gas.maxNotionalShareWad, WAD);
+  const gasWad = engineGasAtCostWad({
+    ...args,
+    notionalWad: args.dustNotionalWad,
+  });
   // The collateral is the keeper's to sell: its value was rounded up, so one wad comes off.
   const valueDownWad = args.valueWad > 0n ? args.valueWad - 1n : 0n;
-  return min(atCostWad, capWad) + gas.insolventTipWad + valueDownWad;
+  return gasWad + args.gas.insolventTipWad + valueDownWad;
 }

@@ -4,7 +4,11 @@
  * Every estimate rounds against the keeper: costs up, rewards down.
  */
 import { WAD, mulDivDown, mulDivUp, min } from "./math.ts";
-import type { FeeQuote, SendFees } from "./protocol-client.ts";
+import type {
+  EngineGasReimbursement,
+  FeeQuote,
+  SendFees,
+} from "./protocol-client.ts";
 
 const MAX_UINT256 = 2n ** 256n - 1n;
 /** maxFeePerGas leaves this headroom over the network gas price for a rising base fee (never above the ceiling). */
@@ -180,4 +184,35 @@ export function collateralBuyRewardQuoteWad(args: {
     collateralValueQuoteWad(args.amount, args.priceWad, args.decimals) -
     args.quotePaidWad
   );
+}
+
+/**
+ * The gas the engine pays back at cost for a call [wad quote], rounded down: the call's simulated gas (the engine's
+ * `callGas` covers what a simulation counts beyond the call) × base fee × ETH price, within the notional share of
+ * `notionalWad` (a close's notional, a sale's quote paid, the dust minimum of a sweep). The base fee is taken as the
+ * gas price less the tip, an estimate of the next block's.
+ */
+export function engineGasAtCostWad(args: {
+  gasUnits: bigint;
+  gas: EngineGasReimbursement;
+  fees: FeeQuote;
+  ethPriceWad: bigint;
+  notionalWad: bigint;
+}): bigint {
+  const { fees } = args;
+  const baseFeeWei =
+    fees.gasPriceWei > fees.maxPriorityFeePerGasWei
+      ? fees.gasPriceWei - fees.maxPriorityFeePerGasWei
+      : 0n;
+  const atCostWad = mulDivDown(
+    args.gasUnits * baseFeeWei,
+    args.ethPriceWad,
+    WAD,
+  );
+  const capWad = mulDivDown(
+    args.notionalWad,
+    args.gas.maxNotionalShareWad,
+    WAD,
+  );
+  return min(atCostWad, capWad);
 }

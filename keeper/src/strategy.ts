@@ -40,6 +40,7 @@ import type { ZoneAccount } from "./pre-liquidation.ts";
 import {
   collateralBuyRewardQuoteWad,
   collateralValueQuoteWad,
+  engineGasAtCostWad,
   estimateCollateralBuy,
   exceedsGasPriceCap,
   feeCeilingWei,
@@ -603,7 +604,7 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
     }
     try {
       const [gas, pricing, simulated] = await Promise.all([
-        chain.engineGasReimbursement(),
+        engineGasReimbursement(args.context),
         readPricing(),
         chain.simulateSettleBadDebt(base.account),
       ]);
@@ -705,23 +706,38 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
         state.amount,
         state.priceWad,
       );
-      const rewardQuoteWad = collateralBuyRewardQuoteWad({
+      // The discount, and the gas the engine pays back at cost within its share of the quote paid.
+      const [gas, pricing] = await Promise.all([
+        engineGasReimbursement(job.context),
+        readPricing(),
+      ]);
+      const discountQuoteWad = collateralBuyRewardQuoteWad({
         amount: simulated.result.amount,
         priceWad: state.priceWad,
         decimals: state.decimals,
         quotePaidWad: simulated.result.quotePaidWad,
       });
+      const gasBackQuoteWad = engineGasAtCostWad({
+        gasUnits: simulated.gasUnits,
+        gas,
+        fees: pricing.fees,
+        ethPriceWad: pricing.ethPrice.priceWad,
+        notionalWad: simulated.result.quotePaidWad,
+      });
       const result = await decideAndSend({
         here,
-        rewardQuoteWad,
+        rewardQuoteWad: discountQuoteWad + gasBackQuoteWad,
         call: simulated.call,
         gasUnits: simulated.gasUnits,
         facts: {
           ...estimateFacts,
           amount: simulated.result.amount,
           quotePaidWad: simulated.result.quotePaidWad,
+          discountQuoteWad,
+          gasBackQuoteWad,
         },
         emit,
+        pricing,
       });
       return sendOutcome(result.sent);
     } catch (error) {
@@ -1331,6 +1347,11 @@ export function createStrategy(deps: StrategyDeps): Strategy & BatchLiquidator {
   function liquidationParams(context: PassContext) {
     return cached(context, "liquidationParams", () =>
       chain.liquidationParams(),
+    );
+  }
+  function engineGasReimbursement(context: PassContext) {
+    return cached(context, "engineGasReimbursement", () =>
+      chain.engineGasReimbursement(),
     );
   }
   function auctionParams(collateralId: number, context: PassContext) {

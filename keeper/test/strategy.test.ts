@@ -401,6 +401,26 @@ describe("strategy: collateral", () => {
     });
   });
 
+  it("counts the gas the engine pays back on a sale: a $50 discount against $55 of gas is still worth it", async () => {
+    const chain = indebted();
+    chain.afterSend = () => {
+      chain.quoteWad = 0n;
+    };
+    chain.fees = { gasPriceWei: 91n * GWEI, maxPriorityFeePerGasWei: GWEI };
+    const decision = only(
+      await run(chain, {}, { marketIds: [], collateralIds: [WETH] }),
+    );
+    assert.equal(decision.decision, "liquidate");
+    assert.equal(decision.action, "buyCollateral");
+    // 300k gas × 90 gwei base fee × $2,000 = $54 back (within half the $950 paid), on top of the $50 discount.
+    assert.equal(decision.facts?.gasBackQuoteWad, 54n * WAD);
+    assert.equal(decision.rewardQuoteWad, 104n * WAD);
+    assert.ok(
+      decision.gasCostQuoteWad! > 50n * WAD,
+      "the discount alone would not pay",
+    );
+  });
+
   it("sweeps dust: collateral worth less than the dust minimum and the debt goes to the keeper with the debt settled", async () => {
     const chain = indebted();
     chain.collaterals.set(WETH, {

@@ -135,7 +135,8 @@ interface ILiquidationEngine {
     /// debt, for an asset of the fixed-fee pattern (or of the internal pattern while the backstop's capacity is below
     /// the dust minimum; otherwise `BackstopFirst`), at the oracle price × max(1 − discount, haircut), never paying more
     /// than `maxPriceWad` per whole token, and never more quote than the account's debt unless the whole balance is
-    /// taken. The caller pays in the quote asset (approved to the protocol).
+    /// taken. The caller pays in the quote asset (approved to the protocol) and gets its gas back at cost from the
+    /// waterfall, within the notional share of the quote paid (`GasReimbursed`), as for a close.
     /// @return amount Collateral bought [token units].
     /// @return quotePaidWad Quote paid [wad].
     function buyCollateral(address account, uint256 collateralId, uint256 maxAmount, uint256 maxPriceWad)

@@ -97,6 +97,27 @@ contract KeeperGasTest is BaseTest {
         assertGt(rewardWad, costWad, "reward above the gas it cost");
     }
 
+    /// Regression (findings 5 and 6, collateral sales): a fixed-fee sale paid only its 5% discount. 1 WETH sold for
+    /// $2,280 earned $120 against about $144 of gas at 300 gwei. The sale now gets its gas back at cost too (within
+    /// half the quote paid), so the discount is the keeper's margin.
+    function test_collateralSale_paysMoreThanItsGasAt300Gwei() public {
+        _fillTheRewardReserve();
+        _indebtedOnWeth(dave, 1e18, 2_400e18);
+        vm.fee(300 gwei);
+        uint256 before = usdc.balanceOf(keeper);
+        vm.prank(keeper);
+        uint256 g = gasleft();
+        (uint256 amount, uint256 paidWad) = engine.buyCollateral(dave, WETH_ID, type(uint256).max, type(uint256).max);
+        g -= gasleft();
+        assertEq(paidWad, 2_280e18);
+        uint256 spentWad = (before - usdc.balanceOf(keeper)) * 1e12;
+        uint256 rewardWad = amount * 2_400 - spentWad; // the WETH at the oracle price, less what it cost
+        uint256 costWad = _gasCostWad(g, 2_400e18);
+        assertGt(costWad, 120e18, "the discount alone pays less than the gas");
+        assertGt(rewardWad, costWad, "reward above the gas it cost");
+        assertLe(rewardWad, 120e18 + costWad + 45_000 * 300 gwei * 2_400, "gas at cost, no markup");
+    }
+
     /// At 1,000 gwei a batch's positions are each reimbursed: the batch pays more than it costs.
     function test_batch_paysMoreThanItsGasAt1000Gwei() public {
         LiquidationOrder[] memory orders = new LiquidationOrder[](5);

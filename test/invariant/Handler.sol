@@ -316,6 +316,12 @@ contract Handler is WaterfallActions {
         uint256 keeperBalance;
     }
 
+    /// @dev A base fee from none to 1,000 gwei, picked by the seed's second byte.
+    function _baseFee(uint256 seed) internal pure returns (uint256) {
+        uint256[4] memory baseFees = [uint256(0), 10 gwei, 300 gwei, 1_000 gwei];
+        return baseFees[(seed >> 8) % 4];
+    }
+
     /// @dev A close without a limit runs at a base fee from none to 1,000 gwei, so that its gas is reimbursed.
     function liquidate(uint256 keeperSeed, uint256 actorSeed, uint256 marketId, uint256 maxClose) external recorded {
         LiquidationSnap memory s;
@@ -326,8 +332,7 @@ contract Handler is WaterfallActions {
         s.liquidatable = protocol.isLiquidatable(s.account);
         s.maxClose = maxClose % 4 == 0 ? bound(maxClose, 0, _abs(s.size)) : type(uint256).max;
         s.before = protocol.health(s.account);
-        uint256[4] memory baseFees = [uint256(0), 10 gwei, 300 gwei, 1_000 gwei];
-        vm.fee(s.maxClose == type(uint256).max ? baseFees[(keeperSeed >> 8) % 4] : 0);
+        vm.fee(s.maxClose == type(uint256).max ? _baseFee(keeperSeed) : 0);
         (s.plannedClose,, s.reward) = engine.previewLiquidation(s.account, s.marketId);
         s.notionalWad = (_abs(s.plannedClose) * uint256(int256(feeds[s.marketId].answerWad())) + WAD - 1) / WAD;
         GasReimbursementParams memory g = engine.gasReimbursementParams();
@@ -396,6 +401,33 @@ contract Handler is WaterfallActions {
         }
     }
 
+    /// @dev A collateral sale's inputs, kept in memory for its checks.
+    struct SaleSnap {
+        address keeper;
+        uint256 id;
+        uint256 held;
+        int256 equityBefore;
+        uint256 quoteBefore;
+        uint256 gasStart;
+    }
+
+    function _checkSale(SaleSnap memory s, address a, uint256 amount, uint256 paidWad) internal {
+        // What the call used, measured from here: more than the engine can measure of itself.
+        uint256 gasUsed = s.gasStart - gasleft();
+        assertLe(amount, s.held);
+        assertEq(collateralTokens[s.id].balanceOf(s.keeper), amount + _priorHoldings(s.keeper, s.id, amount));
+        (int256 equityAfter,) = protocol.marginState(a);
+        // Property 5 for sales: equity never falls (settled bad debt only raises it to 0).
+        assertGe(equityAfter, s.equityBefore, "sale lowered equity");
+        assertGt(paidWad, 0, "no zero-price sale");
+        // Property 43 for sales: the keeper paid the sale price less its gas at cost, never more back.
+        uint256 gasPaidWad = (usdc.balanceOf(s.keeper) + paidWad / 1e12 - s.quoteBefore) * 1e12;
+        uint256 atCostWad = _gasAtCostWad(gasUsed + engine.gasReimbursementParams().callGas, paidWad);
+        assertLe(gasPaidWad, atCostWad, "sale gas reimbursed beyond its cost");
+        ghostGasReimbursedWad += gasPaidWad;
+        ghostKeeperRewardsWad += gasPaidWad;
+    }
+
     function buyCollateral(uint256 keeperSeed, uint256 actorSeed, uint256 id, uint256 maxAmount) external recorded {
         _closePositionsFirst(keeperSeed, actorSeed);
         address k = keepers[keeperSeed % 2];
@@ -409,15 +441,13 @@ contract Handler is WaterfallActions {
         (int256 equityBefore,) = protocol.marginState(a);
         usdc.mint(k, 10_000_000e6);
         _flush();
+        vm.fee(_baseFee(keeperSeed)); // a sale's gas is reimbursed too
+        SaleSnap memory s = SaleSnap(k, id, held, equityBefore, usdc.balanceOf(k), 0);
+        s.gasStart = gasleft();
         vm.prank(k);
         try engine.buyCollateral(a, id, maxAmount, type(uint256).max) returns (uint256 amount, uint256 paidWad) {
             assertTrue(liquidatable && q < 0, "sale from a healthy or debt-free account");
-            assertLe(amount, held);
-            assertEq(collateralTokens[id].balanceOf(k), amount + _priorHoldings(k, id, amount));
-            (int256 equityAfter,) = protocol.marginState(a);
-            // Property 5 for sales: equity never falls (settled bad debt only raises it to 0).
-            assertGe(equityAfter, equityBefore, "sale lowered equity");
-            assertGt(paidWad, 0, "no zero-price sale");
+            _checkSale(s, a, amount, paidWad);
         } catch (bytes memory reason) {
             _drop();
             if (_haltedBy(reason, 3)) return;
