@@ -14,16 +14,25 @@ import {BackstopRewardParams} from "../src/interfaces/IBackstopVault.sol";
 /// @notice The demo parameters every liquidated protocol's engine, auction house and backstop share (the perps
 /// protocol's and the lending market's), so the two deployers configure them by the same code.
 abstract contract DemoConfig {
+    /// @notice The dust minimum [wad quote]: the least notional a position may hold and a close may take, and the
+    /// least value of an auction lot. It is the deployment's gas-aware minimum size: a close of it must pay its gas
+    /// within the half of it the engine reimburses at most (docs/design.md, "Break-even base fee"). $10 here, for a
+    /// chain whose base fee stays low (the local demo's); a deployment where the base fee can reach 1,000 gwei with
+    /// ETH at $3,000 sets at least $1,100 (`Deploy.s.sol`: `DUST_NOTIONAL`).
+    function _dustNotionalWad() internal view virtual returns (uint128) {
+        return 10e18;
+    }
+
     /// @notice Engine: fixed fee 2.5% (40% to the keeper) to health 1.25, a full close below 0.5, collateral sold 5%
-    /// under the oracle, positions under $10 of notional are dust.
-    function _demoLiquidationParams() internal pure returns (LiquidationParams memory) {
+    /// under the oracle, positions under the dust minimum are dust.
+    function _demoLiquidationParams() internal view returns (LiquidationParams memory) {
         return LiquidationParams({
             targetHealthWad: 1.25e18,
             fullCloseHealthWad: 0.5e18,
             penaltyWad: 0.025e18,
             keeperShareWad: 0.4e18,
             collateralDiscountWad: 0.05e18,
-            dustNotionalWad: 10e18
+            dustNotionalWad: _dustNotionalWad()
         });
     }
 
@@ -64,7 +73,7 @@ abstract contract DemoConfig {
         });
         auctionHouse.setAuctionParams(0, p);
         auctionHouse.setAuctionParams(1, p);
-        auctionHouse.setGlobalLimits(3_000_000e18, 10e18);
+        auctionHouse.setGlobalLimits(3_000_000e18, _dustNotionalWad());
         auctionHouse.setKeeperRewardParams(
             KeeperRewardParams({
                 nativeOracle: nativeOracle,

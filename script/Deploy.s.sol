@@ -20,11 +20,20 @@ import {PreLiquidationParams} from "../src/interfaces/IPreLiquidation.sol";
 /// market's engine (default: `COLLATERAL_PATTERN`).
 /// so that a crash's bad debt reaches the solvency bonds; `PRE_LIQUIDATION`: `on` (default) keeps the pre-liquidation
 /// module's demo parameters on both markets, `off` disables it (zero parameters) on both.
+/// `DUST_NOTIONAL`: the dust minimum in whole USDC (default 10): the least position, close and auction lot, which a
+/// deployment sizes to its gas (at least 1100 where the base fee can reach 1,000 gwei; `DemoConfig._dustNotionalWad`).
 /// `TIMELOCK_DELAY_SECONDS`: when set (1 day to 30 days), the deploy ends by handing every risk-bearing contract to a
 /// new `Timelock` with that delay, the deployer as its admin and `TIMELOCK_GUARDIAN` (default: the deployer) as its
 /// guardian, and logs its address. A production deployment sets it; unset (the local demo), the deployer stays owner.
 contract Deploy is Script, SystemDeployer {
     uint256 internal constant ANVIL_KEY_0 = 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80;
+
+    /// @dev `DUST_NOTIONAL`, read before the deployment uses it [wad quote].
+    uint128 internal dustNotionalWad = 10e18;
+
+    function _dustNotionalWad() internal view override returns (uint128) {
+        return dustNotionalWad;
+    }
 
     /// @dev One protocol of the deployments file: its name (the JSON object key too), kind and contracts.
     struct ProtocolEntry {
@@ -51,6 +60,9 @@ contract Deploy is Script, SystemDeployer {
         uint256 stakeUsdc = vm.envOr("INSURANCE_FUND_STAKE", DEFAULT_INSURANCE_STAKE / 1e6);
         require(stakeUsdc > 0 && stakeUsdc <= 1e12, "INSURANCE_FUND_STAKE must be 1..1e12 whole USDC");
         bool preLiquidationOn = _preLiquidationOn(vm.envOr("PRE_LIQUIDATION", string("on")));
+        uint256 dustUsdc = vm.envOr("DUST_NOTIONAL", uint256(10));
+        require(dustUsdc > 0 && dustUsdc <= 1e9, "DUST_NOTIONAL must be 1..1e9 whole USDC");
+        dustNotionalWad = uint128(dustUsdc * 1e18);
 
         vm.startBroadcast(key);
         d = _deploySystem(deployer, pusher, stakeUsdc * 1e6);

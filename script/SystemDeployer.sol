@@ -127,7 +127,7 @@ abstract contract SystemDeployer is LendingDeployer {
                     initialFractionBps: 1_000,
                     tradeFeeBps: 5,
                     openInterestCapWad: 100_000e18,
-                    minPositionNotionalWad: 10e18
+                    minPositionNotionalWad: _dustNotionalWad()
                 })
             );
         d.protocol
@@ -138,7 +138,7 @@ abstract contract SystemDeployer is LendingDeployer {
                     initialFractionBps: 1_000,
                     tradeFeeBps: 5,
                     openInterestCapWad: 5_000e18,
-                    minPositionNotionalWad: 10e18
+                    minPositionNotionalWad: _dustNotionalWad()
                 })
             );
 

@@ -79,6 +79,11 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     uint40 public nextParamsRaiseAt;
 
     bool transient locked;
+    /// @dev Gas the current call spent settling bad debt (`_settleBadDebt`): reimbursed at cost outside the notional
+    /// cap, since a settlement comes once per emptied account (nothing to farm) and, with the fund empty, opens a bond
+    /// series (about 230k more). Read and zeroed by the reimbursement; the calls that settle without reimbursing zero
+    /// it themselves, so that none counts for a later call of the same transaction.
+    uint256 transient settlementGas;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -292,7 +297,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         // The notional the protocol reports closing (rounded up).
         GasReimbursementParams memory g = _gas;
         keeperRewardWad = plan.keeperRewardWad
-            + _gasReimbursementWad(g, uint256(g.callGas) + g.previewGas, plan.closeSizeWad.mulWadUp(plan.priceWad));
+            + _gasReimbursementWad(g, uint256(g.callGas) + g.previewGas, 0, plan.closeSizeWad.mulWadUp(plan.priceWad));
         return (closeSizeWad, plan.penaltyWad, keeperRewardWad);
     }
 
@@ -394,26 +399,29 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     {
         GasReimbursementParams memory g = _gas;
         uint256 gasUnits = gasStart - gasleft() + g.callGas;
-        uint256 owedWad =
-            _gasReimbursementWad(g, gasUnits, closedNotionalWad) + QuoteUnits.roundDown(tipWad, QUOTE_UNIT_WAD);
+        uint256 settledGas = settlementGas;
+        if (settledGas != 0) settlementGas = 0;
+        uint256 owedWad = _gasReimbursementWad(g, gasUnits, WadMath.min(settledGas, gasUnits), closedNotionalWad)
+            + QuoteUnits.roundDown(tipWad, QUOTE_UNIT_WAD);
         if (owedWad == 0) return 0;
         paidWad = ISolvencyWaterfall(fund).cover(msg.sender, owedWad / QUOTE_UNIT_WAD) * QUOTE_UNIT_WAD;
         emit GasReimbursed(msg.sender, gasUnits, closedNotionalWad, paidWad);
     }
 
-    /// @dev `gasUnits` × block.basefee × native price, at most the notional share of `closedNotionalWad`, in whole quote
-    /// units (rounded down) [wad quote]; zero when nothing closed.
-    function _gasReimbursementWad(GasReimbursementParams memory g, uint256 gasUnits, uint256 closedNotionalWad)
-        internal
-        view
-        returns (uint256)
-    {
+    /// @dev `gasUnits` × block.basefee × native price, the part of it not spent settling bad debt (`uncappedGas`) at
+    /// most the notional share of `closedNotionalWad`, in whole quote units (rounded down) [wad quote]; zero when
+    /// nothing closed.
+    function _gasReimbursementWad(
+        GasReimbursementParams memory g,
+        uint256 gasUnits,
+        uint256 uncappedGas,
+        uint256 closedNotionalWad
+    ) internal view returns (uint256) {
         if (closedNotionalWad == 0) return 0;
         uint256 costWad = GasReimbursement.wad(g.nativeOracle, gasUnits, AT_COST_BPS);
-        return
-            QuoteUnits.roundDown(
-                WadMath.min(costWad, closedNotionalWad.mulWadDown(g.maxNotionalShareWad)), QUOTE_UNIT_WAD
-            );
+        uint256 settlementWad = uncappedGas == 0 ? 0 : costWad * uncappedGas / gasUnits;
+        uint256 cappedWad = WadMath.min(costWad - settlementWad, closedNotionalWad.mulWadDown(g.maxNotionalShareWad));
+        return QuoteUnits.roundDown(cappedWad + settlementWad, QUOTE_UNIT_WAD);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -463,6 +471,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         PROTOCOL.seizeCollateral(account, collateralId, amount, msg.sender, quotePaidWad);
         emit CollateralSold(account, collateralId, msg.sender, amount, salePriceWad, quotePaidWad);
         _settleIfEmpty(account);
+        settlementGas = 0; // the backstop's buy is not reimbursed
     }
 
     /// @dev Keepers buy internal-pattern collateral only while the backstop cannot: it has priority.
@@ -536,7 +545,11 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     function settleBadDebt(address account) external nonReentrant returns (uint256 badDebtWad) {
         uint256 gasStart = gasleft();
         (uint256 marketMask, uint256 collateralMask) = PROTOCOL.accountMasks(account);
-        if (marketMask != 0 || collateralMask == 0) return _settleBadDebt(account);
+        if (marketMask != 0 || collateralMask == 0) {
+            badDebtWad = _settleBadDebt(account);
+            settlementGas = 0; // not reimbursed
+            return badDebtWad;
+        }
         _sweepDust(account, collateralMask);
         badDebtWad = _settleBadDebt(account);
         _reimburseGas(_fund(), gasStart, _params.dustNotionalWad, _gas.insolventTipWad);
@@ -576,6 +589,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     /// @dev The account's own collateral is already gone; the waterfall takes the rest (insurance fund, then bonds,
     /// then socialization). Debts are whole quote units, so the division is exact.
     function _settleBadDebt(address account) internal returns (uint256 badDebtWad) {
+        uint256 gasAtStart = gasleft();
         badDebtWad = PROTOCOL.writeOffBadDebt(account);
         (uint256 paid,,) =
             ISolvencyWaterfall(waterfall).absorbBadDebt(PROTOCOL.liquidityVault(), account, badDebtWad / QUOTE_UNIT_WAD);
@@ -584,6 +598,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         totalBadDebtWad += badDebtWad;
         totalDeficitWad += deficitWad;
         emit BadDebtSettled(account, badDebtWad, coveredWad, deficitWad);
+        settlementGas += gasAtStart - gasleft();
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -314,6 +314,13 @@ contract Handler is WaterfallActions {
         uint256 notionalWad;
         uint256 gasStart;
         uint256 keeperBalance;
+        uint256 badDebtBefore;
+    }
+
+    /// @dev The notional that caps a call's gas reimbursement: none when the call settled bad debt (its settlement gas
+    /// is reimbursed outside the cap, so the model bounds the payment by the whole gas at cost only).
+    function _capOf(uint256 badDebtBefore, uint256 notionalWad) internal view returns (uint256) {
+        return engine.totalBadDebtWad() == badDebtBefore ? notionalWad : type(uint128).max;
     }
 
     /// @dev A base fee from none to 1,000 gwei, picked by the seed's second byte.
@@ -338,6 +345,7 @@ contract Handler is WaterfallActions {
         GasReimbursementParams memory g = engine.gasReimbursementParams();
         s.previewGasWad = _gasAtCostWad(uint256(g.callGas) + g.previewGas, s.notionalWad);
         s.keeperBalance = usdc.balanceOf(s.keeper);
+        s.badDebtBefore = engine.totalBadDebtWad();
 
         _flush();
         vm.prank(s.keeper);
@@ -383,7 +391,9 @@ contract Handler is WaterfallActions {
             // `callGas`), never a markup; the waterfall pays what it can. The rest is the keeper's share as previewed.
             assertEq(closed, s.plannedClose);
             uint256 gasPaidWad = received * 1e12 + s.previewGasWad - s.reward;
-            uint256 atCostWad = _gasAtCostWad(gasUsed + engine.gasReimbursementParams().callGas, s.notionalWad);
+            uint256 atCostWad = _gasAtCostWad(
+                gasUsed + engine.gasReimbursementParams().callGas, _capOf(s.badDebtBefore, s.notionalWad)
+            );
             assertLe(gasPaidWad, atCostWad, "gas reimbursed beyond its cost");
             ghostGasReimbursedWad += gasPaidWad;
         }
@@ -409,6 +419,7 @@ contract Handler is WaterfallActions {
         int256 equityBefore;
         uint256 quoteBefore;
         uint256 gasStart;
+        uint256 badDebtBefore;
     }
 
     function _checkSale(SaleSnap memory s, address a, uint256 amount, uint256 paidWad) internal {
@@ -422,7 +433,8 @@ contract Handler is WaterfallActions {
         assertGt(paidWad, 0, "no zero-price sale");
         // Property 43 for sales: the keeper paid the sale price less its gas at cost, never more back.
         uint256 gasPaidWad = (usdc.balanceOf(s.keeper) + paidWad / 1e12 - s.quoteBefore) * 1e12;
-        uint256 atCostWad = _gasAtCostWad(gasUsed + engine.gasReimbursementParams().callGas, paidWad);
+        uint256 atCostWad =
+            _gasAtCostWad(gasUsed + engine.gasReimbursementParams().callGas, _capOf(s.badDebtBefore, paidWad));
         assertLe(gasPaidWad, atCostWad, "sale gas reimbursed beyond its cost");
         ghostGasReimbursedWad += gasPaidWad;
         ghostKeeperRewardsWad += gasPaidWad;
@@ -442,7 +454,7 @@ contract Handler is WaterfallActions {
         usdc.mint(k, 10_000_000e6);
         _flush();
         vm.fee(_baseFee(keeperSeed)); // a sale's gas is reimbursed too
-        SaleSnap memory s = SaleSnap(k, id, held, equityBefore, usdc.balanceOf(k), 0);
+        SaleSnap memory s = SaleSnap(k, id, held, equityBefore, usdc.balanceOf(k), 0, engine.totalBadDebtWad());
         s.gasStart = gasleft();
         vm.prank(k);
         try engine.buyCollateral(a, id, maxAmount, type(uint256).max) returns (uint256 amount, uint256 paidWad) {

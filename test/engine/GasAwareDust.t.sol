@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {BaseTest} from "../Base.t.sol";
+
+/// @notice A deployment sized for congestion (issue 12, finding 5): with the dust minimum at $1,500 (`DUST_NOTIONAL`),
+/// the least position a trader can hold and the least sale of an account's collateral each pay their keeper more than
+/// their gas at 1,000 gwei, with the insurance fund empty (the waterfall's reward reserve pays). Not isolated: the base
+/// fee `vm.fee` sets reaches the calls only within one transaction.
+/// forge-config: default.isolate = false
+/// forge-config: ci.isolate = false
+contract GasAwareDustTest is BaseTest {
+    uint128 internal constant DUST = 1_500e18;
+
+    address internal dave = makeAddr("dave");
+
+    function _dustNotionalWad() internal pure override returns (uint128) {
+        return DUST;
+    }
+
+    function setUp() public override {
+        super.setUp();
+        insurance.setSpender(address(this), true);
+        insurance.cover(address(this), insurance.balance());
+        usdc.mint(address(waterfall), 1_000e6); // the reward reserve, as penalties fill it
+    }
+
+    /// @dev The measured cost of a call at this block's base fee [wad quote]: execution gas + the 21k of a transaction.
+    function _costWad(uint256 executionGas, uint256 ethPriceWad) internal view returns (uint256) {
+        return (executionGas + 21_000) * block.basefee * ethPriceWad / 1e18;
+    }
+
+    function test_deployment_usesTheDustEverywhere() public view {
+        assertEq(engine.params().dustNotionalWad, DUST);
+        assertEq(protocol.market(ETH_MARKET).minPositionNotionalWad, DUST);
+        assertEq(auctionHouse.dustWad(), DUST);
+    }
+
+    /// The least position ($1,500 at $3,000), liquidated after an 8% fall, at 1,000 gwei: the engine closes at least
+    /// the dust minimum, so all of it, and half of that covers the ~$420 of gas.
+    function test_leastPosition_paysMoreThanItsGasAt1000Gwei() public {
+        _openLong(alice, 160e6, 0.5e18);
+        _setEthPrice(2_760e18);
+        assertTrue(_liquidatable(alice));
+        vm.fee(1_000 gwei);
+        uint256 before = usdc.balanceOf(keeper);
+        vm.prank(keeper);
+        uint256 g = gasleft();
+        engine.liquidate(alice, ETH_MARKET, type(uint256).max);
+        g -= gasleft();
+        (int256 size,) = protocol.position(alice, ETH_MARKET);
+        assertEq(size, 0, "closed in full");
+        uint256 rewardWad = (usdc.balanceOf(keeper) - before) * 1e12;
+        assertGt(rewardWad, _costWad(g, 2_760e18), "reward above the gas it cost");
+    }
+
+    /// A sale of $1,505 of WETH (0.66 WETH at $2,280 after the discount) at 1,000 gwei: the gas back at cost stays
+    /// within half the quote paid, and the discount is the keeper's margin.
+    function test_leastSale_paysMoreThanItsGasAt1000Gwei() public {
+        _indebtedOnWeth(dave, 0.66e18, 2_400e18);
+        vm.fee(1_000 gwei);
+        uint256 before = usdc.balanceOf(keeper);
+        vm.prank(keeper);
+        uint256 g = gasleft();
+        (uint256 amount, uint256 paidWad) = engine.buyCollateral(dave, WETH_ID, type(uint256).max, type(uint256).max);
+        g -= gasleft();
+        assertEq(amount, 0.66e18);
+        assertGe(paidWad, DUST);
+        uint256 rewardWad = amount * 2_400 - (before - usdc.balanceOf(keeper)) * 1e12;
+        assertGt(rewardWad, _costWad(g, 2_400e18), "reward above the gas it cost");
+    }
+}
