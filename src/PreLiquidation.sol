@@ -7,6 +7,7 @@ import {ILiquidationEngine, LiquidationParams} from "./interfaces/ILiquidationEn
 import {IPreLiquidation, PreLiquidationParams} from "./interfaces/IPreLiquidation.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 import {QuoteUnits} from "./libraries/QuoteUnits.sol";
+import {StepLimit} from "./libraries/StepLimit.sol";
 
 /// @title PreLiquidation
 /// @notice The soft margin call. See `IPreLiquidation` and docs/design.md ("Pre-liquidation").
@@ -30,6 +31,12 @@ contract PreLiquidation is IPreLiquidation, Owned {
         ZoneAboveEngineTarget,
         CloseTooSmall,
         DustRemainder
+    }
+
+    /// @dev See `zoneClock`.
+    struct ZoneClock {
+        uint64 lastTopWad;
+        uint40 nextRaiseAt;
     }
 
     /// @dev A pre-liquidation's inputs (read from the protocol and the engine) and its outcome.
@@ -72,6 +79,8 @@ contract PreLiquidation is IPreLiquidation, Owned {
 
     mapping(uint256 marketId => PreLiquidationParams) internal _params;
     mapping(address account => mapping(uint256 marketId => bool)) internal _optedOut;
+    /// @dev Per market: the last top of its zone and when it may next rise (`zoneClock`).
+    mapping(uint256 marketId => ZoneClock) internal _zoneClocks;
 
     bool transient locked;
 
@@ -110,8 +119,25 @@ contract PreLiquidation is IPreLiquidation, Owned {
         ) {
             revert InvalidPreHealth(0); // only the zero struct disables a market
         }
+        if (p.preHealthWad != 0) _stepZone(marketId, p.preHealthWad);
         _params[marketId] = p;
         emit ParamsSet(marketId, p);
+    }
+
+    /// @dev The top rises in steps from the last top the market had (a market's first zone is free).
+    function _stepZone(uint256 marketId, uint64 topWad) internal {
+        ZoneClock memory clock = _zoneClocks[marketId];
+        if (clock.lastTopWad != 0 && StepLimit.checkRaise(clock.lastTopWad, topWad, WAD, clock.nextRaiseAt)) {
+            clock.nextRaiseAt = StepLimit.nextClock();
+        }
+        clock.lastTopWad = topWad;
+        _zoneClocks[marketId] = clock;
+    }
+
+    /// @inheritdoc IPreLiquidation
+    function zoneClock(uint256 marketId) external view returns (uint64 lastTopWad, uint40 nextRaiseAt) {
+        ZoneClock memory clock = _zoneClocks[marketId];
+        return (clock.lastTopWad, clock.nextRaiseAt);
     }
 
     function _validate(PreLiquidationParams calldata p) internal view {

@@ -98,8 +98,15 @@ interface IPreLiquidation {
     /// allow it. An opt-out counts only while the market allows it.
     function setOptOut(uint256 marketId, bool optedOut) external;
 
-    /// @notice Sets a market's parameters (the owner); a zero struct disables the market.
+    /// @notice Sets a market's parameters (the owner); a zero struct disables the market. The top of the zone rises in
+    /// steps (`StepLimit`: its distance above 1 by at most 5/4 a raise, a day apart; `RaiseTooLarge`, `RaiseTooSoon`)
+    /// from the last top the market had, even across a disable, so that turning a market off and on is no shortcut; a
+    /// market's first zone, and a lower top, take effect at once.
     function setParams(uint256 marketId, PreLiquidationParams calldata params) external;
+
+    /// @notice The last top of `marketId`'s zone set (0 before the first) and the earliest time it may next rise [unix
+    /// seconds].
+    function zoneClock(uint256 marketId) external view returns (uint64 lastTopWad, uint40 nextRaiseAt);
 
     /*//////////////////////////////////////////////////////////////
                                   VIEWS

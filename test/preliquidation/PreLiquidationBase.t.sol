@@ -3,6 +3,8 @@ pragma solidity ^0.8.24;
 
 import {BaseTest} from "../Base.t.sol";
 import {PushPriceFeed} from "../../src/oracle/PushPriceFeed.sol";
+import {PreLiquidationParams} from "../../src/interfaces/IPreLiquidation.sol";
+import {StepLimit} from "../../src/libraries/StepLimit.sol";
 
 /// @notice Helpers shared by the pre-liquidation tests: the demo parameters and prices that put an account at a
 /// given health.
@@ -45,5 +47,22 @@ abstract contract PreLiquidationBase is BaseTest {
         }
         feed.push(int192(int256(hi)));
         return _health(who).healthWad;
+    }
+
+    /// @dev Sets `p` on `marketId`, raising the zone's top as fast as the module allows (5/4 of its distance above 1 a
+    /// day), moving time on between raises (callers that read prices afterwards push them again).
+    function _setZone(uint256 marketId, PreLiquidationParams memory p) internal {
+        uint64 targetWad = p.preHealthWad;
+        (uint64 topWad,) = preLiquidation.zoneClock(marketId);
+        while (topWad != 0 && topWad < targetWad) {
+            uint256 stepWad = 1e18 + (topWad - 1e18) * StepLimit.MAX_RAISE_BPS / 10_000;
+            p.preHealthWad = stepWad < targetWad ? uint64(stepWad) : targetWad;
+            (, uint40 nextRaiseAt) = preLiquidation.zoneClock(marketId);
+            if (nextRaiseAt > block.timestamp) vm.warp(nextRaiseAt);
+            preLiquidation.setParams(marketId, p);
+            topWad = p.preHealthWad;
+        }
+        p.preHealthWad = targetWad;
+        preLiquidation.setParams(marketId, p);
     }
 }

@@ -33,7 +33,7 @@ contract PreLiquidationFuzzTest is PreLiquidationBase {
         p = _boundParams(p);
         // The zone may not reach above the engine's target health: lift the target to the zone's top first.
         _raiseEngineTargetTo(p.preHealthWad);
-        preLiquidation.setParams(ETH_MARKET, p);
+        _setZone(ETH_MARKET, p);
         assertEq(preLiquidation.closeFactorWad(ETH_MARKET, p.preHealthWad), p.closeFactorTopWad);
         assertEq(preLiquidation.closeFactorWad(ETH_MARKET, 1e18), p.closeFactorLineWad);
         assertEq(preLiquidation.incentiveFractionWad(ETH_MARKET, p.preHealthWad), p.incentiveTopWad);

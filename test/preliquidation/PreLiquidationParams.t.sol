@@ -6,6 +6,7 @@ import {PreLiquidation} from "../../src/PreLiquidation.sol";
 import {IPreLiquidation, PreLiquidationParams} from "../../src/interfaces/IPreLiquidation.sol";
 import {ILiquidatable} from "../../src/interfaces/ILiquidatable.sol";
 import {LiquidationEngine} from "../../src/LiquidationEngine.sol";
+import {StepLimit} from "../../src/libraries/StepLimit.sol";
 
 /// @notice Construction and parameter validation: every bad value is refused with its own error.
 contract PreLiquidationParamsTest is PreLiquidationBase {
@@ -112,6 +113,34 @@ contract PreLiquidationParamsTest is PreLiquidationBase {
         assertEq(preLiquidation.incentiveFractionWad(ETH_MARKET, 1.25e18), 0.005e18);
         assertEq(preLiquidation.incentiveFractionWad(ETH_MARKET, 1e18), 0.015e18);
         assertEq(preLiquidation.incentiveFractionWad(ETH_MARKET, 1.125e18), 0.01e18);
+    }
+
+    /// Regression (issue 12, timelock ramp): the zone's top moved anywhere up to the engine's target in one call, and
+    /// every account between the old top and the new one became pre-liquidatable at once. It now rises in steps of 5/4
+    /// of its distance above 1, a day apart; turning the market off and on again is no shortcut; a cut is free.
+    function test_zoneTop_risesInSteps() public {
+        _raiseEngineTargetTo(2e18);
+        PreLiquidationParams memory p = preLiquidation.params(ETH_MARKET);
+        p.preHealthWad = 1.5e18;
+        _expectSetRevert(p, abi.encodeWithSelector(StepLimit.RaiseTooLarge.selector, 1.25e18, 1.5e18, 1.3125e18));
+        p.preHealthWad = 1.3125e18;
+        preLiquidation.setParams(ETH_MARKET, p);
+        (uint64 topWad, uint40 nextRaiseAt) = preLiquidation.zoneClock(ETH_MARKET);
+        assertEq(topWad, 1.3125e18);
+        assertEq(nextRaiseAt, block.timestamp + 1 days);
+
+        PreLiquidationParams memory off;
+        preLiquidation.setParams(ETH_MARKET, off);
+        p.preHealthWad = 1.35e18;
+        _expectSetRevert(p, abi.encodeWithSelector(StepLimit.RaiseTooSoon.selector, nextRaiseAt));
+        vm.warp(nextRaiseAt);
+        p.preHealthWad = 1.4e18;
+        _expectSetRevert(p, abi.encodeWithSelector(StepLimit.RaiseTooLarge.selector, 1.3125e18, 1.4e18, 1.390625e18));
+        p.preHealthWad = 1.390625e18;
+        preLiquidation.setParams(ETH_MARKET, p);
+        p.preHealthWad = 1.1e18; // a cut, at once
+        preLiquidation.setParams(ETH_MARKET, p);
+        assertEq(preLiquidation.params(ETH_MARKET).preHealthWad, 1.1e18);
     }
 
     function _expectSetRevert(PreLiquidationParams memory p, bytes memory err) internal {
