@@ -18,7 +18,7 @@ abstract contract DemoConfig {
     /// least value of an auction lot. It is the deployment's gas-aware minimum size: a close of it must pay its gas
     /// within the half of it the engine reimburses at most (docs/design.md, "Break-even base fee"). $10 here, for a
     /// chain whose base fee stays low (the local demo's); a deployment where the base fee can reach 1,000 gwei with
-    /// ETH at $3,000 sets at least $1,100 (`Deploy.s.sol`: `DUST_NOTIONAL`).
+    /// ETH at $3,000 sets at least $2,000 (`Deploy.s.sol`: `DUST_NOTIONAL`).
     function _dustNotionalWad() internal view virtual returns (uint128) {
         return 10e18;
     }
@@ -91,8 +91,8 @@ abstract contract DemoConfig {
 
     /// @notice The backstop bound to its engine (buying at 2% under the oracle price) and auction house, selling
     /// collaterals 0 and 1 into their pools, holding at most $750k of each at the oracle price, 1% slippage at most;
-    /// rewards $2 + gas × base fee × ETH price × 1.2, at most half the buy's gain and $2,000 (the gain bounds it; the
-    /// cap only stops a wrong gas price from paying without end).
+    /// an absorb pays its caller a $2 tip (at most half the buy's gain) and its gas at cost through the engine's
+    /// waterfall (what it measures + 47k it cannot, at most half the value bought), as the engine pays a close.
     function _configureBackstop(
         BackstopVault backstop,
         LiquidationEngine engine,
@@ -106,13 +106,15 @@ abstract contract DemoConfig {
         backstop.setAsset(0, pool0, 750_000e18);
         backstop.setAsset(1, pool1, 750_000e18);
         backstop.setMaxSlippage(0.01e18);
+        SolvencyWaterfall(engine.waterfall()).setRewardSpender(address(backstop), true);
         backstop.setRewardParams(
             BackstopRewardParams({
                 nativeOracle: nativeOracle,
-                gasFactorBps: 12_000,
-                absorbGas: 300_000,
+                // The transaction's 21k, calldata, the engine's waterfall read and the payment (the engine's 45k + 2k).
+                callGas: 47_000,
                 tipWad: 2e18,
                 gainShareWad: 0.5e18,
+                maxValueShareWad: 0.5e18,
                 maxRewardWad: 2_000e18
             })
         );

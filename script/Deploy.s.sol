@@ -21,7 +21,7 @@ import {PreLiquidationParams} from "../src/interfaces/IPreLiquidation.sol";
 /// so that a crash's bad debt reaches the solvency bonds; `PRE_LIQUIDATION`: `on` (default) keeps the pre-liquidation
 /// module's demo parameters on both markets, `off` disables it (zero parameters) on both.
 /// `DUST_NOTIONAL`: the dust minimum in whole USDC (default 10): the least position, close and auction lot, which a
-/// deployment sizes to its gas (at least 1100 where the base fee can reach 1,000 gwei; `DemoConfig._dustNotionalWad`).
+/// deployment sizes to its gas (at least 2000 where the base fee can reach 1,000 gwei; `DemoConfig._dustNotionalWad`).
 /// `TIMELOCK_DELAY_SECONDS`: when set (1 day to 30 days), the deploy ends by handing every risk-bearing contract to a
 /// new `Timelock` with that delay, the deployer as its admin and `TIMELOCK_GUARDIAN` (default: the deployer) as its
 /// guardian, and logs its address. A production deployment sets it; unset (the local demo), the deployer stays owner.

@@ -15,6 +15,7 @@ import {ConstantProductPool} from "./demo/ConstantProductPool.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 import {QuoteUnits} from "./libraries/QuoteUnits.sol";
 import {GasReimbursement} from "./libraries/GasReimbursement.sol";
+import {ISolvencyWaterfall} from "./interfaces/ISolvencyWaterfall.sol";
 
 /// @title BackstopVault
 /// @notice The protocol's own buyer of seized collateral. See `IBackstopVault`.
@@ -97,8 +98,15 @@ contract BackstopVault is IBackstopVault, ERC4626, Owned {
         emit AssetSet(collateralId, a);
     }
 
+    /// @notice Sets the absorb reward (see `BackstopRewardParams`); with a gas oracle, refused unless the backstop is a
+    /// reward spender of the engine's waterfall, which pays the gas part (a refused payment would revert every absorb).
     function setRewardParams(BackstopRewardParams calldata r) external onlyOwner {
         if (r.gainShareWad > WAD) revert InvalidParams("gain share");
+        if (r.maxValueShareWad > WAD) revert InvalidParams("value share");
+        if (address(r.nativeOracle) != address(0)) {
+            address waterfall = ENGINE.waterfall();
+            if (!ISolvencyWaterfall(waterfall).isRewardSpender(address(this))) revert NotWaterfallSpender(waterfall);
+        }
         _reward = r;
         emit RewardParamsSet(r);
     }
@@ -119,13 +127,17 @@ contract BackstopVault is IBackstopVault, ERC4626, Owned {
         nonReentrant
         returns (uint256 amount, uint256 paidWad, uint256 rewardWad)
     {
+        uint256 gasStart = gasleft();
         BackstopAsset memory a = _listedAsset(collateralId);
         uint256 priceWad = _price(a.oracle);
         uint256 capacityWad = _capacity(collateralId, a, priceWad, ENGINE.backstopDiscountWad());
         if (capacityWad < QUOTE_UNIT_WAD) revert NoCapacity(collateralId, capacityWad);
-        (amount,, paidWad) = ENGINE.sellToBackstop(account, collateralId, capacityWad);
+        uint256 settlementGas;
+        (amount,, paidWad, settlementGas) = ENGINE.sellToBackstop(account, collateralId, capacityWad);
         _book(collateralId, amount, paidWad);
-        rewardWad = _payAbsorbReward(a, amount, priceWad, paidWad);
+        uint256 valueWad = (amount * QuoteUnits.unitWad(a.decimals)).mulWadDown(priceWad);
+        rewardWad = _payTip(valueWad > paidWad ? valueWad - paidWad : 0);
+        rewardWad += _reimburseGas(gasStart, settlementGas, valueWad);
         emit Absorbed(account, collateralId, msg.sender, amount, priceWad, paidWad, rewardWad);
     }
 
@@ -157,30 +169,53 @@ contract BackstopVault is IBackstopVault, ERC4626, Owned {
         idle -= paidWad / QUOTE_UNIT_WAD;
     }
 
-    /// @dev Pays an absorb's caller: the tip and the gas reimbursement, within a share of the gain (oracle value bought −
-    /// price paid) and the cap, in whole quote units, out of the idle quote.
-    function _payAbsorbReward(BackstopAsset memory a, uint256 amount, uint256 priceWad, uint256 paidWad)
-        internal
-        returns (uint256 rewardWad)
-    {
-        uint256 valueWad = (amount * QuoteUnits.unitWad(a.decimals)).mulWadDown(priceWad);
-        rewardWad = keeperReward(valueWad > paidWad ? valueWad - paidWad : 0, _reward.absorbGas);
+    /// @dev Pays an absorb's caller its tip out of the buy's gain, in whole quote units, out of the idle quote.
+    function _payTip(uint256 gainWad) internal returns (uint256 tipWad) {
+        tipWad = _tipWad(gainWad);
         uint256 idleWad = idle * QUOTE_UNIT_WAD;
-        if (rewardWad > idleWad) rewardWad = idleWad;
-        if (rewardWad != 0) {
-            _keeperRewardsWad += rewardWad;
-            idle -= rewardWad / QUOTE_UNIT_WAD;
-            asset.safeTransfer(msg.sender, rewardWad / QUOTE_UNIT_WAD);
+        if (tipWad > idleWad) tipWad = idleWad;
+        if (tipWad != 0) {
+            _keeperRewardsWad += tipWad;
+            idle -= tipWad / QUOTE_UNIT_WAD;
+            asset.safeTransfer(msg.sender, tipWad / QUOTE_UNIT_WAD);
         }
     }
 
-    /// @inheritdoc IBackstopVault
-    /// @dev min(tip + gas × basefee × native price × factor, share of the gain, cap), rounded down to whole units.
-    function keeperReward(uint256 gainWad, uint32 gasUnits) public view returns (uint256) {
+    /// @dev Pays an absorb's caller its gas at cost through the waterfall, as its last step: what the call measured
+    /// since `gasStart` and `callGas`, within the value share of `valueWad`, apart from the `settlementGas` the engine
+    /// spent settling bad debt (at cost, outside the cap: it comes once per emptied account).
+    function _reimburseGas(uint256 gasStart, uint256 settlementGas, uint256 valueWad)
+        internal
+        returns (uint256 paidWad)
+    {
         BackstopRewardParams memory r = _reward;
-        uint256 rewardWad = r.tipWad + GasReimbursement.wad(r.nativeOracle, gasUnits, r.gasFactorBps);
-        rewardWad = WadMath.min(WadMath.min(rewardWad, gainWad.mulWadDown(r.gainShareWad)), r.maxRewardWad);
-        return QuoteUnits.roundDown(rewardWad, QUOTE_UNIT_WAD);
+        uint256 gasUnits = gasStart - gasleft() + r.callGas;
+        uint256 costWad = GasReimbursement.wad(r.nativeOracle, gasUnits, GasReimbursement.AT_COST_BPS);
+        uint256 settlementWad = settlementGas == 0 ? 0 : costWad * WadMath.min(settlementGas, gasUnits) / gasUnits;
+        uint256 cappedWad = WadMath.min(costWad - settlementWad, valueWad.mulWadDown(r.maxValueShareWad));
+        uint256 owedUnits = (cappedWad + settlementWad) / QUOTE_UNIT_WAD;
+        if (owedUnits == 0) return 0;
+        paidWad = ISolvencyWaterfall(ENGINE.waterfall()).cover(msg.sender, owedUnits) * QUOTE_UNIT_WAD;
+    }
+
+    /// @inheritdoc IBackstopVault
+    function keeperReward(uint256 valueWad, uint256 gainWad, uint256 gasUnits) external view returns (uint256) {
+        return _tipWad(gainWad) + _gasAtCostWad(gasUnits, valueWad);
+    }
+
+    /// @dev min(tip, share of the gain, cap), rounded down to whole units.
+    function _tipWad(uint256 gainWad) internal view returns (uint256) {
+        BackstopRewardParams memory r = _reward;
+        uint256 tipWad = WadMath.min(WadMath.min(r.tipWad, gainWad.mulWadDown(r.gainShareWad)), r.maxRewardWad);
+        return QuoteUnits.roundDown(tipWad, QUOTE_UNIT_WAD);
+    }
+
+    /// @dev `gasUnits` × block.basefee × native price, at most the value share of `valueWad`, rounded down to whole
+    /// units [wad quote].
+    function _gasAtCostWad(uint256 gasUnits, uint256 valueWad) internal view returns (uint256) {
+        BackstopRewardParams memory r = _reward;
+        uint256 costWad = GasReimbursement.wad(r.nativeOracle, gasUnits, GasReimbursement.AT_COST_BPS);
+        return QuoteUnits.roundDown(WadMath.min(costWad, valueWad.mulWadDown(r.maxValueShareWad)), QUOTE_UNIT_WAD);
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -46,8 +46,6 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     //////////////////////////////////////////////////////////////*/
 
     uint256 internal constant WAD = 1e18;
-    /// @dev Gas is reimbursed at cost: no markup over the base fee.
-    uint16 internal constant AT_COST_BPS = 10_000;
 
     /*//////////////////////////////////////////////////////////////
                                IMMUTABLES
@@ -81,8 +79,8 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     bool transient locked;
     /// @dev Gas the current call spent settling bad debt (`_settleBadDebt`): reimbursed at cost outside the notional
     /// cap, since a settlement comes once per emptied account (nothing to farm) and, with the fund empty, opens a bond
-    /// series (about 230k more). Read and zeroed by the reimbursement; the calls that settle without reimbursing zero
-    /// it themselves, so that none counts for a later call of the same transaction.
+    /// series (about 230k more). Read and zeroed by the reimbursement (or handed to the backstop, which reimburses its
+    /// caller), so that none counts for a later call of the same transaction.
     uint256 transient settlementGas;
 
     /*//////////////////////////////////////////////////////////////
@@ -418,7 +416,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         uint256 closedNotionalWad
     ) internal view returns (uint256) {
         if (closedNotionalWad == 0) return 0;
-        uint256 costWad = GasReimbursement.wad(g.nativeOracle, gasUnits, AT_COST_BPS);
+        uint256 costWad = GasReimbursement.wad(g.nativeOracle, gasUnits, GasReimbursement.AT_COST_BPS);
         uint256 settlementWad = uncappedGas == 0 ? 0 : costWad * uncappedGas / gasUnits;
         uint256 cappedWad = WadMath.min(costWad - settlementWad, closedNotionalWad.mulWadDown(g.maxNotionalShareWad));
         return QuoteUnits.roundDown(cappedWad + settlementWad, QUOTE_UNIT_WAD);
@@ -459,7 +457,7 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
     function sellToBackstop(address account, uint256 collateralId, uint256 maxPaidWad)
         external
         nonReentrant
-        returns (uint256 amount, uint256 salePriceWad, uint256 quotePaidWad)
+        returns (uint256 amount, uint256 salePriceWad, uint256 quotePaidWad, uint256 settlementGasUsed)
     {
         if (msg.sender != backstop) revert NotBackstop(msg.sender);
         CollateralPattern pattern = collateralPattern[collateralId];
@@ -471,7 +469,9 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         PROTOCOL.seizeCollateral(account, collateralId, amount, msg.sender, quotePaidWad);
         emit CollateralSold(account, collateralId, msg.sender, amount, salePriceWad, quotePaidWad);
         _settleIfEmpty(account);
-        settlementGas = 0; // the backstop's buy is not reimbursed
+        // The backstop reimburses its caller; it is told this part, and none of it stays for a later call.
+        settlementGasUsed = settlementGas;
+        if (settlementGasUsed != 0) settlementGas = 0;
     }
 
     /// @dev Keepers buy internal-pattern collateral only while the backstop cannot: it has priority.

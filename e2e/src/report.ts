@@ -122,11 +122,15 @@ export type Parameters = {
   collateralDiscountWad: bigint;
   /** Internal pattern: the backstop's discount on the oracle price [wad]. */
   backstopDiscountWad: bigint;
-  /** Backstop: holdings cap per asset at the oracle price [wad], and its keeper reward (tip, share of gain, cap). */
+  /**
+   * Backstop: holdings cap per asset at the oracle price [wad], and its keeper reward: the tip (at most the share of
+   * the gain and the cap) and the gas at cost, at most the value share of what it buys.
+   */
   backstopCapWad: bigint;
   backstopTipWad: bigint;
   backstopGainShareWad: bigint;
   backstopMaxRewardWad: bigint;
+  backstopMaxValueShareWad: bigint;
   /** Auctions: start at oracle × buffer, −(1 − cut) every step, floor oracle × resetBelow, target debt × (1 + penalty). */
   auctionStartBufferWad: bigint;
   auctionStepSeconds: bigint;
@@ -144,9 +148,8 @@ export type Parameters = {
   auctionChipWad: bigint;
   auctionMaxRewardWad: bigint;
   auctionMaxValueShareWad: bigint;
-  /** Both rewards reimburse gas × base fee × ETH price × this [bps]. */
+  /** The auction rewards reimburse gas × base fee × ETH price × this [bps]. */
   auctionGasFactorBps: number;
-  backstopGasFactorBps: number;
 };
 
 export async function readParameters(
@@ -217,6 +220,7 @@ export async function readParameters(
     backstopTipWad: backstopReward.tipWad,
     backstopGainShareWad: backstopReward.gainShareWad,
     backstopMaxRewardWad: backstopReward.maxRewardWad,
+    backstopMaxValueShareWad: backstopReward.maxValueShareWad,
     auctionStartBufferWad: auction.startBufferWad,
     auctionStepSeconds: step,
     auctionCutWad: cut,
@@ -230,7 +234,6 @@ export async function readParameters(
     auctionMaxRewardWad: reward.maxRewardWad,
     auctionMaxValueShareWad: reward.maxValueShareWad,
     auctionGasFactorBps: reward.gasFactorBps,
-    backstopGasFactorBps: backstopReward.gasFactorBps,
   };
 }
 
@@ -1004,7 +1007,7 @@ export function formatParameters(p: Parameters): string[] {
     );
   if (p.pattern === "internal")
     lines.push(
-      `backstop                          buys at oracle - ${pct(p.backstopDiscountWad)} with priority (keepers at - ${pct(p.collateralDiscountWad)} only when it is full); cap ${usd(p.backstopCapWad)} per asset; keeper reward ${usd(p.backstopTipWad)} + gas, at most ${pct(p.backstopGainShareWad, 0)} of the gain and ${usd(p.backstopMaxRewardWad)}`,
+      `backstop                          buys at oracle - ${pct(p.backstopDiscountWad)} with priority (keepers at - ${pct(p.collateralDiscountWad)} only when it is full); cap ${usd(p.backstopCapWad)} per asset; keeper reward ${usd(p.backstopTipWad)} (at most ${pct(p.backstopGainShareWad, 0)} of the gain) + gas at cost (at most ${pct(p.backstopMaxValueShareWad, 0)} of the value bought)`,
     );
   return lines;
 }

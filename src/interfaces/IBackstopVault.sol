@@ -12,17 +12,21 @@ struct BackstopAsset {
     uint128 exposureCapWad; // holdings valued at the oracle price stay at most this [wad quote]
 }
 
-/// @notice Keeper reward for triggering an absorb: a flat tip plus the call's known gas × block.basefee × the native
-/// asset's price × a factor, never more than a share of what the backstop gains on the buy (the oracle value bought
-/// minus the price paid) and never more than a cap. The backstop pays it out of that gain. (A floor buy's keeper is
-/// paid by the auction house as for the reset it replaces.)
+/// @notice Keeper reward for triggering an absorb, in two parts, as the engine pays a close:
+/// - the tip, out of what the backstop gains on the buy (the oracle value bought minus the price paid): at most a share
+///   of that gain and a cap, from the backstop's idle quote;
+/// - the call's gas **at cost**: what it measures it used plus `callGas` it cannot measure (the transaction, calldata,
+///   the payment) × block.basefee × the native asset's price, no markup, within `maxValueShareWad` of the value bought,
+///   paid by the solvency waterfall (the backstop must be one of its reward spenders). Reimbursed at cost, an absorb of
+///   one's own account from a second address earns nothing but the tip, out of the discount the account pays.
+/// (A floor buy's keeper is paid by the auction house as for the reset it replaces.)
 struct BackstopRewardParams {
-    IOracle nativeOracle; // price of the gas asset in quote [wad]; an unusable price values gas at 0
-    uint16 gasFactorBps; // [bps]
-    uint32 absorbGas; // gas an `absorb` is known to use
+    IOracle nativeOracle; // price of the gas asset in quote [wad]; none or an unusable price: no gas part
+    uint32 callGas; // gas an absorb uses that it cannot measure
     uint128 tipWad; // [wad quote]
-    uint64 gainShareWad; // at most this share of the buy's gain [wad]
-    uint128 maxRewardWad; // cap per buy [wad quote]
+    uint64 gainShareWad; // the tip is at most this share of the buy's gain [wad]
+    uint64 maxValueShareWad; // the gas part is at most this share of the value bought [wad]
+    uint128 maxRewardWad; // cap on the tip per buy [wad quote]
 }
 
 /// @title IBackstopVault
@@ -51,6 +55,8 @@ interface IBackstopVault {
     error InsufficientHoldings(uint256 collateralId, uint256 amount, uint256 held);
     error Reentrancy();
     error InsufficientIdle(uint256 requested, uint256 idle);
+    /// @notice Reimbursing gas needs the backstop to be a reward spender of the engine's waterfall.
+    error NotWaterfallSpender(address waterfall);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -122,8 +128,9 @@ interface IBackstopVault {
     /// @notice Quote paid for collateral, received from sales, and paid to keepers, since deployment [wad].
     function totals() external view returns (uint256 boughtWad, uint256 soldWad, uint256 keeperRewardsWad);
 
-    /// @notice What an absorb that gains `gainWad` (oracle value bought − price paid) pays its caller now [wad].
-    function keeperReward(uint256 gainWad, uint32 gasUnits) external view returns (uint256);
+    /// @notice What an absorb that buys `valueWad` (at the oracle price) and gains `gainWad` (that value − price paid)
+    /// pays its caller now, when it uses `gasUnits` in all: the tip and the gas at cost [wad].
+    function keeperReward(uint256 valueWad, uint256 gainWad, uint256 gasUnits) external view returns (uint256);
 
     function assetConfig(uint256 collateralId) external view returns (BackstopAsset memory);
     function rewardParams() external view returns (BackstopRewardParams memory);

@@ -150,9 +150,11 @@ interface ILiquidationEngine {
     /// @return amount Collateral sold [token units].
     /// @return salePriceWad Price per whole token [wad].
     /// @return quotePaidWad Quote paid [wad].
+    /// @return settlementGas Gas spent settling the account's bad debt when the sale emptied it (the backstop
+    /// reimburses its caller that part at cost outside its value cap, as the engine does for its own calls).
     function sellToBackstop(address account, uint256 collateralId, uint256 maxPaidWad)
         external
-        returns (uint256 amount, uint256 salePriceWad, uint256 quotePaidWad);
+        returns (uint256 amount, uint256 salePriceWad, uint256 quotePaidWad, uint256 settlementGas);
 
     /// @notice Writes off the debt of an account with no positions and hands it to the solvency waterfall (insurance
     /// fund, then bonds, then socialization). Called by `liquidate`, `buyCollateral` and `sellToBackstop` when they

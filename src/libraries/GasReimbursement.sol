@@ -9,6 +9,9 @@ import {WadMath} from "./WadMath.sol";
 library GasReimbursement {
     using WadMath for uint256;
 
+    /// @notice The factor of a reimbursement at cost, no markup [bps].
+    uint16 internal constant AT_COST_BPS = 10_000;
+
     /// @dev `gasUnits` × block.basefee × the native asset's price × `factorBps`, rounded down [wad quote]; zero without
     /// an oracle or while its price is unusable (gas is then valued at nothing rather than at a wrong price).
     function wad(IOracle nativeOracle, uint256 gasUnits, uint16 factorBps) internal view returns (uint256) {

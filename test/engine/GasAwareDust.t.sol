@@ -2,15 +2,16 @@
 pragma solidity ^0.8.24;
 
 import {BaseTest} from "../Base.t.sol";
+import {CollateralPattern} from "../../src/interfaces/ILiquidationEngine.sol";
 
-/// @notice A deployment sized for congestion (issue 12, finding 5): with the dust minimum at $1,500 (`DUST_NOTIONAL`),
-/// the least position a trader can hold and the least sale of an account's collateral each pay their keeper more than
-/// their gas at 1,000 gwei, with the insurance fund empty (the waterfall's reward reserve pays). Not isolated: the base
+/// @notice A deployment sized for congestion (issue 12, finding 5): with the dust minimum at $2,000 (`DUST_NOTIONAL`),
+/// the least position a trader can hold, and the least sale or absorb of an account's collateral, each pay their keeper
+/// more than their gas at 1,000 gwei, with the insurance fund empty (the waterfall's reward reserve pays). Not isolated: the base
 /// fee `vm.fee` sets reaches the calls only within one transaction.
 /// forge-config: default.isolate = false
 /// forge-config: ci.isolate = false
 contract GasAwareDustTest is BaseTest {
-    uint128 internal constant DUST = 1_500e18;
+    uint128 internal constant DUST = 2_000e18;
 
     address internal dave = makeAddr("dave");
 
@@ -22,7 +23,10 @@ contract GasAwareDustTest is BaseTest {
         super.setUp();
         insurance.setSpender(address(this), true);
         insurance.cover(address(this), insurance.balance());
-        usdc.mint(address(waterfall), 1_000e6); // the reward reserve, as penalties fill it
+        // The reward reserve sized for congestion too: a few of the costliest calls (an absorb that opens a bond
+        // series costs ~$1,200 at 1,000 gwei), kept back from routing as penalties fill it.
+        waterfall.setRewardReserve(5_000e6);
+        usdc.mint(address(waterfall), 5_000e6);
     }
 
     /// @dev The measured cost of a call at this block's base fee [wad quote]: execution gas + the 21k of a transaction.
@@ -36,10 +40,10 @@ contract GasAwareDustTest is BaseTest {
         assertEq(auctionHouse.dustWad(), DUST);
     }
 
-    /// The least position ($1,500 at $3,000), liquidated after an 8% fall, at 1,000 gwei: the engine closes at least
+    /// The least position ($2,100 at $3,000), liquidated after an 8% fall, at 1,000 gwei: the engine closes at least
     /// the dust minimum, so all of it, and half of that covers the ~$420 of gas.
     function test_leastPosition_paysMoreThanItsGasAt1000Gwei() public {
-        _openLong(alice, 160e6, 0.5e18);
+        _openLong(alice, 230e6, 0.7e18);
         _setEthPrice(2_760e18);
         assertTrue(_liquidatable(alice));
         vm.fee(1_000 gwei);
@@ -54,19 +58,36 @@ contract GasAwareDustTest is BaseTest {
         assertGt(rewardWad, _costWad(g, 2_760e18), "reward above the gas it cost");
     }
 
-    /// A sale of $1,505 of WETH (0.66 WETH at $2,280 after the discount) at 1,000 gwei: the gas back at cost stays
+    /// A sale of $2,052 of WETH (0.9 WETH at $2,280 after the discount) at 1,000 gwei: it empties the account, whose
+    /// bad debt opens a bond series (the fund is empty); that settlement's gas is reimbursed outside the cap, the rest
     /// within half the quote paid, and the discount is the keeper's margin.
     function test_leastSale_paysMoreThanItsGasAt1000Gwei() public {
-        _indebtedOnWeth(dave, 0.66e18, 2_400e18);
+        _indebtedOnWeth(dave, 0.9e18, 2_400e18);
         vm.fee(1_000 gwei);
         uint256 before = usdc.balanceOf(keeper);
         vm.prank(keeper);
         uint256 g = gasleft();
         (uint256 amount, uint256 paidWad) = engine.buyCollateral(dave, WETH_ID, type(uint256).max, type(uint256).max);
         g -= gasleft();
-        assertEq(amount, 0.66e18);
+        assertEq(amount, 0.9e18);
         assertGe(paidWad, DUST);
         uint256 rewardWad = amount * 2_400 - (before - usdc.balanceOf(keeper)) * 1e12;
+        assertGt(rewardWad, _costWad(g, 2_400e18), "reward above the gas it cost");
+    }
+
+    /// The same lot absorbed by the backstop (internal pattern) at 1,000 gwei: the tip and the gas at cost, within half
+    /// the $2,160 bought.
+    function test_leastAbsorb_paysMoreThanItsGasAt1000Gwei() public {
+        engine.setCollateralPattern(WETH_ID, CollateralPattern.Internal);
+        _indebtedOnWeth(dave, 0.9e18, 2_400e18);
+        vm.fee(1_000 gwei);
+        uint256 before = usdc.balanceOf(keeper);
+        vm.prank(keeper);
+        uint256 g = gasleft();
+        (uint256 amount,,) = backstop.absorb(dave, WETH_ID);
+        g -= gasleft();
+        assertEq(amount, 0.9e18);
+        uint256 rewardWad = (usdc.balanceOf(keeper) - before) * 1e12;
         assertGt(rewardWad, _costWad(g, 2_400e18), "reward above the gas it cost");
     }
 }

@@ -118,6 +118,28 @@ contract KeeperGasTest is BaseTest {
         assertLe(rewardWad, 120e18 + costWad + 45_000 * 300 gwei * 2_400, "gas at cost, no markup");
     }
 
+    /// Regression (finding 6, the internal pattern): an absorb paid $2 + its gas × 1.2 within half the backstop's gain,
+    /// so 1 WETH absorbed at 1,000 gwei (a $48 gain) paid $24 against about $880 of gas. It now pays the tip out of the
+    /// gain and the gas at cost through the waterfall, within half the value bought, with the insurance fund empty too.
+    function test_absorb_paysMoreThanItsGasAt1000Gwei() public {
+        _fillTheRewardReserve();
+        _drainInsuranceFund();
+        engine.setCollateralPattern(WETH_ID, CollateralPattern.Internal);
+        _indebtedOnWeth(dave, 1e18, 2_400e18);
+        vm.fee(1_000 gwei);
+        uint256 before = usdc.balanceOf(keeper);
+        vm.prank(keeper);
+        uint256 g = gasleft();
+        (uint256 amount,, uint256 rewardWad) = backstop.absorb(dave, WETH_ID);
+        g -= gasleft();
+        assertEq(amount, 1e18);
+        assertEq((usdc.balanceOf(keeper) - before) * 1e12, rewardWad);
+        uint256 costWad = _gasCostWad(g, 2_400e18);
+        assertGt(costWad, 24e18 * 10, "half the gain alone is far below the gas");
+        assertGt(rewardWad, costWad, "reward above the gas it cost");
+        assertLe(rewardWad, 2e18 + costWad + 45_000 * 1_000 gwei * 2_400, "gas at cost, no markup");
+    }
+
     /// At 1,000 gwei a batch's positions are each reimbursed: the batch pays more than it costs.
     function test_batch_paysMoreThanItsGasAt1000Gwei() public {
         LiquidationOrder[] memory orders = new LiquidationOrder[](5);

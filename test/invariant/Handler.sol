@@ -12,7 +12,7 @@ import {PriceStatus} from "../../src/interfaces/IOracle.sol";
 import {AuctionHouse} from "../../src/AuctionHouse.sol";
 import {IAuctionHouse, Auction} from "../../src/interfaces/IAuctionHouse.sol";
 import {BackstopVault} from "../../src/BackstopVault.sol";
-import {IBackstopVault} from "../../src/interfaces/IBackstopVault.sol";
+import {IBackstopVault, BackstopRewardParams} from "../../src/interfaces/IBackstopVault.sol";
 import {ConstantProductPool} from "../../src/demo/ConstantProductPool.sol";
 import {LiquidityVault} from "../../src/LiquidityVault.sol";
 import {InsuranceFund} from "../../src/InsuranceFund.sol";
@@ -777,9 +777,41 @@ contract Handler is WaterfallActions {
         uint256 keeperBalance;
         uint256 price;
         uint256 capacity;
+        uint256 heldBefore;
+        uint256 tipsBefore;
+        uint256 gasStart;
+        uint256 badDebtBefore;
     }
 
-    /// @dev The backstop buys an account's collateral (WETH is in the internal pattern; WBTC is auctioned).
+    function _checkAbsorb(BackstopSnap memory s, uint256 amount, uint256 paid, uint256 reward) internal {
+        // What the call used, measured from here: more than the backstop can measure of itself.
+        uint256 gasUsed = s.gasStart - gasleft();
+        assertEq(backstop.held(s.id), s.heldBefore + amount);
+        uint256 value = amount * s.price / 10 ** collateralTokens[s.id].decimals();
+        // Never below the oracle price × (1 − backstop discount), never above the oracle price.
+        assertGe(paid + 1e12, value * (WAD - engine.backstopDiscountWad()) / WAD, "backstop underpaid");
+        assertLe(paid, value + 1e12, "backstop overpaid");
+        assertLe(paid, s.capacity, "beyond capacity");
+        assertLe(backstop.held(s.id) * s.price / 10 ** collateralTokens[s.id].decimals(), _cap(s.id) + 1e12);
+        (int256 equityAfter,) = _marginOrZero(s.account);
+        assertGe(equityAfter, s.equity, "backstop sale lowered equity");
+        uint256 left = protocol.collateralBalance(s.account, s.id);
+        assertTrue(left == 0 || left * s.price / 10 ** collateralTokens[s.id].decimals() + 1 >= 10e18, "dust");
+        assertEq(usdc.balanceOf(s.keeper) - s.keeperBalance, reward / 1e12);
+        // The tip comes out of the backstop's gain (its own books); the rest is gas at cost, within half the value.
+        (,, uint256 tipsAfter) = backstop.totals();
+        uint256 gasPaidWad = reward - (tipsAfter - s.tipsBefore);
+        BackstopRewardParams memory r = backstop.rewardParams();
+        uint256 costWad = (gasUsed + r.callGas) * block.basefee * uint256(int256(feeds[0].answerWad())) / WAD;
+        uint256 capWad = _capOf(s.badDebtBefore, value * r.maxValueShareWad / WAD);
+        assertLe(gasPaidWad, costWad < capWad ? costWad : capWad, "absorb gas reimbursed beyond its cost");
+        ghostGasReimbursedWad += gasPaidWad;
+        ghostKeeperRewardsWad += reward;
+        ghostBackstopGainWad += value > paid ? value - paid : 0;
+    }
+
+    /// @dev The backstop buys an account's collateral (WETH is in the internal pattern; WBTC is auctioned), at a base
+    /// fee from none to 1,000 gwei, so that its gas is reimbursed.
     function absorb(uint256 keeperSeed, uint256 actorSeed, uint256 id) external recorded {
         _closePositionsFirst(keeperSeed, actorSeed);
         BackstopSnap memory s;
@@ -793,25 +825,16 @@ contract Handler is WaterfallActions {
         s.keeperBalance = usdc.balanceOf(s.keeper);
         s.price = uint256(int256(feeds[s.id].answerWad()));
         s.capacity = backstop.capacity(s.id, engine.backstopDiscountWad());
-        uint256 heldBefore = backstop.held(s.id);
+        s.heldBefore = backstop.held(s.id);
+        (,, s.tipsBefore) = backstop.totals();
+        s.badDebtBefore = engine.totalBadDebtWad();
+        vm.fee(_baseFee(keeperSeed));
         _flush();
+        s.gasStart = gasleft();
         vm.prank(s.keeper);
         try backstop.absorb(s.account, s.id) returns (uint256 amount, uint256 paid, uint256 reward) {
             assertTrue(s.liquidatable && s.quote < 0, "backstop bought from a healthy or debt-free account");
-            assertEq(backstop.held(s.id), heldBefore + amount);
-            uint256 value = amount * s.price / 10 ** collateralTokens[s.id].decimals();
-            // Never below the oracle price × (1 − backstop discount), never above the oracle price.
-            assertGe(paid + 1e12, value * (WAD - engine.backstopDiscountWad()) / WAD, "backstop underpaid");
-            assertLe(paid, value + 1e12, "backstop overpaid");
-            assertLe(paid, s.capacity, "beyond capacity");
-            assertLe(backstop.held(s.id) * s.price / 10 ** collateralTokens[s.id].decimals(), _cap(s.id) + 1e12);
-            (int256 equityAfter,) = _marginOrZero(s.account);
-            assertGe(equityAfter, s.equity, "backstop sale lowered equity");
-            uint256 left = protocol.collateralBalance(s.account, s.id);
-            assertTrue(left == 0 || left * s.price / 10 ** collateralTokens[s.id].decimals() + 1 >= 10e18, "dust");
-            assertEq(usdc.balanceOf(s.keeper) - s.keeperBalance, reward / 1e12);
-            ghostKeeperRewardsWad += reward;
-            ghostBackstopGainWad += value > paid ? value - paid : 0;
+            _checkAbsorb(s, amount, paid, reward);
         } catch (bytes memory reason) {
             _drop();
             if (_haltedBy(reason, 3)) return;
