@@ -136,9 +136,9 @@ contract BackstopVault is IBackstopVault, ERC4626, Owned {
         (amount,, paidWad, settlementGas) = ENGINE.sellToBackstop(account, collateralId, capacityWad);
         _book(collateralId, amount, paidWad);
         uint256 valueWad = (amount * QuoteUnits.unitWad(a.decimals)).mulWadDown(priceWad);
-        rewardWad = _payTip(valueWad > paidWad ? valueWad - paidWad : 0);
-        rewardWad += _reimburseGas(gasStart, settlementGas, valueWad);
-        emit Absorbed(account, collateralId, msg.sender, amount, priceWad, paidWad, rewardWad);
+        uint256 tipWad = _payTip(valueWad > paidWad ? valueWad - paidWad : 0);
+        emit Absorbed(account, collateralId, msg.sender, amount, priceWad, paidWad, tipWad);
+        rewardWad = tipWad + _reimburseGas(gasStart, settlementGas, valueWad);
     }
 
     /// @inheritdoc IBackstopVault
@@ -196,6 +196,7 @@ contract BackstopVault is IBackstopVault, ERC4626, Owned {
         uint256 owedUnits = (cappedWad + settlementWad) / QUOTE_UNIT_WAD;
         if (owedUnits == 0) return 0;
         paidWad = ISolvencyWaterfall(ENGINE.waterfall()).cover(msg.sender, owedUnits) * QUOTE_UNIT_WAD;
+        emit GasReimbursed(msg.sender, gasUnits, valueWad, paidWad);
     }
 
     /// @inheritdoc IBackstopVault

@@ -294,7 +294,7 @@ export type Report = {
    */
   auctionKeeperRewardsWad: bigint;
   /** The engine's gas reimbursements at cost (`GasReimbursed`), paid by the waterfall like the auction rewards. */
-  engineGasReimbursedWad: bigint;
+  gasReimbursedWad: bigint;
   badDebtWad: bigint;
   coveredWad: bigint;
   deficitWad: bigint;
@@ -409,7 +409,7 @@ export async function buildReport(
   };
 
   // --- events on the chain over the crash, the reference for the index
-  const [engineLogs, auctionLogs, protocolLogs, coveredLogs] =
+  const [engineLogs, auctionLogs, protocolLogs, coveredLogs, backstopGasLogs] =
     await Promise.all([
       publicClient.getContractEvents({
         address: d.engine,
@@ -432,6 +432,12 @@ export async function buildReport(
         eventName: "Covered",
         ...range,
       }),
+      publicClient.getContractEvents({
+        address: d.backstop,
+        abi: backstopVaultAbi,
+        eventName: "GasReimbursed",
+        ...range,
+      }),
     ]);
   const chainLiquidated = engineLogs.flatMap((l) =>
     l.eventName === "Liquidated" ? [l.args] : [],
@@ -442,11 +448,13 @@ export async function buildReport(
   const chainBadDebt = engineLogs.flatMap((l) =>
     l.eventName === "BadDebtSettled" ? [l.args] : [],
   );
-  const engineGasReimbursedWad = engineLogs.reduce(
-    (total, l) =>
-      l.eventName === "GasReimbursed" ? total + l.args.paidWad! : total,
-    0n,
-  );
+  // Gas paid back at cost through the waterfall: the engine's closes and sales, the backstop's absorbs.
+  const gasReimbursedWad =
+    engineLogs.reduce(
+      (total, l) =>
+        l.eventName === "GasReimbursed" ? total + l.args.paidWad! : total,
+      0n,
+    ) + sumOf(backstopGasLogs, (l) => l.args.paidWad!);
   const chainKicked = auctionLogs.flatMap((l) =>
     l.eventName === "Kicked" ? [l.args] : [],
   );
@@ -772,7 +780,7 @@ export async function buildReport(
     insurancePenaltyShareWad,
     auctionPenaltyWad,
     auctionKeeperRewardsWad,
-    engineGasReimbursedWad,
+    gasReimbursedWad,
     badDebtWad,
     coveredWad,
     deficitWad,
@@ -788,7 +796,7 @@ export async function buildReport(
       waterfall.rewardsFromFund * QUOTE_UNIT_WAD,
     rewardImbalanceWad:
       auctionKeeperRewardsWad +
-      engineGasReimbursedWad +
+      gasReimbursedWad +
       shared.rewardsWad -
       (waterfall.rewardsFromRevenue + waterfall.rewardsFromFund) *
         QUOTE_UNIT_WAD,
@@ -1063,7 +1071,7 @@ export function formatReport(
     `keeper profit                     ${usd(r.keeper.profitWad)} (quote ${usd(r.keeper.quoteChangeWad)} + bonds bought less redeemed ${usd(r.keeper.bondsNetWad)} + collateral ${usd(r.keeper.collateralValueWad)} - gas ${usd(r.keeper.gasCostWad)})`,
     `penalties                         ${usd(r.penaltiesWad)} (keepers ${usd(r.keeperRewardsWad)}, solvency waterfall ${usd(r.insurancePenaltyShareWad)})`,
     `auction penalties to waterfall    ${usd(r.auctionPenaltyWad)} (kick, reset and floor-buy rewards ${usd(r.auctionKeeperRewardsWad)}: from revenue ${usdUnits(r.waterfall.rewardsFromRevenue)}, by the fund ${usdUnits(r.waterfall.rewardsFromFund)})`,
-    `engine gas reimbursed at cost    ${usd(r.engineGasReimbursedWad)} (to the keepers of fixed-fee closes, through the waterfall)`,
+    `gas reimbursed at cost           ${usd(r.gasReimbursedWad)} (to the keepers of closes, sales and absorbs, through the waterfall)`,
     `protocol penalty income           ${usd(r.insurancePenaltyShareWad + r.auctionPenaltyWad)}`,
     `insurance fund                    ${usd(r.insuranceStartWad)} -> ${usd(r.insuranceEndWad)}`,
     `backstop                          ${usd(r.backstop.assetsStartWad)} -> ${usd(r.backstop.assetsEndWad)} at the oracle: ${usd(r.backstop.resultWad)} (bought ${usd(r.backstop.boughtWad)}, sold ${usd(r.backstop.soldWad)}, keepers paid ${usd(r.backstop.keeperRewardsWad)})`,

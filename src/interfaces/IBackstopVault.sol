@@ -65,7 +65,8 @@ interface IBackstopVault {
     event AssetSet(uint256 indexed collateralId, BackstopAsset asset);
     event RewardParamsSet(BackstopRewardParams params);
     event MaxSlippageSet(uint256 maxSlippageWad);
-    /// @notice Collateral bought from an account in the internal pattern.
+    /// @notice Collateral bought from an account in the internal pattern; `keeperRewardWad` is the caller's tip, out of
+    /// the backstop's gain (its gas, paid through the waterfall, is `GasReimbursed`).
     event Absorbed(
         address indexed account,
         uint256 indexed collateralId,
@@ -75,6 +76,9 @@ interface IBackstopVault {
         uint256 paidWad,
         uint256 keeperRewardWad
     );
+    /// @notice An absorb's gas paid to its caller at cost through the waterfall: `gasUnits` measured and estimated,
+    /// within the value share of `valueWad` bought (bad-debt settlement apart) [wad quote].
+    event GasReimbursed(address indexed keeper, uint256 gasUnits, uint256 valueWad, uint256 paidWad);
     /// @notice A lot bought at its auction's floor.
     event AuctionBought(
         uint256 indexed auctionId,
