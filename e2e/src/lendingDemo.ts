@@ -8,6 +8,7 @@
  */
 import { getAbiItem, type Address } from "viem";
 import {
+  backstopVaultAbi,
   iAuctionHouseAbi,
   iLendingMarketAbi,
   iLiquidationEngineAbi,
@@ -238,7 +239,7 @@ export async function lendingDemoSummary(
   const { publicClient } = clients(rpcUrl);
   const events = { fromBlock: range.fromBlock + 1n, toBlock: range.toBlock };
   const lower = (a: string) => a.toLowerCase();
-  const [engineLogs, auctionLogs, credited] = await Promise.all([
+  const [engineLogs, auctionLogs, credited, backstopGas] = await Promise.all([
     publicClient.getContractEvents({
       address: d.lendingEngine,
       abi: iLiquidationEngineAbi,
@@ -252,6 +253,13 @@ export async function lendingDemoSummary(
     publicClient.getLogs({
       address: d.lending,
       event: getAbiItem({ abi: iLendingMarketAbi, name: "QuoteCredited" }),
+      ...events,
+    }),
+    // An absorb's gas, paid at cost through the shared waterfall.
+    publicClient.getContractEvents({
+      address: d.lendingBackstop,
+      abi: backstopVaultAbi,
+      eventName: "GasReimbursed",
       ...events,
     }),
   ]);
@@ -450,7 +458,8 @@ export async function lendingDemoSummary(
       sum(kicked, "rewardWad") +
       sum(reset, "rewardWad") +
       sum(floorBuys, "rewardWad") +
-      sum(args(engineLogs, "GasReimbursed"), "paidWad"),
+      sum(args(engineLogs, "GasReimbursed"), "paidWad") +
+      backstopGas.reduce((a, l) => a + l.args.paidWad!, 0n),
     stillLiquidatable,
     liveAuctions,
     mismatches,
