@@ -1078,7 +1078,7 @@ export function formatReport(
     `bad debt                          ${usd(r.badDebtWad)} (covered by the fund ${usd(r.coveredWad)})`,
     `deficit                           ${usd(r.deficitWad)}`,
     `waterfall balance                 fund change - revenue routed to it + covered bad debt (perps + lending) + keeper rewards the fund paid = ${usd(r.waterfallImbalanceWad)}`,
-    `reward balance                    auction keeper rewards (perps + lending) + engine gas reimbursed - rewards the waterfall paid (from revenue + by the fund) = ${usd(r.rewardImbalanceWad)}`,
+    `reward balance                    auction keeper rewards (perps + lending) + gas reimbursed (engines and backstops) - rewards the waterfall paid (from revenue + by the fund) = ${usd(r.rewardImbalanceWad)}`,
     `revenue balance                   penalty share + auction penalties (perps + lending) - penalty revenue the waterfall received = ${usd(r.revenueImbalanceWad)}`,
     "",
     ...formatWaterfall(r.waterfall),
