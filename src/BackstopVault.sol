@@ -190,10 +190,9 @@ contract BackstopVault is IBackstopVault, ERC4626, Owned {
     {
         BackstopRewardParams memory r = _reward;
         uint256 gasUnits = gasStart - gasleft() + r.callGas;
-        uint256 costWad = GasReimbursement.wad(r.nativeOracle, gasUnits, GasReimbursement.AT_COST_BPS);
-        uint256 settlementWad = settlementGas == 0 ? 0 : costWad * WadMath.min(settlementGas, gasUnits) / gasUnits;
-        uint256 cappedWad = WadMath.min(costWad - settlementWad, valueWad.mulWadDown(r.maxValueShareWad));
-        uint256 owedUnits = (cappedWad + settlementWad) / QUOTE_UNIT_WAD;
+        uint256 capWad = valueWad.mulWadDown(r.maxValueShareWad);
+        uint256 owedUnits =
+            GasReimbursement.atCostWithinWad(r.nativeOracle, gasUnits, settlementGas, capWad) / QUOTE_UNIT_WAD;
         if (owedUnits == 0) return 0;
         paidWad = ISolvencyWaterfall(ENGINE.waterfall()).cover(msg.sender, owedUnits) * QUOTE_UNIT_WAD;
         emit GasReimbursed(msg.sender, gasUnits, valueWad, paidWad);
@@ -215,8 +214,9 @@ contract BackstopVault is IBackstopVault, ERC4626, Owned {
     /// units [wad quote].
     function _gasAtCostWad(uint256 gasUnits, uint256 valueWad) internal view returns (uint256) {
         BackstopRewardParams memory r = _reward;
-        uint256 costWad = GasReimbursement.wad(r.nativeOracle, gasUnits, GasReimbursement.AT_COST_BPS);
-        return QuoteUnits.roundDown(WadMath.min(costWad, valueWad.mulWadDown(r.maxValueShareWad)), QUOTE_UNIT_WAD);
+        uint256 capWad = valueWad.mulWadDown(r.maxValueShareWad);
+        return
+            QuoteUnits.roundDown(GasReimbursement.atCostWithinWad(r.nativeOracle, gasUnits, 0, capWad), QUOTE_UNIT_WAD);
     }
 
     /*//////////////////////////////////////////////////////////////

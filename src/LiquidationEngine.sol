@@ -16,6 +16,7 @@ import {WadMath} from "./libraries/WadMath.sol";
 import {QuoteUnits} from "./libraries/QuoteUnits.sol";
 import {GasReimbursement} from "./libraries/GasReimbursement.sol";
 import {StepLimit} from "./libraries/StepLimit.sol";
+import {DustSweep} from "./libraries/DustSweep.sol";
 
 /// @title LiquidationEngine
 /// @notice Fixed-fee liquidation. See `ILiquidationEngine`.
@@ -399,27 +400,26 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
         uint256 gasUnits = gasStart - gasleft() + g.callGas;
         uint256 settledGas = settlementGas;
         if (settledGas != 0) settlementGas = 0;
-        uint256 owedWad = _gasReimbursementWad(g, gasUnits, WadMath.min(settledGas, gasUnits), closedNotionalWad)
+        uint256 owedWad = _gasReimbursementWad(g, gasUnits, settledGas, closedNotionalWad)
             + QuoteUnits.roundDown(tipWad, QUOTE_UNIT_WAD);
         if (owedWad == 0) return 0;
         paidWad = ISolvencyWaterfall(fund).cover(msg.sender, owedWad / QUOTE_UNIT_WAD) * QUOTE_UNIT_WAD;
         emit GasReimbursed(msg.sender, gasUnits, closedNotionalWad, paidWad);
     }
 
-    /// @dev `gasUnits` × block.basefee × native price, the part of it not spent settling bad debt (`uncappedGas`) at
-    /// most the notional share of `closedNotionalWad`, in whole quote units (rounded down) [wad quote]; zero when
-    /// nothing closed.
+    /// @dev The gas at cost (`GasReimbursement.atCostWithinWad`: the part not spent settling bad debt within the notional
+    /// share of `closedNotionalWad`), in whole quote units (rounded down) [wad quote]; zero when nothing closed.
     function _gasReimbursementWad(
         GasReimbursementParams memory g,
         uint256 gasUnits,
-        uint256 uncappedGas,
+        uint256 settledGas,
         uint256 closedNotionalWad
     ) internal view returns (uint256) {
         if (closedNotionalWad == 0) return 0;
-        uint256 costWad = GasReimbursement.wad(g.nativeOracle, gasUnits, GasReimbursement.AT_COST_BPS);
-        uint256 settlementWad = uncappedGas == 0 ? 0 : costWad * uncappedGas / gasUnits;
-        uint256 cappedWad = WadMath.min(costWad - settlementWad, closedNotionalWad.mulWadDown(g.maxNotionalShareWad));
-        return QuoteUnits.roundDown(cappedWad + settlementWad, QUOTE_UNIT_WAD);
+        uint256 capWad = closedNotionalWad.mulWadDown(g.maxNotionalShareWad);
+        return QuoteUnits.roundDown(
+            GasReimbursement.atCostWithinWad(g.nativeOracle, gasUnits, settledGas, capWad), QUOTE_UNIT_WAD
+        );
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -550,33 +550,9 @@ contract LiquidationEngine is ILiquidationEngine, Owned {
             settlementGas = 0; // not reimbursed
             return badDebtWad;
         }
-        _sweepDust(account, collateralMask);
+        DustSweep.sweep(PROTOCOL, account, collateralMask, _params.dustNotionalWad, msg.sender);
         badDebtWad = _settleBadDebt(account);
         _reimburseGas(_fund(), gasStart, _params.dustNotionalWad, _gas.insolventTipWad);
-    }
-
-    /// @dev Hands every collateral balance to the caller for nothing, if all of it is worth (oracle price, no haircut,
-    /// rounded up) less than the dust minimum and less than the debt: the owner loses nothing it does not owe.
-    function _sweepDust(address account, uint256 collateralMask) internal {
-        uint256 valueWad;
-        uint256 id;
-        for (uint256 mask = collateralMask; mask != 0; (mask, id) = (mask >> 1, id + 1)) {
-            if (mask & 1 == 0) continue;
-            (uint256 balance, uint256 priceWad,, uint8 decimals) = PROTOCOL.collateralState(account, id);
-            valueWad += (balance * QuoteUnits.unitWad(decimals)).mulWadUp(priceWad);
-        }
-        int256 quoteWad = PROTOCOL.quoteBalance(account);
-        if (quoteWad >= 0) revert NoDebt(account, quoteWad);
-        if (valueWad >= _params.dustNotionalWad || valueWad >= uint256(-quoteWad)) {
-            revert DustLeft(account, valueWad, _params.dustNotionalWad);
-        }
-        id = 0;
-        for (uint256 mask = collateralMask; mask != 0; (mask, id) = (mask >> 1, id + 1)) {
-            if (mask & 1 == 0) continue;
-            (uint256 balance,,,) = PROTOCOL.collateralState(account, id);
-            PROTOCOL.seizeCollateral(account, id, balance, msg.sender, 0);
-            emit CollateralSold(account, id, msg.sender, balance, 0, 0);
-        }
     }
 
     function _settleIfEmpty(address account) internal {

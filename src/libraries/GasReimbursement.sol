@@ -21,4 +21,17 @@ library GasReimbursement {
         // [gas] × [wei/gas] = [wei]; × [wad quote per 1e18 wei] / 1e18 = [wad quote]
         return (gasUnits * block.basefee).mulWadDown(nativePriceWad) * factorBps / 10_000;
     }
+
+    /// @dev `gasUnits` at cost (`wad`, no markup), of which the part not spent settling bad debt (`uncappedGas`
+    /// aside) at most `capWad` [wad quote, rounded down]. Settling an emptied account's bad debt comes once per account
+    /// (nothing to farm) and, with the insurance fund empty, opens a bond series: it is paid in full.
+    function atCostWithinWad(IOracle nativeOracle, uint256 gasUnits, uint256 uncappedGas, uint256 capWad)
+        internal
+        view
+        returns (uint256)
+    {
+        uint256 costWad = wad(nativeOracle, gasUnits, AT_COST_BPS);
+        uint256 uncappedWad = uncappedGas == 0 ? 0 : costWad * WadMath.min(uncappedGas, gasUnits) / gasUnits;
+        return WadMath.min(costWad - uncappedWad, capWad) + uncappedWad;
+    }
 }
