@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {BaseTest} from "../Base.t.sol";
+import {KeeperGasBase} from "./KeeperGasBase.t.sol";
 import {CollateralPattern} from "../../src/interfaces/ILiquidationEngine.sol";
 
 /// @notice A deployment sized for congestion (issue 12, finding 5): with the dust minimum at $2,000 (`DUST_NOTIONAL`),
@@ -10,10 +10,8 @@ import {CollateralPattern} from "../../src/interfaces/ILiquidationEngine.sol";
 /// fee `vm.fee` sets reaches the calls only within one transaction.
 /// forge-config: default.isolate = false
 /// forge-config: ci.isolate = false
-contract GasAwareDustTest is BaseTest {
+contract GasAwareDustTest is KeeperGasBase {
     uint128 internal constant DUST = 2_000e18;
-
-    address internal dave = makeAddr("dave");
 
     function _dustNotionalWad() internal pure override returns (uint128) {
         return DUST;
@@ -29,11 +27,6 @@ contract GasAwareDustTest is BaseTest {
         usdc.mint(address(waterfall), 5_000e6);
     }
 
-    /// @dev The measured cost of a call at this block's base fee [wad quote]: execution gas + the 21k of a transaction.
-    function _costWad(uint256 executionGas, uint256 ethPriceWad) internal view returns (uint256) {
-        return (executionGas + 21_000) * block.basefee * ethPriceWad / 1e18;
-    }
-
     function test_deployment_usesTheDustEverywhere() public view {
         assertEq(engine.params().dustNotionalWad, DUST);
         assertEq(protocol.market(ETH_MARKET).minPositionNotionalWad, DUST);
@@ -47,15 +40,10 @@ contract GasAwareDustTest is BaseTest {
         _setEthPrice(2_760e18);
         assertTrue(_liquidatable(alice));
         vm.fee(1_000 gwei);
-        uint256 before = usdc.balanceOf(keeper);
-        vm.prank(keeper);
-        uint256 g = gasleft();
-        engine.liquidate(alice, ETH_MARKET, type(uint256).max);
-        g -= gasleft();
+        (uint256 rewardWad, uint256 costWad) = _liquidateMeasured(alice);
         (int256 size,) = protocol.position(alice, ETH_MARKET);
         assertEq(size, 0, "closed in full");
-        uint256 rewardWad = (usdc.balanceOf(keeper) - before) * 1e12;
-        assertGt(rewardWad, _costWad(g, 2_760e18), "reward above the gas it cost");
+        assertGt(rewardWad, costWad, "reward above the gas it cost");
     }
 
     /// A sale of $2,052 of WETH (0.9 WETH at $2,280 after the discount) at 1,000 gwei: it empties the account, whose
@@ -64,15 +52,10 @@ contract GasAwareDustTest is BaseTest {
     function test_leastSale_paysMoreThanItsGasAt1000Gwei() public {
         _indebtedOnWeth(dave, 0.9e18, 2_400e18);
         vm.fee(1_000 gwei);
-        uint256 before = usdc.balanceOf(keeper);
-        vm.prank(keeper);
-        uint256 g = gasleft();
-        (uint256 amount, uint256 paidWad) = engine.buyCollateral(dave, WETH_ID, type(uint256).max, type(uint256).max);
-        g -= gasleft();
+        (uint256 amount, uint256 paidWad, uint256 rewardWad, uint256 costWad) = _buyWethMeasured(dave);
         assertEq(amount, 0.9e18);
         assertGe(paidWad, DUST);
-        uint256 rewardWad = amount * 2_400 - (before - usdc.balanceOf(keeper)) * 1e12;
-        assertGt(rewardWad, _costWad(g, 2_400e18), "reward above the gas it cost");
+        assertGt(rewardWad, costWad, "reward above the gas it cost");
     }
 
     /// The same lot absorbed by the backstop (internal pattern) at 1,000 gwei: the tip and the gas at cost, within half
@@ -81,13 +64,8 @@ contract GasAwareDustTest is BaseTest {
         engine.setCollateralPattern(WETH_ID, CollateralPattern.Internal);
         _indebtedOnWeth(dave, 0.9e18, 2_400e18);
         vm.fee(1_000 gwei);
-        uint256 before = usdc.balanceOf(keeper);
-        vm.prank(keeper);
-        uint256 g = gasleft();
-        (uint256 amount,,) = backstop.absorb(dave, WETH_ID);
-        g -= gasleft();
+        (uint256 amount,, uint256 receivedWad, uint256 costWad) = _absorbWethMeasured(dave);
         assertEq(amount, 0.9e18);
-        uint256 rewardWad = (usdc.balanceOf(keeper) - before) * 1e12;
-        assertGt(rewardWad, _costWad(g, 2_400e18), "reward above the gas it cost");
+        assertGt(receivedWad, costWad, "reward above the gas it cost");
     }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {BaseTest} from "../Base.t.sol";
+import {KeeperGasBase} from "./KeeperGasBase.t.sol";
 import {
     ILiquidationEngine,
     GasReimbursementParams,
@@ -16,26 +16,9 @@ import {IOracle} from "../../src/interfaces/IOracle.sol";
 /// reaches the calls only within one transaction.
 /// forge-config: default.isolate = false
 /// forge-config: ci.isolate = false
-contract KeeperGasTest is BaseTest {
+contract KeeperGasTest is KeeperGasBase {
     address internal twinLong = makeAddr("twinLong");
     address internal twinShort = makeAddr("twinShort");
-    address internal dave = makeAddr("dave");
-
-    /// @dev The cost of the last call at this block's base fee [wad quote]: execution gas + the 21k of a transaction.
-    function _gasCostWad(uint256 executionGas, uint256 ethPriceWad) internal view returns (uint256) {
-        return (executionGas + 21_000) * block.basefee * ethPriceWad / 1e18;
-    }
-
-    function _liquidateMeasured(address account) internal returns (uint256 rewardWad, uint256 costWad) {
-        uint256 before = usdc.balanceOf(keeper);
-        vm.prank(keeper);
-        uint256 g = gasleft();
-        engine.liquidate(account, ETH_MARKET, type(uint256).max);
-        g -= gasleft();
-        rewardWad = (usdc.balanceOf(keeper) - before) * 1e12;
-        (uint256 ethPriceWad,) = ethFeed.read();
-        costWad = _gasCostWad(g, ethPriceWad);
-    }
 
     /// @dev Pending revenue as penalties leave it in the waterfall (its reward reserve keeps $1,000 of it back from
     /// routing): rewards paid from it take the cheapest path.
@@ -104,15 +87,8 @@ contract KeeperGasTest is BaseTest {
         _fillTheRewardReserve();
         _indebtedOnWeth(dave, 1e18, 2_400e18);
         vm.fee(300 gwei);
-        uint256 before = usdc.balanceOf(keeper);
-        vm.prank(keeper);
-        uint256 g = gasleft();
-        (uint256 amount, uint256 paidWad) = engine.buyCollateral(dave, WETH_ID, type(uint256).max, type(uint256).max);
-        g -= gasleft();
+        (, uint256 paidWad, uint256 rewardWad, uint256 costWad) = _buyWethMeasured(dave);
         assertEq(paidWad, 2_280e18);
-        uint256 spentWad = (before - usdc.balanceOf(keeper)) * 1e12;
-        uint256 rewardWad = amount * 2_400 - spentWad; // the WETH at the oracle price, less what it cost
-        uint256 costWad = _gasCostWad(g, 2_400e18);
         assertGt(costWad, 120e18, "the discount alone pays less than the gas");
         assertGt(rewardWad, costWad, "reward above the gas it cost");
         assertLe(rewardWad, 120e18 + costWad + 45_000 * 300 gwei * 2_400, "gas at cost, no markup");
@@ -127,14 +103,9 @@ contract KeeperGasTest is BaseTest {
         engine.setCollateralPattern(WETH_ID, CollateralPattern.Internal);
         _indebtedOnWeth(dave, 1e18, 2_400e18);
         vm.fee(1_000 gwei);
-        uint256 before = usdc.balanceOf(keeper);
-        vm.prank(keeper);
-        uint256 g = gasleft();
-        (uint256 amount,, uint256 rewardWad) = backstop.absorb(dave, WETH_ID);
-        g -= gasleft();
+        (uint256 amount, uint256 rewardWad, uint256 receivedWad, uint256 costWad) = _absorbWethMeasured(dave);
         assertEq(amount, 1e18);
-        assertEq((usdc.balanceOf(keeper) - before) * 1e12, rewardWad);
-        uint256 costWad = _gasCostWad(g, 2_400e18);
+        assertEq(receivedWad, rewardWad);
         assertGt(costWad, 24e18 * 10, "half the gain alone is far below the gas");
         assertGt(rewardWad, costWad, "reward above the gas it cost");
         assertLe(rewardWad, 2e18 + costWad + 45_000 * 1_000 gwei * 2_400, "gas at cost, no markup");

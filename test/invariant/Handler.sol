@@ -365,11 +365,16 @@ contract Handler is WaterfallActions {
         }
     }
 
+    /// @dev `gasUnits` × base fee × ETH price [wad quote]: gas at cost, with no cap.
+    function _atCostWad(uint256 gasUnits) internal view returns (uint256) {
+        return gasUnits * block.basefee * uint256(int256(feeds[0].answerWad())) / WAD;
+    }
+
     /// @dev An independent model of the engine's gas reimbursement: `gasUnits` × base fee × ETH price, at most the
     /// notional share of `notionalWad`, in whole quote units.
     function _gasAtCostWad(uint256 gasUnits, uint256 notionalWad) internal view returns (uint256) {
         GasReimbursementParams memory g = engine.gasReimbursementParams();
-        uint256 costWad = gasUnits * block.basefee * uint256(int256(feeds[0].answerWad())) / WAD;
+        uint256 costWad = _atCostWad(gasUnits);
         uint256 capWad = notionalWad * g.maxNotionalShareWad / WAD;
         uint256 owedWad = costWad < capWad ? costWad : capWad;
         return owedWad - owedWad % 1e12;
@@ -802,7 +807,7 @@ contract Handler is WaterfallActions {
         (,, uint256 tipsAfter) = backstop.totals();
         uint256 gasPaidWad = reward - (tipsAfter - s.tipsBefore);
         BackstopRewardParams memory r = backstop.rewardParams();
-        uint256 costWad = (gasUsed + r.callGas) * block.basefee * uint256(int256(feeds[0].answerWad())) / WAD;
+        uint256 costWad = _atCostWad(gasUsed + r.callGas);
         uint256 capWad = _capOf(s.badDebtBefore, value * r.maxValueShareWad / WAD);
         assertLe(gasPaidWad, costWad < capWad ? costWad : capWad, "absorb gas reimbursed beyond its cost");
         ghostGasReimbursedWad += gasPaidWad;
